@@ -10,6 +10,7 @@
 // A Records is also either null (-1 length on the wire) or not.
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <vector>
@@ -77,6 +78,22 @@ public:
     // The payload as one contiguous buffer, reading file slices with pread. Used where sendfile
     // cannot be (TLS, tests, the broker's own clients). Returns false on a short read.
     bool materialize(std::vector<uint8_t>& out) const;
+
+    // Equal when both are null, or both hold the same bytes however they are stored. File
+    // slices are read to compare, so this is for tests and checks, not for hot paths.
+    bool operator==(const Records& other) const {
+        if (null_ || other.null_) {
+            return null_ == other.null_;
+        }
+        if (in_memory() && other.in_memory()) {
+            return bytes_.size() == other.bytes_.size() &&
+                   (bytes_.empty() || std::memcmp(bytes_.data(), other.bytes_.data(),
+                                                  bytes_.size()) == 0);
+        }
+        std::vector<uint8_t> mine;
+        std::vector<uint8_t> theirs;
+        return materialize(mine) && other.materialize(theirs) && mine == theirs;
+    }
 
 private:
     bool null_ = false;

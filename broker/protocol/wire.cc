@@ -187,6 +187,11 @@ void Writer::write_varlong(int64_t v) {
 }
 
 void Writer::write_string(std::string_view s) {
+    if (s.size() > static_cast<size_t>(INT16_MAX)) {
+        // The int16 length would wrap and the peer would misread the rest of the frame.
+        throw std::length_error("string of " + std::to_string(s.size()) +
+                                " bytes does not fit an int16 length");
+    }
     write_int16(static_cast<int16_t>(s.size()));
     write_raw({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
 }

@@ -132,6 +132,7 @@ public:
     void write_varint(int32_t v);
     void write_varlong(int64_t v);
 
+    // Throws std::length_error for a string longer than INT16_MAX bytes.
     void write_string(std::string_view s);
     void write_nullable_string(const std::optional<std::string>& s);
     void write_compact_string(std::string_view s);
