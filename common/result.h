@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include <boost/outcome/std_result.hpp>
+#include <boost/outcome/try.hpp>
 
 namespace samsa {
 

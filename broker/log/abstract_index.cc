@@ -1,0 +1,92 @@
+#include "broker/log/abstract_index.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "broker/log/file_util.h"
+
+namespace samsa::log {
+
+AbstractIndex::AbstractIndex(std::string path, int64_t base_offset, int32_t entry_size)
+    : path_(std::move(path)), base_offset_(base_offset), entry_size_(entry_size) {}
+
+AbstractIndex::~AbstractIndex() { unmap(); }
+
+result<void> AbstractIndex::open(int64_t max_index_bytes) {
+    SAMSA_TRY(int fd, open_file(path_, O_RDWR | O_CREAT));
+    file_ = std::make_shared<FileHandle>(fd, path_);
+    SAMSA_TRY(int64_t size, file_size(fd, path_));
+    entries_ = static_cast<int32_t>(size / entry_size_);
+    if (size == 0) {
+        return resize(max_index_bytes);  // new: preallocate for appends
+    }
+    // Existing: map what is there (a torn tail entry is dropped). The loader resizes the
+    // active segment's indexes and rebuilds any that fail their sanity check.
+    return resize(size);
+}
+
+result<void> AbstractIndex::resize(int64_t max_index_bytes) {
+    int64_t length = max_index_bytes / entry_size_ * entry_size_;
+    unmap();
+    if (::ftruncate(file_->fd(), static_cast<off_t>(length)) != 0) {
+        return io_error("ftruncate", path_);
+    }
+    max_entries_ = static_cast<int32_t>(length / entry_size_);
+    entries_ = std::min(entries_, max_entries_);
+    return map(length);
+}
+
+result<void> AbstractIndex::map(int64_t length) {
+    if (length == 0) {
+        return success();  // mmap refuses empty mappings; an empty index needs none
+    }
+    void* p = ::mmap(nullptr, static_cast<size_t>(length), PROT_READ | PROT_WRITE, MAP_SHARED,
+                     file_->fd(), 0);
+    if (p == MAP_FAILED) {
+        return io_error("mmap", path_);
+    }
+    map_ = static_cast<uint8_t*>(p);
+    map_length_ = length;
+    return success();
+}
+
+void AbstractIndex::unmap() {
+    if (map_ != nullptr) {
+        ::munmap(map_, static_cast<size_t>(map_length_));
+        map_ = nullptr;
+        map_length_ = 0;
+    }
+}
+
+result<void> AbstractIndex::rename_to(const std::string& path) {
+    if (::rename(path_.c_str(), path.c_str()) != 0) {
+        return io_error("rename to " + path, path_);
+    }
+    path_ = path;
+    return success();
+}
+
+result<void> AbstractIndex::close() {
+    if (file_ == nullptr) {
+        return success();
+    }
+    auto trimmed = trim();
+    unmap();
+    return trimmed;
+}
+
+result<void> AbstractIndex::delete_file() {
+    unmap();
+    entries_ = 0;
+    max_entries_ = 0;
+    file_.reset();
+    if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
+        return io_error("unlink", path_);
+    }
+    return success();
+}
+
+}  // namespace samsa::log

@@ -1,0 +1,36 @@
+#pragma once
+// Small POSIX helpers for the log: whole-buffer reads and writes, fsync, and the
+// write-temp/fsync/rename dance that every checkpoint uses. Failures are logged here with the
+// path and errno, and returned as Errc::storage_error (Kafka's KAFKA_STORAGE_ERROR).
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "common/result.h"
+#include <boost/outcome/try.hpp>
+
+namespace samsa::log {
+
+// Logs `what` on `path` with the current errno and returns Errc::storage_error.
+std::error_code io_error(const std::string& what, const std::string& path);
+
+result<int> open_file(const std::string& path, int flags, int mode = 0644);
+result<void> pwrite_fully(int fd, std::span<const uint8_t> data, int64_t position,
+                          const std::string& path);
+// Reads up to data.size() bytes; returns fewer only at end of file.
+result<size_t> pread_fully(int fd, std::span<uint8_t> data, int64_t position,
+                           const std::string& path);
+result<void> fsync_fd(int fd, const std::string& path);
+result<void> fsync_dir(const std::string& dir);
+result<int64_t> file_size(int fd, const std::string& path);
+
+// Writes `content` to `path` + ".tmp", fsyncs it, renames it over `path`, fsyncs the dir.
+result<void> atomic_write_file(const std::string& path, std::string_view content);
+// The whole file; Errc::storage_error if it cannot be read (check existence first).
+result<std::string> read_whole_file(const std::string& path);
+
+// "00000000000000368769" + suffix: Kafka's 20-digit base-offset file names.
+std::string offset_file_name(int64_t offset, const std::string& suffix);
+
+}  // namespace samsa::log

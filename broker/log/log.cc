@@ -1,0 +1,465 @@
+#include "broker/log/log.h"
+
+#include <filesystem>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "broker/log/errc.h"
+#include "broker/log/file_util.h"
+#include "broker/log/log_cleaner.h"
+#include "broker/log/log_loader.h"
+#include "broker/log/log_validator.h"
+#include "common/logging.h"
+
+namespace samsa::log {
+namespace fs = std::filesystem;
+
+using SegmentMap = std::map<int64_t, std::unique_ptr<LogSegment>>;
+
+result<std::unique_ptr<Log>> Log::open(const std::string& dir, const TopicPartition& tp,
+                                       const LogConfig& config, int64_t recovery_point,
+                                       bool had_clean_shutdown, Clock clock,
+                                       int64_t log_start_offset) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        get_logger("log")->error("cannot create {}: {}", dir, ec.message());
+        return Errc::storage_error;
+    }
+    int64_t now = clock();
+    LoadParams params{dir, tp, config, recovery_point, log_start_offset, had_clean_shutdown, now};
+    SAMSA_TRY(LoadedLog loaded, LogLoader::load(params));
+    std::unique_ptr<Log> log(
+        new Log(dir, tp, std::make_shared<const LogConfig>(config), std::move(clock)));
+    log->segments_ = std::move(loaded.segments);
+    log->log_start_offset_ = loaded.log_start_offset;
+    log->log_end_offset_ = loaded.log_end_offset;
+    log->recovery_point_ = loaded.recovery_point;
+    log->high_watermark_ = loaded.log_start_offset;
+    log->last_flush_ms_ = now;
+    get_logger("log")->info("{}: loaded {} segment(s), log start offset {}, log end offset {}",
+                            tp, log->segments_.size(), loaded.log_start_offset,
+                            loaded.log_end_offset);
+    return log;
+}
+
+Log::~Log() { (void)close(); }
+
+result<void> Log::check_open() const {
+    if (closed_) {
+        return Errc::log_closed;
+    }
+    return success();
+}
+
+std::shared_ptr<const LogConfig> Log::config() const {
+    std::shared_lock lock(mu_);
+    return config_;
+}
+
+void Log::update_config(const LogConfig& config) {
+    std::unique_lock lock(mu_);
+    config_ = std::make_shared<const LogConfig>(config);
+}
+
+void Log::set_roll_listener(std::function<void()> listener) {
+    std::unique_lock lock(mu_);
+    roll_listener_ = std::move(listener);
+}
+
+// ---- append -------------------------------------------------------------------------------
+
+result<AppendInfo> Log::append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch) {
+    auto config = this->config();
+    int64_t now = clock_();
+    SAMSA_TRY(ValidatedBatch v, validate_producer_batch(batch, *config, now));
+
+    std::unique_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    int64_t base = log_end_offset_;
+    int64_t last = base + v.record_count - 1;
+    assign_offsets_and_timestamps(batch, v, base, leader_epoch, now);
+    SAMSA_TRY(LogSegment * segment, maybe_roll_locked(v.size, v.max_timestamp, base, last, now));
+    SAMSA_TRY(segment->append(batch.first(static_cast<size_t>(v.size))));
+    log_end_offset_ = last + 1;
+
+    AppendInfo info;
+    info.first_offset = base;
+    info.last_offset = last;
+    info.log_append_time = v.log_append_time ? now : -1;
+    info.log_start_offset = log_start_offset_;
+    info.record_count = v.record_count;
+    info.max_timestamp = v.max_timestamp;
+    info.offset_of_max_timestamp = base + v.offset_delta_of_max_timestamp;
+    info.valid_bytes = v.size;
+    lock.unlock();
+    SAMSA_TRY(maybe_flush_after_append(*config));
+    return info;
+}
+
+result<AppendInfo> Log::append_as_follower(std::span<const uint8_t> batches) {
+    auto config = this->config();
+    int64_t now = clock_();
+    std::unique_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    SAMSA_TRY(ValidatedFollowerBatches v,
+              validate_follower_batches(batches, *config, log_end_offset_));
+    AppendInfo info;
+    info.log_start_offset = log_start_offset_;
+    if (v.valid_bytes == 0) {
+        return info;
+    }
+    SAMSA_TRY(LogSegment * segment, maybe_roll_locked(v.valid_bytes, v.max_timestamp,
+                                                      v.first_offset, v.last_offset, now));
+    SAMSA_TRY(segment->append(batches.first(static_cast<size_t>(v.valid_bytes))));
+    log_end_offset_ = v.last_offset + 1;
+    info.first_offset = v.first_offset;
+    info.last_offset = v.last_offset;
+    info.record_count = v.record_count;
+    info.max_timestamp = v.max_timestamp;
+    info.offset_of_max_timestamp = v.offset_of_max_timestamp;
+    info.valid_bytes = v.valid_bytes;
+    lock.unlock();
+    SAMSA_TRY(maybe_flush_after_append(*config));
+    return info;
+}
+
+result<void> Log::maybe_flush_after_append(const LogConfig& config) {
+    if (log_end_offset_ - recovery_point_ >= config.flush_messages) {
+        return flush();
+    }
+    return success();
+}
+
+// ---- roll ---------------------------------------------------------------------------------
+
+result<LogSegment*> Log::maybe_roll_locked(int32_t messages_size, int64_t max_timestamp,
+                                           int64_t first_offset, int64_t last_offset,
+                                           int64_t now) {
+    RollParams p{config_->segment_bytes, config_->segment_ms, messages_size, max_timestamp,
+                 last_offset, now};
+    if (active_segment().should_roll(p)) {
+        SAMSA_TRY(roll_locked(first_offset, now));
+    }
+    return &active_segment();
+}
+
+result<void> Log::roll() {
+    std::unique_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    return roll_locked(log_end_offset_, clock_());
+}
+
+result<void> Log::roll_locked(int64_t new_base, int64_t now) {
+    new_base = std::max(new_base, log_end_offset_.load());
+    LogSegment& active = active_segment();
+    if (active.base_offset() == new_base) {
+        return success();  // the active segment is empty at this offset already (KAFKA-6388)
+    }
+    SAMSA_TRY(active.on_become_inactive());
+    for (const auto* suffix : {&kLogFileSuffix, &kIndexFileSuffix, &kTimeIndexFileSuffix}) {
+        std::error_code ec;
+        fs::remove(dir_ + "/" + offset_file_name(new_base, *suffix), ec);  // stale leftovers
+    }
+    SAMSA_TRY(auto segment, LogSegment::open(dir_, new_base, segment_options(*config_, now)));
+    segments_.emplace(new_base, std::move(segment));
+    rolled_flush_offset_ = new_base;
+    get_logger("log")->info("{}: rolled new log segment at offset {}", tp_, new_base);
+    if (roll_listener_) {
+        roll_listener_();
+    }
+    return success();
+}
+
+// ---- read ---------------------------------------------------------------------------------
+
+int64_t Log::max_position_for(const SegmentMap::const_iterator& it, int64_t max_offset) const {
+    auto next = std::next(it);
+    int64_t segment_end = next == segments_.end() ? log_end_offset_.load() : next->first;
+    if (max_offset >= segment_end) {
+        return it->second->size();
+    }
+    auto found = it->second->translate_offset(max_offset);
+    return found && found.value() ? found.value()->position : it->second->size();
+}
+
+result<FetchDataInfo> Log::read(int64_t start_offset, int32_t max_bytes, int64_t max_offset,
+                                bool min_one_batch) const {
+    std::shared_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    int64_t end = log_end_offset_;
+    FetchDataInfo at_end;
+    at_end.fetch_offset_metadata = {end, active_segment().base_offset(), active_segment().size()};
+    if (start_offset == end) {
+        return at_end;
+    }
+    if (start_offset < log_start_offset_ || start_offset > end) {
+        return Errc::offset_out_of_range;
+    }
+    if (start_offset >= max_offset) {
+        FetchDataInfo empty;
+        empty.fetch_offset_metadata.message_offset = start_offset;
+        return empty;
+    }
+    auto it = segments_.upper_bound(start_offset);
+    if (it != segments_.begin()) {
+        --it;
+    }
+    for (; it != segments_.end(); ++it) {
+        int64_t max_position = max_position_for(it, max_offset);
+        SAMSA_TRY(auto data, it->second->read(start_offset, max_bytes, max_position, min_one_batch));
+        if (data) {
+            return std::move(*data);
+        }
+    }
+    return at_end;  // everything from start_offset on was deleted meanwhile
+}
+
+result<std::optional<TimestampAndOffset>> Log::fetch_offset_by_timestamp(int64_t timestamp) const {
+    std::shared_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    for (const auto& [base, segment] : segments_) {
+        if (segment->max_timestamp_so_far() >= timestamp) {
+            SAMSA_TRY(auto found, segment->find_offset_by_timestamp(timestamp, log_start_offset_));
+            if (found) {
+                return found;
+            }
+        }
+    }
+    return std::optional<TimestampAndOffset>();
+}
+
+// ---- offsets ------------------------------------------------------------------------------
+
+int64_t Log::update_high_watermark(int64_t hw) {
+    std::shared_lock lock(mu_);  // keeps start and end from moving under the clamp
+    int64_t clamped = std::clamp(hw, log_start_offset_.load(), log_end_offset_.load());
+    high_watermark_ = clamped;
+    return clamped;
+}
+
+result<void> Log::maybe_increment_log_start_offset(int64_t new_start) {
+    std::unique_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    if (new_start > high_watermark_) {
+        return Errc::offset_out_of_range;
+    }
+    if (new_start > log_start_offset_) {
+        log_start_offset_ = new_start;
+    }
+    return success();
+}
+
+// ---- flush --------------------------------------------------------------------------------
+
+result<void> Log::flush() { return flush_up_to(log_end_offset_); }
+
+result<void> Log::flush_up_to(int64_t offset) {
+    std::vector<std::shared_ptr<const FileHandle>> handles;
+    uint64_t truncations = 0;
+    {
+        std::shared_lock lock(mu_);
+        SAMSA_TRY(check_open());
+        offset = std::min(offset, log_end_offset_.load());
+        int64_t from = recovery_point_;
+        if (offset <= from) {
+            return success();
+        }
+        auto it = segments_.upper_bound(from);
+        if (it != segments_.begin()) {
+            --it;
+        }
+        for (; it != segments_.end() && it->first < offset; ++it) {
+            auto h = it->second->flush_handles();
+            handles.insert(handles.end(), h.begin(), h.end());
+        }
+        truncations = truncations_;
+    }
+    for (const auto& h : handles) {
+        SAMSA_TRY(fsync_fd(h->fd(), h->path()));
+    }
+    std::unique_lock lock(mu_);
+    if (truncations == truncations_ && offset > recovery_point_) {
+        recovery_point_ = offset;
+    }
+    last_flush_ms_ = clock_();
+    return success();
+}
+
+result<void> Log::flush_rolled_segments() {
+    int64_t offset = -1;
+    {
+        std::shared_lock lock(mu_);
+        offset = rolled_flush_offset_;
+    }
+    return offset > recovery_point_ ? flush_up_to(offset) : success();
+}
+
+// ---- retention and truncation -------------------------------------------------------------
+
+result<size_t> Log::delete_old_segments() {
+    std::unique_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    int64_t now = clock_();
+    RetentionInput in{{}, log_end_offset_, high_watermark_, log_start_offset_, now};
+    for (const auto& [base, segment] : segments_) {
+        in.segments.push_back({base, segment->size(), segment->largest_timestamp()});
+    }
+    RetentionDecision d = find_deletable_segments(in, *config_);
+    if (d.count > 0) {
+        SAMSA_TRY(delete_segments_locked(d.count, d.reason, now));
+    }
+    return d.count;
+}
+
+result<void> Log::delete_segments_locked(size_t count, const std::string& reason, int64_t now) {
+    if (count == segments_.size()) {
+        SAMSA_TRY(roll_locked(log_end_offset_, now));  // a log always keeps one segment
+    }
+    auto last = std::next(segments_.begin(), static_cast<std::ptrdiff_t>(count));
+    get_logger("log")->info("{}: deleting segments [{}, {}) by retention: {}", tp_,
+                            segments_.begin()->first, last->first, reason);
+    SAMSA_TRY(remove_and_delete_locked(segments_.begin(), last, now));
+    log_start_offset_ = std::max(log_start_offset_.load(), segments_.begin()->first);
+    if (high_watermark_ < log_start_offset_) {
+        high_watermark_ = log_start_offset_.load();
+    }
+    return success();
+}
+
+result<void> Log::remove_and_delete_locked(SegmentMap::iterator first, SegmentMap::iterator last,
+                                           int64_t now) {
+    std::vector<std::unique_ptr<LogSegment>> removed;
+    for (auto it = first; it != last; ++it) {
+        removed.push_back(std::move(it->second));
+    }
+    segments_.erase(first, last);
+    std::error_code error;
+    for (auto& segment : removed) {
+        if (auto r = segment->change_file_suffixes(kDeletedFileSuffix); !r && !error) {
+            error = r.error();
+        }
+        pending_deletions_.push_back({std::move(segment), now + config_->file_delete_delay_ms});
+    }
+    if (config_->file_delete_delay_ms == 0) {
+        purge_locked(now, false);
+    }
+    return error ? result<void>(error) : success();
+}
+
+void Log::purge_deleted_segments(bool all) {
+    std::unique_lock lock(mu_);
+    purge_locked(clock_(), all);
+}
+
+void Log::purge_locked(int64_t now, bool all) {
+    std::erase_if(pending_deletions_, [&](PendingDeletion& p) {
+        if (!all && p.due_ms > now) {
+            return false;
+        }
+        (void)p.segment->delete_files();  // failures are logged; the files go at next load
+        return true;
+    });
+}
+
+result<bool> Log::truncate_to(int64_t offset) {
+    if (offset < 0) {
+        return Errc::offset_out_of_range;
+    }
+    std::unique_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    if (offset >= log_end_offset_) {
+        return false;
+    }
+    int64_t now = clock_();
+    get_logger("log")->info("{}: truncating to offset {} (log end offset {})", tp_, offset,
+                            log_end_offset_.load());
+    if (offset < segments_.begin()->first) {
+        SAMSA_TRY(truncate_fully_locked(offset, now));
+        return true;
+    }
+    SAMSA_TRY(remove_and_delete_locked(segments_.upper_bound(offset), segments_.end(), now));
+    SAMSA_TRY(active_segment().truncate_to(offset, now));
+    SAMSA_TRY(int64_t end, active_segment().read_next_offset());
+    log_end_offset_ = end;
+    recovery_point_ = std::min(recovery_point_.load(), end);
+    high_watermark_ = std::min(high_watermark_.load(), end);
+    log_start_offset_ = std::min(log_start_offset_.load(), offset);
+    ++truncations_;
+    return true;
+}
+
+result<void> Log::truncate_fully_and_start_at(int64_t new_offset) {
+    if (new_offset < 0) {
+        return Errc::offset_out_of_range;
+    }
+    std::unique_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    get_logger("log")->info("{}: truncating fully and starting at offset {}", tp_, new_offset);
+    return truncate_fully_locked(new_offset, clock_());
+}
+
+result<void> Log::truncate_fully_locked(int64_t new_offset, int64_t now) {
+    SAMSA_TRY(remove_and_delete_locked(segments_.begin(), segments_.end(), now));
+    SAMSA_TRY(auto segment, LogSegment::open(dir_, new_offset, segment_options(*config_, now)));
+    segments_.emplace(new_offset, std::move(segment));
+    log_end_offset_ = new_offset;
+    log_start_offset_ = new_offset;
+    high_watermark_ = new_offset;
+    recovery_point_ = std::min(recovery_point_.load(), new_offset);
+    rolled_flush_offset_ = -1;
+    ++truncations_;
+    return success();
+}
+
+// ---- misc ---------------------------------------------------------------------------------
+
+int64_t Log::size_in_bytes() const {
+    std::shared_lock lock(mu_);
+    int64_t total = 0;
+    for (const auto& [base, segment] : segments_) {
+        total += segment->size();
+    }
+    return total;
+}
+
+size_t Log::number_of_segments() const {
+    std::shared_lock lock(mu_);
+    return segments_.size();
+}
+
+int64_t Log::first_segment_base_offset() const {
+    std::shared_lock lock(mu_);
+    return segments_.empty() ? 0 : segments_.begin()->first;
+}
+
+result<void> Log::close() {
+    std::unique_lock lock(mu_);
+    if (closed_) {
+        return success();
+    }
+    closed_ = true;
+    purge_locked(0, true);
+    std::error_code error;
+    for (auto& [base, segment] : segments_) {
+        if (auto r = segment->close(); !r && !error) {
+            error = r.error();
+        }
+    }
+    return error ? result<void>(error) : success();
+}
+
+result<void> Log::rename_dir(const std::string& new_dir) {
+    std::unique_lock lock(mu_);
+    std::error_code ec;
+    fs::rename(dir_, new_dir, ec);
+    if (ec) {
+        get_logger("log")->error("cannot rename {} to {}: {}", dir_, new_dir, ec.message());
+        return Errc::storage_error;
+    }
+    dir_ = new_dir;
+    return success();
+}
+
+}  // namespace samsa::log

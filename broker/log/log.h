@@ -1,0 +1,171 @@
+#pragma once
+// Log: one partition's replica on disk, a sequence of LogSegments in <log.dir>/<topic>-<p>/
+// (Kafka's Log / UnifiedLog). Offsets run from log_start_offset() to log_end_offset() (LEO,
+// the next offset to assign); the high watermark (HW), set by the Partition, bounds what
+// consumers see and what retention may delete.
+//
+// Concurrency notes (every public method may be called from any thread):
+//  1. A Log is internally synchronized by one shared_mutex. Appends, roll, truncation,
+//     retention, config updates and close take it exclusively; read(),
+//     fetch_offset_by_timestamp() and size_in_bytes() take it shared, so consumers read in
+//     parallel with each other but not with an append.
+//  2. log_end_offset(), log_start_offset(), high_watermark() and recovery_point() are atomics
+//     readable without the lock (a Partition polls them on every fetch).
+//  3. Producer validation (CRC-32C, record walk) runs before the lock is taken; only the
+//     in-place rewrite, the write and the index updates happen under it.
+//  4. read() returns file slices that own the segment's descriptor, to be sent after the lock
+//     is released. A segment deleted or truncated meanwhile stays readable (unlinked files
+//     live while open); a slice cut short by truncation reads short, and the network layer
+//     then sends what it could (followers and consumers re-fetch).
+//  5. flush() fsyncs outside the lock (on descriptors taken under it), then moves the recovery
+//     point, unless a truncation happened in between. Roll asks for the old segments to be
+//     flushed asynchronously: set_roll_listener() lets the LogManager's thread do it.
+//
+// Ownership: the Log owns its segments; deleted segments wait in a queue (renamed *.deleted)
+// until file.delete.delay.ms has passed and purge_deleted_segments() unlinks them.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "broker/log/append_info.h"
+#include "broker/log/clock.h"
+#include "broker/log/fetch_data_info.h"
+#include "broker/log/log_config.h"
+#include "broker/log/log_segment.h"
+#include "common/result.h"
+#include <boost/outcome/try.hpp>
+#include "common/types.h"
+
+namespace samsa::log {
+
+class Log {
+public:
+    // Opens (loading and, after an unclean shutdown, recovering; see log_loader.h) or creates
+    // the partition directory `dir`. The HW starts at the log start offset: the Partition
+    // sets the checkpointed value with update_high_watermark().
+    static result<std::unique_ptr<Log>> open(const std::string& dir, const TopicPartition& tp,
+                                             const LogConfig& config, int64_t recovery_point,
+                                             bool had_clean_shutdown, Clock clock,
+                                             int64_t log_start_offset = 0);
+    ~Log();
+    Log(const Log&) = delete;
+    Log& operator=(const Log&) = delete;
+
+    // Validates one producer batch completely (ZK-MODE.md §e; errors in log_validator.h), then
+    // rewrites it in place (offsets from LEO, `leader_epoch`, timestamps) and appends it,
+    // rolling first if needed. Nothing is written when validation fails.
+    result<AppendInfo> append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch);
+    // Appends a leader's batches with their offsets, which must start at or above LEO and
+    // increase; a trailing partial batch is ignored. CRC-32C is checked.
+    result<AppendInfo> append_as_follower(std::span<const uint8_t> batches);
+
+    // Up to max_bytes from the batch holding start_offset, never at or past max_offset (the
+    // exclusive bound, e.g. the HW); the whole first batch if min_one_batch. Empty at LEO or
+    // max_offset; Errc::offset_out_of_range below the log start or above LEO.
+    result<FetchDataInfo> read(int64_t start_offset, int32_t max_bytes, int64_t max_offset,
+                               bool min_one_batch) const;
+    // ListOffsets by time: the first offset >= log start whose timestamp >= `timestamp`
+    // (a compressed batch answers with its first offset), or nullopt if none. The caller
+    // handles -1/-2 and bounds the answer by the HW.
+    result<std::optional<TimestampAndOffset>> fetch_offset_by_timestamp(int64_t timestamp) const;
+
+    int64_t log_start_offset() const { return log_start_offset_.load(); }
+    int64_t log_end_offset() const { return log_end_offset_.load(); }
+    int64_t high_watermark() const { return high_watermark_.load(); }
+    int64_t recovery_point() const { return recovery_point_.load(); }
+    // Clamps `hw` into [log start, LEO], stores and returns it.
+    int64_t update_high_watermark(int64_t hw);
+    // DeleteRecords: moves the log start forward (never back); offset_out_of_range above HW.
+    result<void> maybe_increment_log_start_offset(int64_t new_start);
+
+    // Removes everything from `offset` on (replication: a follower's divergent tail). Returns
+    // whether anything was removed. Below the first segment it becomes
+    // truncate_fully_and_start_at(offset).
+    result<bool> truncate_to(int64_t offset);
+    // Deletes every segment and starts empty at `new_offset` (= start = LEO = HW).
+    result<void> truncate_fully_and_start_at(int64_t new_offset);
+
+    // fsyncs everything up to LEO and moves the recovery point there.
+    result<void> flush();
+    result<void> flush_up_to(int64_t offset);
+    // Flushes the segments a roll left behind, if any (called by the LogManager's thread).
+    result<void> flush_rolled_segments();
+    int64_t last_flush_time_ms() const { return last_flush_ms_.load(); }
+    // Starts a new active segment at LEO (no-op when the active segment is empty).
+    result<void> roll();
+    // Retention (see log_cleaner.h). Returns how many segments were deleted.
+    result<size_t> delete_old_segments();
+    // Unlinks deleted segments whose file.delete.delay.ms has passed (all of them if `all`).
+    void purge_deleted_segments(bool all = false);
+
+    void update_config(const LogConfig& config);
+    std::shared_ptr<const LogConfig> config() const;
+    // Called (under the Log's lock: it must not call back into this Log) after each roll.
+    void set_roll_listener(std::function<void()> listener);
+
+    const TopicPartition& topic_partition() const { return tp_; }
+    const std::string& dir() const { return dir_; }
+    int64_t size_in_bytes() const;
+    size_t number_of_segments() const;
+    // Base offset of the oldest segment (log-start-offset-checkpoint only lists logs whose
+    // start is above it).
+    int64_t first_segment_base_offset() const;
+    // Trims indexes and releases mappings; later calls fail with Errc::log_closed.
+    result<void> close();
+    // Moves the directory (LogManager::delete_log renames it to *-delete). Call after close().
+    result<void> rename_dir(const std::string& new_dir);
+
+private:
+    Log(std::string dir, TopicPartition tp, std::shared_ptr<const LogConfig> config, Clock clock)
+        : dir_(std::move(dir)), tp_(std::move(tp)), config_(std::move(config)),
+          clock_(std::move(clock)) {}
+
+    LogSegment& active_segment() const { return *segments_.rbegin()->second; }
+    result<LogSegment*> maybe_roll_locked(int32_t messages_size, int64_t max_timestamp,
+                                          int64_t first_offset, int64_t last_offset, int64_t now);
+    result<void> roll_locked(int64_t new_base, int64_t now);
+    result<void> delete_segments_locked(size_t count, const std::string& reason, int64_t now);
+    result<void> remove_and_delete_locked(std::map<int64_t, std::unique_ptr<LogSegment>>::iterator first,
+                                          std::map<int64_t, std::unique_ptr<LogSegment>>::iterator last,
+                                          int64_t now);
+    result<void> truncate_fully_locked(int64_t new_offset, int64_t now);
+    // The file position in *it that reads must stop at for an exclusive bound max_offset.
+    int64_t max_position_for(
+        const std::map<int64_t, std::unique_ptr<LogSegment>>::const_iterator& it,
+        int64_t max_offset) const;
+    result<void> check_open() const;
+    void purge_locked(int64_t now, bool all);
+    result<void> maybe_flush_after_append(const LogConfig& config);
+
+    struct PendingDeletion {
+        std::unique_ptr<LogSegment> segment;
+        int64_t due_ms;
+    };
+
+    std::string dir_;
+    const TopicPartition tp_;
+    mutable std::shared_mutex mu_;
+    std::shared_ptr<const LogConfig> config_;  // guarded by mu_
+    Clock clock_;
+    std::map<int64_t, std::unique_ptr<LogSegment>> segments_;  // guarded by mu_
+    std::vector<PendingDeletion> pending_deletions_;           // guarded by mu_
+    std::function<void()> roll_listener_;                      // guarded by mu_
+    int64_t rolled_flush_offset_ = -1;                         // guarded by mu_
+    uint64_t truncations_ = 0;                                 // guarded by mu_
+    bool closed_ = false;                                      // guarded by mu_
+    std::atomic<int64_t> log_start_offset_{0};
+    std::atomic<int64_t> log_end_offset_{0};
+    std::atomic<int64_t> high_watermark_{0};
+    std::atomic<int64_t> recovery_point_{0};
+    std::atomic<int64_t> last_flush_ms_{0};
+};
+
+}  // namespace samsa::log

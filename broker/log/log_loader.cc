@@ -1,0 +1,161 @@
+#include "broker/log/log_loader.h"
+
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include "broker/log/file_util.h"
+#include "common/logging.h"
+
+namespace samsa::log {
+namespace fs = std::filesystem;
+
+SegmentOptions segment_options(const LogConfig& config, int64_t now_ms) {
+    SegmentOptions o;
+    o.index_interval_bytes = config.index_interval_bytes;
+    o.max_index_bytes = config.segment_index_bytes;
+    o.created_ms = now_ms;
+    if (config.segment_jitter_ms > 0) {
+        // Kafka: abs(random int) % min(jitter, segment.ms), so segments of many partitions
+        // created together do not all roll at once.
+        thread_local std::mt19937_64 rng{std::random_device{}()};
+        o.roll_jitter_ms = static_cast<int64_t>(rng() >> 1) %
+                           std::min(config.segment_jitter_ms, config.segment_ms);
+    }
+    return o;
+}
+
+namespace {
+
+bool is_offset_name(const std::string& stem) {
+    return stem.size() == 20 && stem.find_first_not_of("0123456789") == std::string::npos;
+}
+
+bool has_suffix(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Step 1; returns the base offsets of the .log files.
+std::set<int64_t> clean_dir(const std::string& dir, const TopicPartition& tp) {
+    auto logger = get_logger("log");
+    std::set<int64_t> bases;
+    std::vector<fs::path> indexes;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        std::string name = entry.path().filename().string();
+        if (has_suffix(name, kDeletedFileSuffix) || has_suffix(name, ".cleaned") ||
+            has_suffix(name, ".swap")) {
+            logger->info("{}: deleting leftover file {}", tp, name);
+            fs::remove(entry.path());
+        } else if (entry.path().extension() == kLogFileSuffix &&
+                   is_offset_name(entry.path().stem().string())) {
+            bases.insert(std::stoll(entry.path().stem().string()));
+        } else if (entry.path().extension() == kIndexFileSuffix ||
+                   entry.path().extension() == kTimeIndexFileSuffix) {
+            indexes.push_back(entry.path());
+        }
+    }
+    for (const auto& index : indexes) {
+        std::string stem = index.stem().string();
+        if (!is_offset_name(stem) || !bases.contains(std::stoll(stem))) {
+            logger->warn("{}: deleting orphaned index {}", tp, index.filename().string());
+            fs::remove(index);
+        }
+    }
+    return bases;
+}
+
+bool index_files_exist(const std::string& dir, int64_t base) {
+    return fs::exists(dir + "/" + offset_file_name(base, kIndexFileSuffix)) &&
+           fs::exists(dir + "/" + offset_file_name(base, kTimeIndexFileSuffix));
+}
+
+// Step 3: recovers from the segment holding the recovery point; drops everything after the
+// first corruption.
+result<void> recover_unflushed(const LoadParams& p, LoadedLog& log,
+                               const std::set<int64_t>& already_recovered) {
+    auto logger = get_logger("log");
+    auto it = log.segments.upper_bound(p.recovery_point);
+    if (it != log.segments.begin()) {
+        --it;
+    }
+    for (; it != log.segments.end(); ++it) {
+        LogSegment& seg = *it->second;
+        if (already_recovered.contains(seg.base_offset())) {
+            continue;
+        }
+        SAMSA_TRY(SegmentRecovery r, seg.recover());
+        if (r.truncated_bytes == 0) {
+            continue;
+        }
+        logger->warn("{}: recovery truncated segment {} at position {} after offset {}, "
+                     "dropping {} bytes: {}",
+                     p.tp, seg.base_offset(), r.valid_bytes, r.next_offset - 1, r.truncated_bytes,
+                     r.reason);
+        for (auto later = std::next(it); later != log.segments.end();) {
+            logger->warn("{}: recovery deletes later segment {} ({} bytes)", p.tp,
+                         later->first, later->second->size());
+            SAMSA_TRY(later->second->delete_files());
+            later = log.segments.erase(later);
+        }
+        break;
+    }
+    return success();
+}
+
+result<void> start_empty_at(const LoadParams& p, LoadedLog& log, int64_t base) {
+    for (auto& [offset, seg] : log.segments) {
+        SAMSA_TRY(seg->delete_files());
+    }
+    log.segments.clear();
+    SAMSA_TRY(auto seg, LogSegment::open(p.dir, base, segment_options(p.config, p.now_ms)));
+    log.segments.emplace(base, std::move(seg));
+    return success();
+}
+
+}  // namespace
+
+result<LoadedLog> LogLoader::load(const LoadParams& p) {
+    auto logger = get_logger("log");
+    LoadedLog log;
+    std::set<int64_t> recovered;
+    for (int64_t base : clean_dir(p.dir, p.tp)) {
+        bool had_indexes = index_files_exist(p.dir, base);
+        SAMSA_TRY(auto seg, LogSegment::open(p.dir, base, segment_options(p.config, p.now_ms)));
+        if (!had_indexes || !seg->indexes_look_sane()) {
+            logger->warn("{}: {} index of segment {}, rebuilding it", p.tp,
+                         had_indexes ? "corrupt" : "missing", base);
+            SAMSA_TRY(SegmentRecovery r, seg->recover());
+            if (r.truncated_bytes > 0) {
+                logger->warn("{}: segment {} had {} invalid bytes after position {}: {}", p.tp,
+                             base, r.truncated_bytes, r.valid_bytes, r.reason);
+            }
+            recovered.insert(base);
+        }
+        log.segments.emplace(base, std::move(seg));
+    }
+    if (!p.had_clean_shutdown) {
+        SAMSA_TRY(recover_unflushed(p, log, recovered));
+    }
+    if (log.segments.empty()) {
+        SAMSA_TRY(start_empty_at(p, log, p.log_start_offset));
+    }
+    SAMSA_TRY(log.log_end_offset, log.segments.rbegin()->second->read_next_offset());
+    if (log.log_end_offset < p.log_start_offset) {
+        logger->warn("{}: log end offset {} below log start offset {}, deleting all segments",
+                     p.tp, log.log_end_offset, p.log_start_offset);
+        SAMSA_TRY(start_empty_at(p, log, p.log_start_offset));
+        log.log_end_offset = p.log_start_offset;
+    }
+    for (auto it = log.segments.begin(); it != log.segments.end(); ++it) {
+        if (std::next(it) == log.segments.end()) {
+            SAMSA_TRY(it->second->resize_indexes(p.config.segment_index_bytes));
+        } else {
+            SAMSA_TRY(it->second->on_become_inactive());
+        }
+    }
+    log.log_start_offset = std::max(p.log_start_offset, log.segments.begin()->first);
+    log.recovery_point = log.log_end_offset;
+    return log;
+}
+
+}  // namespace samsa::log

@@ -1,0 +1,56 @@
+#pragma once
+// LogLoader: opens a partition directory's segments at startup and, after an unclean shutdown,
+// recovers them (Kafka's LogLoader / Log.loadSegments + recoverLog; ZK-MODE.md §d):
+//
+//  1. Delete leftovers: *.deleted (retention not finished), *.cleaned and *.swap (we never
+//     write these, Kafka's compaction does), and index files without a .log.
+//  2. Open every <20-digit base>.log; rebuild (LogSegment::recover) any segment whose index is
+//     missing or fails its sanity check.
+//  3. Unless the shutdown was clean: recover every segment from the one holding the recovery
+//     point on, re-reading each batch (size >= 61, magic 2, CRC-32C, increasing offsets). At
+//     the first bad batch, truncate that segment there and delete every later segment; log
+//     what was dropped. Corruption is reported, never fatal.
+//  4. With no segment left, create one at the log start offset. LEO = the end of the last
+//     batch; if that is below the log start offset, start over empty at the log start.
+//  5. The active segment's indexes are preallocated again, the others trimmed.
+//
+// Runs on one of the LogManager's recovery threads before the Log exists; touches only `dir`.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "broker/log/log_config.h"
+#include "broker/log/log_segment.h"
+#include "common/result.h"
+#include <boost/outcome/try.hpp>
+#include "common/types.h"
+
+namespace samsa::log {
+
+struct LoadParams {
+    std::string dir;
+    TopicPartition tp;
+    LogConfig config;
+    int64_t recovery_point = 0;
+    int64_t log_start_offset = 0;  // from the checkpoint (0 without one)
+    bool had_clean_shutdown = false;
+    int64_t now_ms = 0;
+};
+
+struct LoadedLog {
+    std::map<int64_t, std::unique_ptr<LogSegment>> segments;  // never empty
+    int64_t log_start_offset = 0;
+    int64_t log_end_offset = 0;
+    int64_t recovery_point = 0;  // = log_end_offset, as after Kafka's recoverLog
+};
+
+class LogLoader {
+public:
+    static result<LoadedLog> load(const LoadParams& params);
+};
+
+SegmentOptions segment_options(const LogConfig& config, int64_t now_ms);
+
+}  // namespace samsa::log
