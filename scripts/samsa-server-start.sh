@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Starts a Samsa broker, like Kafka's bin/kafka-server-start.sh. Foreground by default; -daemon
+# runs it in the background with its output in $LOG_DIR/samsaServer.out and its pid in
+# $PID_DIR/samsaServer.pid (used by samsa-server-stop.sh). Everything after the properties file
+# is passed to the broker unchanged.
+set -euo pipefail
+PROG=samsa-server-start
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+usage() {
+    cat <<USAGE
+USAGE: $0 [-daemon] server.properties [--override property=value]*
+  Runs the samsa-broker binary with the given configuration (e.g. config/server.properties);
+  each --override sets one configuration key, winning over the file.
+  -daemon      run in the background; output to \$LOG_DIR/samsaServer.out,
+               pid in \$PID_DIR/samsaServer.pid
+  -h, --help   show this help
+Environment:
+  SAMSA_BROKER_BIN   the broker binary (default: $SAMSA_ROOT/build/broker/samsa-broker,
+                     else samsa-broker on PATH)
+  LOG_DIR            where -daemon writes its output (default: $SAMSA_ROOT/logs)
+  PID_DIR            where the pid file goes (default: \$LOG_DIR)
+USAGE
+}
+
+daemon=0
+case "${1:-}" in
+    -h | --help) usage; exit 0 ;;
+    -daemon) daemon=1; shift ;;
+esac
+if [ $# -lt 1 ]; then
+    usage >&2
+    exit 1
+fi
+case "$1" in
+    -*) die "the first argument must be the server.properties file, not '$1' (see --help)" ;;
+esac
+[ -f "$1" ] || die "configuration file '$1' not found"
+config=$(abs_path "$1")
+shift
+
+find_broker() {
+    if [ -n "${SAMSA_BROKER_BIN:-}" ]; then
+        if [ ! -f "$SAMSA_BROKER_BIN" ] || [ ! -x "$SAMSA_BROKER_BIN" ]; then
+            die "SAMSA_BROKER_BIN='$SAMSA_BROKER_BIN' is not an executable file"
+        fi
+        echo "$SAMSA_BROKER_BIN"
+    elif [ -x "$SAMSA_ROOT/build/broker/samsa-broker" ]; then
+        echo "$SAMSA_ROOT/build/broker/samsa-broker"
+    elif command -v samsa-broker >/dev/null; then
+        command -v samsa-broker
+    else
+        die "samsa-broker not found: build it (cmake --build build --target samsa-broker, or \
+scripts/quickstart.sh), put it on PATH, or set SAMSA_BROKER_BIN"
+    fi
+}
+broker=$(find_broker)
+
+if [ "$daemon" -eq 0 ]; then
+    exec "$broker" "$config" "$@"
+fi
+
+pidfile=$PID_DIR/samsaServer.pid
+if pid=$(pid_file_process "$pidfile"); then
+    die "a broker started by this script is already running (pid $pid, $pidfile); stop it with \
+scripts/samsa-server-stop.sh, or give a second broker its own LOG_DIR"
+fi
+start_daemon "Samsa broker" "$LOG_DIR/samsaServer.out" "$pidfile" "$config" -- \
+    "$broker" "$config" "$@"

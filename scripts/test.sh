@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Builds everything and runs the tests: what CI runs (.ci/run), and what to run before sending a
+# change. Installs the dependencies, configures and builds all targets into <repo>/build, then
+# runs ctest: unit tests (and anything not labelled integration) in parallel, then the
+# integration tests (real ZooKeeper, real brokers, real clients). Works as root on a clean clone.
+set -euo pipefail
+PROG=test.sh
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+build=${BUILD_DIR:-$SAMSA_ROOT/build}
+jobs=$(nproc)
+integration_jobs=${INTEGRATION_JOBS:-1}
+run_unit=1
+run_integration=1
+skip_deps=0
+ctest_extra=()
+
+usage() {
+    cat <<USAGE
+USAGE: $0 [--unit | --integration] [-j N] [--skip-deps] [-- ctest arguments...]
+  Installs dependencies (scripts/install-deps.sh), builds all targets into $build
+  (RelWithDebInfo, Ninja) and runs ctest with --output-on-failure.
+  --unit          only tests not labelled 'integration'
+  --integration   only tests labelled 'integration'
+  -j N            build and unit-test parallelism (default: $jobs, the number of CPUs)
+  --skip-deps     do not run scripts/install-deps.sh
+  -- ...          passed to ctest (e.g. -- -R kafka_config)
+  -h, --help      show this help
+Environment:
+  BUILD_DIR          build directory (default: <repo>/build)
+  INTEGRATION_JOBS   integration tests run at once (default: 1)
+  CTEST_TIMEOUT      per-test timeout in seconds (default: 600)
+  CMAKE_ARGS         extra cmake configure arguments (e.g. -DSAMSA_WERROR=ON)
+USAGE
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --unit) run_integration=0; shift ;;
+        --integration) run_unit=0; shift ;;
+        -j)
+            [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "-j needs a positive number"
+            jobs=$2
+            shift 2
+            ;;
+        -j*)
+            [[ "${1#-j}" =~ ^[1-9][0-9]*$ ]] || die "-j needs a positive number"
+            jobs=${1#-j}
+            shift
+            ;;
+        --skip-deps) skip_deps=1; shift ;;
+        -h | --help) usage; exit 0 ;;
+        --) shift; ctest_extra=("$@"); break ;;
+        *) echo "$PROG: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
+    esac
+done
+[ "$run_unit" -eq 1 ] || [ "$run_integration" -eq 1 ] || die "--unit and --integration exclude each other"
+
+if [ "$skip_deps" -eq 0 ]; then
+    "$SAMSA_ROOT/scripts/install-deps.sh"
+fi
+
+read -r -a cmake_args <<<"${CMAKE_ARGS:-}"
+cmake_configure "$build" RelWithDebInfo -DSAMSA_BUILD_TESTS=ON "${cmake_args[@]}"
+cmake --build "$build" -j"$jobs"
+
+ctest_common=(--test-dir "$build" --output-on-failure --no-tests=ignore
+    --timeout "${CTEST_TIMEOUT:-600}" "${ctest_extra[@]}")
+status=0
+if [ "$run_unit" -eq 1 ]; then
+    note "unit tests"
+    ctest "${ctest_common[@]}" -LE integration -j"$jobs" || status=1
+fi
+if [ "$run_integration" -eq 1 ]; then
+    note "integration tests"
+    ctest "${ctest_common[@]}" -L integration -j"$integration_jobs" || status=1
+fi
+if [ "$status" -ne 0 ]; then
+    note "FAILED (see the output above)"
+else
+    note "all tests passed"
+fi
+exit "$status"
