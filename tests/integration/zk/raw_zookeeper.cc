@@ -1,0 +1,60 @@
+#include "tests/integration/zk/raw_zookeeper.h"
+
+#include "tests/support/wait.h"
+
+#include <zookeeper/zookeeper.h>
+
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+namespace samsa::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+void quiet(const char*) {}
+
+zhandle_t* open_handle(const std::string& connect_string, const clientid_t* id) {
+    zhandle_t* zh = zookeeper_init2(connect_string.c_str(), nullptr, 10000, id, nullptr, 0, &quiet);
+    if (zh == nullptr) {
+        throw std::runtime_error("zookeeper_init failed");
+    }
+    if (!eventually([&] { return zoo_state(zh) == ZOO_CONNECTED_STATE; }, 15s)) {
+        zookeeper_close(zh);
+        throw std::runtime_error("raw handle did not connect to " + connect_string);
+    }
+    return zh;
+}
+
+}  // namespace
+
+std::optional<RawNode> raw_get(const std::string& connect_string, const std::string& path) {
+    zhandle_t* zh = open_handle(connect_string, nullptr);
+    std::vector<char> buffer(1 << 20);
+    int len = static_cast<int>(buffer.size());
+    struct Stat stat {};
+    const int rc = zoo_get(zh, path.c_str(), 0, buffer.data(), &len, &stat);
+    zookeeper_close(zh);
+    if (rc == ZNONODE) {
+        return std::nullopt;
+    }
+    if (rc != ZOK) {
+        throw std::runtime_error(std::string("zoo_get failed: ") + zerror(rc));
+    }
+    return RawNode{
+        len < 0 ? std::string() : std::string(buffer.data(), static_cast<std::size_t>(len)),
+        stat.ephemeralOwner, stat.czxid, stat.version};
+}
+
+void expire_session(const std::string& connect_string, const zk::SessionCredentials& credentials) {
+    clientid_t id{};
+    id.client_id = credentials.id;
+    std::memcpy(id.passwd, credentials.password.data(),
+                std::min(credentials.password.size(), sizeof(id.passwd)));
+    zhandle_t* zh = open_handle(connect_string, &id);
+    zookeeper_close(zh);  // closes the shared session on the server
+}
+
+}  // namespace samsa::test

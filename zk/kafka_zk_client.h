@@ -1,0 +1,159 @@
+#pragma once
+// KafkaZkClient: Kafka's typed ZooKeeper operations (zk/KafkaZkClient.scala) over a
+// ZooKeeperClient, with the znode layout and JSON of zk_data.h.
+//
+// Every method is synchronous and returns result<T>; they block, so they belong on the
+// controller thread and in startup code, never on a network strand or in a ZooKeeper callback.
+// They follow ZooKeeperClient's retry policy (connection_loss is retried until the session
+// expires or retry_timeout_ms passes); batch reads send all their requests at once.
+//
+// Fencing (ZK-MODE §b). Every controller write is a multi prefixed by
+// check(/controller_epoch, epoch_zk_version): the zkVersion this controller got when it was
+// elected. If another broker has been elected since, the check fails and the method returns
+// Errc::controller_moved: the caller must resign. Passing kMatchAnyVersion skips the check.
+//
+// Not yet here, by design (seams): ISR change notifications (IsrChangeNotificationSequenceZNode),
+// config change notifications (ConfigEntityChangeNotificationSequenceZNode, written after
+// set_or_create_entity_configs), ACL storage (AclZNodes), broker-id generation (/brokers/seqid),
+// producer id blocks, reassignments. Their paths and codecs are in zk_data.h.
+//
+// Borrows the ZooKeeperClient, which must outlive it. Thread-safe as the client is.
+
+#include "common/result.h"
+#include "common/types.h"
+#include "zk/broker_info.h"
+#include "zk/uuid.h"
+#include "zk/zk_data.h"
+#include "zk/zookeeper_client.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace samsa::zk {
+
+struct ControllerEpochAndZkVersion {
+    ControllerEpoch epoch{0};
+    int32_t zk_version = 0;  // /controller_epoch's Stat.version
+};
+
+// The outcome of an election attempt that reached ZooKeeper.
+struct ControllerRegistration {
+    bool elected = false;
+    ControllerEpoch epoch{0};                // elected: the new controller epoch
+    int32_t epoch_zk_version = 0;            // elected: the version that fences our writes
+    BrokerId active_controller = kNoBroker;  // holder of /controller now (-1: none seen)
+};
+
+// Per-partition outcome of update_partition_states. bad_version means the state znode changed
+// since it was read: re-read and retry (Kafka's "updatesToRetry").
+struct PartitionUpdateResult {
+    std::error_code ec;
+    int32_t zk_version = 0;  // the state znode's new version on success
+};
+
+class KafkaZkClient {
+  public:
+    explicit KafkaZkClient(ZooKeeperClient& zk) : zk_(zk) {}
+    KafkaZkClient(const KafkaZkClient&) = delete;
+    KafkaZkClient& operator=(const KafkaZkClient&) = delete;
+
+    ZooKeeperClient& zookeeper_client() { return zk_; }
+    int64_t session_id() const { return zk_.session_id(); }
+
+    // --- Startup ---------------------------------------------------------------------------
+    // Makes sure ZkData::persistent_zk_paths() exist; idempotent.
+    result<void> create_top_level_paths();
+    result<void> make_sure_persistent_path_exists(const std::string& path);
+    result<std::optional<std::string>> get_cluster_id();
+    // Creates /cluster/id with `proposed` unless it exists; returns the id that is stored.
+    result<std::string> get_or_create_cluster_id(const std::string& proposed);
+
+    // --- Brokers ---------------------------------------------------------------------------
+    // Creates the ephemeral /brokers/ids/<id> (multi: create with null data + setData at
+    // version 0) and returns the broker epoch (its czxid). An existing node owned by this
+    // session is kept; one left by our previous, expired session is replaced; any other owner
+    // gives Errc::node_exists ("a broker is already registered with id N" is logged).
+    result<int64_t> register_broker(const BrokerInfo& info);
+    // setData at any version (endpoint changes); the controller sees a BrokerModification.
+    result<void> update_broker_info(const BrokerInfo& info);
+    result<std::vector<BrokerId>> get_sorted_broker_list(bool watch = false);
+    result<std::optional<BrokerInfo>> get_broker(BrokerId id);
+    // Every registered broker with its epoch (czxid), sorted by id.
+    result<std::vector<BrokerInfo>> get_all_brokers();
+
+    // --- Controller ------------------------------------------------------------------------
+    result<std::optional<BrokerId>> get_controller_id();
+    result<std::optional<ControllerEpochAndZkVersion>> get_controller_epoch();
+    // Election steps 2-5 of ZK-MODE §b (step 1, "stop if /controller exists", is the caller's):
+    // read /controller_epoch (creating it as "0"), then one multi creating the ephemeral
+    // /controller and setting the epoch to E+1 at the version read. On node_exists/bad_version
+    // both nodes are read again: we won only if we own /controller and the epoch is E+1.
+    result<ControllerRegistration> try_register_controller(BrokerId broker_id,
+                                                           int64_t timestamp_ms);
+
+    // --- Topics ----------------------------------------------------------------------------
+    // Writes /config/topics/<t> (always, even empty) then /brokers/topics/<t> (version 3).
+    // Errc::topic_already_exists if the topic exists or is queued for deletion.
+    result<void> create_topic(const std::string& topic, const std::optional<Uuid>& topic_id,
+                              const std::map<int32_t, std::vector<BrokerId>>& assignment,
+                              const ConfigMap& config);
+    result<std::vector<std::string>> get_all_topics(bool watch = false);
+    // Topics without a znode are left out.
+    result<std::map<std::string, TopicAssignment>> get_topic_assignments(
+        const std::vector<std::string>& topics);
+    result<ConfigMap> get_topic_config(const std::string& topic);
+    // Kafka's setOrCreateEntityConfigs: setData, or create (with parents) if missing.
+    result<void> set_or_create_entity_configs(std::string_view entity_type,
+                                              std::string_view entity_name,
+                                              const ConfigMap& config);
+
+    // --- Partition state (controller writes are fenced) -----------------------------------------
+    // Partitions without a state znode are left out; zk_version is filled in.
+    result<std::map<TopicPartition, LeaderIsrAndControllerEpoch>> get_partition_states(
+        const std::vector<TopicPartition>& partitions);
+    // Creates partitions/<p>/state (and the partitions/<p> parents). Per partition: empty or
+    // the create's error (node_exists...). Errc::controller_moved if fenced off.
+    result<std::map<TopicPartition, std::error_code>> create_partition_states(
+        const std::map<TopicPartition, LeaderIsrAndControllerEpoch>& states,
+        int32_t expected_controller_epoch_zk_version);
+    // Conditional setData of each state at leader_and_isr.zk_version.
+    result<std::map<TopicPartition, PartitionUpdateResult>> update_partition_states(
+        const std::map<TopicPartition, LeaderIsrAndControllerEpoch>& states,
+        int32_t expected_controller_epoch_zk_version);
+
+    // --- Topic deletion --------------------------------------------------------------------
+    // Creates /admin/delete_topics/<t>; node_exists if already queued.
+    result<void> create_delete_topic_node(const std::string& topic);
+    result<std::vector<std::string>> get_delete_topic_nodes(bool watch = false);
+    // Deletes /brokers/topics/<t> recursively, /config/topics/<t> and /admin/delete_topics/<t>,
+    // each delete fenced. Missing nodes are fine.
+    result<void> delete_topic_znodes(const std::string& topic,
+                                     int32_t expected_controller_epoch_zk_version);
+
+    // --- Watches (the controller's) ------------------------------------------------------------
+    // Registers `handler` and arms an exists watch; true if the node exists now.
+    result<bool> register_znode_change_handler_and_check_existence(
+        std::shared_ptr<ZNodeChangeHandler> handler, Executor executor);
+    // Empty when the node does not exist.
+    result<std::vector<std::string>> get_children(const std::string& path, bool watch = false);
+    result<std::optional<Stat>> exists(const std::string& path, bool watch = false);
+
+  private:
+    result<int64_t> checked_ephemeral_create(const std::string& path, const std::string& data);
+    result<ControllerEpochAndZkVersion> maybe_create_controller_epoch_znode();
+    result<ControllerRegistration> check_controller_and_epoch(BrokerId broker_id,
+                                                              ControllerEpoch expected);
+    // Sends every op as its own multi, prefixed by the epoch check unless the version is
+    // kMatchAnyVersion; returns each op's result, or controller_moved.
+    result<std::vector<OpResult>> fenced(std::vector<Op> ops, int32_t epoch_zk_version);
+    result<void> delete_recursive(const std::string& path, int32_t epoch_zk_version);
+
+    ZooKeeperClient& zk_;
+};
+
+}  // namespace samsa::zk
