@@ -1,0 +1,187 @@
+// Fetch: read from partition logs, long-polling until min_bytes or max_wait_ms (Kafka's
+// handleFetchRequest, ReplicaManager.fetchMessages and DelayedFetch).
+//
+//  - versions 0-3 (message format v0/v1 only) answer UNSUPPORTED_VERSION per partition;
+//  - consumers read up to the high watermark (READ_UNCOMMITTED) or the last stable offset;
+//    brokers (replica_id >= 0) up to the log end;
+//  - the first partition that has data may return one whole batch beyond the byte limits
+//    (KIP-74), so a batch larger than max_bytes still makes progress;
+//  - record bytes are never copied: responses carry file slices that the connection sendfiles;
+//  - incremental fetch sessions (KIP-227) are not kept: a full fetch gets session id 0, which
+//    tells the client to stay sessionless; an incremental one gets FETCH_SESSION_ID_NOT_FOUND.
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include <boost/asio/this_coro.hpp>
+
+#include "broker/api/errors.h"
+#include "broker/api/handlers/handlers.h"
+#include "broker/net/run_on.h"
+#include "broker/protocol/generated/fetch_request.h"
+#include "broker/protocol/generated/fetch_response.h"
+#include "broker/replica/replica_manager.h"
+
+namespace samsa::api {
+
+namespace {
+
+using protocol::ErrorCode;
+using Request = protocol::FetchRequestData;
+using Response = protocol::FetchResponseData;
+
+constexpr int16_t kMinImplementedVersion = 4;
+
+struct PartitionFetch {
+    TopicPartition tp;
+    int64_t fetch_offset = 0;
+    int32_t max_bytes = 0;
+    int32_t current_leader_epoch = -1;
+    std::shared_ptr<replica::Partition> partition;
+    ErrorCode error = ErrorCode::none;
+    replica::PartitionRead read;
+};
+
+struct FetchPlan {
+    std::vector<PartitionFetch> partitions;
+    replica::FetchIsolation isolation = replica::FetchIsolation::high_watermark;
+    bool from_follower = false;
+    int32_t max_bytes = 0;
+};
+
+FetchPlan plan(const RequestContext& ctx, const Request& request) {
+    FetchPlan p;
+    p.from_follower = request.replica_id >= 0;
+    p.isolation = p.from_follower             ? replica::FetchIsolation::log_end
+                  : request.isolation_level == 1 ? replica::FetchIsolation::txn_committed
+                                                 : replica::FetchIsolation::high_watermark;
+    p.max_bytes = request.max_bytes;
+    for (const auto& topic : request.topics) {
+        for (const auto& part : topic.partitions) {
+            PartitionFetch f;
+            f.tp = TopicPartition{topic.topic, part.partition};
+            f.fetch_offset = part.fetch_offset;
+            f.max_bytes = part.partition_max_bytes;
+            f.current_leader_epoch = part.current_leader_epoch;
+            if (ctx.api_version < kMinImplementedVersion) {
+                f.error = ErrorCode::unsupported_version;
+            } else if (!p.from_follower &&
+                       !ctx.authorize(auth::AclOperation::read, auth::ResourceType::topic,
+                                      f.tp.topic)) {
+                f.error = ErrorCode::topic_authorization_failed;
+            }
+            p.partitions.push_back(std::move(f));
+        }
+    }
+    return p;
+}
+
+// Runs on the I/O pool. Returns the number of record bytes read.
+int64_t read_all(FetchPlan& plan, replica::ReplicaManager& replicas) {
+    int64_t total = 0;
+    for (auto& f : plan.partitions) {
+        if (f.error != ErrorCode::none && f.error != ErrorCode::not_leader_or_follower &&
+            f.error != ErrorCode::unknown_topic_or_partition) {
+            continue;
+        }
+        f.error = ErrorCode::none;
+        f.read = {};
+        if (!f.partition) {
+            f.partition = replicas.get_partition(f.tp);
+        }
+        if (!f.partition) {
+            f.error = replicas.missing_partition_error(f.tp);
+            continue;
+        }
+        const int32_t budget = static_cast<int32_t>(
+            std::clamp<int64_t>(plan.max_bytes - total, 0, f.max_bytes));
+        auto read = f.partition->read(f.fetch_offset, budget, f.current_leader_epoch,
+                                      plan.isolation, /*min_one_batch=*/total == 0,
+                                      /*fetch_only_from_leader=*/true);
+        if (!read) {
+            f.error = to_kafka(read.error());
+            continue;
+        }
+        f.read = std::move(read).value();
+        total += f.read.records.size_bytes();
+    }
+    return total;
+}
+
+bool has_error(const FetchPlan& plan) {
+    return std::any_of(plan.partitions.begin(), plan.partitions.end(),
+                       [](const auto& f) { return f.error != ErrorCode::none; });
+}
+
+Response make_response(const FetchPlan& plan, const Request& request) {
+    Response response;
+    response.session_id = 0;
+    const std::string* current_topic = nullptr;
+    for (const auto& f : plan.partitions) {
+        if (!current_topic || *current_topic != f.tp.topic) {
+            response.responses.emplace_back();
+            response.responses.back().topic = f.tp.topic;
+            current_topic = &f.tp.topic;
+        }
+        Response::FetchablePartitionResponse p;
+        p.partition = f.tp.partition;
+        p.error_code = code(f.error);
+        if (f.error == ErrorCode::none) {
+            p.high_watermark = f.read.high_watermark;
+            p.last_stable_offset = f.read.last_stable_offset;
+            p.log_start_offset = f.read.log_start_offset;
+            p.record_set = f.read.records;
+        } else {
+            p.high_watermark = -1;
+            p.record_set = protocol::Records();
+        }
+        response.responses.back().partition_responses.push_back(std::move(p));
+    }
+    (void)request;
+    return response;
+}
+
+}  // namespace
+
+HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body) {
+    Request request;
+    request.decode(body, ctx.api_version);
+    if (ctx.api_version >= 7 && request.session_epoch > 0) {
+        Response response;
+        response.error_code = code(ErrorCode::fetch_session_id_not_found);
+        response.session_id = request.session_id;
+        co_return ctx.respond(response);
+    }
+
+    FetchPlan fetch = plan(ctx, request);
+    auto& replicas = *ctx.broker.replica_manager;
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(request.max_wait_ms);
+
+    // Watch before the first read, so an append between the read and the wait is not missed.
+    std::shared_ptr<replica::Waiter> waiter;
+    if (request.max_wait_ms > 0) {
+        waiter = std::make_shared<replica::Waiter>(co_await boost::asio::this_coro::executor);
+        for (auto& f : fetch.partitions) {
+            f.partition = replicas.get_partition(f.tp);
+            if (f.partition) {
+                f.partition->add_watcher(waiter);
+            }
+        }
+    }
+    for (;;) {
+        int64_t bytes = co_await net::run_on(ctx.broker.io_pool,
+                                             [&] { return read_all(fetch, replicas); });
+        if (!waiter || bytes >= request.min_bytes || has_error(fetch) ||
+            fetch.partitions.empty()) {
+            break;
+        }
+        if (!co_await waiter->wait_until(deadline)) {
+            break;  // timed out: answer with what there is, which read_all just read
+        }
+    }
+    co_return ctx.respond(make_response(fetch, request));
+}
+
+}  // namespace samsa::api

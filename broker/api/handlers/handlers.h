@@ -1,0 +1,32 @@
+#pragma once
+// One handler per API, each in its own file (handlers/<api>.cc). A handler decodes its request
+// from `body` (throwing DecodeError on malformed input, which closes the connection), does
+// its work — hopping to the I/O pool for disk and ZooKeeper — and returns the framed response.
+// Per-partition and per-topic failures are error codes in the response, never exceptions.
+
+#include <boost/asio/awaitable.hpp>
+
+#include "broker/api/request_context.h"
+#include "broker/net/request_handler.h"
+#include "broker/protocol/wire.h"
+
+namespace samsa::api {
+
+using HandlerResult = boost::asio::awaitable<net::HandlerOutcome>;
+
+HandlerResult handle_produce(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_list_offsets(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_metadata(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_leader_and_isr(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_stop_replica(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_update_metadata(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_api_versions(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_create_topics(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_delete_topics(RequestContext& ctx, protocol::Reader& body);
+
+// ApiVersions at a version above ours: a v0 body with UNSUPPORTED_VERSION and our ranges,
+// under response header v0, whatever the request's version (Kafka's ApiVersionsRequest rule).
+net::HandlerOutcome unsupported_api_versions_response(const RequestContext& ctx);
+
+}  // namespace samsa::api

@@ -1,0 +1,203 @@
+// Produce: append each partition's records to its leader log (Kafka's handleProduceRequest and
+// ReplicaManager.appendRecords).
+//
+//  - acks must be 0, 1 or -1 (INVALID_REQUIRED_ACKS);
+//  - versions 0-2 carry message format v0/v1, which Samsa does not store: UNSUPPORTED_VERSION;
+//  - all partitions of a request are appended in one hop to the I/O pool, records straight
+//    from the request frame (the log patches offsets in place; nothing is copied);
+//  - acks=-1 waits until the high watermark passes every appended batch or timeout_ms;
+//  - acks=0 gets no response, and any error closes the connection so the producer notices.
+
+#include <chrono>
+#include <vector>
+
+#include <boost/asio/this_coro.hpp>
+
+#include "broker/api/errors.h"
+#include "broker/api/handlers/handlers.h"
+#include "broker/net/run_on.h"
+#include "broker/protocol/generated/produce_request.h"
+#include "broker/protocol/generated/produce_response.h"
+#include "broker/replica/replica_manager.h"
+#include "broker/server/kafka_config.h"
+#include "common/logging.h"
+
+namespace samsa::api {
+
+namespace {
+
+using protocol::ErrorCode;
+using Request = protocol::ProduceRequestData;
+using Response = protocol::ProduceResponseData;
+
+constexpr int16_t kMinImplementedVersion = 3;
+
+// One partition of the request on its way through the handler.
+struct PartitionAppend {
+    TopicPartition tp;
+    protocol::Records records;
+    std::shared_ptr<replica::Partition> partition;
+    ErrorCode error = ErrorCode::none;
+    log::AppendInfo info;
+};
+
+std::vector<PartitionAppend> collect(const Request& request) {
+    std::vector<PartitionAppend> out;
+    for (const auto& topic : request.topic_data) {
+        for (const auto& p : topic.partition_data) {
+            out.push_back(PartitionAppend{TopicPartition{topic.name, p.index}, p.records});
+        }
+    }
+    return out;
+}
+
+ErrorCode request_level_error(const RequestContext& ctx, const Request& request) {
+    if (ctx.api_version < kMinImplementedVersion) {
+        return ErrorCode::unsupported_version;
+    }
+    if (request.acks != 0 && request.acks != 1 && request.acks != -1) {
+        return ErrorCode::invalid_required_acks;
+    }
+    if (request.transactional_id) {
+        return ErrorCode::transactional_id_authorization_failed;  // no transactions yet
+    }
+    return ErrorCode::none;
+}
+
+// Runs on the I/O pool: the appends themselves.
+void append_all(std::vector<PartitionAppend>& appends, replica::ReplicaManager& replicas,
+                int16_t acks, int32_t default_min_isr) {
+    for (auto& a : appends) {
+        if (a.error != ErrorCode::none) {
+            continue;
+        }
+        a.partition = replicas.get_partition(a.tp);
+        if (!a.partition) {
+            a.error = replicas.missing_partition_error(a.tp);
+            continue;
+        }
+        if (a.records.is_null() || a.records.size_bytes() == 0) {
+            a.error = ErrorCode::invalid_record;
+            continue;
+        }
+        int32_t min_isr = a.partition->log() ? a.partition->log()->config()->min_insync_replicas
+                                             : default_min_isr;
+        auto appended =
+            a.partition->append_records_to_leader(a.records.mutable_bytes(), acks, min_isr);
+        if (appended) {
+            a.info = appended.value();
+        } else {
+            a.error = to_kafka(appended.error());
+        }
+    }
+}
+
+// Re-checks the partitions still waiting for replication; records errors (leadership lost)
+// as it meets them. Returns whether any partition is still waiting.
+bool still_replicating(std::vector<PartitionAppend>& appends, bool give_up) {
+    bool pending = false;
+    for (auto& a : appends) {
+        if (a.error != ErrorCode::none) {
+            continue;
+        }
+        auto done = a.partition->is_replicated(a.info.last_offset);
+        if (!done) {
+            a.error = to_kafka(done.error());
+        } else if (!done.value()) {
+            if (give_up) {
+                a.error = ErrorCode::request_timed_out;
+            }
+            pending = true;
+        }
+    }
+    return pending;
+}
+
+// acks=-1: waits until every appended partition's high watermark passes its last offset, or
+// the request's timeout (Kafka's DelayedProduce).
+boost::asio::awaitable<void> await_replication(std::vector<PartitionAppend>& appends,
+                                               int32_t timeout_ms) {
+    auto waiter = std::make_shared<replica::Waiter>(co_await boost::asio::this_coro::executor);
+    for (auto& a : appends) {
+        if (a.error == ErrorCode::none) {
+            a.partition->add_watcher(waiter);
+        }
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (still_replicating(appends, false)) {
+        if (!co_await waiter->wait_until(deadline)) {
+            still_replicating(appends, true);
+            co_return;
+        }
+    }
+}
+
+Response make_response(const Request& request, const std::vector<PartitionAppend>& appends) {
+    Response response;
+    size_t i = 0;
+    for (const auto& topic : request.topic_data) {
+        Response::TopicProduceResponse t;
+        t.name = topic.name;
+        for (size_t k = 0; k < topic.partition_data.size(); ++k, ++i) {
+            const auto& a = appends[i];
+            Response::PartitionProduceResponse p;
+            p.index = a.tp.partition;
+            p.error_code = code(a.error);
+            if (a.error == ErrorCode::none) {
+                p.base_offset = a.info.first_offset;
+                p.log_append_time_ms = a.info.log_append_time;
+                p.log_start_offset = a.info.log_start_offset;
+            } else {
+                p.base_offset = -1;
+            }
+            t.partition_responses.push_back(std::move(p));
+        }
+        response.responses.push_back(std::move(t));
+    }
+    return response;
+}
+
+}  // namespace
+
+HandlerResult handle_produce(RequestContext& ctx, protocol::Reader& body) {
+    Request request;
+    request.decode(body, ctx.api_version);
+    auto appends = collect(request);
+
+    ErrorCode request_error = request_level_error(ctx, request);
+    for (auto& a : appends) {
+        if (request_error != ErrorCode::none) {
+            a.error = request_error;
+        } else if (!ctx.authorize(auth::AclOperation::write, auth::ResourceType::topic,
+                                  a.tp.topic)) {
+            a.error = ErrorCode::topic_authorization_failed;
+        }
+    }
+    if (request_error == ErrorCode::none) {
+        auto& replicas = *ctx.broker.replica_manager;
+        const int32_t min_isr = ctx.broker.config->min_insync_replicas;
+        co_await net::run_on(ctx.broker.io_pool,
+                             [&] { append_all(appends, replicas, request.acks, min_isr); });
+        if (request.acks == -1) {
+            co_await await_replication(appends, request.timeout_ms);
+        }
+    }
+
+    if (request.acks == 0) {
+        net::HandlerOutcome none;
+        for (const auto& a : appends) {
+            if (a.error != ErrorCode::none) {
+                // The producer reads no response; closing is how it learns (Kafka does this).
+                get_logger("api")->info("closing acks=0 producer connection from {}: {} on {}",
+                                        ctx.session.client_host, protocol::error_name(a.error),
+                                        a.tp);
+                none.close_connection = true;
+                break;
+            }
+        }
+        co_return none;
+    }
+    co_return ctx.respond(make_response(request, appends));
+}
+
+}  // namespace samsa::api

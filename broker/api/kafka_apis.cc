@@ -1,0 +1,112 @@
+#include "broker/api/kafka_apis.h"
+
+#include <algorithm>
+#include <array>
+
+#include "broker/api/handlers/handlers.h"
+#include "broker/protocol/generated/api_table.h"
+#include "broker/protocol/generated/request_header.h"
+#include "common/logging.h"
+
+namespace samsa::api {
+
+namespace {
+
+using protocol::ApiKey;
+
+auto& logger() {
+    static auto l = get_logger("api");
+    return *l;
+}
+
+// Advertised ranges: MinVersion 0 everywhere, as Kafka 2.8 does (librdkafka enables features
+// only when advertised ranges overlap fixed ones); the maxima keep kafka-python's release
+// inference at 2.3+ (Produce 7, Fetch 11). See ZK-MODE.md §f.
+constexpr std::array kHandlers{
+    ApiHandler{ApiKey::produce, 0, 7, handle_produce},
+    ApiHandler{ApiKey::fetch, 0, 11, handle_fetch},
+    ApiHandler{ApiKey::list_offsets, 0, 3, handle_list_offsets},
+    ApiHandler{ApiKey::metadata, 0, 6, handle_metadata},
+    ApiHandler{ApiKey::leader_and_isr, 0, 5, handle_leader_and_isr},
+    ApiHandler{ApiKey::stop_replica, 0, 3, handle_stop_replica},
+    ApiHandler{ApiKey::update_metadata, 0, 7, handle_update_metadata},
+    ApiHandler{ApiKey::api_versions, 0, 3, handle_api_versions},
+    ApiHandler{ApiKey::create_topics, 0, 4, handle_create_topics},
+    ApiHandler{ApiKey::delete_topics, 0, 3, handle_delete_topics},
+};
+
+const ApiHandler* find_handler(int16_t key) {
+    for (const auto& h : kHandlers) {
+        if (static_cast<int16_t>(h.key) == key) {
+            return &h;
+        }
+    }
+    return nullptr;
+}
+
+int16_t load_int16(const uint8_t* p) { return static_cast<int16_t>((p[0] << 8) | p[1]); }
+
+int32_t load_int32(const uint8_t* p) {
+    return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+                                (uint32_t{p[2]} << 8) | p[3]);
+}
+
+net::HandlerOutcome close_connection() {
+    net::HandlerOutcome out;
+    out.close_connection = true;
+    return out;
+}
+
+}  // namespace
+
+std::span<const ApiHandler> supported_apis() { return kHandlers; }
+
+boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& session,
+                                                              net::Frame frame) {
+    // The fixed prefix of every header version: api key, api version, correlation id.
+    if (frame->size() < 8) {
+        logger().warn("closing connection from {}: {}-byte request is too short for a header",
+                      session.client_host, frame->size());
+        co_return close_connection();
+    }
+    const int16_t key = load_int16(frame->data());
+    const int16_t version = load_int16(frame->data() + 2);
+    const int32_t correlation_id = load_int32(frame->data() + 4);
+    const protocol::ApiInfo* info = protocol::find_api(key);
+    const ApiHandler* handler = find_handler(key);
+    if (info == nullptr || handler == nullptr) {
+        logger().warn("closing connection from {}: unknown or unsupported API key {}",
+                      session.client_host, key);
+        co_return close_connection();
+    }
+
+    RequestContext ctx{static_cast<ApiKey>(key), version, correlation_id, std::nullopt,
+                       session, services_, frame};
+
+    if (key == static_cast<int16_t>(ApiKey::api_versions) && version > handler->max_version) {
+        co_return unsupported_api_versions_response(ctx);
+    }
+    if (version < info->lowest_version || version > info->highest_version) {
+        logger().warn("closing connection from {}: {} v{} is not a version Kafka defines",
+                      session.client_host, protocol::api_name(ctx.api_key), version);
+        co_return close_connection();
+    }
+
+    try {
+        protocol::Reader reader(frame->span(), frame);
+        protocol::RequestHeaderData header;
+        header.decode(reader, protocol::request_header_version(ctx.api_key, version));
+        ctx.client_id = std::move(header.client_id);
+        co_return co_await handler->handle(ctx, reader);
+    } catch (const protocol::DecodeError& e) {
+        logger().warn("closing connection from {}: malformed {} v{} request: {}",
+                      session.client_host, protocol::api_name(ctx.api_key), version, e.what());
+    } catch (const std::exception& e) {
+        // A bug, not bad input; this connection goes, the broker and its other clients stay.
+        logger().error("closing connection from {}: {} v{} failed: {}", session.client_host,
+                       protocol::api_name(ctx.api_key), version, e.what());
+    }
+    co_return close_connection();
+}
+
+}  // namespace samsa::api

@@ -1,0 +1,82 @@
+#pragma once
+// RequestContext: everything a handler may use for one request — the decoded header, the
+// caller's session, the frame the body came from, and the broker's services.
+//
+// Lives on the connection's strand for the duration of one handle() call. Handlers borrow the
+// services (which outlive every request) and must not keep references to the context after
+// they return.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "auth/authorizer.h"
+#include "auth/session.h"
+#include "broker/net/request_handler.h"
+#include "broker/protocol/api_key.h"
+#include "broker/protocol/wire.h"
+
+namespace samsa::server {
+struct KafkaConfig;
+}
+namespace samsa::replica {
+class ReplicaManager;
+class MetadataCache;
+}  // namespace samsa::replica
+namespace samsa::controller {
+class KafkaController;
+}
+
+namespace samsa::api {
+
+class AdminManager;
+
+// The broker's components a handler may reach. Owned by KafkaServer; outlives all requests.
+struct BrokerServices {
+    int32_t broker_id = -1;
+    const server::KafkaConfig* config = nullptr;
+    replica::ReplicaManager* replica_manager = nullptr;
+    replica::MetadataCache* metadata_cache = nullptr;
+    AdminManager* admin = nullptr;
+    controller::KafkaController* controller = nullptr;
+    const auth::Authorizer* authorizer = nullptr;
+    // Kafka's request handler threads: disk and ZooKeeper work runs here, never on the
+    // network threads.
+    boost::asio::any_io_executor io_pool;
+};
+
+struct RequestContext {
+    protocol::ApiKey api_key{};
+    int16_t api_version = 0;
+    int32_t correlation_id = 0;
+    std::optional<std::string> client_id;
+    auth::Session& session;
+    BrokerServices& broker;
+    net::Frame frame;  // keeps zero-copy records alive
+
+    // Frames `response`: size prefix, response header (v0 or v1 for this API and version),
+    // body at the request's version.
+    template <typename Response>
+    net::HandlerOutcome respond(const Response& response) const {
+        net::HandlerOutcome out;
+        out.response.emplace();
+        protocol::Writer& w = *out.response;
+        begin_response(w);
+        response.encode(w, api_version);
+        finish_response(w);
+        return out;
+    }
+
+    bool authorize(auth::AclOperation op, auth::ResourceType type, std::string_view name) const {
+        return broker.authorizer->authorize(session, op, type, name);
+    }
+
+    // Writes the size placeholder and the response header.
+    void begin_response(protocol::Writer& w) const;
+    // Patches the size prefix.
+    static void finish_response(protocol::Writer& w);
+};
+
+}  // namespace samsa::api

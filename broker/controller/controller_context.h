@@ -1,0 +1,71 @@
+#pragma once
+// ControllerContext: the controller's cache of cluster state (Kafka's ControllerContext) —
+// live brokers and their epochs, topics, replica assignments, and each partition's
+// leader/ISR as last written to ZooKeeper.
+//
+// Touched only on the controller event thread: no locks.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "broker/protocol/wire.h"
+#include "common/types.h"
+#include "zk/zk_data.h"
+
+namespace samsa::controller {
+
+// A partition's leader and ISR, and the zkVersion of the state znode they came from.
+struct LeaderAndIsr {
+    int32_t leader = -1;
+    int32_t leader_epoch = 0;
+    std::vector<int32_t> isr;
+    int32_t zk_version = 0;
+};
+
+struct LeaderIsrAndControllerEpoch {
+    LeaderAndIsr leader_and_isr;
+    int32_t controller_epoch = 0;
+};
+
+enum class PartitionState { non_existent, new_partition, online, offline };
+enum class ReplicaState { new_replica, online, offline, deletion_started, deletion_successful,
+                          deletion_ineligible, non_existent };
+
+class ControllerContext {
+public:
+    // Epoch of this controller, and the zkVersion of /controller_epoch that fences its writes.
+    int32_t epoch = 0;
+    int32_t epoch_zk_version = 0;
+
+    std::map<int32_t, zk::BrokerInfo> live_brokers;  // with epochs (registration czxid)
+    std::set<int32_t> shutting_down_brokers;
+    std::set<std::string> all_topics;
+    std::map<std::string, protocol::Uuid> topic_ids;
+    std::map<TopicPartition, std::vector<int32_t>> assignments;  // first = preferred leader
+    std::map<TopicPartition, LeaderIsrAndControllerEpoch> leadership;
+    std::map<TopicPartition, PartitionState> partition_states;
+    std::set<std::string> topics_to_be_deleted;
+    std::set<std::string> topics_ineligible_for_deletion;
+
+    bool is_live(int32_t broker) const {
+        return live_brokers.contains(broker) && !shutting_down_brokers.contains(broker);
+    }
+    bool is_live_or_shutting_down(int32_t broker) const { return live_brokers.contains(broker); }
+    std::vector<int32_t> live_broker_ids() const;
+
+    std::vector<TopicPartition> partitions_of(const std::string& topic) const;
+    std::vector<TopicPartition> partitions_on_broker(int32_t broker) const;
+    std::vector<TopicPartition> partitions_led_by(int32_t broker) const;
+    std::vector<TopicPartition> partitions_in(PartitionState state) const;
+    PartitionState state_of(const TopicPartition& tp) const;
+    const std::vector<int32_t>& replicas(const TopicPartition& tp) const;
+
+    void remove_topic(const std::string& topic);
+    void reset();
+};
+
+}  // namespace samsa::controller

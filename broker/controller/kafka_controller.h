@@ -1,0 +1,124 @@
+#pragma once
+// KafkaController: the ZooKeeper-mode controller (Kafka's controller/KafkaController).
+//
+// Every broker runs one; the broker that creates the ephemeral /controller is the active
+// controller. It watches /brokers/ids, /brokers/topics (and each topic), and
+// /admin/delete_topics; elects partition leaders and writes them to each partition's `state`
+// znode; and tells brokers through LeaderAndIsr, UpdateMetadata and StopReplica. Every action
+// is an event on one thread (ControllerEventManager), so the ControllerContext needs no locks
+// and ZooKeeper calls may block there.
+//
+// Fencing: the controller epoch (/controller_epoch, bumped at each election) goes into every
+// control request, and every ZooKeeper write it makes is conditional on the epoch znode's
+// version; a failed condition means another controller was elected, and this one resigns.
+//
+// Session expiry: the controller resigns, the broker registers again (a new broker epoch, told
+// to `on_registered`), and the election runs again — Kafka's RegisterBrokerAndReelect.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "broker/controller/controller_context.h"
+#include "broker/controller/controller_event_manager.h"
+#include "common/result.h"
+#include "zk/broker_info.h"
+
+namespace samsa::zk {
+class KafkaZkClient;
+class ZooKeeperClient;
+}  // namespace samsa::zk
+
+namespace samsa::controller {
+
+class ControllerChannelManager;
+class ControllerRequestBatch;
+class PartitionStateMachine;
+
+struct ControllerConfig {
+    int32_t broker_id = 0;
+    std::string inter_broker_listener;
+    bool delete_topic_enable = true;
+    bool unclean_leader_election_enable = false;
+    std::chrono::milliseconds socket_timeout{30000};  // controller.socket.timeout.ms
+};
+
+class KafkaController {
+public:
+    // `registration` is what this broker registers under /brokers/ids; `on_registered` is told
+    // the broker epoch after each (re-)registration. Both ZooKeeper clients must outlive this.
+    KafkaController(ControllerConfig config, zk::ZooKeeperClient& zk_client,
+                    zk::KafkaZkClient& zk, zk::BrokerInfo registration,
+                    std::function<void(int64_t)> on_registered);
+    ~KafkaController();
+    KafkaController(const KafkaController&) = delete;
+    KafkaController& operator=(const KafkaController&) = delete;
+
+    // Starts the event thread and queues the first election.
+    void startup();
+    // Resigns if active and stops the event thread. Idempotent.
+    void shutdown();
+
+    // Thread-safe.
+    bool is_active() const { return active_.load(); }
+    int32_t active_controller_id() const { return active_controller_id_.load(); }
+
+private:
+    class Watches;
+
+    // Events (run on the event thread).
+    void elect();
+    void process_controller_change();
+    void process_reelect();
+    void process_broker_change();
+    void process_topic_change();
+    void process_partition_modifications(const std::string& topic);
+    void process_topic_deletion();
+    void process_stop_replica_response(int32_t broker, std::map<TopicPartition, int16_t> errors);
+    void process_expire();
+    void process_register_and_reelect();
+
+    void on_controller_failover();
+    void on_controller_resignation();
+    // Records who holds /controller now and resigns if that is no longer us.
+    void maybe_resign_unless(int32_t now_active);
+    result<void> initialize_context();
+    void on_broker_startup(const std::vector<int32_t>& brokers);
+    void on_broker_failure(const std::vector<int32_t>& brokers);
+    void on_new_topics(const std::set<std::string>& topics);
+    void send_update_metadata(const std::vector<int32_t>& brokers,
+                              const std::vector<TopicPartition>& partitions);
+    void add_broker_channel(const zk::BrokerInfo& broker);
+    void send_batch();
+    // Topic deletion (Kafka's TopicDeletionManager).
+    void resume_deletions();
+    void start_deletion(const std::string& topic);
+    void complete_deletion(const std::string& topic);
+    // Runs `step`; on Errc::controller_moved resigns, on other errors logs. Returns success.
+    bool guarded(const char* what, const std::function<result<void>()>& step);
+
+    const ControllerConfig config_;
+    zk::ZooKeeperClient& zk_client_;
+    zk::KafkaZkClient& zk_;
+    const zk::BrokerInfo registration_;
+    std::function<void(int64_t)> on_registered_;
+
+    ControllerEventManager events_;
+    ControllerContext context_;
+    std::unique_ptr<ControllerChannelManager> channels_;
+    std::unique_ptr<ControllerRequestBatch> batch_;
+    std::unique_ptr<PartitionStateMachine> partitions_;
+    std::unique_ptr<Watches> watches_;
+    // Replicas of topics being deleted that have not yet confirmed (topic → broker/partition).
+    std::map<std::string, std::set<std::pair<int32_t, TopicPartition>>> deletion_pending_;
+    std::atomic<int32_t> active_controller_id_{-1};
+    std::atomic<bool> active_{false};  // failover done, not resigned
+    std::atomic<bool> shut_down_{false};
+};
+
+}  // namespace samsa::controller

@@ -1,0 +1,65 @@
+#pragma once
+// PartitionStateMachine and replica-side transitions of the controller (Kafka's
+// PartitionStateMachine and the parts of ReplicaStateMachine this broker needs so far).
+//
+//   NonExistent → New → Online ⇄ Offline → NonExistent
+//
+// New → Online elects the first live replica and writes the partition's `state` znode;
+// Offline/Online → Online runs the offline election on the current state znode and bumps the
+// leader epoch; every ZooKeeper write carries the controller-epoch check (a failed check means
+// another controller took over: the caller resigns). Each transition queues LeaderAndIsr and
+// UpdateMetadata in the batch; the caller sends it.
+//
+// Used on the controller event thread only.
+
+#include <cstdint>
+#include <vector>
+
+#include "broker/controller/controller_context.h"
+#include "broker/controller/controller_request_batch.h"
+#include "common/result.h"
+
+namespace samsa::zk {
+class KafkaZkClient;
+}
+
+namespace samsa::controller {
+
+class PartitionStateMachine {
+public:
+    PartitionStateMachine(ControllerContext& context, zk::KafkaZkClient& zk,
+                          ControllerRequestBatch& batch, bool unclean_leader_election);
+
+    // After failover: New for partitions without a state znode, Online if their leader is
+    // live, Offline otherwise.
+    void initialize_states();
+    // Moves every New and Offline partition (not being deleted) to Online.
+    result<void> trigger_online_state_change();
+    // New partitions of new (or grown) topics: New, then Online.
+    result<void> on_new_partitions(const std::vector<TopicPartition>& partitions);
+    // Partitions whose leader died: Offline, then Online through the offline election.
+    result<void> on_leader_failure(const std::vector<TopicPartition>& partitions);
+    // Memory-only transitions used by topic deletion.
+    void to_offline(const std::vector<TopicPartition>& partitions);
+    void to_non_existent(const std::vector<TopicPartition>& partitions);
+
+    // Removes `broker` from the ISR of each partition it replicates (Kafka's OfflineReplica
+    // transition): a partition it led keeps leader -1 if no election could replace it. Sends
+    // LeaderAndIsr to the remaining replicas.
+    result<void> remove_replica_from_isr(int32_t broker,
+                                         const std::vector<TopicPartition>& partitions);
+
+private:
+    result<void> initialize_leaders(const std::vector<TopicPartition>& partitions);
+    result<void> elect_leaders(const std::vector<TopicPartition>& partitions);
+    // Re-reads the state znodes of `partitions` into the context. Returns those it found.
+    result<std::vector<TopicPartition>> refresh_leadership(
+        const std::vector<TopicPartition>& partitions);
+
+    ControllerContext& context_;
+    zk::KafkaZkClient& zk_;
+    ControllerRequestBatch& batch_;
+    const bool unclean_leader_election_;
+};
+
+}  // namespace samsa::controller

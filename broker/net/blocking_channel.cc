@@ -1,0 +1,153 @@
+#include "broker/net/blocking_channel.h"
+
+#include <array>
+#include <optional>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include "broker/protocol/generated/api_table.h"
+#include "broker/protocol/generated/request_header.h"
+#include "broker/protocol/generated/response_header.h"
+
+namespace samsa::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct BlockingChannel::Impl {
+    asio::io_context io;
+    std::optional<tcp::socket> socket;
+
+    // Runs the io_context until `done` or the timeout; on timeout closes the socket so the
+    // pending operation completes with operation_aborted.
+    std::error_code run(std::chrono::milliseconds timeout, const bool& done,
+                        const boost::system::error_code& ec) {
+        io.restart();
+        io.run_for(timeout);
+        if (!done) {
+            boost::system::error_code ignored;
+            socket->close(ignored);
+            io.restart();
+            io.run();
+            return std::make_error_code(std::errc::timed_out);
+        }
+        return ec;
+    }
+};
+
+BlockingChannel::BlockingChannel(std::string host, uint16_t port, std::string client_id,
+                                 std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>()),
+      host_(std::move(host)),
+      port_(port),
+      client_id_(std::move(client_id)),
+      timeout_(timeout) {}
+
+BlockingChannel::~BlockingChannel() { close(); }
+
+void BlockingChannel::close() {
+    if (impl_->socket) {
+        boost::system::error_code ec;
+        impl_->socket->close(ec);
+        impl_->socket.reset();
+    }
+}
+
+result<void> BlockingChannel::ensure_connected() {
+    if (impl_->socket && impl_->socket->is_open()) {
+        return success();
+    }
+    tcp::resolver resolver(impl_->io);
+    boost::system::error_code ec;
+    auto endpoints = resolver.resolve(host_, std::to_string(port_), ec);
+    if (ec) {
+        return std::error_code(ec);
+    }
+    impl_->socket.emplace(impl_->io);
+    bool done = false;
+    boost::system::error_code connect_ec;
+    asio::async_connect(*impl_->socket, endpoints,
+                        [&](const boost::system::error_code& e, const tcp::endpoint&) {
+                            connect_ec = e;
+                            done = true;
+                        });
+    if (auto err = impl_->run(timeout_, done, connect_ec)) {
+        impl_->socket.reset();
+        return err;
+    }
+    impl_->socket->set_option(tcp::no_delay(true), ec);
+    return success();
+}
+
+result<void> BlockingChannel::exchange(protocol::ApiKey key, int16_t version,
+                                       const protocol::Writer& body,
+                                       std::vector<uint8_t>& response_body) {
+    SAMSA_TRY(ensure_connected());
+    int32_t correlation_id = next_correlation_id_++;
+
+    protocol::Writer frame;
+    frame.write_int32(0);  // size, patched below
+    protocol::RequestHeaderData header;
+    header.request_api_key = static_cast<int16_t>(key);
+    header.request_api_version = version;
+    header.correlation_id = correlation_id;
+    header.client_id = client_id_;
+    header.encode(frame, protocol::request_header_version(key, version));
+    frame.write_raw(body.buffer());
+    frame.patch_int32(0, static_cast<int32_t>(frame.buffer().size() - 4));
+
+    bool done = false;
+    boost::system::error_code io_ec;
+    std::array<uint8_t, 4> size_bytes{};
+    std::vector<uint8_t> payload;
+    asio::async_write(*impl_->socket, asio::buffer(frame.buffer()),
+                      [&](const boost::system::error_code& e, size_t) {
+        if (e) {
+            io_ec = e;
+            done = true;
+            return;
+        }
+        asio::async_read(*impl_->socket, asio::buffer(size_bytes),
+                         [&](const boost::system::error_code& e2, size_t) {
+            if (e2) {
+                io_ec = e2;
+                done = true;
+                return;
+            }
+            uint32_t n = (uint32_t{size_bytes[0]} << 24) | (uint32_t{size_bytes[1]} << 16) |
+                         (uint32_t{size_bytes[2]} << 8) | size_bytes[3];
+            payload.resize(n);
+            asio::async_read(*impl_->socket, asio::buffer(payload),
+                             [&](const boost::system::error_code& e3, size_t) {
+                                 io_ec = e3;
+                                 done = true;
+                             });
+        });
+    });
+    if (auto err = impl_->run(timeout_, done, io_ec)) {
+        close();
+        return err;
+    }
+
+    try {
+        protocol::Reader reader(payload);
+        protocol::ResponseHeaderData response_header;
+        response_header.decode(reader, protocol::response_header_version(key, version));
+        if (response_header.correlation_id != correlation_id) {
+            close();
+            return std::make_error_code(std::errc::protocol_error);
+        }
+        auto rest = reader.read_raw(reader.remaining());
+        response_body.assign(rest.begin(), rest.end());
+    } catch (const protocol::DecodeError&) {
+        close();
+        return std::make_error_code(std::errc::bad_message);
+    }
+    return success();
+}
+
+}  // namespace samsa::net

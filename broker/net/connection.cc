@@ -1,0 +1,211 @@
+#include "broker/net/connection.h"
+
+#include <netinet/tcp.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "common/logging.h"
+
+namespace samsa::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+auto& logger() {
+    static auto l = get_logger("net");
+    return *l;
+}
+
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+bool is_normal_close(const boost::system::error_code& ec) {
+    return ec == asio::error::eof || ec == asio::error::operation_aborted ||
+           ec == asio::error::connection_reset || ec == asio::error::bad_descriptor ||
+           ec == asio::error::broken_pipe;
+}
+
+// TCP_CORK holds partial frames while a response is assembled from several writes (header
+// bytes, then sendfile slices), so the peer sees full segments instead of a tiny packet each.
+void set_cork(tcp::socket& s, bool on) {
+    int v = on ? 1 : 0;
+    ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+}
+
+}  // namespace
+
+Connection::Connection(tcp::socket socket, ConnectionConfig config, RequestHandler& handler,
+                       auth::Session session)
+    : socket_(std::move(socket)),
+      idle_timer_(socket_.get_executor()),
+      config_(config),
+      handler_(handler),
+      session_(std::move(session)) {
+    boost::system::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    if (!ec) {
+        session_.client_host = ep.address().to_string();
+        peer_ = session_.client_host + ":" + std::to_string(ep.port());
+    } else {
+        peer_ = "unknown";
+    }
+    socket_.set_option(tcp::no_delay(true), ec);
+    socket_.native_non_blocking(true, ec);
+}
+
+asio::awaitable<void> Connection::run() {
+    auto self = shared_from_this();
+    touch();
+    asio::co_spawn(socket_.get_executor(), watch_idle(self), asio::detached);
+    try {
+        for (;;) {
+            Frame frame;
+            if (!co_await read_frame(frame)) {
+                break;
+            }
+            touch();
+            HandlerOutcome outcome = co_await handler_.handle(session_, std::move(frame));
+            if (outcome.response) {
+                co_await send(*outcome.response);
+            }
+            touch();
+            if (outcome.close_connection) {
+                break;
+            }
+        }
+    } catch (const boost::system::system_error& e) {
+        if (!is_normal_close(e.code())) {
+            logger().debug("connection from {} failed: {}", peer_, e.what());
+        }
+    }
+    close();
+}
+
+asio::awaitable<bool> Connection::read_frame(Frame& frame) {
+    std::array<uint8_t, 4> size_bytes;
+    auto [ec, n] = co_await asio::async_read(socket_, asio::buffer(size_bytes), kAsTuple);
+    if (ec) {
+        if (!is_normal_close(ec)) {
+            logger().debug("read from {} failed: {}", peer_, ec.message());
+        }
+        co_return false;
+    }
+    int32_t size = static_cast<int32_t>((uint32_t{size_bytes[0]} << 24) |
+                                        (uint32_t{size_bytes[1]} << 16) |
+                                        (uint32_t{size_bytes[2]} << 8) | size_bytes[3]);
+    if (size < 0 || size > config_.max_request_bytes) {
+        // Kafka's InvalidReceiveException: nothing sensible can follow, so close.
+        logger().warn(
+            "closing connection from {}: request size {} is outside [0, {}] "
+            "(socket.request.max.bytes)",
+            peer_, size, config_.max_request_bytes);
+        co_return false;
+    }
+    frame = std::make_shared<FrameBuffer>(static_cast<size_t>(size));
+    auto [ec2, n2] =
+        co_await asio::async_read(socket_, asio::buffer(frame->data(), frame->size()), kAsTuple);
+    if (ec2) {
+        if (!is_normal_close(ec2)) {
+            logger().debug("read from {} failed mid-frame: {}", peer_, ec2.message());
+        }
+        co_return false;
+    }
+    co_return true;
+}
+
+asio::awaitable<void> Connection::send(const protocol::Writer& response) {
+    const auto& buf = response.buffer();
+    const auto& splices = response.splices();
+    if (splices.empty()) {
+        co_await asio::async_write(socket_, asio::buffer(buf), asio::use_awaitable);
+        co_return;
+    }
+    set_cork(socket_, true);
+    size_t at = 0;
+    for (const auto& splice : splices) {
+        if (splice.at > at) {
+            co_await asio::async_write(socket_, asio::buffer(buf.data() + at, splice.at - at),
+                                       asio::use_awaitable);
+            at = splice.at;
+        }
+        co_await send_file(splice.slice);
+    }
+    if (at < buf.size()) {
+        co_await asio::async_write(socket_, asio::buffer(buf.data() + at, buf.size() - at),
+                                   asio::use_awaitable);
+    }
+    set_cork(socket_, false);
+}
+
+asio::awaitable<void> Connection::send_file(const protocol::FileSlice& slice) {
+    off_t offset = slice.position;
+    size_t left = static_cast<size_t>(slice.size);
+    while (left > 0) {
+        ssize_t n = ::sendfile(socket_.native_handle(), slice.file->fd(), &offset, left);
+        if (n > 0) {
+            left -= static_cast<size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            co_await socket_.async_wait(tcp::socket::wait_write, asio::use_awaitable);
+            continue;
+        }
+        if (n == 0) {
+            // The file is shorter than when the response was built (truncated by replication).
+            // The size prefix is already on the wire, so pad: clients treat the zero bytes as
+            // a trailing partial batch and skip it.
+            logger().warn("{} shrank while being sent to {}; padding {} bytes", slice.file->path(),
+                          peer_, left);
+            std::vector<uint8_t> zeros(left, 0);
+            co_await asio::async_write(socket_, asio::buffer(zeros), asio::use_awaitable);
+            co_return;
+        }
+        throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
+    }
+}
+
+asio::awaitable<void> Connection::watch_idle(std::shared_ptr<Connection> self) {
+    while (!self->closed_) {
+        auto deadline = self->last_activity_ + self->config_.max_idle;
+        if (std::chrono::steady_clock::now() >= deadline) {
+            logger().info("closing connection from {}: idle for more than {} ms "
+                          "(connections.max.idle.ms)",
+                          self->peer_, self->config_.max_idle.count());
+            self->close();
+            co_return;
+        }
+        self->idle_timer_.expires_at(deadline);
+        co_await self->idle_timer_.async_wait(kAsTuple);
+    }
+}
+
+void Connection::close() {
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+        if (self->closed_) {
+            return;
+        }
+        self->closed_ = true;
+        boost::system::error_code ec;
+        self->socket_.shutdown(tcp::socket::shutdown_both, ec);
+        self->socket_.close(ec);
+        self->idle_timer_.cancel();
+    });
+}
+
+}  // namespace samsa::net

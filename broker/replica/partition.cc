@@ -1,0 +1,232 @@
+#include "broker/replica/partition.h"
+
+#include <algorithm>
+
+#include "broker/protocol/error_code.h"
+#include "common/logging.h"
+
+#include <fmt/ranges.h>
+
+namespace samsa::replica {
+
+namespace {
+
+using protocol::ErrorCode;
+
+auto& logger() {
+    static auto l = get_logger("partition");
+    return *l;
+}
+
+constexpr int64_t kEarliestTimestamp = -2;
+constexpr int64_t kLatestTimestamp = -1;
+
+}  // namespace
+
+Partition::Partition(TopicPartition tp, int32_t local_broker_id, std::shared_ptr<log::Log> log)
+    : tp_(std::move(tp)), local_broker_id_(local_broker_id), log_(std::move(log)) {}
+
+bool Partition::is_newer(const PartitionRole& role) const {
+    return role.leader_epoch > leader_epoch_;
+}
+
+bool Partition::make_leader(const PartitionRole& role) {
+    {
+        std::unique_lock lock(leader_isr_lock_);
+        if (!is_newer(role)) {
+            return false;
+        }
+        leader_ = local_broker_id_;
+        leader_epoch_ = role.leader_epoch;
+        controller_epoch_ = role.controller_epoch;
+        zk_version_ = role.zk_version;
+        replicas_ = role.replicas;
+        isr_ = role.isr;
+        {
+            // A new leader knows nothing yet of where its followers are (Kafka resets the
+            // remote replicas' state on becoming leader).
+            std::lock_guard remote(remote_mu_);
+            follower_log_end_offsets_.clear();
+        }
+        maybe_increment_high_watermark();
+        logger().info("{}: leader at epoch {}, ISR [{}], log end offset {}, high watermark {}",
+                      tp_, leader_epoch_, fmt::join(isr_, ","), log_->log_end_offset(),
+                      log_->high_watermark());
+    }
+    watchers_.notify_all();
+    return true;
+}
+
+bool Partition::make_follower(const PartitionRole& role) {
+    {
+        std::unique_lock lock(leader_isr_lock_);
+        if (!is_newer(role)) {
+            return false;
+        }
+        leader_ = role.leader >= 0 ? std::optional<int32_t>(role.leader) : std::nullopt;
+        leader_epoch_ = role.leader_epoch;
+        controller_epoch_ = role.controller_epoch;
+        zk_version_ = role.zk_version;
+        replicas_ = role.replicas;
+        isr_.clear();  // only the leader tracks the ISR
+        logger().info("{}: follower of broker {} at epoch {}", tp_, role.leader, leader_epoch_);
+    }
+    watchers_.notify_all();
+    return true;
+}
+
+void Partition::stop() {
+    {
+        std::unique_lock lock(leader_isr_lock_);
+        leader_.reset();
+        isr_.clear();
+    }
+    watchers_.notify_all();
+}
+
+bool Partition::is_leader() const {
+    std::shared_lock lock(leader_isr_lock_);
+    return leader_ == local_broker_id_;
+}
+
+int32_t Partition::leader_epoch() const {
+    std::shared_lock lock(leader_isr_lock_);
+    return leader_epoch_;
+}
+
+int64_t Partition::high_watermark() const { return log_->high_watermark(); }
+
+std::error_code Partition::check_leader_epoch(int32_t current_leader_epoch,
+                                              bool require_leader) const {
+    if (require_leader && leader_ != local_broker_id_) {
+        return ErrorCode::not_leader_or_follower;
+    }
+    // KIP-320: a client that knows a newer or older epoch than ours must refresh first.
+    if (current_leader_epoch >= 0) {
+        if (current_leader_epoch < leader_epoch_) {
+            return ErrorCode::fenced_leader_epoch;
+        }
+        if (current_leader_epoch > leader_epoch_) {
+            return ErrorCode::unknown_leader_epoch;
+        }
+    }
+    return {};
+}
+
+result<log::AppendInfo> Partition::append_records_to_leader(std::span<uint8_t> records,
+                                                            int16_t required_acks,
+                                                            int32_t min_insync_replicas) {
+    result<log::AppendInfo> appended = std::error_code(ErrorCode::not_leader_or_follower);
+    {
+        std::shared_lock lock(leader_isr_lock_);
+        if (leader_ != local_broker_id_) {
+            return ErrorCode::not_leader_or_follower;
+        }
+        // Checked before the append, so a rejected acks=all produce writes nothing.
+        if (required_acks == -1 && static_cast<int32_t>(isr_.size()) < min_insync_replicas) {
+            return ErrorCode::not_enough_replicas;
+        }
+        appended = log_->append_as_leader(records, leader_epoch_);
+        if (!appended) {
+            return appended;
+        }
+        maybe_increment_high_watermark();
+    }
+    watchers_.notify_all();
+    return appended;
+}
+
+result<bool> Partition::is_replicated(int64_t offset) const {
+    std::shared_lock lock(leader_isr_lock_);
+    if (leader_ != local_broker_id_) {
+        return ErrorCode::not_leader_or_follower;
+    }
+    return log_->high_watermark() > offset;
+}
+
+bool Partition::maybe_increment_high_watermark() {
+    if (leader_ != local_broker_id_) {
+        return false;
+    }
+    std::lock_guard remote(remote_mu_);
+    int64_t candidate = log_->log_end_offset();
+    for (int32_t replica : isr_) {
+        if (replica == local_broker_id_) {
+            continue;
+        }
+        auto it = follower_log_end_offsets_.find(replica);
+        // A follower we have not heard from since becoming leader holds the HW where it is.
+        int64_t follower_end = it == follower_log_end_offsets_.end() ? -1 : it->second;
+        candidate = std::min(candidate, follower_end);
+    }
+    if (candidate > log_->high_watermark()) {
+        log_->update_high_watermark(candidate);
+        return true;
+    }
+    return false;
+}
+
+int64_t Partition::offset_bound(FetchIsolation isolation) const {
+    switch (isolation) {
+        case FetchIsolation::log_end: return log_->log_end_offset();
+        case FetchIsolation::high_watermark:
+        case FetchIsolation::txn_committed: return log_->high_watermark();
+    }
+    return log_->high_watermark();
+}
+
+result<PartitionRead> Partition::read(int64_t fetch_offset, int32_t max_bytes,
+                                      int32_t current_leader_epoch, FetchIsolation isolation,
+                                      bool min_one_batch, bool fetch_only_from_leader) const {
+    std::shared_lock lock(leader_isr_lock_);
+    if (auto ec = check_leader_epoch(current_leader_epoch, fetch_only_from_leader)) {
+        return ec;
+    }
+    PartitionRead out;
+    out.high_watermark = log_->high_watermark();
+    out.last_stable_offset = out.high_watermark;  // no transactions yet: LSO == HW
+    out.log_start_offset = log_->log_start_offset();
+    out.log_end_offset = log_->log_end_offset();
+    auto data = log_->read(fetch_offset, max_bytes, offset_bound(isolation), min_one_batch);
+    if (!data) {
+        return data.error();
+    }
+    out.records = std::move(data.value().records);
+    return out;
+}
+
+result<OffsetLookup> Partition::fetch_offset_for_timestamp(int64_t timestamp,
+                                                           int32_t current_leader_epoch,
+                                                           FetchIsolation isolation) const {
+    std::shared_lock lock(leader_isr_lock_);
+    if (auto ec = check_leader_epoch(current_leader_epoch, true)) {
+        return ec;
+    }
+    OffsetLookup out;
+    out.leader_epoch = leader_epoch_;
+    const int64_t bound = offset_bound(isolation);
+    if (timestamp == kEarliestTimestamp) {
+        out.offset = log_->log_start_offset();
+        return out;
+    }
+    if (timestamp == kLatestTimestamp) {
+        out.offset = bound;
+        return out;
+    }
+    auto found = log_->fetch_offset_by_timestamp(timestamp);
+    if (!found) {
+        return found.error();
+    }
+    // An offset the caller may not read yet is as good as none (Kafka does the same).
+    const auto& hit = found.value();
+    if (hit && hit->offset < bound) {
+        out.timestamp = hit->timestamp;
+        out.offset = hit->offset;
+        out.leader_epoch = hit->leader_epoch.value_or(-1);
+    } else {
+        out.leader_epoch = -1;
+    }
+    return out;
+}
+
+}  // namespace samsa::replica

@@ -1,0 +1,131 @@
+#pragma once
+// Partition: one topic-partition hosted by this broker — its role (leader or follower), the
+// leader epoch, the ISR and the high watermark — over a Log that stores its records (Kafka's
+// cluster/Partition). The Log knows nothing about replication; the Partition knows nothing
+// about segments.
+//
+// Concurrency notes:
+//  1. Any thread may call any method; the broker calls them from the I/O pool.
+//  2. leader_isr_lock_ is held exclusively by role changes (make_leader, make_follower, stop)
+//     and shared by appends, reads and offset lookups, so an append can never land under a
+//     leader epoch that has already been replaced.
+//  3. The Log synchronises itself; the high watermark lives in the Log (as in Kafka 2.8) and
+//     is only ever raised, under the shared lock and remote_mu_.
+//  4. remote_mu_ guards the followers' fetch state (their log end offsets), written by follower
+//     fetches that hold the shared lock.
+//  5. watchers_ is notified after every append, HW move and role change, outside all locks.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <vector>
+
+#include "broker/log/log.h"
+#include "broker/protocol/records.h"
+#include "broker/replica/delayed_operation.h"
+#include "common/result.h"
+#include "common/types.h"
+
+namespace samsa::replica {
+
+// What LeaderAndIsr says about one partition.
+struct PartitionRole {
+    int32_t controller_epoch = 0;
+    int32_t leader = -1;
+    int32_t leader_epoch = -1;
+    std::vector<int32_t> isr;
+    int32_t zk_version = 0;
+    std::vector<int32_t> replicas;
+    bool is_new = false;
+};
+
+enum class FetchIsolation {
+    log_end,        // followers read everything the leader has
+    high_watermark,  // READ_UNCOMMITTED consumers
+    txn_committed,  // READ_COMMITTED consumers (the LSO; equals the HW without transactions)
+};
+
+struct PartitionRead {
+    protocol::Records records;
+    int64_t high_watermark = -1;
+    int64_t last_stable_offset = -1;
+    int64_t log_start_offset = -1;
+    int64_t log_end_offset = -1;
+};
+
+struct OffsetLookup {
+    int64_t timestamp = -1;
+    int64_t offset = -1;
+    int32_t leader_epoch = -1;
+};
+
+class Partition {
+public:
+    // `log` is shared with the LogManager; a deleted log fails its calls with log_closed.
+    Partition(TopicPartition tp, int32_t local_broker_id, std::shared_ptr<log::Log> log);
+
+    const TopicPartition& topic_partition() const { return tp_; }
+
+    // LeaderAndIsr. Returns false (and changes nothing) when `role` is not newer than what we
+    // have; the caller answers STALE_CONTROLLER_EPOCH for it.
+    bool make_leader(const PartitionRole& role);
+    bool make_follower(const PartitionRole& role);
+    // StopReplica: no longer leader or follower; the log stays unless the caller deletes it.
+    void stop();
+
+    // Produce. Errors: NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS (acks=-1 with too small an
+    // ISR), and the log's validation errors.
+    result<log::AppendInfo> append_records_to_leader(std::span<uint8_t> records,
+                                                     int16_t required_acks,
+                                                     int32_t min_insync_replicas);
+    // acks=-1: has the high watermark passed `offset`? Errors if leadership was lost meanwhile.
+    result<bool> is_replicated(int64_t offset) const;
+
+    // Fetch. `current_leader_epoch` -1 skips the epoch check (clients before KIP-320).
+    result<PartitionRead> read(int64_t fetch_offset, int32_t max_bytes,
+                               int32_t current_leader_epoch, FetchIsolation isolation,
+                               bool min_one_batch, bool fetch_only_from_leader) const;
+
+    // ListOffsets: -2 earliest, -1 latest (per isolation), otherwise by timestamp.
+    result<OffsetLookup> fetch_offset_for_timestamp(int64_t timestamp,
+                                                    int32_t current_leader_epoch,
+                                                    FetchIsolation isolation) const;
+
+    bool is_leader() const;
+    int32_t leader_epoch() const;
+    int64_t high_watermark() const;
+    log::Log* log() const { return log_.get(); }
+
+    // Waiters woken on appends, high watermark moves and role changes.
+    void add_watcher(const std::shared_ptr<Waiter>& w) { watchers_.add(w); }
+
+private:
+    bool is_newer(const PartitionRole& role) const;
+    std::error_code check_leader_epoch(int32_t current_leader_epoch, bool require_leader) const;
+    // Raises the HW to the smallest log end offset in the ISR. Holds the shared lock.
+    bool maybe_increment_high_watermark();
+    int64_t offset_bound(FetchIsolation isolation) const;
+
+    const TopicPartition tp_;
+    const int32_t local_broker_id_;
+    const std::shared_ptr<log::Log> log_;
+
+    mutable std::shared_mutex leader_isr_lock_;
+    std::optional<int32_t> leader_;  // broker id of the leader, if known
+    int32_t leader_epoch_ = -1;
+    int32_t controller_epoch_ = -1;
+    int32_t zk_version_ = -1;
+    std::vector<int32_t> replicas_;
+    std::vector<int32_t> isr_;  // empty unless we lead
+
+    mutable std::mutex remote_mu_;
+    std::map<int32_t, int64_t> follower_log_end_offsets_;
+
+    WatchList watchers_;
+};
+
+}  // namespace samsa::replica

@@ -1,0 +1,320 @@
+#include "broker/replica/replica_manager.h"
+
+#include <algorithm>
+
+#include "broker/log/log_manager.h"
+#include "broker/protocol/generated/leader_and_isr_request.h"
+#include "broker/protocol/generated/leader_and_isr_response.h"
+#include "broker/protocol/generated/stop_replica_request.h"
+#include "broker/protocol/generated/stop_replica_response.h"
+#include "broker/protocol/generated/update_metadata_request.h"
+#include "common/logging.h"
+
+namespace samsa::replica {
+
+namespace {
+
+using protocol::ErrorCode;
+using LeaderAndIsrRequest = protocol::LeaderAndIsrRequestData;
+using LeaderAndIsrResponse = protocol::LeaderAndIsrResponseData;
+using PartitionStateData = LeaderAndIsrRequest::LeaderAndIsrPartitionState;
+
+auto& logger() {
+    static auto l = get_logger("replica");
+    return *l;
+}
+
+bool contains(const std::vector<int32_t>& v, int32_t x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+PartitionRole to_role(const PartitionStateData& s) {
+    return PartitionRole{s.controller_epoch, s.leader, s.leader_epoch, s.isr,
+                         s.zk_version,       s.replicas, s.is_new};
+}
+
+// The partition states of a LeaderAndIsr request of any version, with their topic names.
+std::vector<PartitionStateData> partition_states(const LeaderAndIsrRequest& request) {
+    std::vector<PartitionStateData> out = request.ungrouped_partition_states;
+    for (const auto& topic : request.topic_states) {
+        for (auto state : topic.partition_states) {
+            state.topic_name = topic.topic_name;
+            out.push_back(std::move(state));
+        }
+    }
+    return out;
+}
+
+LeaderAndIsrResponse make_leader_and_isr_response(
+    const LeaderAndIsrRequest& request, int16_t version, ErrorCode top_level,
+    const std::map<TopicPartition, ErrorCode>& errors) {
+    LeaderAndIsrResponse response;
+    response.error_code = static_cast<int16_t>(top_level);
+    if (version < 5) {
+        for (const auto& [tp, error] : errors) {
+            LeaderAndIsrResponse::LeaderAndIsrPartitionError e;
+            e.topic_name = tp.topic;
+            e.partition_index = tp.partition;
+            e.error_code = static_cast<int16_t>(error);
+            response.partition_errors.push_back(std::move(e));
+        }
+        return response;
+    }
+    for (const auto& topic : request.topic_states) {
+        LeaderAndIsrResponse::LeaderAndIsrTopicError t;
+        t.topic_id = topic.topic_id;
+        for (const auto& p : topic.partition_states) {
+            auto it = errors.find(TopicPartition{topic.topic_name, p.partition_index});
+            LeaderAndIsrResponse::LeaderAndIsrPartitionError e;
+            e.partition_index = p.partition_index;
+            e.error_code = static_cast<int16_t>(it == errors.end() ? top_level : it->second);
+            t.partition_errors.push_back(std::move(e));
+        }
+        response.topics.push_back(std::move(t));
+    }
+    return response;
+}
+
+}  // namespace
+
+ReplicaManager::ReplicaManager(int32_t broker_id, log::LogManager& logs, MetadataCache& metadata,
+                               log::LogConfig default_log_config,
+                               TopicConfigLoader load_topic_config,
+                               int64_t hw_checkpoint_interval_ms)
+    : broker_id_(broker_id),
+      logs_(logs),
+      metadata_(metadata),
+      default_log_config_(std::move(default_log_config)),
+      load_topic_config_(std::move(load_topic_config)),
+      hw_checkpoint_interval_ms_(hw_checkpoint_interval_ms) {}
+
+ReplicaManager::~ReplicaManager() { shutdown(); }
+
+void ReplicaManager::startup() {
+    checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
+}
+
+void ReplicaManager::shutdown() {
+    {
+        std::lock_guard lock(checkpoint_mu_);
+        if (stopping_) {
+            return;
+        }
+        stopping_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    if (checkpoint_thread_.joinable()) {
+        checkpoint_thread_.join();
+        checkpoint_high_watermarks();
+    }
+}
+
+void ReplicaManager::set_broker_epoch(int64_t epoch) {
+    std::lock_guard lock(mu_);
+    broker_epoch_ = epoch;
+}
+
+std::shared_ptr<Partition> ReplicaManager::get_partition(const TopicPartition& tp) const {
+    std::lock_guard lock(mu_);
+    auto it = partitions_.find(tp);
+    return it == partitions_.end() ? nullptr : it->second;
+}
+
+ErrorCode ReplicaManager::missing_partition_error(const TopicPartition& tp) const {
+    return metadata_.snapshot()->partition(tp) ? ErrorCode::not_leader_or_follower
+                                               : ErrorCode::unknown_topic_or_partition;
+}
+
+ErrorCode ReplicaManager::check_control_epochs(int32_t controller_epoch, int64_t broker_epoch) {
+    std::lock_guard lock(mu_);
+    if (controller_epoch < controller_epoch_) {
+        return ErrorCode::stale_controller_epoch;
+    }
+    // -1: the controller does not know our epoch (an older request version); accepted.
+    if (broker_epoch != -1 && broker_epoch < broker_epoch_) {
+        return ErrorCode::stale_broker_epoch;
+    }
+    controller_epoch_ = controller_epoch;
+    return ErrorCode::none;
+}
+
+result<std::shared_ptr<Partition>> ReplicaManager::get_or_create_partition(
+    const TopicPartition& tp) {
+    if (auto existing = get_partition(tp)) {
+        return existing;
+    }
+    std::shared_ptr<log::Log> log = logs_.get_log(tp);
+    if (!log) {
+        auto overrides = load_topic_config_(tp.topic);
+        auto config = overrides ? log::apply_topic_overrides(default_log_config_, overrides.value())
+                                : result<log::LogConfig>(default_log_config_);
+        if (!config) {
+            logger().warn("{}: invalid topic config in ZooKeeper ({}); using broker defaults", tp,
+                          config.error().message());
+            config = default_log_config_;
+        }
+        SAMSA_TRY(auto created, logs_.get_or_create_log(tp, config.value()));
+        log = created;
+    }
+    std::lock_guard lock(mu_);
+    auto& slot = partitions_[tp];
+    if (!slot) {
+        slot = std::make_shared<Partition>(tp, broker_id_, std::move(log));
+    }
+    return slot;
+}
+
+LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIsrRequest& request,
+                                                               int16_t version) {
+    std::map<TopicPartition, ErrorCode> errors;
+    auto states = partition_states(request);
+    if (auto e = check_control_epochs(request.controller_epoch, request.broker_epoch);
+        e != ErrorCode::none) {
+        logger().warn("ignoring LeaderAndIsr from controller {} epoch {}: {}",
+                      request.controller_id, request.controller_epoch, protocol::error_name(e));
+        for (const auto& s : states) {
+            errors[TopicPartition{s.topic_name, s.partition_index}] = e;
+        }
+        return make_leader_and_isr_response(request, version, e, errors);
+    }
+    for (const auto& s : states) {
+        TopicPartition tp{s.topic_name, s.partition_index};
+        if (!contains(s.replicas, broker_id_)) {
+            errors[tp] = ErrorCode::unknown_topic_or_partition;
+            continue;
+        }
+        auto partition = get_or_create_partition(tp);
+        if (!partition) {
+            logger().error("{}: cannot create the log: {}", tp, partition.error().message());
+            errors[tp] = ErrorCode::kafka_storage_error;
+            continue;
+        }
+        auto role = to_role(s);
+        bool applied = s.leader == broker_id_ ? partition.value()->make_leader(role)
+                                              : partition.value()->make_follower(role);
+        errors[tp] = applied ? ErrorCode::none : ErrorCode::stale_controller_epoch;
+    }
+    return make_leader_and_isr_response(request, version, ErrorCode::none, errors);
+}
+
+protocol::StopReplicaResponseData ReplicaManager::stop_replicas(
+    const protocol::StopReplicaRequestData& request, int16_t version) {
+    struct Stop {
+        TopicPartition tp;
+        int32_t leader_epoch;
+        bool delete_partition;
+    };
+    std::vector<Stop> stops;
+    for (const auto& p : request.ungrouped_partitions) {
+        stops.push_back({{p.topic_name, p.partition_index}, -1, request.delete_partitions});
+    }
+    for (const auto& t : request.topics) {
+        for (int32_t p : t.partition_indexes) {
+            stops.push_back({{t.name, p}, -1, request.delete_partitions});
+        }
+    }
+    for (const auto& t : request.topic_states) {
+        for (const auto& p : t.partition_states) {
+            stops.push_back({{t.topic_name, p.partition_index}, p.leader_epoch,
+                             p.delete_partition});
+        }
+    }
+    (void)version;
+
+    protocol::StopReplicaResponseData response;
+    auto top = check_control_epochs(request.controller_epoch, request.broker_epoch);
+    response.error_code = static_cast<int16_t>(top);
+    for (const auto& s : stops) {
+        ErrorCode error = top;
+        if (error == ErrorCode::none) {
+            error = stop_replica(s.tp, s.leader_epoch, s.delete_partition);
+        }
+        protocol::StopReplicaResponseData::StopReplicaPartitionError e;
+        e.topic_name = s.tp.topic;
+        e.partition_index = s.tp.partition;
+        e.error_code = static_cast<int16_t>(error);
+        response.partition_errors.push_back(std::move(e));
+    }
+    return response;
+}
+
+ErrorCode ReplicaManager::stop_replica(const TopicPartition& tp, int32_t leader_epoch,
+                                       bool delete_partition) {
+    auto partition = get_partition(tp);
+    // -2: the topic is being deleted; -1: no epoch given. Otherwise only a newer epoch may
+    // stop us (KIP-570).
+    if (partition && leader_epoch >= 0 && leader_epoch <= partition->leader_epoch()) {
+        return ErrorCode::fenced_leader_epoch;
+    }
+    if (partition) {
+        partition->stop();
+    }
+    if (!delete_partition) {
+        return ErrorCode::none;
+    }
+    {
+        std::lock_guard lock(mu_);
+        partitions_.erase(tp);
+    }
+    if (logs_.get_log(tp)) {
+        if (auto deleted = logs_.delete_log(tp); !deleted) {
+            logger().error("{}: cannot delete the log: {}", tp, deleted.error().message());
+            return ErrorCode::kafka_storage_error;
+        }
+    }
+    logger().info("{}: replica deleted", tp);
+    return ErrorCode::none;
+}
+
+ErrorCode ReplicaManager::update_metadata(const protocol::UpdateMetadataRequestData& request) {
+    if (auto e = check_control_epochs(request.controller_epoch, request.broker_epoch);
+        e != ErrorCode::none) {
+        logger().warn("ignoring UpdateMetadata from controller {} epoch {}: {}",
+                      request.controller_id, request.controller_epoch, protocol::error_name(e));
+        return e;
+    }
+    metadata_.update(request);
+    return ErrorCode::none;
+}
+
+void ReplicaManager::checkpoint_high_watermarks() {
+    // One replication-offset-checkpoint per log dir, listing the partitions that live there.
+    std::map<std::string, log::OffsetMap> by_dir;
+    for (const auto& dir : logs_.log_dirs()) {
+        by_dir[dir];
+    }
+    std::vector<std::pair<TopicPartition, int64_t>> hws;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [tp, p] : partitions_) {
+            hws.emplace_back(tp, p->high_watermark());
+        }
+    }
+    for (const auto& [tp, hw] : hws) {
+        if (auto dir = logs_.log_dir_of(tp)) {
+            by_dir[*dir][tp] = hw;
+        }
+    }
+    for (const auto& [dir, offsets] : by_dir) {
+        if (auto written = logs_.write_replication_offset_checkpoint(dir, offsets); !written) {
+            logger().error("cannot write {}/replication-offset-checkpoint: {}", dir,
+                           written.error().message());
+        }
+    }
+}
+
+void ReplicaManager::checkpoint_loop() {
+    std::unique_lock lock(checkpoint_mu_);
+    while (!stopping_) {
+        checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(hw_checkpoint_interval_ms_),
+                                [&] { return stopping_; });
+        if (stopping_) {
+            return;
+        }
+        lock.unlock();
+        checkpoint_high_watermarks();
+        lock.lock();
+    }
+}
+
+}  // namespace samsa::replica

@@ -1,0 +1,105 @@
+#pragma once
+// ReplicaManager: the partitions this broker hosts and the control requests that change them
+// (Kafka's server/ReplicaManager). The controller says who leads what through LeaderAndIsr,
+// StopReplica and UpdateMetadata; client requests find their Partition here.
+//
+// Thread-safe. Control requests run on the I/O pool, one at a time per connection from the
+// controller; mu_ guards the partition map and the epochs, never held across disk I/O of a
+// single partition except when a log is first created.
+//
+// Seams for the replication issue: make_follower() records the leader but no fetcher starts
+// yet (ReplicaFetcherManager), and ISR changes are not written to ZooKeeper yet.
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "broker/log/log_config.h"
+#include "broker/protocol/error_code.h"
+#include "broker/replica/metadata_cache.h"
+#include "broker/replica/partition.h"
+#include "common/result.h"
+#include "common/types.h"
+
+namespace samsa::log {
+class LogManager;
+}
+namespace samsa::protocol {
+struct LeaderAndIsrRequestData;
+struct LeaderAndIsrResponseData;
+struct StopReplicaRequestData;
+struct StopReplicaResponseData;
+struct UpdateMetadataRequestData;
+}  // namespace samsa::protocol
+
+namespace samsa::replica {
+
+class ReplicaManager {
+public:
+    // Reads a topic's config overrides (/config/topics/<t>) when its log is first created.
+    using TopicConfigLoader =
+        std::function<result<std::map<std::string, std::string>>(const std::string& topic)>;
+
+    ReplicaManager(int32_t broker_id, log::LogManager& logs, MetadataCache& metadata,
+                   log::LogConfig default_log_config, TopicConfigLoader load_topic_config,
+                   int64_t hw_checkpoint_interval_ms);
+    ~ReplicaManager();
+    ReplicaManager(const ReplicaManager&) = delete;
+    ReplicaManager& operator=(const ReplicaManager&) = delete;
+
+    // Starts the high-watermark checkpoint thread.
+    void startup();
+    // Stops it and writes a last checkpoint.
+    void shutdown();
+
+    // Control requests should carry at least this epoch (our registration's czxid).
+    void set_broker_epoch(int64_t epoch);
+
+    std::shared_ptr<Partition> get_partition(const TopicPartition& tp) const;
+    // The error for a partition we do not host: NOT_LEADER_OR_FOLLOWER if the cluster knows
+    // it, UNKNOWN_TOPIC_OR_PARTITION otherwise (as Kafka answers).
+    protocol::ErrorCode missing_partition_error(const TopicPartition& tp) const;
+
+    protocol::LeaderAndIsrResponseData become_leader_or_follower(
+        const protocol::LeaderAndIsrRequestData& request, int16_t version);
+    protocol::StopReplicaResponseData stop_replicas(const protocol::StopReplicaRequestData& request,
+                                                    int16_t version);
+    protocol::ErrorCode update_metadata(const protocol::UpdateMetadataRequestData& request);
+
+    MetadataCache& metadata() { return metadata_; }
+
+private:
+    // Returns the partition, creating it and its log if needed. Errors: storage errors.
+    result<std::shared_ptr<Partition>> get_or_create_partition(const TopicPartition& tp);
+    protocol::ErrorCode check_control_epochs(int32_t controller_epoch, int64_t broker_epoch);
+    protocol::ErrorCode stop_replica(const TopicPartition& tp, int32_t leader_epoch,
+                                     bool delete_partition);
+    void checkpoint_high_watermarks();
+    void checkpoint_loop();
+
+    const int32_t broker_id_;
+    log::LogManager& logs_;
+    MetadataCache& metadata_;
+    const log::LogConfig default_log_config_;
+    TopicConfigLoader load_topic_config_;
+    const int64_t hw_checkpoint_interval_ms_;
+
+    mutable std::mutex mu_;
+    std::unordered_map<TopicPartition, std::shared_ptr<Partition>> partitions_;
+    int32_t controller_epoch_ = 0;
+    int64_t broker_epoch_ = -1;
+
+    std::mutex checkpoint_mu_;
+    std::condition_variable checkpoint_cv_;
+    bool stopping_ = false;
+    std::thread checkpoint_thread_;
+};
+
+}  // namespace samsa::replica

@@ -1,0 +1,329 @@
+#include "broker/server/kafka_server.h"
+
+#include <unistd.h>
+
+#include <optional>
+#include <stdexcept>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "auth/authorizer.h"
+#include "broker/api/admin_manager.h"
+#include "broker/api/kafka_apis.h"
+#include "broker/controller/kafka_controller.h"
+#include "broker/log/log_manager.h"
+#include "broker/net/socket_server.h"
+#include "broker/replica/metadata_cache.h"
+#include "broker/replica/replica_manager.h"
+#include "broker/server/log_config_defaults.h"
+#include "common/logging.h"
+#include "zk/kafka_zk_client.h"
+#include "zk/uuid.h"
+#include "zk/zookeeper_client.h"
+
+namespace samsa::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+auto& logger() {
+    static auto l = get_logger("server");
+    return *l;
+}
+
+[[noreturn]] void fail(const std::string& message) { throw std::runtime_error(message); }
+
+std::string local_host_name() {
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') {
+        return "localhost";
+    }
+    return name;
+}
+
+}  // namespace
+
+struct KafkaServer::Components {
+    explicit Components(const KafkaConfig& config)
+        : io_pool(static_cast<size_t>(std::max(1, config.num_io_threads))) {}
+
+    asio::io_context net_io;
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> net_work;
+    std::vector<std::thread> net_threads;
+    asio::thread_pool io_pool;
+
+    std::unique_ptr<zk::ZooKeeperClient> zk_client;
+    std::unique_ptr<zk::KafkaZkClient> zk;
+    std::unique_ptr<log::LogManager> logs;
+    replica::MetadataCache metadata;
+    std::unique_ptr<replica::ReplicaManager> replicas;
+    std::unique_ptr<api::AdminManager> admin;
+    std::unique_ptr<controller::KafkaController> controller;
+    auth::AllowAllAuthorizer authorizer;
+    api::BrokerServices services;
+    std::unique_ptr<api::KafkaApis> apis;
+    std::unique_ptr<net::SocketServer> socket_server;
+
+    int32_t broker_id = -1;
+    std::string cluster_id;
+    zk::BrokerInfo registration;
+};
+
+KafkaServer::KafkaServer(KafkaConfig config)
+    : config_(std::move(config)), c_(std::make_unique<Components>(config_)) {}
+
+KafkaServer::~KafkaServer() { shutdown(); }
+
+int32_t KafkaServer::broker_id() const { return c_->broker_id; }
+
+void KafkaServer::startup() {
+    logger().info("starting");
+    start_zookeeper();
+    start_logs();
+    start_network();
+    register_broker();
+    c_->controller->startup();
+    {
+        std::lock_guard lock(mu_);
+        started_ = true;
+    }
+    logger().info("[KafkaServer id={}] started (cluster {})", c_->broker_id, c_->cluster_id);
+}
+
+// ZooKeeper: session, persistent paths, cluster id.
+void KafkaServer::start_zookeeper() {
+    zk::ZooKeeperClientOptions options;
+    options.connect_string = config_.zookeeper_connect.to_string();
+    options.session_timeout_ms = config_.zookeeper_session_timeout_ms;
+    options.connection_timeout_ms = config_.zookeeper_connection_timeout_ms;
+    options.max_in_flight_requests = config_.zookeeper_max_in_flight_requests;
+    auto client = zk::ZooKeeperClient::connect(options);
+    if (!client) {
+        fail("cannot connect to ZooKeeper at " + options.connect_string + " within " +
+             std::to_string(options.connection_timeout_ms) +
+             " ms (zookeeper.connection.timeout.ms): " + client.error().message());
+    }
+    c_->zk_client = std::move(client).value();
+    c_->zk = std::make_unique<zk::KafkaZkClient>(*c_->zk_client);
+    if (auto r = c_->zk->create_top_level_paths(); !r) {
+        fail("cannot create Kafka's persistent znodes: " + r.error().message());
+    }
+    auto cluster = c_->zk->get_or_create_cluster_id(zk::Uuid::random().to_string());
+    if (!cluster) {
+        fail("cannot read or create /cluster/id: " + cluster.error().message());
+    }
+    c_->cluster_id = cluster.value();
+    c_->metadata.set_cluster_id(c_->cluster_id);
+}
+
+// Log dirs: lock, meta.properties (broker and cluster ids), recovery.
+void KafkaServer::start_logs() {
+    log::LogManagerConfig lm;
+    lm.log_dirs = config_.log_dirs;
+    lm.default_config = log_config_defaults(config_);
+    lm.num_recovery_threads_per_data_dir = config_.num_recovery_threads_per_data_dir;
+    lm.retention_check_interval_ms = config_.log_retention_check_interval_ms;
+    lm.flush_check_interval_ms = config_.log_flush_scheduler_interval_ms;
+    lm.flush_recovery_offset_checkpoint_interval_ms =
+        config_.log_flush_offset_checkpoint_interval_ms;
+    lm.flush_start_offset_checkpoint_interval_ms =
+        config_.log_flush_start_offset_checkpoint_interval_ms;
+    const log::LogConfig defaults = lm.default_config;
+    zk::KafkaZkClient& zk = *c_->zk;
+    auto topic_config = [&zk, defaults](const std::string& topic) {
+        auto overrides = zk.get_topic_config(topic);
+        if (!overrides) {
+            return defaults;
+        }
+        auto applied = log::apply_topic_overrides(defaults, overrides.value());
+        return applied ? applied.value() : defaults;
+    };
+    auto logs = log::LogManager::open(lm, log::system_clock(), topic_config);
+    if (!logs) {
+        fail("cannot open log dirs: " + logs.error().message());
+    }
+    c_->logs = std::move(logs).value();
+
+    auto meta = c_->logs->read_broker_metadata();
+    if (!meta) {
+        fail("cannot read meta.properties: " + meta.error().message());
+    }
+    if (meta.value() && meta.value()->cluster_id && *meta.value()->cluster_id != c_->cluster_id) {
+        // Kafka's InconsistentClusterIdException: these logs belong to another cluster.
+        fail("The Cluster ID " + c_->cluster_id +
+             " doesn't match stored clusterId Some(" + *meta.value()->cluster_id +
+             ") in meta.properties. The broker is trying to join the wrong cluster. Configured "
+             "zookeeper.connect may be wrong.");
+    }
+    int32_t id = config_.broker_id;
+    int32_t stored = meta.value() ? meta.value()->broker_id : -1;
+    if (id >= 0 && stored >= 0 && id != stored) {
+        fail("Configured broker.id " + std::to_string(id) +
+             " doesn't match stored broker.id " + std::to_string(stored) +
+             " in meta.properties. If you moved your data, make sure your configured broker.id "
+             "matches.");
+    }
+    if (id < 0) {
+        id = stored >= 0 ? stored : generate_broker_id();
+    }
+    c_->broker_id = id;
+    if (auto w = c_->logs->write_broker_metadata({id, c_->cluster_id}); !w) {
+        fail("cannot write meta.properties: " + w.error().message());
+    }
+    c_->logs->startup();
+
+    c_->replicas = std::make_unique<replica::ReplicaManager>(
+        id, *c_->logs, c_->metadata, defaults,
+        [&zk](const std::string& topic) { return zk.get_topic_config(topic); },
+        config_.replica_high_watermark_checkpoint_interval_ms);
+    c_->replicas->startup();
+
+    api::AdminDefaults admin_defaults;
+    admin_defaults.num_partitions = config_.num_partitions;
+    admin_defaults.default_replication_factor =
+        static_cast<int16_t>(config_.default_replication_factor);
+    admin_defaults.delete_topic_enable = config_.delete_topic_enable;
+    admin_defaults.log_config = defaults;
+    c_->admin = std::make_unique<api::AdminManager>(zk, c_->metadata, admin_defaults);
+}
+
+// broker.id.generation.enable: the new zkVersion of /brokers/seqid plus reserved.broker.max.id.
+int32_t KafkaServer::generate_broker_id() {
+    if (!config_.broker_id_generation_enable) {
+        fail("broker.id is not set and broker.id.generation.enable is false");
+    }
+    auto set = c_->zk_client->set_data(zk::SetDataOp{"/brokers/seqid", std::string(), -1});
+    if (!set) {
+        fail("cannot generate a broker id from /brokers/seqid: " + set.error().message());
+    }
+    return set.value().stat.version + config_.reserved_broker_max_id;
+}
+
+// Listeners, request handling threads.
+void KafkaServer::start_network() {
+    auto& s = c_->services;
+    s.broker_id = c_->broker_id;
+    s.config = &config_;
+    s.replica_manager = c_->replicas.get();
+    s.metadata_cache = &c_->metadata;
+    s.admin = c_->admin.get();
+    s.authorizer = &c_->authorizer;
+    s.io_pool = c_->io_pool.get_executor();
+
+    std::vector<net::ListenerConfig> listeners;
+    for (const auto& l : config_.listeners) {
+        listeners.push_back({l.listener_name, l.host, l.port, l.security_protocol});
+    }
+    net::ConnectionConfig connection;
+    connection.max_request_bytes = config_.socket_request_max_bytes;
+    connection.max_idle = std::chrono::milliseconds(config_.connections_max_idle_ms);
+    c_->apis = std::make_unique<api::KafkaApis>(s);
+    c_->socket_server =
+        std::make_unique<net::SocketServer>(c_->net_io, listeners, connection, *c_->apis);
+    c_->socket_server->bind();
+
+    // The controller exists before requests flow: handlers ask it whether it is active.
+    c_->registration = broker_info();
+    controller::ControllerConfig cc;
+    cc.broker_id = c_->broker_id;
+    cc.inter_broker_listener = config_.inter_broker_listener_name;
+    cc.delete_topic_enable = config_.delete_topic_enable;
+    cc.unclean_leader_election_enable = config_.unclean_leader_election_enable;
+    cc.socket_timeout = std::chrono::milliseconds(config_.controller_socket_timeout_ms);
+    auto* replicas = c_->replicas.get();
+    c_->controller = std::make_unique<controller::KafkaController>(
+        cc, *c_->zk_client, *c_->zk, c_->registration,
+        [replicas](int64_t epoch) { replicas->set_broker_epoch(epoch); });
+    s.controller = c_->controller.get();
+
+    c_->net_work.emplace(c_->net_io.get_executor());
+    for (int i = 0; i < std::max(1, config_.num_network_threads); ++i) {
+        c_->net_threads.emplace_back([this] { c_->net_io.run(); });
+    }
+    c_->socket_server->start_accepting();
+}
+
+// What /brokers/ids/<id> says: the advertised listeners, with the bound port where the
+// configured one was 0 and this machine's name where no host was given.
+zk::BrokerInfo KafkaServer::broker_info() const {
+    zk::BrokerInfo info;
+    info.id = BrokerId{c_->broker_id};
+    info.rack = config_.broker_rack;
+    for (const auto& l : config_.advertised_listeners) {
+        zk::EndPoint ep;
+        ep.listener_name = l.listener_name;
+        ep.host = l.host.empty() ? local_host_name() : l.host;
+        ep.port = l.port != 0 ? l.port : c_->socket_server->bound_port(l.listener_name);
+        ep.security_protocol = std::string(auth::to_string(l.security_protocol));
+        info.endpoints.push_back(std::move(ep));
+    }
+    return info;
+}
+
+void KafkaServer::register_broker() {
+    auto epoch = c_->zk->register_broker(c_->registration);
+    if (!epoch) {
+        if (epoch.error() == zk::Errc::node_exists) {
+            fail("a broker is already registered with id " + std::to_string(c_->broker_id) +
+                 " at /brokers/ids/" + std::to_string(c_->broker_id) +
+                 " (another broker uses this broker.id, or this broker's previous session has "
+                 "not expired yet)");
+        }
+        fail("cannot register in ZooKeeper: " + epoch.error().message());
+    }
+    c_->replicas->set_broker_epoch(epoch.value());
+    for (const auto& ep : c_->registration.endpoints) {
+        logger().info("registered broker {} at {} with epoch {}", c_->broker_id,
+                      ep.connection_string(), epoch.value());
+    }
+}
+
+void KafkaServer::shutdown() {
+    if (shutting_down_.exchange(true)) {
+        return;
+    }
+    logger().info("[KafkaServer id={}] shutting down", c_->broker_id);
+    if (c_->controller) {
+        c_->controller->shutdown();
+    }
+    if (c_->socket_server) {
+        c_->socket_server->shutdown();
+    }
+    c_->net_work.reset();
+    // Closed sockets end their connections once the request in hand is done; give them a
+    // bounded moment, then stop the network threads regardless.
+    for (int i = 0; i < 100 && c_->socket_server && c_->socket_server->connection_count() > 0;
+         ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    c_->net_io.stop();
+    for (auto& t : c_->net_threads) {
+        t.join();
+    }
+    c_->io_pool.join();
+    if (c_->replicas) {
+        c_->replicas->shutdown();
+    }
+    if (c_->logs) {
+        if (auto r = c_->logs->shutdown(); !r) {
+            logger().error("log shutdown failed: {}", r.error().message());
+        }
+    }
+    c_->zk.reset();
+    c_->zk_client.reset();  // closes the session: /brokers/ids/<id> goes away
+    {
+        std::lock_guard lock(mu_);
+        shut_down_ = true;
+    }
+    cv_.notify_all();
+}
+
+void KafkaServer::await_shutdown() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return shut_down_; });
+}
+
+}  // namespace samsa::server

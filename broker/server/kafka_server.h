@@ -1,0 +1,67 @@
+#pragma once
+// KafkaServer: one broker — builds its components in Kafka's start-up order and takes them
+// down in reverse (Kafka's KafkaServer).
+//
+// Start-up: connect to ZooKeeper (creating the chroot) → persistent paths and cluster id →
+// log dirs (lock, meta.properties, recovery) → replica manager → listeners → registration
+// under /brokers/ids/<id> → controller election. Any failure throws std::runtime_error with a
+// message for the operator; main() prints it and exits non-zero.
+//
+// Shutdown (SIGTERM): controller resigns → listeners close → request threads stop → high
+// watermarks checkpointed → logs flushed and closed cleanly (.kafka_cleanshutdown) → the
+// ZooKeeper session closes, which removes the registration.
+//
+// Threads: num.network.threads run the listeners' io_context; num.io.threads form the I/O pool
+// where disk and ZooKeeper work runs; the controller, the ZooKeeper client, the LogManager and
+// the ReplicaManager have their own.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "broker/server/kafka_config.h"
+
+namespace samsa::zk {
+struct BrokerInfo;
+}
+
+namespace samsa::server {
+
+class KafkaServer {
+public:
+    explicit KafkaServer(KafkaConfig config);
+    ~KafkaServer();
+    KafkaServer(const KafkaServer&) = delete;
+    KafkaServer& operator=(const KafkaServer&) = delete;
+
+    void startup();
+    // Thread-safe and idempotent; may be called from a signal-watching thread.
+    void shutdown();
+    // Blocks until shutdown() has completed.
+    void await_shutdown();
+
+    int32_t broker_id() const;
+
+private:
+    struct Components;
+
+    void start_zookeeper();
+    void start_logs();
+    int32_t generate_broker_id();
+    void start_network();
+    zk::BrokerInfo broker_info() const;
+    void register_broker();
+
+    KafkaConfig config_;
+    std::unique_ptr<Components> c_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool started_ = false;
+    bool shut_down_ = false;
+    std::atomic<bool> shutting_down_{false};
+};
+
+}  // namespace samsa::server
