@@ -34,6 +34,11 @@ void WatchList::add(const std::shared_ptr<Waiter>& waiter) {
     waiters_.push_back(waiter);
 }
 
+size_t WatchList::size() const {
+    std::lock_guard lock(mu_);
+    return waiters_.size();
+}
+
 void WatchList::notify_all() {
     std::vector<std::shared_ptr<Waiter>> live;
     {

@@ -45,9 +45,11 @@ class WatchList {
 public:
     void add(const std::shared_ptr<Waiter>& waiter);
     void notify_all();
+    // Registered waiters, dead or alive (for tests).
+    size_t size() const;
 
 private:
-    std::mutex mu_;
+    mutable std::mutex mu_;
     std::vector<std::weak_ptr<Waiter>> waiters_;
 };
 

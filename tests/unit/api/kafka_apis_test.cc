@@ -1,0 +1,127 @@
+// KafkaApis dispatch: header parsing and what happens to requests that cannot be served.
+// Only ApiVersions is served here, so the broker's other components are not needed.
+
+#include "broker/api/kafka_apis.h"
+
+#include <algorithm>
+#include <future>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include "broker/protocol/generated/api_versions_request.h"
+#include "broker/protocol/generated/api_versions_response.h"
+#include "broker/protocol/generated/request_header.h"
+
+namespace samsa::api {
+namespace {
+
+namespace asio = boost::asio;
+using protocol::ApiVersionsResponseData;
+
+class KafkaApisTest : public ::testing::Test {
+protected:
+    net::HandlerOutcome handle(const std::vector<uint8_t>& bytes) {
+        auto frame = std::make_shared<net::FrameBuffer>(bytes.size());
+        std::copy(bytes.begin(), bytes.end(), frame->data());
+        asio::io_context io;
+        auto fut = asio::co_spawn(io, apis_.handle(session_, frame), asio::use_future);
+        io.run();
+        return fut.get();
+    }
+
+    static std::vector<uint8_t> request(int16_t key, int16_t version, int32_t correlation_id,
+                                        const std::vector<uint8_t>& body = {}) {
+        protocol::Writer w;
+        w.write_int16(key);
+        w.write_int16(version);
+        w.write_int32(correlation_id);
+        w.write_nullable_string(std::string("test-client"));
+        if (version >= 3 && key == 18) {
+            w.write_unsigned_varint(0);  // header v2 tagged fields
+        }
+        w.write_raw(body);
+        return w.buffer();
+    }
+
+    // Decodes a response frame: size prefix, correlation id (header v0), body.
+    static ApiVersionsResponseData decode_api_versions(const protocol::Writer& frame,
+                                                       int16_t version, int32_t* correlation) {
+        protocol::Reader r(frame.buffer());
+        EXPECT_EQ(r.read_int32(), static_cast<int32_t>(frame.buffer().size() - 4));
+        *correlation = r.read_int32();
+        ApiVersionsResponseData response;
+        response.decode(r, version);
+        EXPECT_EQ(r.remaining(), 0u);
+        return response;
+    }
+
+    BrokerServices services_;
+    KafkaApis apis_{services_};
+    auth::Session session_;
+};
+
+TEST_F(KafkaApisTest, ApiVersionsListsEveryServedApiWithMinVersionZero) {
+    protocol::ApiVersionsRequestData body;
+    body.client_software_name = "librdkafka";
+    body.client_software_version = "2.0.2";
+    protocol::Writer b;
+    body.encode(b, 3);
+    auto out = handle(request(18, 3, 7, b.buffer()));
+    ASSERT_TRUE(out.response);
+    EXPECT_FALSE(out.close_connection);
+    int32_t correlation = 0;
+    auto response = decode_api_versions(*out.response, 3, &correlation);
+    EXPECT_EQ(correlation, 7);
+    EXPECT_EQ(response.error_code, 0);
+    ASSERT_EQ(response.api_keys.size(), supported_apis().size());
+    for (const auto& k : response.api_keys) {
+        EXPECT_EQ(k.min_version, 0) << "api " << k.api_key;
+    }
+    auto produce = std::find_if(response.api_keys.begin(), response.api_keys.end(),
+                                [](const auto& k) { return k.api_key == 0; });
+    ASSERT_NE(produce, response.api_keys.end());
+    EXPECT_EQ(produce->max_version, 7);
+}
+
+TEST_F(KafkaApisTest, ApiVersionsAboveOursAnswersUnsupportedVersionWithAV0Body) {
+    auto out = handle(request(18, 99, 11));
+    ASSERT_TRUE(out.response);
+    int32_t correlation = 0;
+    auto response = decode_api_versions(*out.response, 0, &correlation);
+    EXPECT_EQ(correlation, 11);
+    EXPECT_EQ(response.error_code, 35);
+    EXPECT_FALSE(response.api_keys.empty());
+}
+
+TEST_F(KafkaApisTest, UnknownApiKeyClosesTheConnection) {
+    auto out = handle(request(999, 0, 1));
+    EXPECT_FALSE(out.response);
+    EXPECT_TRUE(out.close_connection);
+}
+
+TEST_F(KafkaApisTest, VersionKafkaDoesNotDefineClosesTheConnection) {
+    auto out = handle(request(3, 99, 1));
+    EXPECT_FALSE(out.response);
+    EXPECT_TRUE(out.close_connection);
+}
+
+TEST_F(KafkaApisTest, TruncatedHeaderClosesTheConnection) {
+    auto out = handle({0, 18, 0});
+    EXPECT_TRUE(out.close_connection);
+    auto half = request(18, 1, 1);
+    half.resize(9);  // client id length cut in half
+    EXPECT_TRUE(handle(half).close_connection);
+}
+
+TEST_F(KafkaApisTest, MalformedBodyClosesTheConnection) {
+    // ApiVersions v3 with a client software name claiming 100 bytes that are not there.
+    auto out = handle(request(18, 3, 1, {101, 'a'}));
+    EXPECT_FALSE(out.response);
+    EXPECT_TRUE(out.close_connection);
+}
+
+}  // namespace
+}  // namespace samsa::api

@@ -1,0 +1,67 @@
+#include "broker/controller/election.h"
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace samsa::controller {
+namespace {
+
+IsLive live(std::set<int32_t> brokers) {
+    return [brokers](int32_t b) { return brokers.contains(b); };
+}
+
+TEST(ElectionTest, InitialLeaderIsFirstLiveReplicaAndIsrIsAllLive) {
+    auto r = initial_leader({3, 1, 2}, live({1, 2}));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->leader, 1);
+    EXPECT_EQ(r->isr, (std::vector<int32_t>{1, 2}));
+}
+
+TEST(ElectionTest, InitialLeaderNeedsALiveReplica) {
+    EXPECT_FALSE(initial_leader({1, 2}, live({3})));
+}
+
+TEST(ElectionTest, OfflineElectionPicksFirstLiveInSyncReplicaInAssignmentOrder) {
+    auto r = offline_partition_leader({1, 2, 3}, {3, 2}, live({2, 3}), false);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->leader, 2);
+    EXPECT_EQ(r->isr, (std::vector<int32_t>{3, 2}));
+}
+
+TEST(ElectionTest, OfflineElectionDropsDeadReplicasFromIsr) {
+    auto r = offline_partition_leader({1, 2, 3}, {1, 2, 3}, live({2, 3}), false);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->leader, 2);
+    EXPECT_EQ(r->isr, (std::vector<int32_t>{2, 3}));
+}
+
+TEST(ElectionTest, OfflineElectionFailsWithoutLiveInSyncReplicaWhenUncleanIsOff) {
+    EXPECT_FALSE(offline_partition_leader({1, 2}, {1}, live({2}), false));
+}
+
+TEST(ElectionTest, UncleanElectionTakesAnyLiveReplicaAsSoleIsrMember) {
+    auto r = offline_partition_leader({1, 2}, {1}, live({2}), true);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->leader, 2);
+    EXPECT_EQ(r->isr, (std::vector<int32_t>{2}));
+}
+
+TEST(ElectionTest, PreferredElectionOnlyElectsTheFirstAssignedReplica) {
+    auto r = preferred_replica_leader({2, 1}, {1, 2}, live({1, 2}));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->leader, 2);
+    EXPECT_FALSE(preferred_replica_leader({2, 1}, {1}, live({1, 2})));
+    EXPECT_FALSE(preferred_replica_leader({2, 1}, {1, 2}, live({1})));
+}
+
+TEST(ElectionTest, ControlledShutdownMovesLeadershipOffTheStoppingBroker) {
+    auto r = controlled_shutdown_leader({1, 2, 3}, {1, 2, 3}, live({1, 2, 3}),
+                                        [](int32_t b) { return b == 1; });
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->leader, 2);
+    EXPECT_EQ(r->isr, (std::vector<int32_t>{2, 3}));
+}
+
+}  // namespace
+}  // namespace samsa::controller

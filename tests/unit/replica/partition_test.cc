@@ -1,0 +1,124 @@
+#include "broker/replica/partition.h"
+
+#include <gtest/gtest.h>
+
+#include "broker/protocol/error_code.h"
+#include "tests/unit/log/test_util.h"
+
+namespace samsa::replica {
+namespace {
+
+using protocol::ErrorCode;
+using log::test::make_simple_batch;
+
+class PartitionTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto log = log::Log::open(dir_ / "t-0", tp_, log::LogConfig{}, 0, true, log::system_clock());
+        ASSERT_TRUE(log) << log.error().message();
+        log_ = std::move(log).value();
+        partition_ = std::make_unique<Partition>(tp_, kLocal, log_);
+    }
+
+    static PartitionRole role(int32_t leader, int32_t epoch, std::vector<int32_t> isr) {
+        PartitionRole r;
+        r.controller_epoch = 1;
+        r.leader = leader;
+        r.leader_epoch = epoch;
+        r.isr = std::move(isr);
+        r.replicas = {kLocal, 2};
+        return r;
+    }
+
+    result<log::AppendInfo> append(int records, int16_t acks = 1, int32_t min_isr = 1) {
+        batch_ = make_simple_batch(records, 1'700'000'000'000);
+        return partition_->append_records_to_leader(batch_, acks, min_isr);
+    }
+
+    static constexpr int32_t kLocal = 1;
+    TopicPartition tp_{"t", 0};
+    log::test::TempDir dir_;
+    std::shared_ptr<log::Log> log_;
+    std::unique_ptr<Partition> partition_;
+    std::vector<uint8_t> batch_;
+};
+
+TEST_F(PartitionTest, LeaderWithItselfAsIsrAdvancesHighWatermarkOnAppend) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 0, {kLocal})));
+    auto a = append(5);
+    ASSERT_TRUE(a) << a.error().message();
+    EXPECT_EQ(a.value().first_offset, 0);
+    EXPECT_EQ(a.value().last_offset, 4);
+    EXPECT_EQ(partition_->high_watermark(), 5);
+    EXPECT_TRUE(partition_->is_replicated(4).value());
+}
+
+TEST_F(PartitionTest, FollowerInIsrHoldsTheHighWatermark) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 0, {kLocal, 2})));
+    ASSERT_TRUE(append(3));
+    EXPECT_EQ(log_->log_end_offset(), 3);
+    EXPECT_EQ(partition_->high_watermark(), 0);
+    EXPECT_FALSE(partition_->is_replicated(2).value());
+    // Consumers see nothing beyond the high watermark.
+    auto read = partition_->read(0, 1 << 20, -1, FetchIsolation::high_watermark, true, true);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read.value().records.size_bytes(), 0);
+    auto replica_read = partition_->read(0, 1 << 20, -1, FetchIsolation::log_end, true, true);
+    EXPECT_GT(replica_read.value().records.size_bytes(), 0);
+}
+
+TEST_F(PartitionTest, FollowerRejectsProduce) {
+    ASSERT_TRUE(partition_->make_follower(role(2, 0, {2, kLocal})));
+    auto a = append(1);
+    ASSERT_FALSE(a);
+    EXPECT_EQ(a.error(), ErrorCode::not_leader_or_follower);
+}
+
+TEST_F(PartitionTest, AcksAllWithTooSmallIsrWritesNothing) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 0, {kLocal})));
+    auto a = append(1, -1, 2);
+    ASSERT_FALSE(a);
+    EXPECT_EQ(a.error(), ErrorCode::not_enough_replicas);
+    EXPECT_EQ(log_->log_end_offset(), 0);
+}
+
+TEST_F(PartitionTest, OnlyANewerLeaderEpochChangesTheRole) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 3, {kLocal})));
+    EXPECT_FALSE(partition_->make_follower(role(2, 3, {2})));
+    EXPECT_FALSE(partition_->make_follower(role(2, 2, {2})));
+    EXPECT_TRUE(partition_->is_leader());
+    EXPECT_TRUE(partition_->make_follower(role(2, 4, {2})));
+    EXPECT_FALSE(partition_->is_leader());
+}
+
+TEST_F(PartitionTest, ReadsFenceStaleAndFutureLeaderEpochs) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 5, {kLocal})));
+    auto stale = partition_->read(0, 100, 4, FetchIsolation::high_watermark, true, true);
+    EXPECT_EQ(stale.error(), ErrorCode::fenced_leader_epoch);
+    auto future = partition_->read(0, 100, 6, FetchIsolation::high_watermark, true, true);
+    EXPECT_EQ(future.error(), ErrorCode::unknown_leader_epoch);
+    EXPECT_TRUE(partition_->read(0, 100, 5, FetchIsolation::high_watermark, true, true));
+    EXPECT_TRUE(partition_->read(0, 100, -1, FetchIsolation::high_watermark, true, true));
+}
+
+TEST_F(PartitionTest, ListOffsetsEarliestAndLatest) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 0, {kLocal})));
+    ASSERT_TRUE(append(4));
+    EXPECT_EQ(partition_->fetch_offset_for_timestamp(-2, -1, FetchIsolation::high_watermark)
+                  .value()
+                  .offset,
+              0);
+    EXPECT_EQ(partition_->fetch_offset_for_timestamp(-1, -1, FetchIsolation::high_watermark)
+                  .value()
+                  .offset,
+              4);
+    auto by_time = partition_->fetch_offset_for_timestamp(1'700'000'000'000, -1,
+                                                          FetchIsolation::high_watermark);
+    EXPECT_EQ(by_time.value().offset, 0);
+    auto too_late = partition_->fetch_offset_for_timestamp(1'800'000'000'000, -1,
+                                                           FetchIsolation::high_watermark);
+    EXPECT_EQ(too_late.value().offset, -1);
+}
+
+}  // namespace
+}  // namespace samsa::replica
