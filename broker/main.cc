@@ -16,14 +16,19 @@
 
 namespace {
 
-// Blocks SIGTERM/SIGINT in every thread (threads inherit the mask) and returns a thread that
-// waits for one of them and shuts the server down.
-std::thread watch_signals(samsa::server::KafkaServer& server) {
+// SIGTERM and SIGINT, blocked in every thread (threads inherit the mask, so this must run
+// before any thread exists) and taken by one thread with sigwait.
+sigset_t shutdown_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    return set;
+}
+
+// Returns a thread that waits for SIGTERM/SIGINT and shuts the server down.
+std::thread watch_signals(samsa::server::KafkaServer& server) {
+    sigset_t set = shutdown_signals();
     return std::thread([set, &server] {
         int sig = 0;
         sigwait(&set, &sig);
@@ -37,6 +42,8 @@ std::thread watch_signals(samsa::server::KafkaServer& server) {
 
 int main(int argc, char** argv) {
     using namespace samsa::server;
+    sigset_t signals = shutdown_signals();
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     CommandLine command_line;
     ParsedConfig parsed;
     try {
