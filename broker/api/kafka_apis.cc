@@ -80,6 +80,17 @@ boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& ses
         co_return close_connection();
     }
 
+    // The session layer: until SASL has authenticated the connection, only the requests that
+    // lead to authentication may pass (Kafka's SaslServerAuthenticator; the SASL mechanisms
+    // themselves are the security issue's).
+    if (!session.authenticated && key != static_cast<int16_t>(ApiKey::api_versions) &&
+        key != static_cast<int16_t>(ApiKey::sasl_handshake) &&
+        key != static_cast<int16_t>(ApiKey::sasl_authenticate)) {
+        logger().warn("closing connection from {}: {} before authentication",
+                      session.client_host, protocol::api_name(static_cast<ApiKey>(key)));
+        co_return close_connection();
+    }
+
     RequestContext ctx{static_cast<ApiKey>(key), version, correlation_id, std::nullopt,
                        session, services_, frame};
 

@@ -1,5 +1,8 @@
 // ApiVersions: the ranges of every API this broker serves (the table in kafka_apis.cc).
 
+#include <algorithm>
+#include <string>
+
 #include "broker/api/handlers/handlers.h"
 #include "broker/api/kafka_apis.h"
 #include "broker/protocol/error_code.h"
@@ -23,11 +26,27 @@ protocol::ApiVersionsResponseData make_response(protocol::ErrorCode error) {
     return response;
 }
 
+// KIP-511: client software names and versions must match [a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?
+bool valid_software_field(const std::string& s) {
+    auto alnum = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
+    if (s.empty() || !alnum(s.front()) || !alnum(s.back())) {
+        return false;
+    }
+    return std::all_of(s.begin(), s.end(),
+                       [&](char c) { return alnum(c) || c == '-' || c == '.'; });
+}
+
 }  // namespace
 
 HandlerResult handle_api_versions(RequestContext& ctx, protocol::Reader& body) {
     protocol::ApiVersionsRequestData request;
     request.decode(body, ctx.api_version);
+    if (ctx.api_version >= 3 && (!valid_software_field(request.client_software_name) ||
+                                 !valid_software_field(request.client_software_version))) {
+        co_return ctx.respond(make_response(protocol::ErrorCode::invalid_request));
+    }
     co_return ctx.respond(make_response(protocol::ErrorCode::none));
 }
 

@@ -96,6 +96,26 @@ TEST_F(KafkaApisTest, ApiVersionsAboveOursAnswersUnsupportedVersionWithAV0Body) 
     EXPECT_FALSE(response.api_keys.empty());
 }
 
+TEST_F(KafkaApisTest, ApiVersionsRejectsAnInvalidClientSoftwareName) {
+    protocol::ApiVersionsRequestData body;
+    body.client_software_name = "bad name!";
+    body.client_software_version = "1.0";
+    protocol::Writer b;
+    body.encode(b, 3);
+    auto out = handle(request(18, 3, 5, b.buffer()));
+    ASSERT_TRUE(out.response);
+    int32_t correlation = 0;
+    EXPECT_EQ(decode_api_versions(*out.response, 3, &correlation).error_code, 42);
+}
+
+TEST_F(KafkaApisTest, UnauthenticatedSessionsMayOnlyAskForApiVersions) {
+    session_.authenticated = false;
+    EXPECT_TRUE(handle(request(3, 1, 1)).close_connection);
+    auto out = handle(request(18, 0, 2));
+    EXPECT_TRUE(out.response);
+    EXPECT_FALSE(out.close_connection);
+}
+
 TEST_F(KafkaApisTest, UnknownApiKeyClosesTheConnection) {
     auto out = handle(request(999, 0, 1));
     EXPECT_FALSE(out.response);
