@@ -1,0 +1,382 @@
+"""Hand-built Kafka wire frames for the raw-socket tests: request framing, ApiVersions and
+Produce requests/responses, RecordBatch v2 with its CRC-32C (Castagnoli). Written from the
+protocol spec (kafka.apache.org/protocol) and ZK-MODE.md §e, independently of the broker's code.
+"""
+
+import socket
+import struct
+import time
+
+# --------------------------------------------------------------------------------------------
+# CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), table-driven.
+
+_CRC32C_TABLE = []
+for _n in range(256):
+    _c = _n
+    for _ in range(8):
+        _c = (_c >> 1) ^ 0x82F63B78 if _c & 1 else _c >> 1
+    _CRC32C_TABLE.append(_c)
+
+
+def crc32c(data, crc=0):
+    crc ^= 0xFFFFFFFF
+    for b in data:
+        crc = _CRC32C_TABLE[(crc ^ b) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+assert crc32c(b"123456789") == 0xE3069283  # the standard check value
+
+# --------------------------------------------------------------------------------------------
+# xxHash32 (the LZ4 frame header checksum) and an LZ4 frame of uncompressed blocks: valid LZ4
+# that any decoder accepts, without an LZ4 compressor in the test environment.
+
+_P1, _P2, _P3, _P4, _P5 = 2654435761, 2246822519, 3266489917, 668265263, 374761393
+_M32 = 0xFFFFFFFF
+
+
+def _rotl(x, r):
+    return ((x << r) | (x >> (32 - r))) & _M32
+
+
+def xxh32(data, seed=0):
+    n, i = len(data), 0
+    if n >= 16:
+        acc = [(seed + _P1 + _P2) & _M32, (seed + _P2) & _M32, seed & _M32, (seed - _P1) & _M32]
+        while i + 16 <= n:
+            for k in range(4):
+                lane = int.from_bytes(data[i:i + 4], "little")
+                acc[k] = (_rotl((acc[k] + lane * _P2) & _M32, 13) * _P1) & _M32
+                i += 4
+        h = (_rotl(acc[0], 1) + _rotl(acc[1], 7) + _rotl(acc[2], 12) + _rotl(acc[3], 18)) & _M32
+    else:
+        h = (seed + _P5) & _M32
+    h = (h + n) & _M32
+    while i + 4 <= n:
+        h = (h + int.from_bytes(data[i:i + 4], "little") * _P3) & _M32
+        h = (_rotl(h, 17) * _P4) & _M32
+        i += 4
+    while i < n:
+        h = (h + data[i] * _P5) & _M32
+        h = (_rotl(h, 11) * _P1) & _M32
+        i += 1
+    h ^= h >> 15
+    h = (h * _P2) & _M32
+    h ^= h >> 13
+    h = (h * _P3) & _M32
+    h ^= h >> 16
+    return h
+
+
+assert xxh32(b"") == 0x02CC5D05 and xxh32(b"abc") == 0x32D153FF
+
+
+def lz4_frame_stored(data):
+    """An LZ4 frame (independent 64 KiB blocks, no checksums) holding `data` in uncompressed
+    blocks."""
+    descriptor = bytes([0x60, 0x40])  # FLG: version 01, block independence; BD: 64 KiB blocks
+    out = bytearray(b"\x04\x22\x4d\x18" + descriptor + bytes([(xxh32(descriptor) >> 8) & 0xFF]))
+    for i in range(0, len(data), 65536):
+        block = data[i:i + 65536]
+        out += (len(block) | 0x80000000).to_bytes(4, "little") + block
+    out += b"\x00\x00\x00\x00"
+    return bytes(out)
+
+
+# --------------------------------------------------------------------------------------------
+# Primitive encoders
+
+
+def i8(v):
+    return struct.pack(">b", v)
+
+
+def i16(v):
+    return struct.pack(">h", v)
+
+
+def i32(v):
+    return struct.pack(">i", v)
+
+
+def i64(v):
+    return struct.pack(">q", v)
+
+
+def string(s):
+    if s is None:
+        return i16(-1)
+    b = s.encode() if isinstance(s, str) else s
+    return i16(len(b)) + b
+
+
+def nbytes(b):
+    if b is None:
+        return i32(-1)
+    return i32(len(b)) + b
+
+
+def uvarint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append((v & 0x7F) | 0x80)
+        v >>= 7
+    out.append(v)
+    return bytes(out)
+
+
+def varint(v):
+    # zig-zag
+    return uvarint((v << 1) ^ (v >> 63))
+
+
+def compact_string(s):
+    b = s.encode()
+    return uvarint(len(b) + 1) + b
+
+
+# --------------------------------------------------------------------------------------------
+# Requests
+
+
+def request(api_key, api_version, correlation_id, body, client_id="samsa-it",
+            flexible_header=False):
+    """A framed request: int32 size, header v1 (v2 if flexible_header), body."""
+    header = i16(api_key) + i16(api_version) + i32(correlation_id) + string(client_id)
+    if flexible_header:
+        header += uvarint(0)  # no tagged fields
+    payload = header + body
+    return i32(len(payload)) + payload
+
+
+def api_versions_request(correlation_id, version=0):
+    if version >= 3:
+        body = compact_string("samsa-it") + compact_string("1.0") + uvarint(0)
+        return request(18, version, correlation_id, body, flexible_header=True)
+    return request(18, version, correlation_id, b"")
+
+
+def produce_request(correlation_id, topic, partition, records, version=7, acks=1,
+                    timeout_ms=10000, transactional_id=None):
+    body = b""
+    if version >= 3:
+        body += string(transactional_id)
+    body += i16(acks) + i32(timeout_ms)
+    body += i32(1) + string(topic) + i32(1) + i32(partition) + nbytes(records)
+    return request(0, version, correlation_id, body)
+
+
+# --------------------------------------------------------------------------------------------
+# RecordBatch v2
+
+
+def record(offset_delta, key, value, headers=(), timestamp_delta=0):
+    body = i8(0) + varint(timestamp_delta) + varint(offset_delta)
+    body += varint(-1) if key is None else varint(len(key)) + key
+    body += varint(-1) if value is None else varint(len(value)) + value
+    body += varint(len(headers))
+    for hk, hv in headers:
+        hk = hk.encode()
+        body += varint(len(hk)) + hk
+        body += varint(-1) if hv is None else varint(len(hv)) + hv
+    return varint(len(body)) + body
+
+
+def record_batch(records, base_timestamp=None, lz4=False):
+    """A magic-2 batch of (key, value, headers) tuples, baseOffset 0; uncompressed, or with lz4
+    the records in an LZ4 frame (codec 3)."""
+    ts = int(time.time() * 1000) if base_timestamp is None else base_timestamp
+    recs = b"".join(record(i, k, v, h) for i, (k, v, h) in enumerate(records))
+    if lz4:
+        recs = lz4_frame_stored(recs)
+    attributes = 3 if lz4 else 0
+    after_crc = (i16(attributes) + i32(len(records) - 1) + i64(ts) + i64(ts) + i64(-1)
+                 + i16(-1) + i32(-1) + i32(len(records)) + recs)
+    crc = crc32c(after_crc)
+    # batchLength counts from partitionLeaderEpoch to the end.
+    batch_length = 4 + 1 + 4 + len(after_crc)
+    return i64(0) + i32(batch_length) + i32(-1) + i8(2) + struct.pack(">I", crc) + after_crc
+
+
+def parse_batches(data):
+    """Yields (base_offset, last_offset, attributes, record_count, max_timestamp) of each complete
+    batch header in a log segment or fetch payload."""
+    pos = 0
+    while pos + 61 <= len(data):
+        base, length = struct.unpack_from(">qi", data, pos)
+        end = pos + 12 + length
+        if length <= 0 or end > len(data):
+            return
+        magic = data[pos + 16]
+        if magic != 2:
+            raise ValueError(f"magic {magic} at position {pos}")
+        attributes, last_delta, _, max_ts = struct.unpack_from(">hiqq", data, pos + 21)
+        count = struct.unpack_from(">i", data, pos + 57)[0]
+        yield base, base + last_delta, attributes, count, max_ts
+        pos = end
+
+
+# --------------------------------------------------------------------------------------------
+# Responses
+
+
+class Reader:
+    def __init__(self, data):
+        self.data = data
+        self.pos = 0
+
+    def take(self, fmt):
+        v = struct.unpack_from(fmt, self.data, self.pos)
+        self.pos += struct.calcsize(fmt)
+        return v[0] if len(v) == 1 else v
+
+    def i16(self):
+        return self.take(">h")
+
+    def i32(self):
+        return self.take(">i")
+
+    def i64(self):
+        return self.take(">q")
+
+    def string(self):
+        n = self.i16()
+        if n < 0:
+            return None
+        s = self.data[self.pos:self.pos + n].decode()
+        self.pos += n
+        return s
+
+    def uvarint(self):
+        shift = value = 0
+        while True:
+            b = self.data[self.pos]
+            self.pos += 1
+            value |= (b & 0x7F) << shift
+            if not b & 0x80:
+                return value
+            shift += 7
+
+    def skip_tags(self):
+        for _ in range(self.uvarint()):
+            self.uvarint()
+            self.pos += self.uvarint()
+
+    def remaining(self):
+        return len(self.data) - self.pos
+
+
+def parse_api_versions(payload, version):
+    """payload = response after the size prefix. Returns (correlation_id, error_code,
+    {api_key: (min, max)}); ApiVersions responses always use header v0."""
+    r = Reader(payload)
+    correlation_id = r.i32()
+    error = r.i16()
+    apis = {}
+    if version >= 3:
+        n = r.uvarint() - 1
+        for _ in range(n):
+            key, lo, hi = r.take(">hhh")
+            r.skip_tags()
+            apis[key] = (lo, hi)
+    else:
+        for _ in range(r.i32()):
+            key, lo, hi = r.take(">hhh")
+            apis[key] = (lo, hi)
+    return correlation_id, error, apis
+
+
+def parse_produce(payload, version):
+    """Returns (correlation_id, [(topic, partition, error, base_offset)])."""
+    r = Reader(payload)
+    correlation_id = r.i32()
+    out = []
+    for _ in range(r.i32()):
+        topic = r.string()
+        for _ in range(r.i32()):
+            partition, error, base = r.take(">ihq")
+            if version >= 2:
+                r.i64()  # log_append_time
+            if version >= 5:
+                r.i64()  # log_start_offset
+            out.append((topic, partition, error, base))
+    if version >= 1:
+        r.i32()  # throttle_time_ms
+    assert r.remaining() == 0, f"{r.remaining()} trailing bytes in Produce v{version} response"
+    return correlation_id, out
+
+
+# --------------------------------------------------------------------------------------------
+# Sockets
+
+
+def connect(port, timeout=10):
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return s
+
+
+def recv_exact(s, n):
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        if not chunk:
+            raise ConnectionError(f"connection closed after {len(buf)} of {n} bytes")
+        buf += chunk
+    return bytes(buf)
+
+
+def recv_frame(s):
+    size = struct.unpack(">i", recv_exact(s, 4))[0]
+    return recv_exact(s, size)
+
+
+def roundtrip(port, frame, timeout=10):
+    with connect(port, timeout) as s:
+        s.sendall(frame)
+        return recv_frame(s)
+
+
+def wait_closed(s, timeout=10):
+    """Returns how the peer ended the connection ('eof' or 'reset') within `timeout` s; raises
+    AssertionError if it stays open or sends data instead."""
+    s.settimeout(timeout)
+    try:
+        data = s.recv(65536)
+    except socket.timeout:
+        raise AssertionError(f"connection still open after {timeout}s") from None
+    except ConnectionResetError:
+        return "reset"
+    if data:
+        raise AssertionError(f"expected the broker to close the connection, got {data[:200]!r}")
+    return "eof"
+
+
+def fetch_request(correlation_id, topic, partition, offset, max_wait_ms, min_bytes=1,
+                  max_bytes=1 << 20, version=4):
+    """Fetch v4 (the version kafka-python uses): replica_id -1, read_uncommitted."""
+    assert version == 4
+    body = (i32(-1) + i32(max_wait_ms) + i32(min_bytes) + i32(max_bytes) + i8(0)
+            + i32(1) + string(topic) + i32(1) + i32(partition) + i64(offset) + i32(max_bytes))
+    return request(1, version, correlation_id, body)
+
+
+def parse_fetch_v4(payload):
+    """Returns (correlation_id, [(topic, partition, error, high_watermark, records bytes)])."""
+    r = Reader(payload)
+    correlation_id = r.i32()
+    r.i32()  # throttle_time_ms
+    out = []
+    for _ in range(r.i32()):
+        topic = r.string()
+        for _ in range(r.i32()):
+            partition, error, hw, _lso = r.take(">ihqq")
+            aborted = r.i32()
+            for _ in range(max(aborted, 0)):
+                r.take(">qq")
+            n = r.i32()
+            records = b"" if n < 0 else r.data[r.pos:r.pos + n]
+            r.pos += max(n, 0)
+            out.append((topic, partition, error, hw, records))
+    assert r.remaining() == 0, f"{r.remaining()} trailing bytes in Fetch v4 response"
+    return correlation_id, out
