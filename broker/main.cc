@@ -42,8 +42,8 @@ std::thread watch_signals(samsa::server::KafkaServer& server) {
 
 int main(int argc, char** argv) {
     using namespace samsa::server;
-    sigset_t signals = shutdown_signals();
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    sigset_t blocked = shutdown_signals();
+    pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
     CommandLine command_line;
     ParsedConfig parsed;
     try {
@@ -73,8 +73,8 @@ int main(int argc, char** argv) {
     logger->info("{}", parsed.config.to_string());
 
     KafkaServer server(std::move(parsed.config));
-    std::thread signals = watch_signals(server);
-    signals.detach();
+    std::thread signal_watcher = watch_signals(server);
+    signal_watcher.detach();
     try {
         server.startup();
     } catch (const std::exception& e) {

@@ -257,6 +257,30 @@ result<ControllerEpochAndZkVersion> KafkaZkClient::maybe_create_controller_epoch
     return *current;
 }
 
+result<void> KafkaZkClient::enable_feature_versioning() {
+    auto existing = zk_.get_data(FeatureZNode::path());
+    if (!existing) {
+        if (existing.error() != Errc::no_node) {
+            return existing.error();
+        }
+        auto created = zk_.create_recursive(FeatureZNode::path(),
+                                            FeatureZNode::encode(FeatureZNode::kEnabled),
+                                            /*fail_if_exists=*/false);
+        if (created) {
+            logger().info("Created /feature with feature versioning enabled");
+        }
+        return created;
+    }
+    SAMSA_TRY(auto node, FeatureZNode::decode(existing.value().data.value_or("")));
+    if (node.first == FeatureZNode::kEnabled) {
+        return success();
+    }
+    SAMSA_TRY(zk_.set_data(SetDataOp{FeatureZNode::path(),
+                                     FeatureZNode::encode(FeatureZNode::kEnabled, node.second),
+                                     existing.value().stat.version}));
+    return success();
+}
+
 result<ControllerRegistration> KafkaZkClient::try_register_controller(BrokerId broker_id,
                                                                       int64_t timestamp_ms) {
     SAMSA_TRY(auto current, get_controller_epoch());

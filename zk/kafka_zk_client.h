@@ -96,6 +96,10 @@ class KafkaZkClient {
     result<ControllerRegistration> try_register_controller(BrokerId broker_id,
                                                            int64_t timestamp_ms);
 
+    // KIP-584 (IBP >= 2.7): makes sure /feature exists with status enabled, keeping any
+    // finalized features it holds.
+    result<void> enable_feature_versioning();
+
     // --- Topics ----------------------------------------------------------------------------
     // Writes /config/topics/<t> (always, even empty) then /brokers/topics/<t> (version 3).
     // Errc::topic_already_exists if the topic exists or is queued for deletion.

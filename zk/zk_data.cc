@@ -260,6 +260,25 @@ result<BrokerId> ControllerZNode::decode(std::string_view data) {
     return BrokerId(id);
 }
 
+std::string FeatureZNode::encode(int status, std::string_view features_json) {
+    boost::system::error_code ec;
+    json::value features = json::parse(features_json, ec);
+    if (ec || !features.is_object()) {
+        features = json::object{};
+    }
+    return to_text(json::object{{"version", 1}, {"status", status}, {"features", features}});
+}
+
+result<std::pair<int, std::string>> FeatureZNode::decode(std::string_view data) {
+    SAMSA_TRY(auto o, parse_object(data));
+    SAMSA_TRY(auto status, require_int32(o, "status"));
+    std::string features = "{}";
+    if (const auto* f = o.if_contains("features"); f && f->is_object()) {
+        features = json::serialize(*f);
+    }
+    return std::make_pair(static_cast<int>(status), features);
+}
+
 std::string ControllerEpochZNode::encode(ControllerEpoch epoch) {
     return std::to_string(epoch.value());
 }

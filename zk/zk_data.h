@@ -256,8 +256,15 @@ struct ProducerIdBlockZNode {
     static std::string path() { return "/latest_producer_id_block"; }
 };
 
+// KIP-584 feature versioning, enabled by the controller from IBP 2.7 on:
+// {"version":1,"status":1,"features":{}} (status 0 = disabled, 1 = enabled).
 struct FeatureZNode {
     static std::string path() { return "/feature"; }
+    static constexpr int kEnabled = 1;
+    // The node with `status` and the finalized features of `data` kept (none if empty).
+    static std::string encode(int status, std::string_view features_json = "{}");
+    // (status, the "features" object as JSON text).
+    static result<std::pair<int, std::string>> decode(std::string_view data);
 };
 
 // Seam for AclAuthorizer's store (Kafka's ZkAclStore): literal patterns under /kafka-acl,

@@ -307,6 +307,8 @@ void KafkaController::on_controller_failover() {
     partitions_ = std::make_unique<PartitionStateMachine>(context_, zk_, *batch_,
                                                           config_.unclean_leader_election_enable);
     watches_->register_failover_watches();
+    // IBP 2.8 behaviour (KIP-584): the controller turns feature versioning on.
+    guarded("enabling feature versioning", [&] { return zk_.enable_feature_versioning(); });
     if (!guarded("loading the controller context", [&] { return initialize_context(); })) {
         return;
     }
