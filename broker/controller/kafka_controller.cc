@@ -327,6 +327,20 @@ void KafkaController::on_controller_failover() {
             }
         }
     }
+    // Replicas on brokers that are gone leave the ISRs (Kafka's ReplicaStateMachine.startup:
+    // "all other replicas → Offline"), then partitions without a live leader are elected.
+    std::map<int32_t, std::vector<TopicPartition>> offline_replicas;
+    for (const auto& [tp, replicas] : context_.assignments) {
+        for (int32_t r : replicas) {
+            if (!context_.is_live_or_shutting_down(r) &&
+                !context_.topics_to_be_deleted.contains(tp.topic)) {
+                offline_replicas[r].push_back(tp);
+            }
+        }
+    }
+    for (const auto& [broker, tps] : offline_replicas) {
+        guarded("shrinking ISRs", [&] { return partitions_->remove_replica_from_isr(broker, tps); });
+    }
     partitions_->initialize_states();
     guarded("electing leaders", [&] { return partitions_->trigger_online_state_change(); });
     send_batch();
