@@ -9,6 +9,8 @@
 //   orders 0 1834          "<topic> <partition> <offset>", in any order
 //   orders 1 17
 // write() goes to <file>.tmp, fsyncs it and renames it over the file (then fsyncs the dir).
+// The version/count/lines frame (Kafka's CheckpointFile) lives in checkpoint_format.h,
+// shared with leader-epoch-checkpoint (leader_epoch_file_cache.h).
 //
 // Thread-safe for distinct files; callers serialize writes to one file.
 
@@ -16,6 +18,7 @@
 #include <map>
 #include <string>
 
+#include "broker/log/checkpoint_format.h"
 #include "common/result.h"
 #include <boost/outcome/try.hpp>
 #include "common/types.h"

@@ -10,6 +10,7 @@
 #include "broker/log/log_cleaner.h"
 #include "broker/log/log_loader.h"
 #include "broker/log/log_validator.h"
+#include "broker/log/partition_metadata_file.h"
 #include "common/logging.h"
 
 namespace samsa::log {
@@ -30,8 +31,10 @@ result<std::unique_ptr<Log>> Log::open(const std::string& dir, const TopicPartit
     int64_t now = clock();
     LoadParams params{dir, tp, config, recovery_point, log_start_offset, had_clean_shutdown, now};
     SAMSA_TRY(LoadedLog loaded, LogLoader::load(params));
-    std::unique_ptr<Log> log(
-        new Log(dir, tp, std::make_shared<const LogConfig>(config), std::move(clock)));
+    SAMSA_TRY(auto topic_id, PartitionMetadataFile(dir + "/" + kPartitionMetadataFile).read());
+    std::unique_ptr<Log> log(new Log(dir, tp, std::make_shared<const LogConfig>(config),
+                                     std::move(clock), std::move(*loaded.epoch_cache)));
+    log->topic_id_ = std::move(topic_id);
     log->segments_ = std::move(loaded.segments);
     log->log_start_offset_ = loaded.log_start_offset;
     log->log_end_offset_ = loaded.log_end_offset;
@@ -81,6 +84,7 @@ result<AppendInfo> Log::append_as_leader(std::span<uint8_t> batch, int32_t leade
     int64_t last = base + v.record_count - 1;
     assign_offsets_and_timestamps(batch, v, base, leader_epoch, now);
     SAMSA_TRY(LogSegment * segment, maybe_roll_locked(v.size, v.max_timestamp, base, last, now));
+    SAMSA_TRY(maybe_assign_epoch_start_offsets_locked(batch.first(static_cast<size_t>(v.size))));
     SAMSA_TRY(segment->append(batch.first(static_cast<size_t>(v.size))));
     log_end_offset_ = last + 1;
 
@@ -112,7 +116,9 @@ result<AppendInfo> Log::append_as_follower(std::span<const uint8_t> batches) {
     }
     SAMSA_TRY(LogSegment * segment, maybe_roll_locked(v.valid_bytes, v.max_timestamp,
                                                       v.first_offset, v.last_offset, now));
-    SAMSA_TRY(segment->append(batches.first(static_cast<size_t>(v.valid_bytes))));
+    auto valid = batches.first(static_cast<size_t>(v.valid_bytes));
+    SAMSA_TRY(maybe_assign_epoch_start_offsets_locked(valid));
+    SAMSA_TRY(segment->append(valid));
     log_end_offset_ = v.last_offset + 1;
     info.first_offset = v.first_offset;
     info.last_offset = v.last_offset;
@@ -123,6 +129,19 @@ result<AppendInfo> Log::append_as_follower(std::span<const uint8_t> batches) {
     lock.unlock();
     SAMSA_TRY(maybe_flush_after_append(*config));
     return info;
+}
+
+// Kafka's maybeAssignEpochStartOffset per batch, before the write as in Kafka's Log.append.
+result<void> Log::maybe_assign_epoch_start_offsets_locked(std::span<const uint8_t> batches) {
+    protocol::RecordBatchIterator it(batches);
+    while (auto batch = it.next()) {
+        int32_t epoch = batch->partition_leader_epoch();
+        auto latest = epoch_cache_.latest_epoch();
+        if (epoch >= 0 && (!latest || epoch > *latest)) {
+            SAMSA_TRY(epoch_cache_.assign(epoch, batch->base_offset()));
+        }
+    }
+    return success();
 }
 
 result<void> Log::maybe_flush_after_append(const LogConfig& config) {
@@ -247,6 +266,7 @@ result<void> Log::maybe_increment_log_start_offset(int64_t new_start) {
     }
     if (new_start > log_start_offset_) {
         log_start_offset_ = new_start;
+        SAMSA_TRY(epoch_cache_.truncate_from_start(new_start));
     }
     return success();
 }
@@ -325,7 +345,7 @@ result<void> Log::delete_segments_locked(size_t count, const std::string& reason
     if (high_watermark_ < log_start_offset_) {
         high_watermark_ = log_start_offset_.load();
     }
-    return success();
+    return epoch_cache_.truncate_from_start(log_start_offset_);
 }
 
 result<void> Log::remove_and_delete_locked(SegmentMap::iterator first, SegmentMap::iterator last,
@@ -370,6 +390,9 @@ result<bool> Log::truncate_to(int64_t offset) {
     std::unique_lock lock(mu_);
     SAMSA_TRY(check_open());
     if (offset >= log_end_offset_) {
+        // Nothing to remove, but an epoch this replica started as leader without writing
+        // anything may still end the cache at the LEO (Kafka 2.8's truncateTo does the same).
+        SAMSA_TRY(epoch_cache_.truncate_from_end(log_end_offset_));
         return false;
     }
     int64_t now = clock_();
@@ -387,6 +410,8 @@ result<bool> Log::truncate_to(int64_t offset) {
     high_watermark_ = std::min(high_watermark_.load(), end);
     log_start_offset_ = std::min(log_start_offset_.load(), offset);
     ++truncations_;
+    // The new LEO, not `offset`: a batch straddling `offset` went entirely.
+    SAMSA_TRY(epoch_cache_.truncate_from_end(end));
     return true;
 }
 
@@ -410,6 +435,47 @@ result<void> Log::truncate_fully_locked(int64_t new_offset, int64_t now) {
     recovery_point_ = std::min(recovery_point_.load(), new_offset);
     rolled_flush_offset_ = -1;
     ++truncations_;
+    return epoch_cache_.clear();
+}
+
+// ---- leader epochs and topic id -----------------------------------------------------------
+
+std::optional<int32_t> Log::latest_epoch() const {
+    std::shared_lock lock(mu_);
+    return epoch_cache_.latest_epoch();
+}
+
+EpochEndOffset Log::end_offset_for_epoch(int32_t epoch) const {
+    std::shared_lock lock(mu_);
+    return epoch_cache_.end_offset_for(epoch, log_end_offset_);
+}
+
+std::optional<int32_t> Log::epoch_for_offset(int64_t offset) const {
+    std::shared_lock lock(mu_);
+    return epoch_cache_.epoch_for_offset(offset);
+}
+
+result<void> Log::assign_epoch_start_offset(int32_t epoch, int64_t start_offset) {
+    std::unique_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    return epoch_cache_.assign(epoch, start_offset);
+}
+
+std::vector<EpochEntry> Log::epoch_entries() const {
+    std::shared_lock lock(mu_);
+    return epoch_cache_.entries();
+}
+
+std::optional<std::string> Log::topic_id() const {
+    std::shared_lock lock(mu_);
+    return topic_id_;
+}
+
+result<void> Log::set_topic_id(const std::string& topic_id) {
+    std::unique_lock lock(mu_);
+    SAMSA_TRY(check_open());
+    SAMSA_TRY(PartitionMetadataFile(dir_ + "/" + kPartitionMetadataFile).write(topic_id));
+    topic_id_ = topic_id;
     return success();
 }
 
@@ -459,6 +525,7 @@ result<void> Log::rename_dir(const std::string& new_dir) {
         return Errc::storage_error;
     }
     dir_ = new_dir;
+    epoch_cache_.set_path(dir_ + "/" + kLeaderEpochCheckpointFile);
     return success();
 }
 

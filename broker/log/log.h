@@ -20,9 +20,19 @@
 //  5. flush() fsyncs outside the lock (on descriptors taken under it), then moves the recovery
 //     point, unless a truncation happened in between. Roll asks for the old segments to be
 //     flushed asynchronously: set_roll_listener() lets the LogManager's thread do it.
+//  6. The leader epoch cache and the topic id are guarded by mu_ as well: queries take it
+//     shared, changes exclusively (their files are rewritten under it; epochs change rarely).
 //
 // Ownership: the Log owns its segments; deleted segments wait in a queue (renamed *.deleted)
-// until file.delete.delay.ms has passed and purge_deleted_segments() unlinks them.
+// until file.delete.delay.ms has passed and purge_deleted_segments() unlinks them. It also
+// owns the partition dir's leader-epoch-checkpoint (leader_epoch_file_cache.h) and
+// partition.metadata (partition_metadata_file.h).
+//
+// Leader epochs (Kafka's Log.maybeAssignEpochStartOffset and friends): every append, as leader
+// or follower, starts the epoch of a batch whose partitionLeaderEpoch (>= 0) is above the
+// latest known one at that batch's base offset; truncate_to() drops the entries from the new
+// LEO on; truncate_fully_and_start_at() clears them; a log start moving forward (retention,
+// DeleteRecords) trims them to it; recovery rebuilds them (log_loader.h).
 
 #include <atomic>
 #include <cstdint>
@@ -38,6 +48,7 @@
 #include "broker/log/append_info.h"
 #include "broker/log/clock.h"
 #include "broker/log/fetch_data_info.h"
+#include "broker/log/leader_epoch_file_cache.h"
 #include "broker/log/log_config.h"
 #include "broker/log/log_segment.h"
 #include "common/result.h"
@@ -86,9 +97,31 @@ public:
     // DeleteRecords: moves the log start forward (never back); offset_out_of_range above HW.
     result<void> maybe_increment_log_start_offset(int64_t new_start);
 
+    // ---- leader epochs (leader-epoch-checkpoint) ----
+    // The latest epoch known to the log, nullopt if none.
+    std::optional<int32_t> latest_epoch() const;
+    // OffsetsForLeaderEpoch: where `epoch` ended in this log (LeaderEpochFileCache::
+    // end_offset_for with this log's LEO).
+    EpochEndOffset end_offset_for_epoch(int32_t epoch) const;
+    // The epoch that wrote `offset`, nullopt if none is known.
+    std::optional<int32_t> epoch_for_offset(int64_t offset) const;
+    // Becoming leader (Kafka's Partition.makeLeader step 3): `epoch` starts at `start_offset`,
+    // the LEO. Persists the cache; LeaderEpochFileCache::assign says what it replaces.
+    result<void> assign_epoch_start_offset(int32_t epoch, int64_t start_offset);
+    // A copy of the cache's entries, oldest first.
+    std::vector<EpochEntry> epoch_entries() const;
+
+    // ---- topic id (partition.metadata) ----
+    // The topic id recorded for this partition (read at open), nullopt if none.
+    std::optional<std::string> topic_id() const;
+    // Records `topic_id` (its text form; see partition_metadata_file.h) and writes
+    // partition.metadata. The caller checks it does not replace a different id.
+    result<void> set_topic_id(const std::string& topic_id);
+
     // Removes everything from `offset` on (replication: a follower's divergent tail). Returns
     // whether anything was removed. Below the first segment it becomes
-    // truncate_fully_and_start_at(offset).
+    // truncate_fully_and_start_at(offset). Epochs starting at or after the resulting LEO are
+    // dropped even when no record is.
     result<bool> truncate_to(int64_t offset);
     // Deletes every segment and starts empty at `new_offset` (= start = LEO = HW).
     result<void> truncate_fully_and_start_at(int64_t new_offset);
@@ -124,9 +157,10 @@ public:
     result<void> rename_dir(const std::string& new_dir);
 
 private:
-    Log(std::string dir, TopicPartition tp, std::shared_ptr<const LogConfig> config, Clock clock)
+    Log(std::string dir, TopicPartition tp, std::shared_ptr<const LogConfig> config, Clock clock,
+        LeaderEpochFileCache epoch_cache)
         : dir_(std::move(dir)), tp_(std::move(tp)), config_(std::move(config)),
-          clock_(std::move(clock)) {}
+          clock_(std::move(clock)), epoch_cache_(std::move(epoch_cache)) {}
 
     LogSegment& active_segment() const { return *segments_.rbegin()->second; }
     result<LogSegment*> maybe_roll_locked(int32_t messages_size, int64_t max_timestamp,
@@ -142,6 +176,8 @@ private:
         const std::map<int64_t, std::unique_ptr<LogSegment>>::const_iterator& it,
         int64_t max_offset) const;
     result<void> check_open() const;
+    // Starts each batch's epoch if it is newer than the latest (batches already validated).
+    result<void> maybe_assign_epoch_start_offsets_locked(std::span<const uint8_t> batches);
     void purge_locked(int64_t now, bool all);
     result<void> maybe_flush_after_append(const LogConfig& config);
 
@@ -161,6 +197,8 @@ private:
     int64_t rolled_flush_offset_ = -1;                         // guarded by mu_
     uint64_t truncations_ = 0;                                 // guarded by mu_
     bool closed_ = false;                                      // guarded by mu_
+    LeaderEpochFileCache epoch_cache_;                         // guarded by mu_
+    std::optional<std::string> topic_id_;                      // guarded by mu_
     std::atomic<int64_t> log_start_offset_{0};
     std::atomic<int64_t> log_end_offset_{0};
     std::atomic<int64_t> high_watermark_{0};

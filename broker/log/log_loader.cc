@@ -1,5 +1,6 @@
 #include "broker/log/log_loader.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -69,6 +70,37 @@ bool index_files_exist(const std::string& dir, int64_t base) {
            fs::exists(dir + "/" + offset_file_name(base, kTimeIndexFileSuffix));
 }
 
+// After `seg` was recovered: each batch with a partitionLeaderEpoch newer than the cache's
+// latest starts that epoch (Kafka's LogSegment.recover). Reads the headers in large chunks.
+result<void> rebuild_epochs(const LogSegment& seg, LeaderEpochFileCache& cache) {
+    constexpr int32_t kChunk = 64 * 1024;
+    constexpr int32_t kHeader = protocol::kRecordBatchHeaderSize;
+    const FileRecords& file = seg.log();
+    std::vector<uint8_t> chunk;
+    int32_t chunk_start = 0;
+    for (int32_t pos = 0; pos + kHeader <= file.size();) {
+        if (pos + kHeader > chunk_start + static_cast<int32_t>(chunk.size())) {
+            SAMSA_TRY(chunk, file.read(pos, std::min(kChunk, file.size() - pos)));
+            chunk_start = pos;
+            if (chunk.size() < static_cast<size_t>(kHeader)) {
+                break;
+            }
+        }
+        auto at = static_cast<size_t>(pos - chunk_start);
+        protocol::RecordBatchView header(std::span<const uint8_t>(chunk).subspan(at, kHeader));
+        int32_t epoch = header.partition_leader_epoch();
+        auto latest = cache.latest_epoch();
+        if (epoch >= 0 && (!latest || epoch > *latest)) {
+            SAMSA_TRY(cache.assign(epoch, header.base_offset()));
+        }
+        if (header.size_in_bytes() < kHeader) {
+            break;  // recover() has cut the file before any such batch
+        }
+        pos += header.size_in_bytes();
+    }
+    return success();
+}
+
 // Step 3: recovers from the segment holding the recovery point; drops everything after the
 // first corruption.
 result<void> recover_unflushed(const LoadParams& p, LoadedLog& log,
@@ -84,6 +116,7 @@ result<void> recover_unflushed(const LoadParams& p, LoadedLog& log,
             continue;
         }
         SAMSA_TRY(SegmentRecovery r, seg.recover());
+        SAMSA_TRY(rebuild_epochs(seg, *log.epoch_cache));
         if (r.truncated_bytes == 0) {
             continue;
         }
@@ -117,6 +150,8 @@ result<void> start_empty_at(const LoadParams& p, LoadedLog& log, int64_t base) {
 result<LoadedLog> LogLoader::load(const LoadParams& p) {
     auto logger = get_logger("log");
     LoadedLog log;
+    SAMSA_TRY(log.epoch_cache,
+              LeaderEpochFileCache::load(p.dir + "/" + kLeaderEpochCheckpointFile, p.tp));
     std::set<int64_t> recovered;
     for (int64_t base : clean_dir(p.dir, p.tp)) {
         bool had_indexes = index_files_exist(p.dir, base);
@@ -129,6 +164,7 @@ result<LoadedLog> LogLoader::load(const LoadParams& p) {
                 logger->warn("{}: segment {} had {} invalid bytes after position {}: {}", p.tp,
                              base, r.truncated_bytes, r.valid_bytes, r.reason);
             }
+            SAMSA_TRY(rebuild_epochs(*seg, *log.epoch_cache));
             recovered.insert(base);
         }
         log.segments.emplace(base, std::move(seg));
@@ -155,6 +191,8 @@ result<LoadedLog> LogLoader::load(const LoadParams& p) {
     }
     log.log_start_offset = std::max(p.log_start_offset, log.segments.begin()->first);
     log.recovery_point = log.log_end_offset;
+    SAMSA_TRY(log.epoch_cache->truncate_from_end(log.log_end_offset));
+    SAMSA_TRY(log.epoch_cache->truncate_from_start(log.log_start_offset));
     return log;
 }
 

@@ -14,13 +14,22 @@
 //     batch; if that is below the log start offset, start over empty at the log start.
 //  5. The active segment's indexes are preallocated again, the others trimmed.
 //
+// The leader epoch cache (leader_epoch_file_cache.h) is read from leader-epoch-checkpoint
+// first (missing: empty; malformed: the load fails). Every segment recovered in steps 2-3
+// feeds it, in offset order, as Kafka's LogSegment.recover does: a batch whose
+// partitionLeaderEpoch is >= 0 and greater than the latest epoch starts that epoch at its base
+// offset. At the end it is trimmed to the LEO (entries starting at or after it go, they
+// described lost data) and to the log start offset.
+//
 // Runs on one of the LogManager's recovery threads before the Log exists; touches only `dir`.
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "broker/log/leader_epoch_file_cache.h"
 #include "broker/log/log_config.h"
 #include "broker/log/log_segment.h"
 #include "common/result.h"
@@ -44,6 +53,7 @@ struct LoadedLog {
     int64_t log_start_offset = 0;
     int64_t log_end_offset = 0;
     int64_t recovery_point = 0;  // = log_end_offset, as after Kafka's recoverLog
+    std::optional<LeaderEpochFileCache> epoch_cache;  // always set by a successful load
 };
 
 class LogLoader {

@@ -48,6 +48,15 @@ bool Partition::make_leader(const PartitionRole& role) {
             std::lock_guard remote(remote_mu_);
             follower_log_end_offsets_.clear();
         }
+        // Kafka's makeLeader step 3: the new epoch starts at our LEO, so OffsetsForLeaderEpoch
+        // can tell followers where the previous epochs ended (KIP-101). Appends cannot move
+        // the LEO meanwhile: they hold leader_isr_lock_ shared.
+        int64_t epoch_start = log_->log_end_offset();
+        if (auto assigned = log_->assign_epoch_start_offset(leader_epoch_, epoch_start);
+            !assigned) {
+            logger().error("{}: cannot record leader epoch {} starting at offset {}: {}", tp_,
+                           leader_epoch_, epoch_start, assigned.error().message());
+        }
         maybe_increment_high_watermark();
         logger().info("{}: leader at epoch {}, ISR [{}], log end offset {}, high watermark {}",
                       tp_, leader_epoch_, fmt::join(isr_, ","), log_->log_end_offset(),

@@ -9,6 +9,7 @@
 #include "broker/protocol/generated/stop_replica_response.h"
 #include "broker/protocol/generated/update_metadata_request.h"
 #include "common/logging.h"
+#include "zk/uuid.h"
 
 namespace samsa::replica {
 
@@ -26,6 +27,24 @@ auto& logger() {
 
 bool contains(const std::vector<int32_t>& v, int32_t x) {
     return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// Topic name -> topic id text (zk::Uuid form) from a v5+ request. The zero id means the
+// controller has none for that topic (it predates topic ids): left out.
+std::map<std::string, std::string> topic_ids_of(const LeaderAndIsrRequest& request) {
+    std::map<std::string, std::string> out;
+    for (const auto& topic : request.topic_states) {
+        uint64_t msb = 0;
+        uint64_t lsb = 0;
+        for (size_t i = 0; i < 8; ++i) {
+            msb = (msb << 8) | topic.topic_id[i];
+            lsb = (lsb << 8) | topic.topic_id[i + 8];
+        }
+        if (zk::Uuid id(msb, lsb); id != zk::kZeroUuid) {
+            out[topic.topic_name] = id.to_string();
+        }
+    }
+    return out;
 }
 
 PartitionRole to_role(const PartitionStateData& s) {
@@ -177,8 +196,15 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
         }
         return make_leader_and_isr_response(request, version, e, errors);
     }
+    auto topic_ids = topic_ids_of(request);
     for (const auto& s : states) {
         TopicPartition tp{s.topic_name, s.partition_index};
+        auto id = topic_ids.find(s.topic_name);
+        const std::string* topic_id = id == topic_ids.end() ? nullptr : &id->second;
+        if (topic_id && !has_consistent_topic_id(tp, *topic_id)) {
+            errors[tp] = ErrorCode::inconsistent_topic_id;
+            continue;
+        }
         if (!contains(s.replicas, broker_id_)) {
             errors[tp] = ErrorCode::unknown_topic_or_partition;
             continue;
@@ -189,12 +215,33 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
             errors[tp] = ErrorCode::kafka_storage_error;
             continue;
         }
+        if (topic_id && !partition.value()->log()->topic_id()) {
+            if (auto written = partition.value()->log()->set_topic_id(*topic_id); !written) {
+                logger().error("{}: cannot record topic id {}: {}", tp, *topic_id,
+                               written.error().message());
+                errors[tp] = ErrorCode::kafka_storage_error;
+                continue;
+            }
+        }
         auto role = to_role(s);
         bool applied = s.leader == broker_id_ ? partition.value()->make_leader(role)
                                               : partition.value()->make_follower(role);
         errors[tp] = applied ? ErrorCode::none : ErrorCode::stale_controller_epoch;
     }
     return make_leader_and_isr_response(request, version, ErrorCode::none, errors);
+}
+
+bool ReplicaManager::has_consistent_topic_id(const TopicPartition& tp,
+                                             const std::string& topic_id) const {
+    auto log = logs_.get_log(tp);
+    auto on_disk = log ? log->topic_id() : std::nullopt;
+    if (on_disk && *on_disk != topic_id) {
+        logger().error("{}: topic id {} in LeaderAndIsr differs from {} in the log; the log "
+                       "belongs to another incarnation of the topic",
+                       tp, topic_id, *on_disk);
+        return false;
+    }
+    return true;
 }
 
 protocol::StopReplicaResponseData ReplicaManager::stop_replicas(

@@ -7,6 +7,10 @@
 // controller; mu_ guards the partition map and the epochs, never held across disk I/O of a
 // single partition except when a log is first created.
 //
+// LeaderAndIsr v5+ carries topic ids (KIP-516): a partition whose log already records another
+// id is answered INCONSISTENT_TOPIC_ID and left alone; otherwise a log without an id gets it
+// (partition.metadata). The zero id (a controller without topic ids) is ignored.
+//
 // Seams for the replication issue: make_follower() records the leader but no fetcher starts
 // yet (ReplicaFetcherManager), and ISR changes are not written to ZooKeeper yet.
 
@@ -79,6 +83,9 @@ private:
     // Returns the partition, creating it and its log if needed. Errors: storage errors.
     result<std::shared_ptr<Partition>> get_or_create_partition(const TopicPartition& tp);
     protocol::ErrorCode check_control_epochs(int32_t controller_epoch, int64_t broker_epoch);
+    // False (logged) if the partition's log records a topic id other than `topic_id`
+    // (KIP-516: the log is left over from a deleted topic of the same name).
+    bool has_consistent_topic_id(const TopicPartition& tp, const std::string& topic_id) const;
     protocol::ErrorCode stop_replica(const TopicPartition& tp, int32_t leader_epoch,
                                      bool delete_partition);
     void checkpoint_high_watermarks();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "broker/log/leader_epoch_file_cache.h"
 #include "broker/protocol/error_code.h"
 #include "tests/unit/log/test_util.h"
 
@@ -99,6 +100,26 @@ TEST_F(PartitionTest, ReadsFenceStaleAndFutureLeaderEpochs) {
     EXPECT_EQ(future.error(), ErrorCode::unknown_leader_epoch);
     EXPECT_TRUE(partition_->read(0, 100, 5, FetchIsolation::high_watermark, true, true));
     EXPECT_TRUE(partition_->read(0, 100, -1, FetchIsolation::high_watermark, true, true));
+}
+
+TEST_F(PartitionTest, FirstLeadershipWritesTheLeaderEpochCheckpoint) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 0, {kLocal})));
+    auto bytes = log::test::read_file_bytes(log_->dir() + "/" + log::kLeaderEpochCheckpointFile);
+    EXPECT_EQ(std::string(bytes.begin(), bytes.end()), "0\n1\n0 0\n");
+}
+
+TEST_F(PartitionTest, EachNewLeaderEpochStartsAtTheLogEndOffset) {
+    using Entries = std::vector<log::EpochEntry>;
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 0, {kLocal})));
+    ASSERT_TRUE(append(5));
+    EXPECT_EQ(log_->epoch_entries(), (Entries{{0, 0}}));
+    ASSERT_TRUE(partition_->make_follower(role(2, 1, {2, kLocal})));
+    EXPECT_EQ(log_->epoch_entries(), (Entries{{0, 0}})) << "a follower learns epochs from data";
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 3, {kLocal})));
+    EXPECT_EQ(log_->epoch_entries(), (Entries{{0, 0}, {3, 5}}));
+    ASSERT_TRUE(append(2));
+    EXPECT_EQ(log_->end_offset_for_epoch(0), (log::EpochEndOffset{0, 5}));
+    EXPECT_EQ(log_->end_offset_for_epoch(3), (log::EpochEndOffset{3, 7}));
 }
 
 TEST_F(PartitionTest, ListOffsetsEarliestAndLatest) {
