@@ -362,17 +362,8 @@ result<void> KafkaController::initialize_context() {
     SAMSA_TRY(auto assignments, zk_.get_topic_assignments(topics));
     std::vector<TopicPartition> partitions;
     for (const auto& [topic, a] : assignments) {
-        context_.all_topics.insert(topic);
-        if (a.topic_id) {
-            context_.topic_ids[topic] = to_protocol(*a.topic_id);
-        }
-        for (const auto& [p, replicas] : a.partitions) {
-            TopicPartition tp{topic, p};
-            context_.assignments[tp] = to_ints(replicas.replicas);
-            partitions.push_back(tp);
-        }
-        watches_->register_topic_watch(topic);
-        SAMSA_TRY(zk_.exists(zk::TopicZNode::path(topic), /*watch=*/true));
+        auto tps = track_topic(topic, a);
+        partitions.insert(partitions.end(), tps.begin(), tps.end());
     }
     SAMSA_TRY(auto states, zk_.get_partition_states(partitions));
     for (const auto& [tp, s] : states) {
@@ -549,6 +540,26 @@ void KafkaController::process_topic_change() {
     on_new_topics(added);
 }
 
+std::vector<TopicPartition> KafkaController::track_topic(const std::string& topic,
+                                                         const zk::TopicAssignment& assignment) {
+    context_.all_topics.insert(topic);
+    if (assignment.topic_id) {
+        context_.topic_ids[topic] = to_protocol(*assignment.topic_id);
+    }
+    std::vector<TopicPartition> partitions;
+    for (const auto& [p, replicas] : assignment.partitions) {
+        TopicPartition tp{topic, p};
+        context_.assignments[tp] = to_ints(replicas.replicas);
+        partitions.push_back(tp);
+    }
+    // Arm the data watch that reports added partitions (Kafka's PartitionModificationsHandler).
+    watches_->register_topic_watch(topic);
+    if (auto armed = zk_.exists(zk::TopicZNode::path(topic), /*watch=*/true); !armed) {
+        logger().error("cannot watch topic {}: {}", topic, armed.error().message());
+    }
+    return partitions;
+}
+
 void KafkaController::on_new_topics(const std::set<std::string>& topics) {
     if (topics.empty()) {
         return;
@@ -560,17 +571,8 @@ void KafkaController::on_new_topics(const std::set<std::string>& topics) {
     }
     std::vector<TopicPartition> partitions;
     for (const auto& [topic, a] : assignments.value()) {
-        context_.all_topics.insert(topic);
-        if (a.topic_id) {
-            context_.topic_ids[topic] = to_protocol(*a.topic_id);
-        }
-        for (const auto& [p, replicas] : a.partitions) {
-            TopicPartition tp{topic, p};
-            context_.assignments[tp] = to_ints(replicas.replicas);
-            partitions.push_back(tp);
-        }
-        watches_->register_topic_watch(topic);
-        (void)zk_.exists(zk::TopicZNode::path(topic), /*watch=*/true);
+        auto tps = track_topic(topic, a);
+        partitions.insert(partitions.end(), tps.begin(), tps.end());
     }
     logger().info("new topics [{}] with {} partitions", fmt::join(topics, ","),
                   partitions.size());

@@ -28,6 +28,7 @@
 #include "broker/controller/controller_event_manager.h"
 #include "common/result.h"
 #include "zk/broker_info.h"
+#include "zk/zk_data.h"
 
 namespace samsa::zk {
 class KafkaZkClient;
@@ -91,6 +92,9 @@ private:
     void on_broker_startup(const std::vector<int32_t>& brokers);
     void on_broker_failure(const std::vector<int32_t>& brokers);
     void on_new_topics(const std::set<std::string>& topics);
+    // Adds a topic and its assignment to the context and watches it; returns its partitions.
+    std::vector<TopicPartition> track_topic(const std::string& topic,
+                                            const zk::TopicAssignment& assignment);
     void send_update_metadata(const std::vector<int32_t>& brokers,
                               const std::vector<TopicPartition>& partitions);
     void add_broker_channel(const zk::BrokerInfo& broker);

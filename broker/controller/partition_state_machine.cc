@@ -146,32 +146,18 @@ result<std::vector<TopicPartition>> PartitionStateMachine::refresh_leadership(
     return found;
 }
 
-// Offline/Online → Online through the offline election: leader = first live in-sync replica
-// in assignment order (or, if allowed, any live replica), epoch + 1, conditional write.
-result<void> PartitionStateMachine::elect_leaders(const std::vector<TopicPartition>& tps) {
-    std::vector<TopicPartition> pending = tps;
+result<void> PartitionStateMachine::update_leadership(std::vector<TopicPartition> pending,
+                                                      const NextLeadership& next,
+                                                      const OnWritten& written) {
     for (int attempt = 0; attempt < kMaxUpdateAttempts && !pending.empty(); ++attempt) {
         SAMSA_TRY(auto current, refresh_leadership(pending));
         std::map<TopicPartition, zk::LeaderIsrAndControllerEpoch> updates;
         for (const auto& tp : current) {
-            const auto& old = context_.leadership[tp];
-            auto elected = offline_partition_leader(
-                context_.replicas(tp), old.leader_and_isr.isr,
-                [&](int32_t b) { return context_.is_live(b); }, unclean_leader_election_);
-            if (!elected) {
-                logger().error("{}: no live in-sync replica among [{}] (ISR [{}]); it stays "
-                               "Offline",
-                               tp, fmt::join(context_.replicas(tp), ","),
-                               fmt::join(old.leader_and_isr.isr, ","));
-                context_.partition_states[tp] = PartitionState::offline;
-                continue;
+            if (auto l = next(tp, context_.leadership[tp])) {
+                l->leader_and_isr.leader_epoch = context_.leadership[tp].leader_and_isr.leader_epoch + 1;
+                l->controller_epoch = context_.epoch;
+                updates[tp] = to_zk(*l);
             }
-            LeaderIsrAndControllerEpoch l = old;
-            l.leader_and_isr.leader = elected->leader;
-            l.leader_and_isr.isr = elected->isr;
-            l.leader_and_isr.leader_epoch = old.leader_and_isr.leader_epoch + 1;
-            l.controller_epoch = context_.epoch;
-            updates[tp] = to_zk(l);
         }
         pending.clear();
         if (updates.empty()) {
@@ -180,85 +166,85 @@ result<void> PartitionStateMachine::elect_leaders(const std::vector<TopicPartiti
         SAMSA_TRY(auto results, zk_.update_partition_states(updates, context_.epoch_zk_version));
         for (const auto& [tp, r] : results) {
             if (r.ec == zk::Errc::bad_version) {
-                pending.push_back(tp);  // changed under us: re-read and elect again
+                pending.push_back(tp);  // changed under us: re-read and decide again
                 continue;
             }
             if (r.ec) {
-                logger().error("{}: cannot write the new leader: {}", tp, r.ec.message());
+                logger().error("{}: cannot write its new state: {}", tp, r.ec.message());
                 continue;
             }
             auto l = from_zk(updates[tp]);
             l.leader_and_isr.zk_version = r.zk_version;
             context_.leadership[tp] = l;
-            context_.partition_states[tp] = PartitionState::online;
-            std::vector<int32_t> recipients;
-            for (int32_t b : context_.replicas(tp)) {
-                if (context_.is_live(b)) {
-                    recipients.push_back(b);
-                }
-            }
-            batch_.add_leader_and_isr(recipients, tp, l, /*is_new=*/false);
-            logger().info("{}: elected leader {} at epoch {}, ISR [{}]", tp,
-                          l.leader_and_isr.leader, l.leader_and_isr.leader_epoch,
-                          fmt::join(l.leader_and_isr.isr, ","));
+            written(tp, l);
         }
     }
     return success();
 }
 
-result<void> PartitionStateMachine::remove_replica_from_isr(
-    int32_t broker, const std::vector<TopicPartition>& tps) {
-    std::vector<TopicPartition> pending = tps;
-    for (int attempt = 0; attempt < kMaxUpdateAttempts && !pending.empty(); ++attempt) {
-        SAMSA_TRY(auto current, refresh_leadership(pending));
-        std::map<TopicPartition, zk::LeaderIsrAndControllerEpoch> updates;
-        for (const auto& tp : current) {
-            const auto& old = context_.leadership[tp];
-            const auto& isr = old.leader_and_isr.isr;
-            if (std::find(isr.begin(), isr.end(), broker) == isr.end()) {
-                continue;
-            }
-            LeaderIsrAndControllerEpoch l = old;
-            // The last in-sync replica stays (Kafka keeps an ISR of one as it is, so the data's
-            // last holder is remembered); a departing leader leaves the partition leaderless.
-            if (isr.size() > 1) {
-                std::erase(l.leader_and_isr.isr, broker);
-            }
-            if (l.leader_and_isr.leader == broker) {
-                l.leader_and_isr.leader = -1;
-            }
-            l.leader_and_isr.leader_epoch += 1;
-            l.controller_epoch = context_.epoch;
-            updates[tp] = to_zk(l);
-        }
-        pending.clear();
-        if (updates.empty()) {
-            break;
-        }
-        SAMSA_TRY(auto results, zk_.update_partition_states(updates, context_.epoch_zk_version));
-        for (const auto& [tp, r] : results) {
-            if (r.ec == zk::Errc::bad_version) {
-                pending.push_back(tp);
-                continue;
-            }
-            if (r.ec) {
-                logger().error("{}: cannot remove broker {} from the ISR: {}", tp, broker,
-                               r.ec.message());
-                continue;
-            }
-            auto l = from_zk(updates[tp]);
-            l.leader_and_isr.zk_version = r.zk_version;
-            context_.leadership[tp] = l;
-            std::vector<int32_t> recipients;
-            for (int32_t b : context_.replicas(tp)) {
-                if (b != broker && context_.is_live(b)) {
-                    recipients.push_back(b);
-                }
-            }
-            batch_.add_leader_and_isr(recipients, tp, l, /*is_new=*/false);
+std::vector<int32_t> PartitionStateMachine::live_replicas(const TopicPartition& tp,
+                                                          int32_t except) const {
+    std::vector<int32_t> out;
+    for (int32_t b : context_.replicas(tp)) {
+        if (b != except && context_.is_live(b)) {
+            out.push_back(b);
         }
     }
-    return success();
+    return out;
+}
+
+// Offline/Online → Online through the offline election: leader = first live in-sync replica
+// in assignment order (or, if allowed, any live replica), epoch + 1, conditional write.
+result<void> PartitionStateMachine::elect_leaders(const std::vector<TopicPartition>& tps) {
+    auto next = [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& old)
+        -> std::optional<LeaderIsrAndControllerEpoch> {
+        auto elected = offline_partition_leader(
+            context_.replicas(tp), old.leader_and_isr.isr,
+            [&](int32_t b) { return context_.is_live(b); }, unclean_leader_election_);
+        if (!elected) {
+            logger().error("{}: no live in-sync replica among [{}] (ISR [{}]); it stays Offline",
+                           tp, fmt::join(context_.replicas(tp), ","),
+                           fmt::join(old.leader_and_isr.isr, ","));
+            context_.partition_states[tp] = PartitionState::offline;
+            return std::nullopt;
+        }
+        LeaderIsrAndControllerEpoch l = old;
+        l.leader_and_isr.leader = elected->leader;
+        l.leader_and_isr.isr = elected->isr;
+        return l;
+    };
+    return update_leadership(tps, next, [&](const TopicPartition& tp,
+                                            const LeaderIsrAndControllerEpoch& l) {
+        context_.partition_states[tp] = PartitionState::online;
+        batch_.add_leader_and_isr(live_replicas(tp), tp, l, /*is_new=*/false);
+        logger().info("{}: elected leader {} at epoch {}, ISR [{}]", tp, l.leader_and_isr.leader,
+                      l.leader_and_isr.leader_epoch, fmt::join(l.leader_and_isr.isr, ","));
+    });
+}
+
+result<void> PartitionStateMachine::remove_replica_from_isr(
+    int32_t broker, const std::vector<TopicPartition>& tps) {
+    auto next = [&](const TopicPartition&, const LeaderIsrAndControllerEpoch& old)
+        -> std::optional<LeaderIsrAndControllerEpoch> {
+        const auto& isr = old.leader_and_isr.isr;
+        if (std::find(isr.begin(), isr.end(), broker) == isr.end()) {
+            return std::nullopt;
+        }
+        LeaderIsrAndControllerEpoch l = old;
+        // The last in-sync replica stays (Kafka keeps an ISR of one as it is, so the data's last
+        // holder is remembered); a departing leader leaves the partition leaderless.
+        if (isr.size() > 1) {
+            std::erase(l.leader_and_isr.isr, broker);
+        }
+        if (l.leader_and_isr.leader == broker) {
+            l.leader_and_isr.leader = -1;
+        }
+        return l;
+    };
+    return update_leadership(tps, next, [&](const TopicPartition& tp,
+                                            const LeaderIsrAndControllerEpoch& l) {
+        batch_.add_leader_and_isr(live_replicas(tp, broker), tp, l, /*is_new=*/false);
+    });
 }
 
 }  // namespace samsa::controller

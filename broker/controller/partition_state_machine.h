@@ -13,6 +13,8 @@
 // Used on the controller event thread only.
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "broker/controller/controller_context.h"
@@ -50,6 +52,16 @@ public:
                                          const std::vector<TopicPartition>& partitions);
 
 private:
+    using NextLeadership = std::function<std::optional<LeaderIsrAndControllerEpoch>(
+        const TopicPartition&, const LeaderIsrAndControllerEpoch&)>;
+    using OnWritten = std::function<void(const TopicPartition&, const LeaderIsrAndControllerEpoch&)>;
+
+    // Re-reads the state znodes of `partitions`, asks `next` for each one's new leader/ISR
+    // (nullopt: leave it), writes the changes with epoch + 1 conditionally on the znode
+    // version, and retries the partitions that lost a race. `written` runs for each stored one.
+    result<void> update_leadership(std::vector<TopicPartition> partitions,
+                                   const NextLeadership& next, const OnWritten& written);
+    std::vector<int32_t> live_replicas(const TopicPartition& tp, int32_t except = -1) const;
     result<void> initialize_leaders(const std::vector<TopicPartition>& partitions);
     result<void> elect_leaders(const std::vector<TopicPartition>& partitions);
     // Re-reads the state znodes of `partitions` into the context. Returns those it found.

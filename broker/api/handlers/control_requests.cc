@@ -1,6 +1,6 @@
 // The controller's requests to brokers: LeaderAndIsr, UpdateMetadata and StopReplica (Kafka's
-// handleLeaderAndIsrRequest and friends). They run on the I/O pool (they may create or delete
-// logs) and need ClusterAction on the cluster.
+// handleLeaderAndIsrRequest and friends). They need ClusterAction on the cluster, and run on
+// the I/O pool: they may create or delete logs.
 
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
@@ -17,57 +17,49 @@ namespace samsa::api {
 
 namespace {
 
-using protocol::ErrorCode;
-
-bool authorized(const RequestContext& ctx) {
-    return ctx.authorize(auth::AclOperation::cluster_action, auth::ResourceType::cluster,
-                         "kafka-cluster");
+// Decodes a Request, checks ClusterAction, and answers with `apply(replica_manager, request,
+// version)` computed on the I/O pool.
+template <typename Request, typename Response, typename Apply>
+HandlerResult handle_control(RequestContext& ctx, protocol::Reader& body, Apply apply) {
+    Request request;
+    request.decode(body, ctx.api_version);
+    Response response;
+    if (!ctx.authorize(auth::AclOperation::cluster_action, auth::ResourceType::cluster,
+                       "kafka-cluster")) {
+        response.error_code = code(protocol::ErrorCode::cluster_authorization_failed);
+        co_return ctx.respond(response);
+    }
+    auto& replicas = *ctx.broker.replica_manager;
+    const int16_t version = ctx.api_version;
+    response = co_await net::run_on(ctx.broker.io_pool,
+                                    [&] { return apply(replicas, request, version); });
+    co_return ctx.respond(response);
 }
 
 }  // namespace
 
 HandlerResult handle_leader_and_isr(RequestContext& ctx, protocol::Reader& body) {
-    protocol::LeaderAndIsrRequestData request;
-    request.decode(body, ctx.api_version);
-    protocol::LeaderAndIsrResponseData response;
-    if (!authorized(ctx)) {
-        response.error_code = code(ErrorCode::cluster_authorization_failed);
-        co_return ctx.respond(response);
-    }
-    auto& replicas = *ctx.broker.replica_manager;
-    response = co_await net::run_on(ctx.broker.io_pool, [&] {
-        return replicas.become_leader_or_follower(request, ctx.api_version);
-    });
-    co_return ctx.respond(response);
+    return handle_control<protocol::LeaderAndIsrRequestData, protocol::LeaderAndIsrResponseData>(
+        ctx, body, [](replica::ReplicaManager& rm, const auto& request, int16_t version) {
+            return rm.become_leader_or_follower(request, version);
+        });
 }
 
 HandlerResult handle_update_metadata(RequestContext& ctx, protocol::Reader& body) {
-    protocol::UpdateMetadataRequestData request;
-    request.decode(body, ctx.api_version);
-    protocol::UpdateMetadataResponseData response;
-    if (!authorized(ctx)) {
-        response.error_code = code(ErrorCode::cluster_authorization_failed);
-        co_return ctx.respond(response);
-    }
-    auto& replicas = *ctx.broker.replica_manager;
-    response.error_code = code(co_await net::run_on(
-        ctx.broker.io_pool, [&] { return replicas.update_metadata(request); }));
-    co_return ctx.respond(response);
+    return handle_control<protocol::UpdateMetadataRequestData,
+                          protocol::UpdateMetadataResponseData>(
+        ctx, body, [](replica::ReplicaManager& rm, const auto& request, int16_t) {
+            protocol::UpdateMetadataResponseData response;
+            response.error_code = code(rm.update_metadata(request));
+            return response;
+        });
 }
 
 HandlerResult handle_stop_replica(RequestContext& ctx, protocol::Reader& body) {
-    protocol::StopReplicaRequestData request;
-    request.decode(body, ctx.api_version);
-    protocol::StopReplicaResponseData response;
-    if (!authorized(ctx)) {
-        response.error_code = code(ErrorCode::cluster_authorization_failed);
-        co_return ctx.respond(response);
-    }
-    auto& replicas = *ctx.broker.replica_manager;
-    response = co_await net::run_on(ctx.broker.io_pool, [&] {
-        return replicas.stop_replicas(request, ctx.api_version);
-    });
-    co_return ctx.respond(response);
+    return handle_control<protocol::StopReplicaRequestData, protocol::StopReplicaResponseData>(
+        ctx, body, [](replica::ReplicaManager& rm, const auto& request, int16_t version) {
+            return rm.stop_replicas(request, version);
+        });
 }
 
 }  // namespace samsa::api
