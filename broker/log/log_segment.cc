@@ -135,8 +135,14 @@ result<std::optional<TimestampAndOffset>> LogSegment::find_offset_by_timestamp(
         protocol::RecordIterator records(batch);
         protocol::Record r;
         while (records.next(r)) {
-            int64_t ts = batch.base_timestamp() + r.timestamp_delta;
-            int64_t offset = batch.base_offset() + r.offset_delta;
+            // Replicated and recovered batches never had their records validated (only the
+            // leader's append does that): a delta may overflow, and such a record matches nothing.
+            int64_t ts = 0;
+            int64_t offset = 0;
+            if (__builtin_add_overflow(batch.base_timestamp(), r.timestamp_delta, &ts) ||
+                __builtin_add_overflow(batch.base_offset(), r.offset_delta, &offset)) {
+                continue;
+            }
             if (ts >= timestamp && offset >= starting_offset) {
                 answer.timestamp = ts;
                 answer.offset = offset;
@@ -154,9 +160,17 @@ bool LogSegment::should_roll(const RollParams& p) {
             rolling_based_timestamp_ = RecordBatchView(head.value()).max_timestamp();
         }
     }
-    int64_t waited = rolling_based_timestamp_ && *rolling_based_timestamp_ >= 0
-                         ? p.max_timestamp_in_messages - *rolling_based_timestamp_
-                         : p.now_ms - options_.created_ms;
+    // Batch timestamps come from producers and may be anywhere in int64 (with the default
+    // message.timestamp.difference.max.ms nothing bounds them): saturate instead of overflowing.
+    int64_t waited = 0;
+    if (rolling_based_timestamp_ && *rolling_based_timestamp_ >= 0) {
+        if (__builtin_sub_overflow(p.max_timestamp_in_messages, *rolling_based_timestamp_,
+                                   &waited)) {
+            waited = p.max_timestamp_in_messages < 0 ? INT64_MIN : INT64_MAX;
+        }
+    } else {
+        waited = p.now_ms - options_.created_ms;
+    }
     bool reached_roll_ms = waited > p.max_segment_ms - options_.roll_jitter_ms;
     bool reached_size = int64_t{size()} > int64_t{p.max_segment_bytes} - p.messages_size;
     return (size() > 0 && (reached_size || reached_roll_ms)) || offset_index_->is_full() ||
@@ -168,7 +182,7 @@ result<int64_t> LogSegment::read_next_offset() const {
     int64_t next = base_offset_;
     int32_t from = offset_index_->lookup(LLONG_MAX).position;
     SAMSA_TRY(log_->scan_headers(from, [&](const BatchPosition& b) {
-        next = b.last_offset + 1;
+        next = b.last_offset == INT64_MAX ? INT64_MAX : b.last_offset + 1;  // saturated header
         return true;
     }));
     return next;

@@ -1,5 +1,8 @@
 #include "broker/log/log_validator.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <fmt/format.h>
 
 #include "broker/log/errc.h"
@@ -68,7 +71,12 @@ result<void> validate_records(const RecordBatchView& batch, const LogConfig& con
         if (config.cleanup_policy_compact && !r.key) {
             return reject(Errc::invalid_record, "compacted topic record without a key");
         }
-        int64_t ts = batch.base_timestamp() + r.timestamp_delta;
+        int64_t ts = 0;
+        if (__builtin_add_overflow(batch.base_timestamp(), r.timestamp_delta, &ts)) {
+            return reject(Errc::invalid_timestamp,
+                          fmt::format("record {}: timestampDelta {} overflows baseTimestamp {}", n,
+                                      r.timestamp_delta, batch.base_timestamp()));
+        }
         if (check_time &&
             !timestamp_in_range(ts, now_ms, config.message_timestamp_difference_max_ms)) {
             return reject(Errc::invalid_timestamp,
@@ -180,16 +188,26 @@ result<ValidatedFollowerBatches> validate_follower_batches(std::span<const uint8
         if (batch->size_in_bytes() > config.segment_bytes) {
             return reject(Errc::record_list_too_large, "follower batch > segment.bytes");
         }
-        if (batch->base_offset() < next || batch->last_offset_delta() < 0) {
+        if (batch->base_offset() < next || batch->last_offset_delta() < 0 ||
+            batch->base_offset() > kLongMax - 1 - batch->last_offset_delta()) {
+            // The last check keeps last_offset() and next_offset() below: no int64 overflow.
             return reject(Errc::unexpected_append_offset,
-                          fmt::format("follower batch at {} below next offset {}",
-                                      batch->base_offset(), next));
+                          fmt::format("follower batch at {} (lastOffsetDelta {}) below next "
+                                      "offset {} or past the largest offset",
+                                      batch->base_offset(), batch->last_offset_delta(), next));
+        }
+        if (batch->record_count() < 0) {
+            return reject(Errc::corrupt_message,
+                          fmt::format("follower batch recordCount {}", batch->record_count()));
         }
         if (out.first_offset < 0) {
             out.first_offset = batch->base_offset();
         }
         out.last_offset = batch->last_offset();
-        out.record_count += batch->record_count();
+        // Saturates: a fetch may carry more than INT32_MAX records in total (counts are the
+        // leader's, only bounded by each batch's offset range).
+        out.record_count = static_cast<int32_t>(
+            std::min<int64_t>(int64_t{out.record_count} + batch->record_count(), INT32_MAX));
         if (batch->max_timestamp() > out.max_timestamp) {
             out.max_timestamp = batch->max_timestamp();
             out.offset_of_max_timestamp = batch->last_offset();

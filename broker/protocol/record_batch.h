@@ -88,8 +88,19 @@ public:
     uint32_t crc() const { return static_cast<uint32_t>(load_be32(at(kCrcOffset))); }
     int16_t attributes() const { return load_be16(at(kAttributesOffset)); }
     int32_t last_offset_delta() const { return load_be32(at(kLastOffsetDeltaOffset)); }
-    int64_t last_offset() const { return base_offset() + last_offset_delta(); }
-    int64_t next_offset() const { return last_offset() + 1; }
+    // Both saturate at the int64 limits: a header read from disk or the wire may claim offsets
+    // past them, and a saturated value keeps the arithmetic defined and fails every range check.
+    int64_t last_offset() const {
+        int64_t last = 0;
+        if (__builtin_add_overflow(base_offset(), int64_t{last_offset_delta()}, &last)) {
+            return last_offset_delta() < 0 ? INT64_MIN : INT64_MAX;
+        }
+        return last;
+    }
+    int64_t next_offset() const {
+        int64_t last = last_offset();
+        return last == INT64_MAX ? INT64_MAX : last + 1;
+    }
     int64_t base_timestamp() const { return load_be64(at(kBaseTimestampOffset)); }
     int64_t max_timestamp() const { return load_be64(at(kMaxTimestampOffset)); }
     int64_t producer_id() const { return load_be64(at(kProducerIdOffset)); }

@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR/../scripts
+# Throughput benchmark of one local broker with librdkafka (bench/samsa_bench.c): builds a
+# Release broker and samsa_bench into build-bench, starts ZooKeeper and the broker on free
+# loopback ports with temp dirs, produces N records of 100 B and of 1 KiB with acks=1 and
+# acks=all (linger.ms=5), consumes the acks=1 topics back from offset 0, and prints records/s,
+# MB/s, latency percentiles, the broker's CPU-seconds per GB (its threads' CPU time from
+# /proc/<pid>/task/*/schedstat around each run, split into user/system with utime and stime
+# from /proc/<pid>/stat) and its peak RSS per run (VmHWM, reset before each run). Stops what it
+# started, by pid. Not a test: it prints figures (see bench/RESULTS.md), and is not in CTest.
+set -euo pipefail
+PROG=bench
+# shellcheck source=../scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+
+build=${BENCH_BUILD_DIR:-$SAMSA_ROOT/build-bench}
+records=1000000
+sizes=(100 1024)
+partitions=1
+jobs=$(nproc)
+skip_build=0
+keep=0
+perf_dir=
+prefault=1
+broker_overrides=()
+producer_props=()
+
+usage() {
+    cat <<USAGE
+USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--keep]
+          [--perf DIR] [--no-prefault] [--override key=value]... [--producer-prop key=value]...
+          [-j N]
+  Builds $build (Release, -DSAMSA_BUILD_BENCH=ON), starts ZooKeeper and a broker on free
+  loopback ports, runs the produce scenarios (each size x acks=1/all) and the consume runs,
+  then prints a summary table. Needs java (Debian's zookeeper), librdkafka-dev, kcat.
+  --records N        records per run (default $records)
+  --sizes "A B"      record sizes in bytes (default "${sizes[*]}")
+  --partitions N     partitions per topic (default $partitions)
+  --skip-build       use the binaries already in $build
+  --keep             keep the temp dir (broker logs, data, per-run output)
+  --perf DIR         also record the broker with 'perf record -g' during each run into DIR
+  --no-prefault      before each produce run, do not write and delete a scratch file 20%
+                     larger than the run's data (see prefault_page_cache and RESULTS.md)
+  --override k=v     broker property (repeatable), e.g. --override num.io.threads=2
+  --producer-prop k=v  librdkafka producer property (repeatable), after samsa_bench's own
+  -j N               build parallelism (default $jobs)
+  -h, --help         show this help
+USAGE
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --records) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--records needs a number"; records=$2; shift 2 ;;
+        --sizes) read -r -a sizes <<<"${2:-}"; [ "${#sizes[@]}" -gt 0 ] || die "--sizes needs sizes"; shift 2 ;;
+        --partitions) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--partitions needs a number"; partitions=$2; shift 2 ;;
+        --skip-build) skip_build=1; shift ;;
+        --keep) keep=1; shift ;;
+        --perf) [ -n "${2:-}" ] || die "--perf needs a directory"; perf_dir=$(realpath -m "$2"); shift 2 ;;
+        --no-prefault) prefault=0; shift ;;
+        --override) [[ "${2:-}" == *=* ]] || die "--override needs key=value"; broker_overrides+=(--override "$2"); shift 2 ;;
+        --producer-prop) [[ "${2:-}" == *=* ]] || die "--producer-prop needs key=value"; producer_props+=(-X "$2"); shift 2 ;;
+        -j) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "-j needs a number"; jobs=$2; shift 2 ;;
+        -h | --help) usage; exit 0 ;;
+        *) echo "$PROG: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
+    esac
+done
+command -v kcat >/dev/null || die "kcat not found (scripts/install-deps.sh)"
+[ -z "$perf_dir" ] || command -v perf >/dev/null || die "--perf needs perf"
+
+# --- build ------------------------------------------------------------------------------------
+
+if [ "$skip_build" -eq 0 ]; then
+    note "building samsa-broker and samsa_bench (Release) into $build"
+    cmake_configure "$build" Release -DSAMSA_BUILD_BENCH=ON >/dev/null
+    cmake --build "$build" -j"$jobs" --target samsa-broker samsa_bench
+fi
+broker_bin=$build/broker/samsa-broker
+bench_bin=$build/bench/samsa_bench
+{ [ -x "$broker_bin" ] && [ -x "$bench_bin" ]; } || die "binaries missing in $build (drop --skip-build)"
+
+# --- cluster ------------------------------------------------------------------------------------
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/samsa-bench.XXXXXX")
+export LOG_DIR=$work/logs PID_DIR=$work/logs
+mkdir -p "$LOG_DIR" "$work/zookeeper" "$work/data" "$work/runs"
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+    local rc=$? pid
+    if pid=$(pid_file_process "$PID_DIR/samsaServer.pid"); then
+        terminate_and_wait 60 "$pid" || rc=1
+    fi
+    if pid=$(pid_file_process "$PID_DIR/zookeeper.pid"); then
+        terminate_and_wait 30 "$pid" || rc=1
+    fi
+    if [ "$keep" -eq 1 ] || [ "$rc" -ne 0 ]; then
+        echo "$PROG: logs, data and per-run output kept in $work" >&2
+    else
+        rm -rf "$work"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_for() { # <seconds> <what> -- command...
+    local deadline=$((SECONDS + $1)) what=$2
+    shift 3
+    until "$@" >/dev/null 2>&1; do
+        [ "$SECONDS" -lt "$deadline" ] || die "$what did not come up (logs in $LOG_DIR)"
+        sleep 0.5
+    done
+}
+
+zk_port=$(free_port)
+sed -e "s|^dataDir=.*|dataDir=$work/zookeeper|" -e "s|^clientPort=.*|clientPort=$zk_port|" \
+    "$SAMSA_ROOT/config/zookeeper.properties" >"$work/zookeeper.properties"
+"$SAMSA_ROOT/scripts/zookeeper-server-start.sh" -daemon "$work/zookeeper.properties" >/dev/null
+wait_for 60 ZooKeeper -- zookeeper_ok 127.0.0.1 "$zk_port"
+
+broker_port=$(free_port)
+bootstrap=127.0.0.1:$broker_port
+SAMSA_BROKER_BIN=$broker_bin "$SAMSA_ROOT/scripts/samsa-server-start.sh" -daemon \
+    "$SAMSA_ROOT/config/server.properties" \
+    --override "log.dirs=$work/data" --override "listeners=PLAINTEXT://$bootstrap" \
+    --override "zookeeper.connect=127.0.0.1:$zk_port" "${broker_overrides[@]}" >/dev/null
+wait_for 60 "the broker" -- kcat -b "$bootstrap" -L -m 5
+broker_pid=$(pid_file_process "$PID_DIR/samsaServer.pid") || die "the broker is not running"
+note "ZooKeeper on 127.0.0.1:$zk_port, broker (pid $broker_pid) on $bootstrap, data in $work"
+
+# --- measurements -----------------------------------------------------------------------------
+
+clk_tck=$(getconf CLK_TCK)
+# CPU time of all the broker's threads in ns (first field of each task's schedstat): the
+# precise total; /proc/<pid>/stat's clock ticks (10 ms) only give the user/system split.
+broker_cpu_ns() {
+    { cat "/proc/$broker_pid/task/"*/schedstat 2>/dev/null || true; } |
+        awk '{s += $1} END {printf "%.0f", s}'
+}
+# utime + stime of the broker, in clock ticks (fields 14 and 15 of /proc/<pid>/stat; the
+# command name in field 2 has no spaces here).
+broker_ticks() { awk '{print $14, $15}' "/proc/$broker_pid/stat"; }
+# Peak resident set since the last reset, in kB.
+broker_hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$broker_pid/status"; }
+broker_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$broker_pid/status"; }
+# Writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0).
+reset_hwm() { echo 5 >"/proc/$broker_pid/clear_refs" 2>/dev/null || true; }
+
+# The broker's appends are copies into the page cache. This VM (Firecracker) has virtio-balloon
+# free page reporting: memory the guest frees goes back to the host, and the next write into it
+# faults it in again, which shows up as 1-2.5 kernel CPU-s per GB in whichever process copies
+# into it (dd into fresh memory: ~2.5 s/GB; into just-freed memory: ~0.2 s/GB). So right before
+# each produce run, write and delete a file 20% larger than the run's data: the broker then
+# appends into recycled page-cache memory, as a long-running broker does (--no-prefault skips).
+prefault_page_cache() { # <bytes>
+    local mb=$(($1 * 12 / 10 / 1048576 + 1))
+    dd if=/dev/zero of="$work/prefault" bs=1M count="$mb" status=none
+    rm -f "$work/prefault"
+}
+
+declare -a rows=()
+# Runs samsa_bench "$@" as run <name>; keeps its output, the broker's CPU and peak RSS.
+measure() { # <name> <payload-bytes> -- samsa_bench arguments...
+    local name=$1 payload=$2 out=$work/runs/$1.txt u0 s0 u1 s1 n0 n1 perf_pid=
+    shift 3
+    if [ "$prefault" -eq 1 ] && [[ "$name" == produce-* ]]; then
+        prefault_page_cache "$payload"
+    fi
+    reset_hwm
+    if [ -n "$perf_dir" ]; then
+        mkdir -p "$perf_dir"
+        perf record -q -g -p "$broker_pid" -o "$perf_dir/$name.data" >/dev/null 2>&1 &
+        perf_pid=$!
+        sleep 0.5
+    fi
+    read -r u0 s0 < <(broker_ticks)
+    n0=$(broker_cpu_ns)
+    /usr/bin/time -f "CLIENT cpu_s=%U+%S" -o "$work/runs/$name.time" "$bench_bin" "$@" >"$out" 2>&1 ||
+        { cat "$out" >&2; die "$name failed"; }
+    n1=$(broker_cpu_ns)
+    read -r u1 s1 < <(broker_ticks)
+    if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid"
+        wait "$perf_pid" || true
+    fi
+    grep -v '^RESULT' "$out" | sed "s/^/  [$name] /"
+    local result cpu usr sys hwm client
+    result=$(grep '^RESULT' "$out" | sed 's/^RESULT //')
+    usr=$(awk -v a="$u0" -v b="$u1" -v hz="$clk_tck" 'BEGIN {printf "%.2f", (b - a) / hz}')
+    sys=$(awk -v a="$s0" -v b="$s1" -v hz="$clk_tck" 'BEGIN {printf "%.2f", (b - a) / hz}')
+    cpu=$(awk -v a="$n0" -v b="$n1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
+    hwm=$(broker_hwm_kb)
+    client=$(sed -n 's/^CLIENT cpu_s=//p' "$work/runs/$name.time" | awk -F+ '{printf "%.2f", $1 + $2}')
+    rows+=("$name $payload $cpu $usr/$sys $hwm $client $result")
+}
+
+topic_for() { echo "bench-${1}b-acks${2/-1/all}"; }
+
+for size in "${sizes[@]}"; do
+    for acks in 1 -1; do
+        topic=$(topic_for "$size" "$acks")
+        "$bench_bin" create-topic -b "$bootstrap" -t "$topic" -p "$partitions" >/dev/null
+        note "produce $records x $size B, acks=${acks/-1/all} -> $topic"
+        measure "produce-${size}B-acks${acks/-1/all}" $((records * size)) -- \
+            produce -b "$bootstrap" -t "$topic" -n "$records" -s "$size" -a "$acks" -l 5 \
+            "${producer_props[@]}"
+    done
+done
+for size in "${sizes[@]}"; do
+    topic=$(topic_for "$size" 1)
+    note "consume $records x $size B <- $topic"
+    measure "consume-${size}B" $((records * size)) -- \
+        consume -b "$bootstrap" -t "$topic" -n "$records" -p "$partitions"
+done
+
+# --- summary ----------------------------------------------------------------------------------
+
+field() { # <key> <key=value...>: the value of key, or "-"
+    local key=$1 kv
+    shift
+    for kv in "$@"; do
+        [ "${kv%%=*}" = "$key" ] && { echo "${kv#*=}"; return; }
+    done
+    echo -
+}
+
+echo
+echo "Broker: $broker_bin ($(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1))"
+echo "Records per run: $records; partitions per topic: $partitions; MB = 2^20 bytes; GB = 10^9 bytes of record payload"
+fmt='%-22s %10s %8s %7s %7s %7s %7s %7s %10s %10s %8s %8s %8s\n'
+# shellcheck disable=SC2059
+printf "$fmt" run records/s MB/s p50_ms p95_ms p99_ms p999_ms max_ms broker_cpu usr/sys_s \
+    cpu_s/GB peak_rss client
+for row in "${rows[@]}"; do
+    read -r -a f <<<"$row"
+    name=${f[0]} payload=${f[1]} cpu=${f[2]} split=${f[3]} hwm=${f[4]} client=${f[5]}
+    kv=("${f[@]:6}")
+    # shellcheck disable=SC2059
+    printf "$fmt" "$name" \
+        "$(field rps "${kv[@]}")" "$(field mbps "${kv[@]}")" "$(field p50_ms "${kv[@]}")" \
+        "$(field p95_ms "${kv[@]}")" "$(field p99_ms "${kv[@]}")" "$(field p999_ms "${kv[@]}")" \
+        "$(field max_ms "${kv[@]}")" "${cpu}s" "$split" \
+        "$(awk -v c="$cpu" -v b="$payload" 'BEGIN {printf "%.2f", c / (b / 1e9)}')" \
+        "$((hwm / 1024))MB" "${client}s"
+done
+echo "Broker RSS now: $(($(broker_rss_kb) / 1024)) MB"
