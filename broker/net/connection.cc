@@ -63,6 +63,14 @@ Connection::Connection(tcp::socket socket, ConnectionConfig config, RequestHandl
         peer_ = "unknown";
     }
     socket_.set_option(tcp::no_delay(true), ec);
+    // As Kafka: -1 keeps the kernel's default (and its buffer auto-tuning).
+    if (config_.send_buffer_bytes != -1) {
+        socket_.set_option(asio::socket_base::send_buffer_size(config_.send_buffer_bytes), ec);
+    }
+    if (config_.receive_buffer_bytes != -1) {
+        socket_.set_option(asio::socket_base::receive_buffer_size(config_.receive_buffer_bytes),
+                           ec);
+    }
     socket_.native_non_blocking(true, ec);
 }
 

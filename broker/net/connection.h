@@ -26,8 +26,10 @@
 namespace samsa::net {
 
 struct ConnectionConfig {
-    int32_t max_request_bytes = 104857600;                        // socket.request.max.bytes
-    std::chrono::milliseconds max_idle{600000};                   // connections.max.idle.ms
+    int32_t max_request_bytes = 104857600;         // socket.request.max.bytes
+    std::chrono::milliseconds max_idle{600000};    // connections.max.idle.ms
+    int32_t send_buffer_bytes = 102400;            // socket.send.buffer.bytes, -1 = OS default
+    int32_t receive_buffer_bytes = 102400;         // socket.receive.buffer.bytes, -1 = OS default
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {

@@ -220,6 +220,8 @@ void KafkaServer::start_network() {
     net::ConnectionConfig connection;
     connection.max_request_bytes = config_.socket_request_max_bytes;
     connection.max_idle = std::chrono::milliseconds(config_.connections_max_idle_ms);
+    connection.send_buffer_bytes = config_.socket_send_buffer_bytes;
+    connection.receive_buffer_bytes = config_.socket_receive_buffer_bytes;
     c_->apis = std::make_unique<api::KafkaApis>(s);
     c_->socket_server =
         std::make_unique<net::SocketServer>(c_->net_io, listeners, connection, *c_->apis);
