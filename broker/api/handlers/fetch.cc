@@ -114,7 +114,7 @@ bool has_error(const FetchPlan& plan) {
                        [](const auto& f) { return f.error != ErrorCode::none; });
 }
 
-Response make_response(const FetchPlan& plan, const Request& request) {
+Response make_response(const FetchPlan& plan) {
     Response response;
     response.session_id = 0;
     const std::string* current_topic = nullptr;
@@ -138,7 +138,6 @@ Response make_response(const FetchPlan& plan, const Request& request) {
         }
         response.responses.back().partition_responses.push_back(std::move(p));
     }
-    (void)request;
     return response;
 }
 
@@ -181,7 +180,7 @@ HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body) {
             break;  // timed out: answer with what there is, which read_all just read
         }
     }
-    co_return ctx.respond(make_response(fetch, request));
+    co_return ctx.respond(make_response(fetch));
 }
 
 }  // namespace samsa::api

@@ -19,7 +19,6 @@
 #include "broker/protocol/generated/produce_request.h"
 #include "broker/protocol/generated/produce_response.h"
 #include "broker/replica/replica_manager.h"
-#include "broker/server/kafka_config.h"
 #include "common/logging.h"
 
 namespace samsa::api {
@@ -66,7 +65,7 @@ ErrorCode request_level_error(const RequestContext& ctx, const Request& request)
 
 // Runs on the I/O pool: the appends themselves.
 void append_all(std::vector<PartitionAppend>& appends, replica::ReplicaManager& replicas,
-                int16_t acks, int32_t default_min_isr) {
+                int16_t acks) {
     for (auto& a : appends) {
         if (a.error != ErrorCode::none) {
             continue;
@@ -80,8 +79,8 @@ void append_all(std::vector<PartitionAppend>& appends, replica::ReplicaManager& 
             a.error = ErrorCode::invalid_record;
             continue;
         }
-        int32_t min_isr = a.partition->log() ? a.partition->log()->config()->min_insync_replicas
-                                             : default_min_isr;
+        // min.insync.replicas is a topic config (the broker's value unless overridden).
+        int32_t min_isr = a.partition->log()->config()->min_insync_replicas;
         auto appended =
             a.partition->append_records_to_leader(a.records.mutable_bytes(), acks, min_isr);
         if (appended) {
@@ -175,9 +174,8 @@ HandlerResult handle_produce(RequestContext& ctx, protocol::Reader& body) {
     }
     if (request_error == ErrorCode::none) {
         auto& replicas = *ctx.broker.replica_manager;
-        const int32_t min_isr = ctx.broker.config->min_insync_replicas;
         co_await net::run_on(ctx.broker.io_pool,
-                             [&] { append_all(appends, replicas, request.acks, min_isr); });
+                             [&] { append_all(appends, replicas, request.acks); });
         if (request.acks == -1) {
             co_await await_replication(appends, request.timeout_ms);
         }
