@@ -25,20 +25,12 @@ Environment:
 USAGE
 }
 
-daemon=0
-case "${1:-}" in
-    -h | --help) usage; exit 0 ;;
-    -daemon) daemon=1; shift ;;
-esac
-if [ $# -lt 1 ]; then
-    usage >&2
-    exit 1
-fi
+read_start_args any "$@"
+set -- "${start_args[@]}"
 case "$1" in
     -*) die "the first argument must be the server.properties file, not '$1' (see --help)" ;;
 esac
-[ -f "$1" ] || die "configuration file '$1' not found"
-config=$(abs_path "$1")
+config=$(config_file_path "$1")
 shift
 
 find_broker() {
@@ -63,9 +55,7 @@ if [ "$daemon" -eq 0 ]; then
 fi
 
 pidfile=$PID_DIR/samsaServer.pid
-if pid=$(pid_file_process "$pidfile"); then
-    die "a broker started by this script is already running (pid $pid, $pidfile); stop it with \
-scripts/samsa-server-stop.sh, or give a second broker its own LOG_DIR"
-fi
+refuse_if_running "$pidfile" "a broker" "; stop it with scripts/samsa-server-stop.sh, or give a \
+second broker its own LOG_DIR"
 start_daemon "Samsa broker" "$LOG_DIR/samsaServer.out" "$pidfile" "$config" -- \
     "$broker" "$config" "$@"

@@ -24,17 +24,7 @@ USAGE
 }
 
 timeout=60
-while [ $# -gt 0 ]; do
-    case "$1" in
-        -h | --help) usage; exit 0 ;;
-        --timeout)
-            [[ "${2:-}" =~ ^[0-9]+$ ]] || die "--timeout needs a number of seconds"
-            timeout=$2
-            shift 2
-            ;;
-        *) echo "$PROG: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
-    esac
-done
+read_stop_args "$@"
 
 # A broker is a process whose program (argv[0]) is called samsa-broker.
 is_broker() {
@@ -42,23 +32,5 @@ is_broker() {
     [ "${argv0##*/}" = samsa-broker ]
 }
 
-pidfile=$PID_DIR/samsaServer.pid
-if [ -f "$pidfile" ]; then
-    if ! pid=$(pid_file_process "$pidfile"); then
-        rm -f "$pidfile"
-        note "the broker from $pidfile is not running (stale pid file removed)"
-        exit 0
-    fi
-    pids=("$pid")
-    note "stopping the broker (pid $pid, from $pidfile)"
-else
-    mapfile -t pids < <(find_processes is_broker)
-    if [ "${#pids[@]}" -eq 0 ]; then
-        echo "No samsa server to stop"
-        exit 1
-    fi
-    note "no pid file in $PID_DIR; stopping every samsa-broker on this machine: pid ${pids[*]}"
-fi
-terminate_and_wait "$timeout" "${pids[@]}"
-rm -f "$pidfile"
-note "stopped"
+stop_servers "$PID_DIR/samsaServer.pid" "$timeout" is_broker "the broker" "samsa-broker" \
+    "No samsa server to stop"

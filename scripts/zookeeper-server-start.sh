@@ -25,17 +25,8 @@ Environment:
 USAGE
 }
 
-daemon=0
-case "${1:-}" in
-    -h | --help) usage; exit 0 ;;
-    -daemon) daemon=1; shift ;;
-esac
-if [ $# -ne 1 ]; then
-    usage >&2
-    exit 1
-fi
-[ -f "$1" ] || die "configuration file '$1' not found"
-config=$(abs_path "$1")
+read_start_args 0 "$@"
+config=$(config_file_path "${start_args[0]}")
 
 if [ -n "${JAVA_HOME:-}" ]; then
     JAVA=${JAVA:-$JAVA_HOME/bin/java}
@@ -62,7 +53,5 @@ if [ "$daemon" -eq 0 ]; then
 fi
 
 pidfile=$PID_DIR/zookeeper.pid
-if pid=$(pid_file_process "$pidfile"); then
-    die "ZooKeeper started by this script is already running (pid $pid, $pidfile)"
-fi
+refuse_if_running "$pidfile" ZooKeeper
 start_daemon ZooKeeper "$LOG_DIR/zookeeper.out" "$pidfile" "$config" -- "${cmd[@]}"

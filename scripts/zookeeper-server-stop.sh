@@ -23,37 +23,9 @@ USAGE
 }
 
 timeout=30
-while [ $# -gt 0 ]; do
-    case "$1" in
-        -h | --help) usage; exit 0 ;;
-        --timeout)
-            [[ "${2:-}" =~ ^[0-9]+$ ]] || die "--timeout needs a number of seconds"
-            timeout=$2
-            shift 2
-            ;;
-        *) echo "$PROG: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
-    esac
-done
+read_stop_args "$@"
 
 is_zookeeper() { [[ "$2" == *org.apache.zookeeper.server.quorum.QuorumPeerMain* ]]; }
 
-pidfile=$PID_DIR/zookeeper.pid
-if [ -f "$pidfile" ]; then
-    if ! pid=$(pid_file_process "$pidfile"); then
-        rm -f "$pidfile"
-        note "ZooKeeper from $pidfile is not running (stale pid file removed)"
-        exit 0
-    fi
-    pids=("$pid")
-    note "stopping ZooKeeper (pid $pid, from $pidfile)"
-else
-    mapfile -t pids < <(find_processes is_zookeeper)
-    if [ "${#pids[@]}" -eq 0 ]; then
-        echo "No zookeeper server to stop"
-        exit 1
-    fi
-    note "no pid file in $PID_DIR; stopping every ZooKeeper server on this machine: pid ${pids[*]}"
-fi
-terminate_and_wait "$timeout" "${pids[@]}"
-rm -f "$pidfile"
-note "stopped"
+stop_servers "$PID_DIR/zookeeper.pid" "$timeout" is_zookeeper "ZooKeeper" "ZooKeeper server" \
+    "No zookeeper server to stop"

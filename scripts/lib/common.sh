@@ -105,6 +105,90 @@ start_daemon() { # <name> <out-file> <pid-file> <marker> -- command...
     note "$name started (pid $pid); output in $out, pid file $pidfile"
 }
 
+# --- The shape shared by the *-server-start.sh and *-server-stop.sh scripts. Each script defines
+# usage() and PROG; these helpers call them, print the same messages, exit with the same statuses.
+
+# The arguments of a start script, [-daemon] <properties file> [argument...]: -h/--help first
+# shows usage and exits 0; -daemon sets daemon=1 (else 0). The rest goes into the array
+# start_args, which must hold the file and at most $1 more arguments ("any": no limit); otherwise
+# usage goes to stderr and the script exits 1.
+# shellcheck disable=SC2034  # daemon and start_args are read by the start script
+read_start_args() { # <how many may follow the file: a number, or any> <the script's arguments>...
+    local most=$1
+    shift
+    daemon=0
+    case "${1:-}" in
+        -h | --help) usage; exit 0 ;;
+        -daemon) daemon=1; shift ;;
+    esac
+    if [ $# -lt 1 ] || { [ "$most" != any ] && [ $(($# - 1)) -gt "$most" ]; }; then
+        usage >&2
+        exit 1
+    fi
+    start_args=("$@")
+}
+
+# The absolute path of configuration file $1; dies when there is no such file.
+config_file_path() {
+    [ -f "$1" ] || die "configuration file '$1' not found"
+    abs_path "$1"
+}
+
+# Dies when the process recorded in pid file $1 still runs: "$2 started by this script is already
+# running (pid P, <pid file>)", then $3 (a hint, may be empty).
+refuse_if_running() { # <pid-file> <who> [<hint>]
+    local pid
+    if pid=$(pid_file_process "$1"); then
+        die "$2 started by this script is already running (pid $pid, $1)${3:-}"
+    fi
+}
+
+# The arguments of a stop script, [--timeout SECONDS]: sets timeout (the script sets its default
+# first); -h/--help shows usage and exits 0; anything else is reported with usage, exit 1.
+read_stop_args() { # <the script's arguments>...
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            -h | --help) usage; exit 0 ;;
+            --timeout)
+                [[ "${2:-}" =~ ^[0-9]+$ ]] || die "--timeout needs a number of seconds"
+                timeout=$2
+                shift 2
+                ;;
+            *) echo "$PROG: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
+        esac
+    done
+}
+
+# The body of a stop script. With pid file $1 present, stops the process it records (a stale one
+# is removed, status 0); without it, every process on this machine for which predicate $3 holds
+# (see find_processes), as Kafka's scripts do, printing $6 and exiting 1 when there is none.
+# SIGTERM, then up to $2 seconds for them to exit (terminate_and_wait: exits 1 if some are still
+# running); the pid file is removed once they are gone. $4 names the one process ("the broker"),
+# $5 the kind for "stopping every $5 on this machine".
+stop_servers() { # <pid-file> <timeout> <predicate> <the one> <every kind> <nothing-to-stop line>
+    local pidfile=$1 timeout=$2 predicate=$3 one=$4 kind=$5 none=$6 pid
+    local -a pids
+    if [ -f "$pidfile" ]; then
+        if ! pid=$(pid_file_process "$pidfile"); then
+            rm -f "$pidfile"
+            note "$one from $pidfile is not running (stale pid file removed)"
+            exit 0
+        fi
+        pids=("$pid")
+        note "stopping $one (pid $pid, from $pidfile)"
+    else
+        mapfile -t pids < <(find_processes "$predicate")
+        if [ "${#pids[@]}" -eq 0 ]; then
+            echo "$none"
+            exit 1
+        fi
+        note "no pid file in $PID_DIR; stopping every $kind on this machine: pid ${pids[*]}"
+    fi
+    terminate_and_wait "$timeout" "${pids[@]}"
+    rm -f "$pidfile"
+    note "stopped"
+}
+
 # True when something accepts TCP connections on host $1 port $2.
 port_in_use() {
     timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null

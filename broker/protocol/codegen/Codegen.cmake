@@ -12,6 +12,12 @@
 set(SAMSA_PROTOCOL_GEN_ROOT ${CMAKE_BINARY_DIR}/gen)
 set(_gen_dir ${SAMSA_PROTOCOL_GEN_ROOT}/broker/protocol/generated)
 set(_gen_script ${CMAKE_CURRENT_SOURCE_DIR}/codegen/gen_messages.py)
+# The generator and the modules it imports: editing any of them regenerates.
+set(_gen_sources ${_gen_script})
+foreach(_module IN ITEMS schema_model schema_parser cpp_types code_writer emit_struct emit_codec
+                        emit_samples emit_api_table)
+    list(APPEND _gen_sources ${CMAKE_CURRENT_SOURCE_DIR}/codegen/${_module}.py)
+endforeach()
 
 file(GLOB _schemas CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/schema/*.schema)
 list(SORT _schemas)
@@ -28,7 +34,7 @@ foreach(_schema IN LISTS _schemas)
     add_custom_command(
         OUTPUT ${_outputs}
         COMMAND ${Python3_EXECUTABLE} ${_gen_script} message --out-dir ${_gen_dir} ${_schema}
-        DEPENDS ${_schema} ${_gen_script}
+        DEPENDS ${_schema} ${_gen_sources}
         COMMENT "Generating protocol codec ${_stem}"
         VERBATIM)
     list(APPEND _codec_sources ${_gen_dir}/${_stem}.h ${_gen_dir}/${_stem}.cc)
@@ -38,7 +44,7 @@ endforeach()
 add_custom_command(
     OUTPUT ${_gen_dir}/api_table.h ${_gen_dir}/api_table.cc ${_gen_dir}/testing/samples.h
     COMMAND ${Python3_EXECUTABLE} ${_gen_script} index --out-dir ${_gen_dir} ${_schemas}
-    DEPENDS ${_schemas} ${_gen_script}
+    DEPENDS ${_schemas} ${_gen_sources}
     COMMENT "Generating protocol api table"
     VERBATIM)
 
