@@ -29,6 +29,16 @@ ControllerRequestBatch::ControllerRequestBatch(ControllerContext& context,
       controller_id_(controller_id),
       inter_broker_listener_(std::move(inter_broker_listener)) {}
 
+int64_t ControllerRequestBatch::broker_epoch(int32_t broker) const {
+    auto live = context_.live_brokers.find(broker);
+    return live == context_.live_brokers.end() ? -1 : live->second.epoch;
+}
+
+protocol::Uuid ControllerRequestBatch::topic_id(const std::string& topic) const {
+    auto id = context_.topic_ids.find(topic);
+    return id == context_.topic_ids.end() ? protocol::Uuid{} : id->second;
+}
+
 void ControllerRequestBatch::add_leader_and_isr(const std::vector<int32_t>& brokers,
                                                 const TopicPartition& tp,
                                                 const LeaderIsrAndControllerEpoch& leadership,
@@ -69,16 +79,13 @@ void ControllerRequestBatch::send_leader_and_isr() {
         LeaderAndIsrRequestData request;
         request.controller_id = controller_id_;
         request.controller_epoch = context_.epoch;
-        auto live = context_.live_brokers.find(broker);
-        request.broker_epoch = live == context_.live_brokers.end() ? -1 : live->second.epoch;
+        request.broker_epoch = broker_epoch(broker);
         std::set<int32_t> leaders;
         std::map<std::string, LeaderAndIsrRequestData::LeaderAndIsrTopicState> topics;
         for (const auto& [tp, p] : partitions) {
             auto& topic = topics[tp.topic];
             topic.topic_name = tp.topic;
-            if (auto id = context_.topic_ids.find(tp.topic); id != context_.topic_ids.end()) {
-                topic.topic_id = id->second;
-            }
+            topic.topic_id = topic_id(tp.topic);
             LeaderAndIsrRequestData::LeaderAndIsrPartitionState state;
             state.topic_name = tp.topic;
             state.partition_index = tp.partition;
@@ -132,9 +139,7 @@ void ControllerRequestBatch::send_update_metadata() {
         }
         auto& topic = topics[tp.topic];
         topic.topic_name = tp.topic;
-        if (auto id = context_.topic_ids.find(tp.topic); id != context_.topic_ids.end()) {
-            topic.topic_id = id->second;
-        }
+        topic.topic_id = topic_id(tp.topic);
         UpdateMetadataRequestData::UpdateMetadataPartitionState state;
         state.topic_name = tp.topic;
         state.partition_index = tp.partition;
@@ -176,8 +181,7 @@ void ControllerRequestBatch::send_update_metadata() {
     }
     for (int32_t broker : update_metadata_brokers_) {
         auto request = base;
-        auto live = context_.live_brokers.find(broker);
-        request.broker_epoch = live == context_.live_brokers.end() ? -1 : live->second.epoch;
+        request.broker_epoch = broker_epoch(broker);
         channels_.send(broker, std::move(request));
     }
     update_metadata_brokers_.clear();
@@ -189,8 +193,7 @@ void ControllerRequestBatch::send_stop_replica(const ResponseCallback& on_respon
         StopReplicaRequestData request;
         request.controller_id = controller_id_;
         request.controller_epoch = context_.epoch;
-        auto live = context_.live_brokers.find(broker);
-        request.broker_epoch = live == context_.live_brokers.end() ? -1 : live->second.epoch;
+        request.broker_epoch = broker_epoch(broker);
         std::map<std::string, StopReplicaRequestData::StopReplicaTopicState> topics;
         for (const auto& [tp, p] : partitions) {
             auto& topic = topics[tp.topic];

@@ -47,6 +47,10 @@ private:
         int32_t leader_epoch = -1;
     };
 
+    // The epoch of a live broker's registration (-1 if unknown), and a topic's id (zero if none).
+    int64_t broker_epoch(int32_t broker) const;
+    protocol::Uuid topic_id(const std::string& topic) const;
+
     void send_leader_and_isr();
     void send_update_metadata();
     void send_stop_replica(const ResponseCallback& on_response);
