@@ -51,11 +51,17 @@ HandlerResult handle_api_versions(RequestContext& ctx, protocol::Reader& body) {
 }
 
 net::HandlerOutcome unsupported_api_versions_response(const RequestContext& ctx) {
+    // As Kafka's ApiVersionsRequest.getErrorResponse: only ApiVersions' own range, which is all
+    // the client needs to retry at a version we share.
+    auto response = make_response(protocol::ErrorCode::unsupported_version);
+    std::erase_if(response.api_keys, [](const auto& k) {
+        return k.api_key != static_cast<int16_t>(protocol::ApiKey::api_versions);
+    });
     net::HandlerOutcome out;
     out.response.emplace();
     protocol::Writer& w = *out.response;
     ctx.begin_response(w);  // ApiVersions responses always use header v0
-    make_response(protocol::ErrorCode::unsupported_version).encode(w, 0);
+    response.encode(w, 0);
     RequestContext::finish_response(w);
     return out;
 }

@@ -93,7 +93,10 @@ TEST_F(KafkaApisTest, ApiVersionsAboveOursAnswersUnsupportedVersionWithAV0Body) 
     auto response = decode_api_versions(*out.response, 0, &correlation);
     EXPECT_EQ(correlation, 11);
     EXPECT_EQ(response.error_code, 35);
-    EXPECT_FALSE(response.api_keys.empty());
+    ASSERT_EQ(response.api_keys.size(), 1u);
+    EXPECT_EQ(response.api_keys[0].api_key, 18);
+    EXPECT_EQ(response.api_keys[0].min_version, 0);
+    EXPECT_EQ(response.api_keys[0].max_version, 3);
 }
 
 TEST_F(KafkaApisTest, ApiVersionsRejectsAnInvalidClientSoftwareName) {
