@@ -4,7 +4,9 @@
 // non-zero exit; SIGTERM and SIGINT shut the broker down cleanly.
 
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <atomic>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -26,16 +28,39 @@ sigset_t shutdown_signals() {
     return set;
 }
 
-// Returns a thread that waits for SIGTERM/SIGINT and shuts the server down.
-std::thread watch_signals(samsa::server::KafkaServer& server) {
+// Returns a thread that waits for SIGTERM/SIGINT and shuts the server down. `done` tells it
+// the server has already stopped for another reason: it then leaves without a word.
+std::thread watch_signals(samsa::server::KafkaServer& server, const std::atomic<bool>& done) {
     sigset_t set = shutdown_signals();
-    return std::thread([set, &server] {
+    return std::thread([set, &server, &done] {
         int sig = 0;
         sigwait(&set, &sig);
+        if (done) {
+            return;
+        }
         samsa::get_logger("server")->info("received {}, shutting down",
                                           sig == SIGTERM ? "SIGTERM" : "SIGINT");
         server.shutdown();
     });
+}
+
+// The watcher touches the server, so it must be gone before the server is destroyed: wake it
+// (the signal is blocked in every thread, so it stays pending for the watcher's sigwait) and
+// join it.
+void stop_watching(std::thread& watcher, std::atomic<bool>& done) {
+    done = true;
+    pthread_kill(watcher.native_handle(), SIGTERM);
+    watcher.join();
+}
+
+// Many clients means many sockets: raise the soft limit on open files to the hard limit, as
+// the JVM does for Kafka (the start scripts raise the hard limit where they may).
+void raise_open_files_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
 }
 
 }  // namespace
@@ -72,18 +97,25 @@ int main(int argc, char** argv) {
     }
     logger->info("{}", parsed.config.to_string());
 
+    raise_open_files_limit();
+    rlimit files{};
+    getrlimit(RLIMIT_NOFILE, &files);
+    logger->info("open files limit: {}", static_cast<uint64_t>(files.rlim_cur));
+
     KafkaServer server(std::move(parsed.config));
-    std::thread signal_watcher = watch_signals(server);
-    signal_watcher.detach();
+    std::atomic<bool> stopped{false};
+    std::thread signal_watcher = watch_signals(server, stopped);
+    int status = 0;
     try {
         server.startup();
+        server.await_shutdown();
+        logger->info("shut down completed");
     } catch (const std::exception& e) {
         logger->critical("fatal error during start-up: {}", e.what());
         std::cerr << "samsa-broker: " << e.what() << "\n";
         server.shutdown();
-        return 1;
+        status = 1;
     }
-    server.await_shutdown();
-    logger->info("shut down completed");
-    return 0;
+    stop_watching(signal_watcher, stopped);
+    return status;
 }

@@ -22,6 +22,7 @@ Environment:
                      else samsa-broker on PATH)
   LOG_DIR            where -daemon writes its output (default: $SAMSA_ROOT/logs)
   PID_DIR            where the pid file goes (default: \$LOG_DIR)
+  SAMSA_NOFILE       open-files limit to raise to (default: 100000, Kafka's recommendation)
 USAGE
 }
 
@@ -49,6 +50,27 @@ scripts/quickstart.sh), put it on PATH, or set SAMSA_BROKER_BIN"
     fi
 }
 broker=$(find_broker)
+
+# Kafka's operations guide asks for at least 100000 file descriptors per broker (segments,
+# indexes and client connections). Raise this shell's limit, which the broker inherits: both
+# limits to SAMSA_NOFILE where allowed (root may raise the hard limit), otherwise the soft
+# limit to the hard one, with a warning. Never lowers a limit that is already higher.
+raise_open_files_limit() {
+    local want=${SAMSA_NOFILE:-100000} soft hard
+    soft=$(ulimit -Sn)
+    hard=$(ulimit -Hn)
+    [ "$soft" = unlimited ] || [ "$soft" -ge "$want" ] && return 0
+    if [ "$hard" = unlimited ] || [ "$hard" -ge "$want" ]; then
+        ulimit -Sn "$want"
+    elif ulimit -n "$want" 2>/dev/null; then
+        :
+    else
+        ulimit -Sn "$hard"
+        echo "$PROG: warning: open files limited to $hard (hard limit); Kafka recommends at \
+least $want for a broker (raise it in /etc/security/limits.conf or the service's LimitNOFILE)" >&2
+    fi
+}
+raise_open_files_limit
 
 if [ "$daemon" -eq 0 ]; then
     exec "$broker" "$config" "$@"

@@ -28,6 +28,9 @@ class MetadataCache;
 namespace samsa::controller {
 class KafkaController;
 }
+namespace samsa::log {
+class WritePressure;
+}
 
 namespace samsa::api {
 
@@ -42,8 +45,12 @@ struct BrokerServices {
     AdminManager* admin = nullptr;
     controller::KafkaController* controller = nullptr;
     const auth::Authorizer* authorizer = nullptr;
-    // Kafka's request handler threads: disk and ZooKeeper work runs here, never on the
-    // network threads.
+    // Whether appends from network threads should go to the I/O pool (the kernel is about to
+    // throttle writers).
+    log::WritePressure* write_pressure = nullptr;
+    // Kafka's request handler threads, here only for work that may block for long: fsync,
+    // segment roll, log creation and deletion, ZooKeeper. Everything else runs on the network
+    // thread that read the request.
     boost::asio::any_io_executor io_pool;
 };
 

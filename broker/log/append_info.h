@@ -15,6 +15,20 @@ struct AppendInfo {
     int64_t max_timestamp = -1;
     int64_t offset_of_max_timestamp = -1;
     int32_t valid_bytes = 0;       // bytes written to the log
+    // AppendMode::non_blocking only: the flush policy (flush.messages) asks for a flush now;
+    // the caller must flush() before acknowledging, where blocking is fine.
+    bool flush_due = false;
+};
+
+// How an append may behave when it would have to wait for something slow.
+enum class AppendMode {
+    // Roll segments, flush per flush.messages, wait for the log's lock: the I/O pool, tests,
+    // followers' fetchers.
+    may_block,
+    // A network thread: instead of rolling, assigning a new leader epoch (a file rewrite) or
+    // waiting more than a moment for the lock, fail with Errc::would_block and change nothing;
+    // a due flush is reported in AppendInfo::flush_due rather than done.
+    non_blocking,
 };
 
 }  // namespace samsa::log

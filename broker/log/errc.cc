@@ -25,6 +25,7 @@ public:
             case Errc::inconsistent_broker_metadata: return "inconsistent meta.properties";
             case Errc::corrupt_checkpoint: return "malformed checkpoint file";
             case Errc::log_closed: return "log is closed";
+            case Errc::would_block: return "append would block";
         }
         return "unknown log error " + std::to_string(ev);
     }

@@ -22,6 +22,7 @@ enum class Errc {
     inconsistent_broker_metadata,        // startup: meta.properties disagree across dirs
     corrupt_checkpoint,                  // a checkpoint/properties file cannot be parsed
     log_closed,                          // the Log was closed or deleted
+    would_block,                         // AppendMode::non_blocking: retry where blocking is fine
 };
 
 const std::error_category& log_category();

@@ -24,6 +24,12 @@ struct FetchDataInfo {
     bool first_entry_incomplete = false;
 };
 
+// Whether a read may wait for the log's lock (see Log::read).
+enum class ReadMode {
+    may_block,     // the I/O pool, tests
+    non_blocking,  // a network thread
+};
+
 // ListOffsets by time: the first offset whose timestamp >= the target.
 struct TimestampAndOffset {
     int64_t timestamp = -1;

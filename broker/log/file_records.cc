@@ -11,8 +11,24 @@
 
 namespace samsa::log {
 
+namespace {
+
+// Consumers read a segment (sendfile) right after producers wrote it, so with relatime every
+// read would update the file's atime: a journal transaction per fetch, which stalls when the
+// journal is busy with a producer's writeback. Nothing reads a segment's atime. O_NOATIME
+// needs the file's owner (or CAP_FOWNER); without it, open normally.
+result<int> open_segment_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOATIME, 0644);
+    if (fd >= 0) {
+        return fd;
+    }
+    return open_file(path, O_RDWR | O_CREAT);
+}
+
+}  // namespace
+
 result<std::unique_ptr<FileRecords>> FileRecords::open(const std::string& path) {
-    SAMSA_TRY(int fd, open_file(path, O_RDWR | O_CREAT));
+    SAMSA_TRY(int fd, open_segment_file(path));
     auto file = std::make_shared<FileHandle>(fd, path);
     SAMSA_TRY(int64_t size, file_size(fd, path));
     if (size > INT32_MAX) {

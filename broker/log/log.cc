@@ -1,5 +1,6 @@
 #include "broker/log/log.h"
 
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 
@@ -17,6 +18,17 @@ namespace samsa::log {
 namespace fs = std::filesystem;
 
 using SegmentMap = std::map<int64_t, std::unique_ptr<LogSegment>>;
+
+namespace {
+
+// Tells the CPU this is a spin-wait (less power, and the other hyperthread runs faster).
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
 
 result<std::unique_ptr<Log>> Log::open(const std::string& dir, const TopicPartition& tp,
                                        const LogConfig& config, int64_t recovery_point,
@@ -56,14 +68,11 @@ result<void> Log::check_open() const {
     return success();
 }
 
-std::shared_ptr<const LogConfig> Log::config() const {
-    std::shared_lock lock(mu_);
-    return config_;
-}
+std::shared_ptr<const LogConfig> Log::config() const { return config_.load(); }
 
 void Log::update_config(const LogConfig& config) {
     std::unique_lock lock(mu_);
-    config_ = std::make_shared<const LogConfig>(config);
+    config_.store(std::make_shared<const LogConfig>(config));
 }
 
 void Log::set_roll_listener(std::function<void()> listener) {
@@ -73,19 +82,32 @@ void Log::set_roll_listener(std::function<void()> listener) {
 
 // ---- append -------------------------------------------------------------------------------
 
-result<AppendInfo> Log::append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch) {
+result<AppendInfo> Log::append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch,
+                                         AppendMode mode) {
     auto config = this->config();
     int64_t now = clock_();
     SAMSA_TRY(ValidatedBatch v, validate_producer_batch(batch, *config, now));
 
-    std::unique_lock lock(mu_);
+    std::unique_lock<std::shared_mutex> lock;
+    if (!lock_for_append(lock, mode)) {
+        return Errc::would_block;
+    }
     SAMSA_TRY(check_open());
     int64_t base = log_end_offset_;
     int64_t last = base + v.record_count - 1;
+    // Decided before the batch is rewritten in place: a refused batch must still be the
+    // producer's, so that the retry validates it again.
+    if (mode == AppendMode::non_blocking &&
+        (active_segment().should_roll(
+             {config->segment_bytes, config->segment_ms, v.size, v.max_timestamp, last, now}) ||
+         starts_new_epoch_locked(leader_epoch))) {
+        return Errc::would_block;
+    }
     assign_offsets_and_timestamps(batch, v, base, leader_epoch, now);
+    const auto written = batch.first(static_cast<size_t>(v.size));
     SAMSA_TRY(LogSegment * segment, maybe_roll_locked(v.size, v.max_timestamp, base, last, now));
-    SAMSA_TRY(maybe_assign_epoch_start_offsets_locked(batch.first(static_cast<size_t>(v.size))));
-    SAMSA_TRY(segment->append(batch.first(static_cast<size_t>(v.size))));
+    SAMSA_TRY(maybe_assign_epoch_start_offsets_locked(written));
+    SAMSA_TRY(segment->append(written));
     log_end_offset_ = last + 1;
 
     AppendInfo info;
@@ -98,8 +120,49 @@ result<AppendInfo> Log::append_as_leader(std::span<uint8_t> batch, int32_t leade
     info.offset_of_max_timestamp = base + v.offset_delta_of_max_timestamp;
     info.valid_bytes = v.size;
     lock.unlock();
-    SAMSA_TRY(maybe_flush_after_append(*config));
+    if (mode == AppendMode::non_blocking) {
+        info.flush_due = flush_due(*config);
+    } else {
+        SAMSA_TRY(maybe_flush_after_append(*config));
+    }
     return info;
+}
+
+namespace {
+
+// Network threads wait for a Log's lock only as long as a short spin: appends from network
+// threads hold it for microseconds, so the spin outlasts them; a holder that takes longer is
+// likely blocked in the kernel (a throttled write, a roll) and not worth a network thread's
+// time.
+template <typename TryLock>
+bool spin_lock(TryLock try_lock) {
+    constexpr auto kSpin = std::chrono::microseconds(50);
+    const auto deadline = std::chrono::steady_clock::now() + kSpin;
+    for (int i = 0;; ++i) {
+        if (try_lock()) {
+            return true;
+        }
+        if ((i & 63) == 63 && std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        cpu_relax();
+    }
+}
+
+}  // namespace
+
+bool Log::lock_for_append(std::unique_lock<std::shared_mutex>& lock, AppendMode mode) {
+    lock = std::unique_lock(mu_, std::defer_lock);
+    if (mode == AppendMode::may_block) {
+        lock.lock();
+        return true;
+    }
+    return spin_lock([&] { return lock.try_lock(); });
+}
+
+bool Log::starts_new_epoch_locked(int32_t leader_epoch) const {
+    auto latest = epoch_cache_.latest_epoch();
+    return leader_epoch >= 0 && (!latest || leader_epoch > *latest);
 }
 
 result<AppendInfo> Log::append_as_follower(std::span<const uint8_t> batches) {
@@ -144,11 +207,12 @@ result<void> Log::maybe_assign_epoch_start_offsets_locked(std::span<const uint8_
     return success();
 }
 
+bool Log::flush_due(const LogConfig& config) const {
+    return log_end_offset_ - recovery_point_ >= config.flush_messages;
+}
+
 result<void> Log::maybe_flush_after_append(const LogConfig& config) {
-    if (log_end_offset_ - recovery_point_ >= config.flush_messages) {
-        return flush();
-    }
-    return success();
+    return flush_due(config) ? flush() : success();
 }
 
 // ---- roll ---------------------------------------------------------------------------------
@@ -156,7 +220,7 @@ result<void> Log::maybe_flush_after_append(const LogConfig& config) {
 result<LogSegment*> Log::maybe_roll_locked(int32_t messages_size, int64_t max_timestamp,
                                            int64_t first_offset, int64_t last_offset,
                                            int64_t now) {
-    RollParams p{config_->segment_bytes, config_->segment_ms, messages_size, max_timestamp,
+    RollParams p{config_.load()->segment_bytes, config_.load()->segment_ms, messages_size, max_timestamp,
                  last_offset, now};
     if (active_segment().should_roll(p)) {
         SAMSA_TRY(roll_locked(first_offset, now));
@@ -181,7 +245,7 @@ result<void> Log::roll_locked(int64_t new_base, int64_t now) {
         std::error_code ec;
         fs::remove(dir_ + "/" + offset_file_name(new_base, *suffix), ec);  // stale leftovers
     }
-    SAMSA_TRY(auto segment, LogSegment::open(dir_, new_base, segment_options(*config_, now)));
+    SAMSA_TRY(auto segment, LogSegment::open(dir_, new_base, segment_options(*config_.load(), now)));
     segments_.emplace(new_base, std::move(segment));
     rolled_flush_offset_ = new_base;
     get_logger("log")->info("{}: rolled new log segment at offset {}", tp_, new_base);
@@ -204,8 +268,13 @@ int64_t Log::max_position_for(const SegmentMap::const_iterator& it, int64_t max_
 }
 
 result<FetchDataInfo> Log::read(int64_t start_offset, int32_t max_bytes, int64_t max_offset,
-                                bool min_one_batch) const {
-    std::shared_lock lock(mu_);
+                                bool min_one_batch, ReadMode mode) const {
+    std::shared_lock lock(mu_, std::defer_lock);
+    if (mode == ReadMode::may_block) {
+        lock.lock();
+    } else if (!spin_lock([&] { return lock.try_lock(); })) {
+        return Errc::would_block;
+    }
     SAMSA_TRY(check_open());
     int64_t end = log_end_offset_;
     FetchDataInfo at_end;
@@ -252,8 +321,12 @@ result<std::optional<TimestampAndOffset>> Log::fetch_offset_by_timestamp(int64_t
 // ---- offsets ------------------------------------------------------------------------------
 
 int64_t Log::update_high_watermark(int64_t hw) {
-    std::shared_lock lock(mu_);  // keeps start and end from moving under the clamp
-    int64_t clamped = std::clamp(hw, log_start_offset_.load(), log_end_offset_.load());
+    // No lock: a leader raises its HW after every append, from a network thread that must not
+    // wait behind a writer the kernel is throttling. Unlocked is safe because what bounds the
+    // clamp moves only in ways that keep it valid: the log start never passes the HW
+    // (retention and DeleteRecords stop at it), and the end only goes back by truncation,
+    // which lowers the HW itself under the lock (and is a follower's, never a leader's).
+    int64_t clamped = std::max(log_start_offset_.load(), std::min(hw, log_end_offset_.load()));
     high_watermark_ = clamped;
     return clamped;
 }
@@ -326,7 +399,7 @@ result<size_t> Log::delete_old_segments() {
     for (const auto& [base, segment] : segments_) {
         in.segments.push_back({base, segment->size(), segment->largest_timestamp()});
     }
-    RetentionDecision d = find_deletable_segments(in, *config_);
+    RetentionDecision d = find_deletable_segments(in, *config_.load());
     if (d.count > 0) {
         SAMSA_TRY(delete_segments_locked(d.count, d.reason, now));
     }
@@ -360,9 +433,9 @@ result<void> Log::remove_and_delete_locked(SegmentMap::iterator first, SegmentMa
         if (auto r = segment->change_file_suffixes(kDeletedFileSuffix); !r && !error) {
             error = r.error();
         }
-        pending_deletions_.push_back({std::move(segment), now + config_->file_delete_delay_ms});
+        pending_deletions_.push_back({std::move(segment), now + config_.load()->file_delete_delay_ms});
     }
-    if (config_->file_delete_delay_ms == 0) {
+    if (config_.load()->file_delete_delay_ms == 0) {
         purge_locked(now, false);
     }
     return error ? result<void>(error) : success();
@@ -427,7 +500,7 @@ result<void> Log::truncate_fully_and_start_at(int64_t new_offset) {
 
 result<void> Log::truncate_fully_locked(int64_t new_offset, int64_t now) {
     SAMSA_TRY(remove_and_delete_locked(segments_.begin(), segments_.end(), now));
-    SAMSA_TRY(auto segment, LogSegment::open(dir_, new_offset, segment_options(*config_, now)));
+    SAMSA_TRY(auto segment, LogSegment::open(dir_, new_offset, segment_options(*config_.load(), now)));
     segments_.emplace(new_offset, std::move(segment));
     log_end_offset_ = new_offset;
     log_start_offset_ = new_offset;

@@ -8,7 +8,10 @@
 //  1. A Log is internally synchronized by one shared_mutex. Appends, roll, truncation,
 //     retention, config updates and close take it exclusively; read(),
 //     fetch_offset_by_timestamp() and size_in_bytes() take it shared, so consumers read in
-//     parallel with each other but not with an append.
+//     parallel with each other but not with an append. Network threads append with
+//     AppendMode::non_blocking: they never wait long for the lock, never roll and never
+//     flush (append_info.h), so a network thread stalls on neither the disk nor a writer
+//     that the kernel is throttling.
 //  2. log_end_offset(), log_start_offset(), high_watermark() and recovery_point() are atomics
 //     readable without the lock (a Partition polls them on every fetch).
 //  3. Producer validation (CRC-32C, record walk) runs before the lock is taken; only the
@@ -39,6 +42,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <span>
@@ -73,7 +77,9 @@ public:
     // Validates one producer batch completely (ZK-MODE.md §e; errors in log_validator.h), then
     // rewrites it in place (offsets from LEO, `leader_epoch`, timestamps) and appends it,
     // rolling first if needed. Nothing is written when validation fails.
-    result<AppendInfo> append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch);
+    // With AppendMode::non_blocking, see append_info.h.
+    result<AppendInfo> append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch,
+                                        AppendMode mode = AppendMode::may_block);
     // Appends a leader's batches with their offsets, which must start at or above LEO and
     // increase; a trailing partial batch is ignored. CRC-32C is checked.
     result<AppendInfo> append_as_follower(std::span<const uint8_t> batches);
@@ -81,8 +87,10 @@ public:
     // Up to max_bytes from the batch holding start_offset, never at or past max_offset (the
     // exclusive bound, e.g. the HW); the whole first batch if min_one_batch. Empty at LEO or
     // max_offset; Errc::offset_out_of_range below the log start or above LEO.
+    // ReadMode::non_blocking: Errc::would_block if the lock is held for longer than a moment
+    // (by a writer blocked in the kernel, say).
     result<FetchDataInfo> read(int64_t start_offset, int32_t max_bytes, int64_t max_offset,
-                               bool min_one_batch) const;
+                               bool min_one_batch, ReadMode mode = ReadMode::may_block) const;
     // ListOffsets by time: the first offset >= log start whose timestamp >= `timestamp`
     // (a compressed batch answers with its first offset), or nullopt if none. The caller
     // handles -1/-2 and bounds the answer by the HW.
@@ -92,7 +100,8 @@ public:
     int64_t log_end_offset() const { return log_end_offset_.load(); }
     int64_t high_watermark() const { return high_watermark_.load(); }
     int64_t recovery_point() const { return recovery_point_.load(); }
-    // Clamps `hw` into [log start, LEO], stores and returns it.
+    // Clamps `hw` into [log start, LEO], stores and returns it. Lock-free; callers serialise
+    // their updates (the Partition does, under its remote_mu_).
     int64_t update_high_watermark(int64_t hw);
     // DeleteRecords: moves the log start forward (never back); offset_out_of_range above HW.
     result<void> maybe_increment_log_start_offset(int64_t new_start);
@@ -180,6 +189,13 @@ private:
     result<void> maybe_assign_epoch_start_offsets_locked(std::span<const uint8_t> batches);
     void purge_locked(int64_t now, bool all);
     result<void> maybe_flush_after_append(const LogConfig& config);
+    bool flush_due(const LogConfig& config) const;
+    // Takes mu_ exclusively; with AppendMode::non_blocking gives up (false) if another thread
+    // holds it for longer than a short spin (it may be an append blocked in the kernel).
+    // `lock` owns mu_ when this returns true.
+    bool lock_for_append(std::unique_lock<std::shared_mutex>& lock, AppendMode mode);
+    // Would a leader's batch written in `leader_epoch` start a new epoch?
+    bool starts_new_epoch_locked(int32_t leader_epoch) const;
 
     struct PendingDeletion {
         std::unique_ptr<LogSegment> segment;
@@ -189,7 +205,9 @@ private:
     std::string dir_;
     const TopicPartition tp_;
     mutable std::shared_mutex mu_;
-    std::shared_ptr<const LogConfig> config_;  // guarded by mu_
+    // Changed under mu_, read without it: every append reads it, and appends from network
+    // threads must not wait for the lock just for that.
+    std::atomic<std::shared_ptr<const LogConfig>> config_;
     Clock clock_;
     std::map<int64_t, std::unique_ptr<LogSegment>> segments_;  // guarded by mu_
     std::vector<PendingDeletion> pending_deletions_;           // guarded by mu_

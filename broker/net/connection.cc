@@ -4,8 +4,8 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
-#include <array>
 #include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -32,10 +32,20 @@ auto& logger() {
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
+// Queued responses are written once this much is waiting, even if more requests are buffered:
+// a client pipelining many requests gets its first answers early, and memory stays bounded.
+constexpr size_t kFlushBytes = 65536;
+constexpr size_t kFlushResponses = 64;
+
 bool is_normal_close(const boost::system::error_code& ec) {
     return ec == asio::error::eof || ec == asio::error::operation_aborted ||
            ec == asio::error::connection_reset || ec == asio::error::bad_descriptor ||
            ec == asio::error::broken_pipe;
+}
+
+int32_t load_size(const uint8_t* p) {
+    return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+                                (uint32_t{p[2]} << 8) | p[3]);
 }
 
 // TCP_CORK holds partial frames while a response is assembled from several writes (header
@@ -80,17 +90,23 @@ asio::awaitable<void> Connection::run() {
     asio::co_spawn(socket_.get_executor(), watch_idle(self), asio::detached);
     try {
         for (;;) {
+            if (!has_complete_request()) {
+                // Nothing else to handle until the client sends more: answer what is queued
+                // first (the client may be waiting for it before it sends anything).
+                co_await flush();
+            }
             Frame frame;
-            if (!co_await read_frame(frame)) {
+            if (!co_await read_request(frame)) {
                 break;
             }
             touch();
             HandlerOutcome outcome = co_await handler_.handle(session_, std::move(frame));
             if (outcome.response) {
-                co_await send(*outcome.response);
+                co_await queue_response(std::move(*outcome.response));
             }
             touch();
             if (outcome.close_connection) {
+                co_await flush();
                 break;
             }
         }
@@ -102,48 +118,113 @@ asio::awaitable<void> Connection::run() {
     close();
 }
 
-asio::awaitable<bool> Connection::read_frame(Frame& frame) {
-    std::array<uint8_t, 4> size_bytes;
-    auto [ec, n] = co_await asio::async_read(socket_, asio::buffer(size_bytes), kAsTuple);
+bool Connection::has_complete_request() const {
+    auto data = in_.data();
+    if (data.size() < 4) {
+        return false;
+    }
+    int32_t size = load_size(data.data());
+    return size >= 0 && data.size() - 4 >= static_cast<size_t>(size);
+}
+
+asio::awaitable<bool> Connection::read_request(Frame& frame) {
+    for (;;) {
+        auto data = in_.data();
+        size_t wanted = 4 - std::min<size_t>(data.size(), 4);
+        if (data.size() >= 4) {
+            int32_t size = load_size(data.data());
+            if (size < 0 || size > config_.max_request_bytes) {
+                // Kafka's InvalidReceiveException: nothing sensible can follow, so close.
+                logger().warn(
+                    "closing connection from {}: request size {} is outside [0, {}] "
+                    "(socket.request.max.bytes)",
+                    peer_, size, config_.max_request_bytes);
+                co_return false;
+            }
+            const size_t total = 4 + static_cast<size_t>(size);
+            if (data.size() >= total) {
+                frame = std::make_shared<FrameBuffer>(static_cast<size_t>(size));
+                std::memcpy(frame->data(), data.data() + 4, frame->size());
+                in_.consume(total);
+                co_return true;
+            }
+            if (total > ReadBuffer::kLargeBytes) {
+                co_return co_await read_large_request(static_cast<size_t>(size), frame);
+            }
+            wanted = total - data.size();
+        }
+        // Waiting for the client: an idle connection keeps only its small block.
+        in_.shrink_if_empty();
+        auto space = in_.prepare(wanted);
+        auto [ec, n] =
+            co_await socket_.async_read_some(asio::buffer(space.data(), space.size()), kAsTuple);
+        if (ec) {
+            if (!is_normal_close(ec)) {
+                logger().debug("read from {} failed: {}", peer_, ec.message());
+            } else if (!in_.data().empty()) {
+                logger().debug("connection from {} closed mid-request ({} bytes pending)", peer_,
+                               in_.data().size());
+            }
+            co_return false;
+        }
+        in_.commit(n);
+    }
+}
+
+asio::awaitable<bool> Connection::read_large_request(size_t size, Frame& frame) {
+    frame = std::make_shared<FrameBuffer>(size);
+    auto have = in_.data().subspan(4);
+    std::memcpy(frame->data(), have.data(), have.size());
+    const size_t copied = have.size();
+    in_.consume(in_.data().size());
+    auto [ec, n] = co_await asio::async_read(
+        socket_, asio::buffer(frame->data() + copied, size - copied), kAsTuple);
     if (ec) {
         if (!is_normal_close(ec)) {
-            logger().debug("read from {} failed: {}", peer_, ec.message());
-        }
-        co_return false;
-    }
-    int32_t size = static_cast<int32_t>((uint32_t{size_bytes[0]} << 24) |
-                                        (uint32_t{size_bytes[1]} << 16) |
-                                        (uint32_t{size_bytes[2]} << 8) | size_bytes[3]);
-    if (size < 0 || size > config_.max_request_bytes) {
-        // Kafka's InvalidReceiveException: nothing sensible can follow, so close.
-        logger().warn(
-            "closing connection from {}: request size {} is outside [0, {}] "
-            "(socket.request.max.bytes)",
-            peer_, size, config_.max_request_bytes);
-        co_return false;
-    }
-    frame = std::make_shared<FrameBuffer>(static_cast<size_t>(size));
-    auto [ec2, n2] =
-        co_await asio::async_read(socket_, asio::buffer(frame->data(), frame->size()), kAsTuple);
-    if (ec2) {
-        if (!is_normal_close(ec2)) {
-            logger().debug("read from {} failed mid-frame: {}", peer_, ec2.message());
+            logger().debug("read from {} failed mid-frame: {}", peer_, ec.message());
         }
         co_return false;
     }
     co_return true;
 }
 
-asio::awaitable<void> Connection::send(const protocol::Writer& response) {
-    const auto& buf = response.buffer();
-    const auto& splices = response.splices();
-    if (splices.empty()) {
-        co_await asio::async_write(socket_, asio::buffer(buf), asio::use_awaitable);
+asio::awaitable<void> Connection::queue_response(protocol::Writer response) {
+    if (!response.splices().empty()) {
+        co_await flush();
+        co_await send_spliced(response);
         co_return;
     }
+    out_bytes_ += response.buffer().size();
+    out_.push_back(std::move(response));
+    if (out_bytes_ >= kFlushBytes || out_.size() >= kFlushResponses) {
+        co_await flush();
+    }
+}
+
+asio::awaitable<void> Connection::flush() {
+    if (out_.empty()) {
+        co_return;
+    }
+    if (out_.size() == 1) {
+        co_await asio::async_write(socket_, asio::buffer(out_.front().buffer()),
+                                   asio::use_awaitable);
+    } else {
+        std::vector<asio::const_buffer> buffers;
+        buffers.reserve(out_.size());
+        for (const auto& w : out_) {
+            buffers.emplace_back(asio::buffer(w.buffer()));
+        }
+        co_await asio::async_write(socket_, buffers, asio::use_awaitable);
+    }
+    out_.clear();
+    out_bytes_ = 0;
+}
+
+asio::awaitable<void> Connection::send_spliced(const protocol::Writer& response) {
+    const auto& buf = response.buffer();
     set_cork(socket_, true);
     size_t at = 0;
-    for (const auto& splice : splices) {
+    for (const auto& splice : response.splices()) {
         if (splice.at > at) {
             co_await asio::async_write(socket_, asio::buffer(buf.data() + at, splice.at - at),
                                        asio::use_awaitable);

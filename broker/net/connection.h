@@ -1,12 +1,25 @@
 #pragma once
-// Connection: one client socket and the coroutine that serves it (Kafka's Processor + the
-// per-connection part of RequestChannel).
+// Connection: one client socket and the coroutine that serves it (Kafka's Processor work for one
+// channel, plus the per-connection part of RequestChannel).
 //
-// Lifecycle: SocketServer accepts, creates the Connection and co_spawns run() on a strand of
-// its own; everything the connection owns is touched only on that strand. run() loops: read a
-// size-prefixed frame, hand it to the RequestHandler, send the response, repeat. It ends on
-// EOF, on a frame larger than socket.request.max.bytes, after connections.max.idle.ms of
-// silence, or when close() is called (shutdown).
+// Lifecycle: SocketServer accepts, creates the Connection on one Processor (network thread) and
+// co_spawns run() there; the connection never leaves that thread, so nothing it owns needs a
+// lock. run() loops: take the next complete request from the read buffer (reading when none is
+// there), hand it to the RequestHandler, queue the response. It ends on EOF, on a frame larger
+// than socket.request.max.bytes, after connections.max.idle.ms of silence, or when close() is
+// called (shutdown).
+//
+// The request path, and why it is shaped this way (bench/RESULTS.md has the measurements):
+//  - one recv takes every byte the socket holds (ReadBuffer), so a small request costs one
+//    recv and pipelined requests share it;
+//  - requests are handled one at a time, in order, on this thread: the handler appends to and
+//    reads from the page cache itself and leaves the thread only for work that can block for
+//    long (see net/run_on.h). Kafka's rule "one request in flight per channel, responses in
+//    request order" holds because the next request is not taken until this one is answered;
+//  - responses are queued and written together (one writev) when no complete request is left
+//    in the buffer, when 64 KiB or 64 responses are queued, or before a response that splices
+//    file data. A client pipelining requests gets one write for many responses; a client
+//    waiting for its answer gets it before the connection waits for more input.
 //
 // Responses with file-backed records are sent with sendfile(2): the record bytes go from the
 // page cache to the socket without passing through user space.
@@ -15,12 +28,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "auth/session.h"
+#include "broker/net/read_buffer.h"
 #include "broker/net/request_handler.h"
 
 namespace samsa::net {
@@ -37,7 +52,7 @@ public:
     Connection(boost::asio::ip::tcp::socket socket, ConnectionConfig config,
                RequestHandler& handler, auth::Session session);
 
-    // The session coroutine. Call once, on the socket's strand.
+    // The session coroutine. Call once, on the socket's executor.
     boost::asio::awaitable<void> run();
 
     // Closes the socket from any thread; run() then finishes.
@@ -46,9 +61,21 @@ public:
     const std::string& peer() const { return peer_; }
 
 private:
-    boost::asio::awaitable<bool> read_frame(Frame& frame);
-    boost::asio::awaitable<void> send(const protocol::Writer& response);
+    // Waits for the next complete request and moves it into `frame`. False at EOF, on a read
+    // error, or for a size outside [0, socket.request.max.bytes] (the connection then closes).
+    boost::asio::awaitable<bool> read_request(Frame& frame);
+    // A frame too big for the read buffer: its first bytes are in the buffer, the rest is read
+    // straight into the frame.
+    boost::asio::awaitable<bool> read_large_request(size_t size, Frame& frame);
+    bool has_complete_request() const;
+
+    boost::asio::awaitable<void> queue_response(protocol::Writer response);
+    // Writes every queued response, in order, with one gathering write.
+    boost::asio::awaitable<void> flush();
+    // A response with file slices: memory parts written, file parts sendfile'd, corked.
+    boost::asio::awaitable<void> send_spliced(const protocol::Writer& response);
     boost::asio::awaitable<void> send_file(const protocol::FileSlice& slice);
+
     // Takes `self` so the coroutine frame keeps the connection alive.
     static boost::asio::awaitable<void> watch_idle(std::shared_ptr<Connection> self);
     void touch() { last_activity_ = std::chrono::steady_clock::now(); }
@@ -60,6 +87,9 @@ private:
     auth::Session session_;
     std::string peer_;
     std::chrono::steady_clock::time_point last_activity_;
+    ReadBuffer in_;
+    std::vector<protocol::Writer> out_;  // responses not written yet, in request order
+    size_t out_bytes_ = 0;
     bool closed_ = false;
 };
 

@@ -1,11 +1,11 @@
 #include "broker/net/socket_server.h"
 
 #include <stdexcept>
+#include <thread>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/post.hpp>
 
 #include "common/logging.h"
 
@@ -42,15 +42,23 @@ tcp::endpoint resolve_listener(const ListenerConfig& l) {
 
 }  // namespace
 
-SocketServer::SocketServer(asio::io_context& io, std::vector<ListenerConfig> listeners,
+SocketServer::SocketServer(int num_processors, std::vector<ListenerConfig> listeners,
                            ConnectionConfig connection_config, RequestHandler& handler)
-    : io_(io), connection_config_(connection_config), handler_(handler) {
+    : connection_config_(connection_config), handler_(handler) {
+    for (int i = 0; i < std::max(1, num_processors); ++i) {
+        processors_.push_back(std::make_unique<Processor>("samsa-net-" + std::to_string(i)));
+    }
     for (auto& l : listeners) {
         listeners_.push_back(Listener{std::move(l), nullptr});
     }
 }
 
-SocketServer::~SocketServer() { shutdown(); }
+SocketServer::~SocketServer() {
+    shutdown();
+    // Acceptors and sockets belong to the processors' io_contexts: close them first.
+    listeners_.clear();
+    processors_.clear();
+}
 
 void SocketServer::bind() {
     for (auto& l : listeners_) {
@@ -60,7 +68,8 @@ void SocketServer::bind() {
                                      ", which this build does not serve yet (PLAINTEXT only)");
         }
         auto endpoint = resolve_listener(l.config);
-        auto acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(io_));
+        // Acceptors run on the first processor; accepting is rare next to requests.
+        auto acceptor = std::make_unique<tcp::acceptor>(processors_.front()->io());
         boost::system::error_code ec;
         acceptor->open(endpoint.protocol(), ec);
         if (!ec && endpoint.protocol() == tcp::v6() && l.config.host.empty()) {
@@ -96,16 +105,27 @@ uint16_t SocketServer::bound_port(const std::string& listener_name) const {
     throw std::out_of_range("no listener named " + listener_name);
 }
 
-void SocketServer::start_accepting() {
+void SocketServer::start() {
+    for (auto& p : processors_) {
+        p->start();
+    }
+    logger().info("{} network threads (num.network.threads) serving {} listeners",
+                  processors_.size(), listeners_.size());
     for (auto& l : listeners_) {
-        accept_loop(l);
+        // The acceptor's operations must start on its own thread.
+        asio::post(processors_.front()->io(), [this, &l] { accept_loop(l); });
     }
 }
 
+Processor& SocketServer::next_processor() {
+    return *processors_[next_processor_.fetch_add(1, std::memory_order_relaxed) %
+                        processors_.size()];
+}
+
 void SocketServer::accept_loop(Listener& listener) {
-    // Each accepted socket lands on a fresh strand: its connection's home.
+    // The socket is created on the processor that will own the connection.
     listener.acceptor->async_accept(
-        asio::make_strand(io_), [this, &listener](boost::system::error_code ec, tcp::socket s) {
+        next_processor().io(), [this, &listener](boost::system::error_code ec, tcp::socket s) {
             if (ec == asio::error::operation_aborted) {
                 return;
             }
@@ -138,7 +158,9 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
         connections_.emplace(conn.get(), conn);
     }
     logger().debug("accepted connection from {} on {}", conn->peer(), listener.config.name);
-    asio::co_spawn(executor, conn->run(), [this, raw = conn.get()](std::exception_ptr e) {
+    // The completion handler holds the connection: it lives as long as its coroutine.
+    auto* raw = conn.get();
+    asio::co_spawn(executor, raw->run(), [this, conn = std::move(conn)](std::exception_ptr e) {
         if (e) {
             try {
                 std::rethrow_exception(e);
@@ -147,30 +169,46 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
             }
         }
         std::lock_guard lock(mu_);
-        connections_.erase(raw);
+        connections_.erase(conn.get());
     });
 }
 
-void SocketServer::shutdown() {
-    std::map<Connection*, std::shared_ptr<Connection>> open;
+void SocketServer::shutdown(std::chrono::milliseconds grace) {
+    std::vector<std::shared_ptr<Connection>> open;
     {
         std::lock_guard lock(mu_);
-        if (stopping_) {
+        if (stopped_) {
             return;
         }
+        stopped_ = true;
         stopping_ = true;
-        open = connections_;
+        open.reserve(connections_.size());
+        for (auto& [raw, weak] : connections_) {
+            if (auto conn = weak.lock()) {
+                open.push_back(std::move(conn));
+            }
+        }
     }
     for (auto& l : listeners_) {
-        if (l.acceptor) {
-            asio::post(l.acceptor->get_executor(), [acceptor = l.acceptor.get()] {
+        if (l.acceptor && !processors_.empty()) {
+            asio::post(processors_.front()->io(), [acceptor = l.acceptor.get()] {
                 boost::system::error_code ec;
                 acceptor->close(ec);
             });
         }
     }
-    for (auto& [raw, conn] : open) {
+    for (auto& conn : open) {
         conn->close();
+    }
+    open.clear();
+    // Closed sockets end their connections once the request in hand is done; give them a
+    // bounded moment, then stop the network threads regardless.
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (connection_count() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    for (auto& p : processors_) {
+        p->stop();
     }
 }
 

@@ -1,14 +1,17 @@
 #pragma once
-// SocketServer: the listeners of one broker (Kafka's SocketServer).
+// SocketServer: the listeners of one broker and its network threads (Kafka's SocketServer).
 //
-// Threading model: one io_context, run by num.network.threads threads (KafkaServer owns it).
-// Each listener has an acceptor coroutine; each accepted socket gets a strand of its own and a
-// Connection coroutine on it, so no connection state needs a lock. Request handlers run on
-// that strand too and hop to the I/O pool for disk and ZooKeeper work (see net/run_on.h).
+// Threading model: num.network.threads Processors, each an event loop on a thread of its own
+// (processor.h). Each listener's acceptor runs on the first Processor and hands accepted
+// sockets to the Processors in turn (round robin, as Kafka's Acceptor does); a connection then
+// lives on its Processor for good, and its requests are handled there, in order (connection.h).
+// Request handlers leave the Processor only for work that can block for long (net/run_on.h).
 //
 // Listeners are typed by security protocol. This issue serves PLAINTEXT; a listener of another
 // protocol is refused at bind() with a clear message until the security issue lands.
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -16,12 +19,11 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "auth/security_protocol.h"
 #include "broker/net/connection.h"
+#include "broker/net/processor.h"
 
 namespace samsa::net {
 
@@ -34,7 +36,8 @@ struct ListenerConfig {
 
 class SocketServer {
 public:
-    SocketServer(boost::asio::io_context& io, std::vector<ListenerConfig> listeners,
+    // `num_processors` (num.network.threads) is at least 1.
+    SocketServer(int num_processors, std::vector<ListenerConfig> listeners,
                  ConnectionConfig connection_config, RequestHandler& handler);
     ~SocketServer();
     SocketServer(const SocketServer&) = delete;
@@ -45,31 +48,36 @@ public:
     void bind();
     // The port a listener is bound to (after bind()).
     uint16_t bound_port(const std::string& listener_name) const;
-    // Starts the acceptor coroutines.
-    void start_accepting();
-    // Stops accepting and closes every open connection. Thread-safe.
-    void shutdown();
+    // Starts the network threads and the acceptors.
+    void start();
+    // Stops accepting, closes every open connection, gives the requests in hand up to
+    // `grace` to finish, then stops the network threads. Thread-safe and idempotent. The
+    // threads' io_contexts stay alive until the SocketServer is destroyed, so work still
+    // running on the I/O pool may post its results (which are then dropped).
+    void shutdown(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
     size_t connection_count() const;
+    size_t processor_count() const { return processors_.size(); }
 
 private:
-    // The acceptor lives on its own strand: accept completions and shutdown's close() never
-    // race.
     struct Listener {
         ListenerConfig config;
         std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
     };
     void accept_loop(Listener& listener);
     void on_accept(Listener& listener, boost::asio::ip::tcp::socket socket);
+    Processor& next_processor();
 
-    boost::asio::io_context& io_;
+    std::vector<std::unique_ptr<Processor>> processors_;
     std::vector<Listener> listeners_;
     ConnectionConfig connection_config_;
     RequestHandler& handler_;
+    std::atomic<size_t> next_processor_{0};
 
     mutable std::mutex mu_;
-    std::map<Connection*, std::shared_ptr<Connection>> connections_;
+    std::map<Connection*, std::weak_ptr<Connection>> connections_;
     bool stopping_ = false;
+    bool stopped_ = false;
 };
 
 }  // namespace samsa::net

@@ -32,6 +32,7 @@ void WatchList::add(const std::shared_ptr<Waiter>& waiter) {
     std::lock_guard lock(mu_);
     std::erase_if(waiters_, [](const auto& w) { return w.expired(); });
     waiters_.push_back(waiter);
+    count_.store(waiters_.size());
 }
 
 size_t WatchList::size() const {
@@ -40,6 +41,9 @@ size_t WatchList::size() const {
 }
 
 void WatchList::notify_all() {
+    if (count_.load() == 0) {
+        return;
+    }
     std::vector<std::shared_ptr<Waiter>> live;
     {
         std::lock_guard lock(mu_);
@@ -52,6 +56,7 @@ void WatchList::notify_all() {
             live.push_back(std::move(p));
             return false;
         });
+        count_.store(waiters_.size());
     }
     for (auto& w : live) {
         w->notify();

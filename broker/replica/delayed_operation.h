@@ -11,6 +11,7 @@
 // To not miss a wake-up, register first, then check the condition, then wait: a notify that
 // lands between the check and the wait leaves the Waiter marked, and wait() returns at once.
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -51,6 +52,11 @@ public:
 private:
     mutable std::mutex mu_;
     std::vector<std::weak_ptr<Waiter>> waiters_;
+    // waiters_.size(), readable without mu_: notify_all() runs after every append, and most
+    // partitions have nobody waiting. Sequentially consistent with the state the waiters
+    // check (the log end offset, the high watermark, also seq_cst atomics), so a waiter that
+    // registers while an append notifies either is seen here or sees the append.
+    std::atomic<size_t> count_{0};
 };
 
 }  // namespace samsa::replica

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "broker/log/errc.h"
 #include "broker/protocol/error_code.h"
 #include "common/logging.h"
 
@@ -124,10 +125,18 @@ std::error_code Partition::check_leader_epoch(int32_t current_leader_epoch,
 
 result<log::AppendInfo> Partition::append_records_to_leader(std::span<uint8_t> records,
                                                             int16_t required_acks,
-                                                            int32_t min_insync_replicas) {
+                                                            int32_t min_insync_replicas,
+                                                            log::AppendMode mode) {
     result<log::AppendInfo> appended = std::error_code(ErrorCode::not_leader_or_follower);
     {
-        std::shared_lock lock(leader_isr_lock_);
+        std::shared_lock lock(leader_isr_lock_, std::defer_lock);
+        if (mode == log::AppendMode::may_block) {
+            lock.lock();
+        } else if (!lock.try_lock()) {
+            // A role change holds the lock (and may be writing the epoch file): not worth a
+            // network thread's wait.
+            return log::Errc::would_block;
+        }
         if (leader_ != local_broker_id_) {
             return ErrorCode::not_leader_or_follower;
         }
@@ -135,7 +144,7 @@ result<log::AppendInfo> Partition::append_records_to_leader(std::span<uint8_t> r
         if (required_acks == -1 && static_cast<int32_t>(isr_.size()) < min_insync_replicas) {
             return ErrorCode::not_enough_replicas;
         }
-        appended = log_->append_as_leader(records, leader_epoch_);
+        appended = log_->append_as_leader(records, leader_epoch_, mode);
         if (!appended) {
             return appended;
         }
@@ -186,8 +195,14 @@ int64_t Partition::offset_bound(FetchIsolation isolation) const {
 
 result<PartitionRead> Partition::read(int64_t fetch_offset, int32_t max_bytes,
                                       int32_t current_leader_epoch, FetchIsolation isolation,
-                                      bool min_one_batch, bool fetch_only_from_leader) const {
-    std::shared_lock lock(leader_isr_lock_);
+                                      bool min_one_batch, bool fetch_only_from_leader,
+                                      log::ReadMode mode) const {
+    std::shared_lock lock(leader_isr_lock_, std::defer_lock);
+    if (mode == log::ReadMode::may_block) {
+        lock.lock();
+    } else if (!lock.try_lock()) {
+        return log::Errc::would_block;  // a role change holds it
+    }
     if (auto ec = check_leader_epoch(current_leader_epoch, fetch_only_from_leader)) {
         return ec;
     }
@@ -196,7 +211,8 @@ result<PartitionRead> Partition::read(int64_t fetch_offset, int32_t max_bytes,
     out.last_stable_offset = out.high_watermark;  // no transactions yet: LSO == HW
     out.log_start_offset = log_->log_start_offset();
     out.log_end_offset = log_->log_end_offset();
-    auto data = log_->read(fetch_offset, max_bytes, offset_bound(isolation), min_one_batch);
+    auto data =
+        log_->read(fetch_offset, max_bytes, offset_bound(isolation), min_one_batch, mode);
     if (!data) {
         return data.error();
     }

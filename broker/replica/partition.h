@@ -5,7 +5,9 @@
 // about segments.
 //
 // Concurrency notes:
-//  1. Any thread may call any method; the broker calls them from the I/O pool.
+//  1. Any thread may call any method. Network threads append and read directly (appends with
+//     AppendMode::non_blocking, so they never wait on a role change or the disk); the I/O
+//     pool does what may block.
 //  2. leader_isr_lock_ is held exclusively by role changes (make_leader, make_follower, stop)
 //     and shared by appends, reads and offset lookups, so an append can never land under a
 //     leader epoch that has already been replaced.
@@ -78,17 +80,20 @@ public:
     void stop();
 
     // Produce. Errors: NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS (acks=-1 with too small an
-    // ISR), and the log's validation errors.
-    result<log::AppendInfo> append_records_to_leader(std::span<uint8_t> records,
-                                                     int16_t required_acks,
-                                                     int32_t min_insync_replicas);
+    // ISR), and the log's validation errors; with AppendMode::non_blocking also
+    // log::Errc::would_block (nothing appended: retry with may_block where that is fine).
+    result<log::AppendInfo> append_records_to_leader(
+        std::span<uint8_t> records, int16_t required_acks, int32_t min_insync_replicas,
+        log::AppendMode mode = log::AppendMode::may_block);
     // acks=-1: has the high watermark passed `offset`? Errors if leadership was lost meanwhile.
     result<bool> is_replicated(int64_t offset) const;
 
-    // Fetch. `current_leader_epoch` -1 skips the epoch check (clients before KIP-320).
+    // Fetch. `current_leader_epoch` -1 skips the epoch check (clients before KIP-320). With
+    // ReadMode::non_blocking also log::Errc::would_block (retry with may_block elsewhere).
     result<PartitionRead> read(int64_t fetch_offset, int32_t max_bytes,
                                int32_t current_leader_epoch, FetchIsolation isolation,
-                               bool min_one_batch, bool fetch_only_from_leader) const;
+                               bool min_one_batch, bool fetch_only_from_leader,
+                               log::ReadMode mode = log::ReadMode::may_block) const;
 
     // ListOffsets: -2 earliest, -1 latest (per isolation), otherwise by timestamp.
     result<OffsetLookup> fetch_offset_for_timestamp(int64_t timestamp,
@@ -102,6 +107,8 @@ public:
 
     // Waiters woken on appends, high watermark moves and role changes.
     void add_watcher(const std::shared_ptr<Waiter>& w) { watchers_.add(w); }
+    // Wakes every waiter (shutdown: delayed requests answer with what they have).
+    void wake_watchers() { watchers_.notify_all(); }
 
 private:
     bool is_newer(const PartitionRole& role) const;

@@ -128,6 +128,20 @@ void ReplicaManager::shutdown() {
     }
 }
 
+void ReplicaManager::complete_delayed_requests() {
+    shutting_down_ = true;
+    std::vector<std::shared_ptr<Partition>> all;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [tp, p] : partitions_) {
+            all.push_back(p);
+        }
+    }
+    for (auto& p : all) {
+        p->wake_watchers();
+    }
+}
+
 void ReplicaManager::set_broker_epoch(int64_t epoch) {
     std::lock_guard lock(mu_);
     broker_epoch_ = epoch;

@@ -14,6 +14,7 @@
 // Seams for the replication issue: make_follower() records the leader but no fetcher starts
 // yet (ReplicaFetcherManager), and ISR changes are not written to ZooKeeper yet.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -63,6 +64,11 @@ public:
     // Stops it and writes a last checkpoint.
     void shutdown();
 
+    // Shutdown: delayed requests (long-poll fetches, acks=all produces) stop waiting and
+    // answer with what they have, so connections can close at once.
+    void complete_delayed_requests();
+    bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
+
     // Control requests should carry at least this epoch (our registration's czxid).
     void set_broker_epoch(int64_t epoch);
 
@@ -98,6 +104,7 @@ private:
     TopicConfigLoader load_topic_config_;
     const int64_t hw_checkpoint_interval_ms_;
 
+    std::atomic<bool> shutting_down_{false};
     mutable std::mutex mu_;
     std::unordered_map<TopicPartition, std::shared_ptr<Partition>> partitions_;
     int32_t controller_epoch_ = 0;

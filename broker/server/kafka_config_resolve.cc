@@ -3,11 +3,23 @@
 
 #include "broker/server/kafka_config_keys.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <thread>
 
 namespace samsa::server::detail {
+
+int32_t available_cpus() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        return std::max(1, CPU_COUNT(&set));
+    }
+    return static_cast<int32_t>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 void resolve_log_settings(KafkaConfig& c, const Supplied& given) {
     if (!given.contains("log.dirs"))
@@ -39,6 +51,12 @@ void resolve_log_settings(KafkaConfig& c, const Supplied& given) {
 
     if (!given.contains("log.flush.interval.ms")) {
         c.log_flush_interval_ms = c.log_flush_scheduler_interval_ms;
+    }
+}
+
+void resolve_thread_settings(KafkaConfig& c, const Supplied& given) {
+    if (!given.contains("num.network.threads")) {
+        c.num_network_threads = available_cpus();
     }
 }
 

@@ -19,6 +19,15 @@ using Supplied = std::set<std::string, std::less<>>;
 // log.flush.scheduler.interval.ms.
 void resolve_log_settings(KafkaConfig& c, const Supplied& given);
 
+// CPUs this process may run on (its affinity mask), at least 1.
+int32_t available_cpus();
+
+// num.network.threads, when not given, is the number of CPUs this process may run on: each
+// network thread is an event loop that runs its connections' requests to completion, so one
+// per CPU keeps every CPU busy without threads competing for one (Kafka's 3 assumed separate
+// request-handler threads doing the work).
+void resolve_thread_settings(KafkaConfig& c, const Supplied& given);
+
 // Security protocols from listener.security.protocol.map, one port per listener;
 // advertised.listeners defaults to listeners, names known listeners, never a meta-address.
 void resolve_listeners(KafkaConfig& c, const Supplied& given);

@@ -5,8 +5,6 @@
 #include <optional>
 #include <stdexcept>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "auth/authorizer.h"
@@ -14,6 +12,7 @@
 #include "broker/api/kafka_apis.h"
 #include "broker/controller/kafka_controller.h"
 #include "broker/log/log_manager.h"
+#include "broker/log/write_pressure.h"
 #include "broker/net/socket_server.h"
 #include "broker/replica/metadata_cache.h"
 #include "broker/replica/replica_manager.h"
@@ -50,10 +49,8 @@ struct KafkaServer::Components {
     explicit Components(const KafkaConfig& config)
         : io_pool(static_cast<size_t>(std::max(1, config.num_io_threads))) {}
 
-    asio::io_context net_io;
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> net_work;
-    std::vector<std::thread> net_threads;
     asio::thread_pool io_pool;
+    log::WritePressure write_pressure;
 
     std::unique_ptr<zk::ZooKeeperClient> zk_client;
     std::unique_ptr<zk::KafkaZkClient> zk;
@@ -212,6 +209,8 @@ void KafkaServer::start_network() {
     s.admin = c_->admin.get();
     s.authorizer = &c_->authorizer;
     s.io_pool = c_->io_pool.get_executor();
+    c_->write_pressure.start();
+    s.write_pressure = &c_->write_pressure;
 
     std::vector<net::ListenerConfig> listeners;
     for (const auto& l : config_.listeners) {
@@ -223,8 +222,8 @@ void KafkaServer::start_network() {
     connection.send_buffer_bytes = config_.socket_send_buffer_bytes;
     connection.receive_buffer_bytes = config_.socket_receive_buffer_bytes;
     c_->apis = std::make_unique<api::KafkaApis>(s);
-    c_->socket_server =
-        std::make_unique<net::SocketServer>(c_->net_io, listeners, connection, *c_->apis);
+    c_->socket_server = std::make_unique<net::SocketServer>(config_.num_network_threads,
+                                                            listeners, connection, *c_->apis);
     c_->socket_server->bind();
 
     // The controller exists before requests flow: handlers ask it whether it is active.
@@ -241,11 +240,7 @@ void KafkaServer::start_network() {
         [replicas](int64_t epoch) { replicas->set_broker_epoch(epoch); });
     s.controller = c_->controller.get();
 
-    c_->net_work.emplace(c_->net_io.get_executor());
-    for (int i = 0; i < std::max(1, config_.num_network_threads); ++i) {
-        c_->net_threads.emplace_back([this] { c_->net_io.run(); });
-    }
-    c_->socket_server->start_accepting();
+    c_->socket_server->start();
 }
 
 // What /brokers/ids/<id> says: the advertised listeners, with the bound port where the
@@ -285,27 +280,23 @@ void KafkaServer::register_broker() {
 
 void KafkaServer::shutdown() {
     if (shutting_down_.exchange(true)) {
+        await_shutdown();  // another thread is shutting down: return once it has finished
         return;
     }
     logger().info("[KafkaServer id={}] shutting down", c_->broker_id);
     if (c_->controller) {
         c_->controller->shutdown();
     }
+    if (c_->replicas) {
+        c_->replicas->complete_delayed_requests();
+    }
     if (c_->socket_server) {
+        // Closes every connection, lets requests in hand finish for a bounded time, then
+        // stops the network threads.
         c_->socket_server->shutdown();
     }
-    c_->net_work.reset();
-    // Closed sockets end their connections once the request in hand is done; give them a
-    // bounded moment, then stop the network threads regardless.
-    for (int i = 0; i < 100 && c_->socket_server && c_->socket_server->connection_count() > 0;
-         ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    c_->net_io.stop();
-    for (auto& t : c_->net_threads) {
-        t.join();
-    }
     c_->io_pool.join();
+    c_->write_pressure.stop();
     if (c_->replicas) {
         c_->replicas->shutdown();
     }
@@ -316,10 +307,10 @@ void KafkaServer::shutdown() {
     }
     c_->zk.reset();
     c_->zk_client.reset();  // closes the session: /brokers/ids/<id> goes away
-    {
-        std::lock_guard lock(mu_);
-        shut_down_ = true;
-    }
+    // Notified under the lock: await_shutdown()'s caller may destroy this object as soon as
+    // it sees shut_down_, so nothing here may touch cv_ after releasing mu_.
+    std::lock_guard lock(mu_);
+    shut_down_ = true;
     cv_.notify_all();
 }
 

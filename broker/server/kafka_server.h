@@ -11,9 +11,10 @@
 // watermarks checkpointed → logs flushed and closed cleanly (.kafka_cleanshutdown) → the
 // ZooKeeper session closes, which removes the registration.
 //
-// Threads: num.network.threads run the listeners' io_context; num.io.threads form the I/O pool
-// where disk and ZooKeeper work runs; the controller, the ZooKeeper client, the LogManager and
-// the ReplicaManager have their own.
+// Threads: num.network.threads network threads (net/processor.h) own the connections and run
+// their requests, appends and page-cache reads included; num.io.threads form the I/O pool for
+// the work that can block for long (fsync, segment roll, log creation and deletion, ZooKeeper);
+// the controller, the ZooKeeper client, the LogManager and the ReplicaManager have their own.
 
 #include <atomic>
 #include <condition_variable>
@@ -38,7 +39,8 @@ public:
     KafkaServer& operator=(const KafkaServer&) = delete;
 
     void startup();
-    // Thread-safe and idempotent; may be called from a signal-watching thread.
+    // Thread-safe and idempotent; may be called from a signal-watching thread. A second caller
+    // returns once the first has finished.
     void shutdown();
     // Blocks until shutdown() has completed.
     void await_shutdown();

@@ -7,11 +7,15 @@
 //  - the first partition that has data may return one whole batch beyond the byte limits
 //    (KIP-74), so a batch larger than max_bytes still makes progress;
 //  - record bytes are never copied: responses carry file slices that the connection sendfiles;
+//  - reads run on the network thread that read the request (locating a slice is index and
+//    page-cache work); only when a log's lock is held by a slow writer does the read move to
+//    the I/O pool, so the network thread never waits behind the disk;
 //  - incremental fetch sessions (KIP-227) are not kept: a full fetch gets session id 0, which
 //    tells the client to stay sessionless; an incremental one gets FETCH_SESSION_ID_NOT_FOUND.
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/this_coro.hpp>
@@ -77,8 +81,11 @@ FetchPlan plan(const RequestContext& ctx, const Request& request) {
     return p;
 }
 
-// Runs on the I/O pool. Returns the number of record bytes read.
-int64_t read_all(FetchPlan& plan, replica::ReplicaManager& replicas) {
+// Returns the number of record bytes read; nullopt (ReadMode::non_blocking only) when a log
+// was busy for longer than a moment, and the whole read must be done again where waiting is
+// fine (reads change nothing, and the byte budgets depend on the partitions before).
+std::optional<int64_t> read_all(FetchPlan& plan, replica::ReplicaManager& replicas,
+                                log::ReadMode mode) {
     int64_t total = 0;
     for (auto& f : plan.partitions) {
         if (f.error != ErrorCode::none && f.error != ErrorCode::not_leader_or_follower &&
@@ -98,7 +105,10 @@ int64_t read_all(FetchPlan& plan, replica::ReplicaManager& replicas) {
             std::clamp<int64_t>(plan.max_bytes - total, 0, f.max_bytes));
         auto read = f.partition->read(f.fetch_offset, budget, f.current_leader_epoch,
                                       plan.isolation, /*min_one_batch=*/total == 0,
-                                      /*fetch_only_from_leader=*/true);
+                                      /*fetch_only_from_leader=*/true, mode);
+        if (!read && read.error() == log::Errc::would_block) {
+            return std::nullopt;
+        }
         if (!read) {
             f.error = to_kafka(read.error());
             continue;
@@ -170,13 +180,19 @@ HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body) {
         }
     }
     for (;;) {
-        int64_t bytes = co_await net::run_on(ctx.broker.io_pool,
-                                             [&] { return read_all(fetch, replicas); });
-        if (!waiter || bytes >= request.min_bytes || has_error(fetch) ||
-            fetch.partitions.empty()) {
+        // On the network thread: reads locate file slices through the indexes and the page
+        // cache; the record bytes themselves are sendfile'd later by the connection.
+        auto bytes = read_all(fetch, replicas, log::ReadMode::non_blocking);
+        if (!bytes) {
+            bytes = co_await net::run_on(ctx.broker.io_pool, [&] {
+                return read_all(fetch, replicas, log::ReadMode::may_block);
+            });
+        }
+        if (!waiter || *bytes >= request.min_bytes || has_error(fetch) ||
+            fetch.partitions.empty() || replicas.shutting_down()) {
             break;
         }
-        if (!co_await waiter->wait_until(deadline)) {
+        if (!co_await waiter->wait_until(deadline) || replicas.shutting_down()) {
             break;  // timed out: answer with what there is, which read_all just read
         }
     }

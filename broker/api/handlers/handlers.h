@@ -1,7 +1,8 @@
 #pragma once
 // One handler per API, each in its own file (handlers/<api>.cc). A handler decodes its request
 // from `body` (throwing DecodeError on malformed input, which closes the connection), does
-// its work — hopping to the I/O pool for disk and ZooKeeper — and returns the framed response.
+// its work on the network thread that read the request — hopping to the I/O pool only for what
+// may block for long (fsync, roll, log creation, ZooKeeper) — and returns the framed response.
 // Per-partition and per-topic failures are error codes in the response, never exceptions.
 
 #include <boost/asio/awaitable.hpp>

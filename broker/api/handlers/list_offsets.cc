@@ -59,6 +59,19 @@ PartitionResponse lookup(const RequestContext& ctx, const Request& request,
     return out;
 }
 
+// Earliest and latest are answered from memory; a timestamp is looked up in the time index
+// and the segment, which may not be in the page cache.
+bool needs_disk(const Request& request) {
+    for (const auto& topic : request.topics) {
+        for (const auto& p : topic.partitions) {
+            if (p.timestamp >= 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 HandlerResult handle_list_offsets(RequestContext& ctx, protocol::Reader& body) {
@@ -66,7 +79,7 @@ HandlerResult handle_list_offsets(RequestContext& ctx, protocol::Reader& body) {
     request.decode(body, ctx.api_version);
     Response response;
     auto& replicas = *ctx.broker.replica_manager;
-    co_await net::run_on(ctx.broker.io_pool, [&] {
+    auto look_up_all = [&] {
         for (const auto& topic : request.topics) {
             Response::ListOffsetsTopicResponse t;
             t.name = topic.name;
@@ -75,7 +88,12 @@ HandlerResult handle_list_offsets(RequestContext& ctx, protocol::Reader& body) {
             }
             response.topics.push_back(std::move(t));
         }
-    });
+    };
+    if (needs_disk(request)) {
+        co_await net::run_on(ctx.broker.io_pool, look_up_all);
+    } else {
+        look_up_all();
+    }
     co_return ctx.respond(response);
 }
 

@@ -3,8 +3,13 @@
 //
 //  - acks must be 0, 1 or -1 (INVALID_REQUIRED_ACKS);
 //  - versions 0-2 carry message format v0/v1, which Samsa does not store: UNSUPPORTED_VERSION;
-//  - all partitions of a request are appended in one hop to the I/O pool, records straight
-//    from the request frame (the log patches offsets in place; nothing is copied);
+//  - records are appended straight from the request frame (the log patches offsets in place;
+//    nothing is copied), on the network thread that read the request: writing to the page
+//    cache costs less than handing the request to another thread. What may block goes to
+//    the I/O pool instead: an append that must roll a segment or start a leader epoch, or
+//    finds the log locked by a slow writer (log::Errc::would_block), every append while the
+//    kernel is about to throttle writers (log/write_pressure.h), and the flushes that
+//    flush.messages asks for before the response;
 //  - acks=-1 waits until the high watermark passes every appended batch or timeout_ms;
 //  - acks=0 gets no response, and any error closes the connection so the producer notices.
 
@@ -15,6 +20,7 @@
 
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
+#include "broker/log/write_pressure.h"
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/produce_request.h"
 #include "broker/protocol/generated/produce_response.h"
@@ -38,6 +44,7 @@ struct PartitionAppend {
     std::shared_ptr<replica::Partition> partition;
     ErrorCode error = ErrorCode::none;
     log::AppendInfo info;
+    bool deferred = false;  // to be appended on the I/O pool
 };
 
 std::vector<PartitionAppend> collect(const Request& request) {
@@ -63,30 +70,77 @@ ErrorCode request_level_error(const RequestContext& ctx, const Request& request)
     return ErrorCode::none;
 }
 
-// Runs on the I/O pool: the appends themselves.
-void append_all(std::vector<PartitionAppend>& appends, replica::ReplicaManager& replicas,
-                int16_t acks) {
+// Finds each partition and checks what can be checked before appending. False if the
+// partition cannot take the append (a.error says why).
+bool prepare_append(PartitionAppend& a, replica::ReplicaManager& replicas) {
+    if (a.error != ErrorCode::none) {
+        return false;
+    }
+    a.partition = replicas.get_partition(a.tp);
+    if (!a.partition) {
+        a.error = replicas.missing_partition_error(a.tp);
+        return false;
+    }
+    if (a.records.is_null() || a.records.size_bytes() == 0) {
+        a.error = ErrorCode::invalid_record;
+        return false;
+    }
+    return true;
+}
+
+result<log::AppendInfo> append_one(PartitionAppend& a, int16_t acks, log::AppendMode mode) {
+    // min.insync.replicas is a topic config (the broker's value unless overridden).
+    int32_t min_isr = a.partition->log()->config()->min_insync_replicas;
+    return a.partition->append_records_to_leader(a.records.mutable_bytes(), acks, min_isr, mode);
+}
+
+void record(PartitionAppend& a, const result<log::AppendInfo>& appended) {
+    if (appended) {
+        a.info = appended.value();
+    } else {
+        a.error = to_kafka(appended.error());
+    }
+}
+
+// On the network thread: every append that need not block. Returns whether any partition is
+// left for the I/O pool (deferred, or a flush due).
+bool append_inline(std::vector<PartitionAppend>& appends, replica::ReplicaManager& replicas,
+                   log::WritePressure& pressure, int16_t acks) {
+    bool pool_work = false;
     for (auto& a : appends) {
-        if (a.error != ErrorCode::none) {
+        if (!prepare_append(a, replicas)) {
             continue;
         }
-        a.partition = replicas.get_partition(a.tp);
-        if (!a.partition) {
-            a.error = replicas.missing_partition_error(a.tp);
+        if (pressure.high()) {
+            a.deferred = pool_work = true;
             continue;
         }
-        if (a.records.is_null() || a.records.size_bytes() == 0) {
-            a.error = ErrorCode::invalid_record;
+        const auto start = log::WritePressure::Clock::now();
+        auto appended = append_one(a, acks, log::AppendMode::non_blocking);
+        pressure.report_write_time(log::WritePressure::Clock::now() - start);
+        if (!appended && appended.error() == log::Errc::would_block) {
+            a.deferred = pool_work = true;
             continue;
         }
-        // min.insync.replicas is a topic config (the broker's value unless overridden).
-        int32_t min_isr = a.partition->log()->config()->min_insync_replicas;
-        auto appended =
-            a.partition->append_records_to_leader(a.records.mutable_bytes(), acks, min_isr);
+        record(a, appended);
         if (appended) {
-            a.info = appended.value();
-        } else {
-            a.error = to_kafka(appended.error());
+            pressure.wrote(appended.value().valid_bytes);
+            pool_work = pool_work || appended.value().flush_due;
+        }
+    }
+    return pool_work;
+}
+
+// On the I/O pool: the deferred appends, then the flushes the flush policy asks for before
+// the producer is answered (as Kafka flushes inside its append).
+void append_on_pool(std::vector<PartitionAppend>& appends, int16_t acks) {
+    for (auto& a : appends) {
+        if (a.deferred) {
+            record(a, append_one(a, acks, log::AppendMode::may_block));
+        } else if (a.error == ErrorCode::none && a.info.flush_due) {
+            if (auto flushed = a.partition->log()->flush(); !flushed) {
+                a.error = to_kafka(flushed.error());
+            }
         }
     }
 }
@@ -115,7 +169,8 @@ bool still_replicating(std::vector<PartitionAppend>& appends, bool give_up) {
 // acks=-1: waits until every appended partition's high watermark passes its last offset, or
 // the request's timeout (Kafka's DelayedProduce).
 boost::asio::awaitable<void> await_replication(std::vector<PartitionAppend>& appends,
-                                               int32_t timeout_ms) {
+                                               int32_t timeout_ms,
+                                               const replica::ReplicaManager& replicas) {
     auto waiter = std::make_shared<replica::Waiter>(co_await boost::asio::this_coro::executor);
     for (auto& a : appends) {
         if (a.error == ErrorCode::none) {
@@ -124,7 +179,8 @@ boost::asio::awaitable<void> await_replication(std::vector<PartitionAppend>& app
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     while (still_replicating(appends, false)) {
-        if (!co_await waiter->wait_until(deadline)) {
+        // Shutting down: what is not replicated yet is answered REQUEST_TIMED_OUT now.
+        if (replicas.shutting_down() || !co_await waiter->wait_until(deadline)) {
             still_replicating(appends, true);
             co_return;
         }
@@ -174,10 +230,12 @@ HandlerResult handle_produce(RequestContext& ctx, protocol::Reader& body) {
     }
     if (request_error == ErrorCode::none) {
         auto& replicas = *ctx.broker.replica_manager;
-        co_await net::run_on(ctx.broker.io_pool,
-                             [&] { append_all(appends, replicas, request.acks); });
+        if (append_inline(appends, replicas, *ctx.broker.write_pressure, request.acks)) {
+            co_await net::run_on(ctx.broker.io_pool,
+                                 [&] { append_on_pool(appends, request.acks); });
+        }
         if (request.acks == -1) {
-            co_await await_replication(appends, request.timeout_ms);
+            co_await await_replication(appends, request.timeout_ms, replicas);
         }
     }
 

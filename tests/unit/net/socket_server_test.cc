@@ -9,6 +9,9 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -33,6 +36,11 @@ public:
 
     asio::awaitable<HandlerOutcome> handle(auth::Session&, Frame frame) override {
         ++requests;
+        {
+            std::lock_guard lock(mu);
+            threads[std::string(frame->span().begin(), frame->span().end())].insert(
+                std::this_thread::get_id());
+        }
         HandlerOutcome out;
         out.response.emplace();
         auto& w = *out.response;
@@ -51,6 +59,9 @@ public:
     }
 
     std::atomic<int> requests{0};
+    // Request body -> the threads it was handled on.
+    std::mutex mu;
+    std::map<std::string, std::set<std::thread::id>> threads;
 
 private:
     std::shared_ptr<FileHandle> file_;
@@ -58,24 +69,20 @@ private:
 
 class SocketServerTest : public ::testing::Test {
 protected:
-    void start(ConnectionConfig config, std::shared_ptr<FileHandle> file = nullptr) {
+    void start(ConnectionConfig config, std::shared_ptr<FileHandle> file = nullptr,
+               int processors = 2) {
         handler_ = std::make_unique<EchoHandler>(std::move(file));
         server_ = std::make_unique<SocketServer>(
-            io_, std::vector<ListenerConfig>{{"PLAINTEXT", "127.0.0.1", 0}}, config, *handler_);
+            processors, std::vector<ListenerConfig>{{"PLAINTEXT", "127.0.0.1", 0}}, config,
+            *handler_);
         server_->bind();
-        server_->start_accepting();
-        thread_ = std::thread([this] { io_.run(); });
+        server_->start();
         port_ = server_->bound_port("PLAINTEXT");
     }
 
     void TearDown() override {
         if (server_) {
             server_->shutdown();
-        }
-        work_.reset();
-        io_.stop();
-        if (thread_.joinable()) {
-            thread_.join();
         }
     }
 
@@ -112,13 +119,9 @@ protected:
         return ::recv(s.native_handle(), &c, 1, 0) == 0;
     }
 
-    asio::io_context io_;
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{
-        io_.get_executor()};
     asio::io_context client_io_;
     std::unique_ptr<EchoHandler> handler_;
     std::unique_ptr<SocketServer> server_;
-    std::thread thread_;
     uint16_t port_ = 0;
 };
 
@@ -186,6 +189,106 @@ TEST_F(SocketServerTest, ShutdownClosesOpenConnections) {
     EXPECT_EQ(read_frame(s), "x");
     server_->shutdown();
     EXPECT_TRUE(closed_by_server(s, 5000ms));
+}
+
+TEST_F(SocketServerTest, LargeAndSmallPipelinedFramesKeepTheirOrder) {
+    start({});
+    auto s = connect();
+    // Sizes around the read buffer's small (2 KiB) and large (64 KiB) blocks, all written
+    // before any answer is read, so frames straddle reads in every way.
+    const std::vector<size_t> sizes{10, 70000, 0, 2047, 2048, 2049, 65531, 65532, 65536,
+                                    1 << 20, 5, 3000, 131072, 1};
+    std::string wire;
+    std::vector<std::string> bodies;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+        std::string body(sizes[i], static_cast<char>('a' + i));
+        if (!body.empty()) {
+            body[0] = static_cast<char>('0' + i % 10);  // distinct even when sizes repeat
+        }
+        auto n = static_cast<uint32_t>(body.size());
+        wire += std::string{char(n >> 24), char(n >> 16), char(n >> 8), char(n)} + body;
+        bodies.push_back(std::move(body));
+    }
+    std::thread writer([&] { asio::write(s, asio::buffer(wire)); });
+    for (const auto& body : bodies) {
+        EXPECT_EQ(read_frame(s), body);
+    }
+    writer.join();
+}
+
+TEST_F(SocketServerTest, FrameArrivingByteByByteIsHandledOnce) {
+    start({});
+    auto s = connect();
+    s.set_option(tcp::no_delay(true));
+    const std::string body = "one byte at a time";
+    auto n = static_cast<uint32_t>(body.size());
+    std::string wire = std::string{char(n >> 24), char(n >> 16), char(n >> 8), char(n)} + body;
+    for (char c : wire) {
+        asio::write(s, asio::buffer(&c, 1));
+        std::this_thread::sleep_for(1ms);  // separate segments, not a wait for a result
+    }
+    EXPECT_EQ(read_frame(s), body);
+    EXPECT_EQ(handler_->requests.load(), 1);
+}
+
+TEST_F(SocketServerTest, SplicedResponsesStayInOrderWithQueuedOnes) {
+    char path[] = "/tmp/samsa-net-test-XXXXXX";
+    int fd = ::mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, "0123456789", 10), 10);
+    ::unlink(path);
+    start({}, std::make_shared<FileHandle>(fd, path));
+    auto s = connect();
+    const std::vector<std::string> requests{"a", "F", "b", "c", "F", "d"};
+    std::string wire;
+    for (const auto& r : requests) {
+        wire += std::string{0, 0, 0, static_cast<char>(r.size())} + r;
+    }
+    asio::write(s, asio::buffer(wire));
+    const std::string spliced("F:\0\0\0\x05" "23456", 11);
+    for (const auto& r : requests) {
+        EXPECT_EQ(read_frame(s), r == "F" ? spliced : r);
+    }
+}
+
+TEST_F(SocketServerTest, ConnectionsSpreadOverNetworkThreadsAndStayOnTheirOwn) {
+    start({}, nullptr, 2);
+    std::vector<tcp::socket> sockets;
+    for (int c = 0; c < 4; ++c) {
+        sockets.push_back(connect());
+    }
+    for (int round = 0; round < 10; ++round) {
+        for (int c = 0; c < 4; ++c) {
+            send_frame(sockets[c], "conn-" + std::to_string(c));
+            EXPECT_EQ(read_frame(sockets[c]), "conn-" + std::to_string(c));
+        }
+    }
+    std::set<std::thread::id> all;
+    std::lock_guard lock(handler_->mu);
+    for (int c = 0; c < 4; ++c) {
+        const auto& seen = handler_->threads["conn-" + std::to_string(c)];
+        EXPECT_EQ(seen.size(), 1u) << "connection " << c << " moved between threads";
+        all.insert(seen.begin(), seen.end());
+    }
+    EXPECT_EQ(all.size(), 2u);
+    EXPECT_EQ(server_->processor_count(), 2u);
+}
+
+TEST_F(SocketServerTest, ShutdownWithManyOpenConnectionsIsPrompt) {
+    start({});
+    std::vector<tcp::socket> sockets;
+    for (int c = 0; c < 500; ++c) {
+        sockets.push_back(connect());
+    }
+    send_frame(sockets.back(), "x");
+    EXPECT_EQ(read_frame(sockets.back()), "x");
+    auto begin = std::chrono::steady_clock::now();
+    server_->shutdown();
+    EXPECT_LT(std::chrono::steady_clock::now() - begin, 2s);
+    EXPECT_EQ(server_->connection_count(), 0u);
+    for (auto& sock : sockets) {
+        EXPECT_TRUE(closed_by_server(sock, 5000ms));
+    }
 }
 
 }  // namespace

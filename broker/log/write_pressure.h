@@ -1,0 +1,101 @@
+#pragma once
+// WritePressure: may a buffered write block for long right now?
+//
+// Appending to the page cache takes microseconds, so network threads append themselves
+// (net/connection.h) — unless the kernel is about to throttle writers. Linux lets a process
+// dirty page-cache pages freely while the machine's dirty + writeback pages stay under the
+// "freerun" ceiling, halfway between the background and the foreground dirty thresholds
+// (mm/page-writeback.c, balance_dirty_pages); above it, a write() sleeps, for up to 200 ms
+// at a time, to let the disk catch up. A network thread sleeping there would stall every
+// connection it serves (a consumer reading from the page cache included), so while this says
+// high(), network threads hand their appends to the I/O pool, whose threads may sleep.
+//
+// Two signals make high():
+//  - headroom: a sampler thread reads /proc/vmstat every 10 ms while appends happen (every
+//    500 ms otherwise) and sets a byte budget: the distance to the freerun ceiling, less a
+//    margin. Inline appends spend it (wrote()); once spent, pressure is high until a sample
+//    finds room again. So inline writes cannot push the machine past the ceiling by more
+//    than the margin, however fast they come between samples.
+//  - stalls: an inline append that took more than a couple of milliseconds anyway (direct
+//    reclaim, a busy journal) turns pressure on for a short while (report_stall()).
+//
+// Thread-safe: high(), wrote() and report_stall() are lock-free and cheap (one or two relaxed
+// atomics), they sit on the produce path.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace samsa::log {
+
+// The /proc/vmstat counters the kernel's dirty throttling works from, in pages.
+struct DirtyPageCounts {
+    int64_t dirty = 0;                 // nr_dirty
+    int64_t writeback = 0;             // nr_writeback
+    int64_t dirty_threshold = 0;       // nr_dirty_threshold
+    int64_t background_threshold = 0;  // nr_dirty_background_threshold
+};
+
+// Parses /proc/vmstat's text; nullopt if a counter is missing.
+std::optional<DirtyPageCounts> parse_vmstat(const std::string& text);
+
+// Bytes that may still be dirtied before the kernel starts throttling writers, less `margin`
+// (may be negative).
+int64_t dirty_headroom_bytes(const DirtyPageCounts& counts, int64_t page_size, int64_t margin);
+
+class WritePressure {
+public:
+    using Clock = std::chrono::steady_clock;
+    // Margin kept below the kernel's freerun ceiling.
+    static constexpr int64_t kMarginBytes = 64 << 20;
+    // An inline append slower than this is a stall.
+    static constexpr auto kStallThreshold = std::chrono::milliseconds(2);
+    // How long a stall keeps pressure high.
+    static constexpr auto kStallHold = std::chrono::milliseconds(200);
+
+    WritePressure() = default;
+    ~WritePressure();
+    WritePressure(const WritePressure&) = delete;
+    WritePressure& operator=(const WritePressure&) = delete;
+
+    // Starts the sampler thread (reading `vmstat_path`). Without it, only stalls count.
+    void start(std::string vmstat_path = "/proc/vmstat");
+    void stop();
+
+    bool high() const {
+        if (budget_.load(std::memory_order_relaxed) <= 0) {
+            return true;
+        }
+        auto until = stalled_until_.load(std::memory_order_relaxed);
+        return until != 0 && Clock::now().time_since_epoch().count() < until;
+    }
+    void wrote(int64_t bytes) {
+        budget_.fetch_sub(bytes, std::memory_order_relaxed);
+        active_.store(true, std::memory_order_relaxed);
+    }
+    // An inline append took `elapsed`; pressure goes high for kStallHold if that is a stall.
+    void report_write_time(Clock::duration elapsed);
+
+    // Sets the budget from a sample (the sampler does this; tests call it directly).
+    void update(const DirtyPageCounts& counts);
+
+private:
+    void sample_loop(std::string vmstat_path);
+
+    std::atomic<int64_t> budget_{INT64_MAX};
+    std::atomic<Clock::rep> stalled_until_{0};
+    std::atomic<bool> active_{false};
+    int64_t page_size_ = 4096;
+
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    std::thread sampler_;
+};
+
+}  // namespace samsa::log
