@@ -104,6 +104,9 @@ def run(cmd, timeout=60, input=None, check=True, env=None, cwd=None):
 # avoids a preexec_fn, which is unsafe while client library threads are running.
 SETPRIV = shutil.which("setpriv")
 _PDEATHSIG = [SETPRIV, "--pdeathsig", "SIGKILL", "--"] if SETPRIV else []
+# util-linux's prlimit sets a resource limit and execs the command under the same PID (used for
+# Broker(nofile_soft=...), again without a preexec_fn).
+PRLIMIT = shutil.which("prlimit") or "/usr/bin/prlimit"
 
 
 # Every ZooKeeper/Broker created, so a failing test can print the logs of those involved.
@@ -287,8 +290,13 @@ class Broker(_Process):
     name = "broker"
 
     def __init__(self, zk, broker_id=1, chroot=None, props=None, cli_overrides=None,
-                 log_dirs=None, port=None, zk_connect=None):
+                 log_dirs=None, port=None, zk_connect=None, nofile_soft=None):
+        """nofile_soft: None = the broker inherits the test process's RLIMIT_NOFILE; an int =
+        start it with that soft limit (capped at the hard limit); "hard" = soft limit raised to
+        the hard limit (for tests that open thousands of connections to a broker that does not
+        raise its own limit)."""
         super().__init__(f"samsa-it-broker{broker_id}-")
+        self.nofile_soft = nofile_soft
         self.name = f"broker {broker_id}"
         self.zk = zk
         self.broker_id = broker_id
@@ -328,6 +336,17 @@ class Broker(_Process):
 
     def command(self):
         args = [BROKER_BIN, self.config_path]
+        if self.nofile_soft is not None:
+            import resource
+            hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+            hard_text = "unlimited" if hard == resource.RLIM_INFINITY else str(hard)
+            if self.nofile_soft == "hard":
+                soft_text = hard_text
+            elif hard == resource.RLIM_INFINITY:
+                soft_text = str(self.nofile_soft)
+            else:
+                soft_text = str(min(int(self.nofile_soft), hard))
+            args = [PRLIMIT, f"--nofile={soft_text}:{hard_text}", "--"] + args
         for k, v in self.cli_overrides.items():
             args += ["--override", f"{k}={v}"]
         return args

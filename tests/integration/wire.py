@@ -380,3 +380,205 @@ def parse_fetch_v4(payload):
             out.append((topic, partition, error, hw, records))
     assert r.remaining() == 0, f"{r.remaining()} trailing bytes in Fetch v4 response"
     return correlation_id, out
+
+
+# --------------------------------------------------------------------------------------------
+# More requests and responses (test_request_path.py): Fetch v11, ListOffsets v1-v3, Metadata
+# v1-v8 (all non-flexible), and the records inside RecordBatch v2.
+
+
+def fetch_request_v11(correlation_id, partitions, max_wait_ms, min_bytes=1, max_bytes=1 << 20):
+    """Fetch v11 (replica_id -1, read_uncommitted, no fetch session, rack ""). `partitions` is a
+    list of (topic, partition, fetch_offset, partition_max_bytes); consecutive entries of the
+    same topic share one topic entry."""
+    topics = []
+    for topic, partition, offset, part_max in partitions:
+        if not topics or topics[-1][0] != topic:
+            topics.append((topic, []))
+        topics[-1][1].append((partition, offset, part_max))
+    body = (i32(-1) + i32(max_wait_ms) + i32(min_bytes) + i32(max_bytes) + i8(0)
+            + i32(0) + i32(-1) + i32(len(topics)))
+    for topic, parts in topics:
+        body += string(topic) + i32(len(parts))
+        for partition, offset, part_max in parts:
+            # partition, current_leader_epoch, fetch_offset, log_start_offset, partition_max
+            body += i32(partition) + i32(-1) + i64(offset) + i64(-1) + i32(part_max)
+    body += i32(0) + string("")  # no forgotten topics; rack_id
+    return request(1, 11, correlation_id, body)
+
+
+def parse_fetch_v11(payload):
+    """Returns (correlation_id, error_code, [(topic, partition, error, high_watermark,
+    records bytes)]); records is b"" when the broker sent a null record set."""
+    r = Reader(payload)
+    correlation_id = r.i32()
+    r.i32()  # throttle_time_ms
+    error = r.i16()
+    r.i32()  # session_id
+    out = []
+    for _ in range(r.i32()):
+        topic = r.string()
+        for _ in range(r.i32()):
+            partition, perr, hw, _lso, _log_start = r.take(">ihqqq")
+            aborted = r.i32()
+            for _ in range(max(aborted, 0)):
+                r.take(">qq")
+            r.i32()  # preferred_read_replica
+            n = r.i32()
+            records = b"" if n < 0 else r.data[r.pos:r.pos + n]
+            if n > 0 and len(records) != n:
+                raise ValueError(f"record set of {n} bytes truncated to {len(records)}")
+            r.pos += max(n, 0)
+            out.append((topic, partition, perr, hw, records))
+    assert r.remaining() == 0, f"{r.remaining()} trailing bytes in Fetch v11 response"
+    return correlation_id, error, out
+
+
+def list_offsets_request(correlation_id, topic, partition, timestamp, version=2):
+    """ListOffsets v1-v3 for one partition: timestamp -1 = latest, -2 = earliest."""
+    assert 1 <= version <= 3
+    body = i32(-1)
+    if version >= 2:
+        body += i8(0)  # read_uncommitted
+    body += i32(1) + string(topic) + i32(1) + i32(partition) + i64(timestamp)
+    return request(2, version, correlation_id, body)
+
+
+def parse_list_offsets(payload, version=2):
+    """Returns (correlation_id, [(topic, partition, error, timestamp, offset)]) for v1-v3."""
+    assert 1 <= version <= 3
+    r = Reader(payload)
+    correlation_id = r.i32()
+    if version >= 2:
+        r.i32()  # throttle_time_ms
+    out = []
+    for _ in range(r.i32()):
+        topic = r.string()
+        for _ in range(r.i32()):
+            partition, error, ts, offset = r.take(">ihqq")
+            out.append((topic, partition, error, ts, offset))
+    assert r.remaining() == 0, f"{r.remaining()} trailing bytes in ListOffsets v{version} response"
+    return correlation_id, out
+
+
+def metadata_request(correlation_id, topics, version=5, allow_auto_topic_creation=False):
+    """Metadata v1-v8 (non-flexible). topics: a list of names, or None for all topics."""
+    assert 1 <= version <= 8
+    body = i32(-1) if topics is None else i32(len(topics)) + b"".join(string(t) for t in topics)
+    if version >= 4:
+        body += i8(1 if allow_auto_topic_creation else 0)
+    if version >= 8:
+        body += i8(0) + i8(0)  # include cluster / topic authorized operations
+    return request(3, version, correlation_id, body)
+
+
+def parse_metadata(payload, version=5):
+    """Returns (correlation_id, {"brokers": [(node_id, host, port)], "controller_id": int,
+    "topics": {name: (error, {partition: (error, leader, replicas, isr)})}}) for v1-v8."""
+    assert 1 <= version <= 8
+    r = Reader(payload)
+    correlation_id = r.i32()
+    if version >= 3:
+        r.i32()  # throttle_time_ms
+
+    def int_array():
+        return [r.i32() for _ in range(r.i32())]
+
+    brokers = []
+    for _ in range(r.i32()):
+        node_id = r.i32()
+        host = r.string()
+        port = r.i32()
+        r.string()  # rack
+        brokers.append((node_id, host, port))
+    if version >= 2:
+        r.string()  # cluster_id
+    controller_id = r.i32()
+    topics = {}
+    for _ in range(r.i32()):
+        error = r.i16()
+        name = r.string()
+        r.take(">b")  # is_internal
+        parts = {}
+        for _ in range(r.i32()):
+            perr, index, leader = r.take(">hii")
+            if version >= 7:
+                r.i32()  # leader_epoch
+            replicas = int_array()
+            isr = int_array()
+            if version >= 5:
+                int_array()  # offline_replicas
+            parts[index] = (perr, leader, replicas, isr)
+        if version >= 8:
+            r.i32()  # topic_authorized_operations
+        topics[name] = (error, parts)
+    if version >= 8:
+        r.i32()  # cluster_authorized_operations
+    assert r.remaining() == 0, f"{r.remaining()} trailing bytes in Metadata v{version} response"
+    return correlation_id, {"brokers": brokers, "controller_id": controller_id, "topics": topics}
+
+
+def parse_records(data, check_crc=True):
+    """Yields (offset, key, value, headers) of every record of every complete, uncompressed
+    magic-2 batch in `data` (a fetch payload or a segment file); a trailing partial batch is
+    skipped, as clients do. check_crc: verify each batch's CRC-32C."""
+    pos = 0
+    while pos + 61 <= len(data):
+        base, length = struct.unpack_from(">qi", data, pos)
+        end = pos + 12 + length
+        if length <= 0 or end > len(data):
+            return
+        magic = data[pos + 16]
+        if magic != 2:
+            raise ValueError(f"magic {magic} at position {pos}")
+        crc = struct.unpack_from(">I", data, pos + 17)[0]
+        if check_crc and crc32c(data[pos + 21:end]) != crc:
+            raise ValueError(f"CRC mismatch in the batch at offset {base} (position {pos})")
+        attributes = struct.unpack_from(">h", data, pos + 21)[0]
+        if attributes & 0x07:
+            raise ValueError(f"compressed batch at offset {base} (attributes {attributes})")
+        count = struct.unpack_from(">i", data, pos + 57)[0]
+        r = Reader(data[pos + 61:end])
+
+        def svarint():
+            v = r.uvarint()
+            return (v >> 1) ^ -(v & 1)
+
+        def blob():
+            n = svarint()
+            if n < 0:
+                return None
+            b = r.data[r.pos:r.pos + n]
+            r.pos += n
+            return b
+
+        for _ in range(count):
+            rec_len = svarint()
+            rec_end = r.pos + rec_len
+            r.pos += 1  # attributes
+            svarint()  # timestamp delta
+            offset_delta = svarint()
+            key = blob()
+            value = blob()
+            headers = []
+            for _ in range(svarint()):
+                hk = blob()
+                headers.append((hk.decode() if hk is not None else None, blob()))
+            if r.pos != rec_end:
+                raise ValueError(f"record at offset {base + offset_delta}: length {rec_len} "
+                                 f"does not match its fields")
+            yield base + offset_delta, key, value, headers
+        if r.remaining() != 0:
+            raise ValueError(f"{r.remaining()} bytes after the {count} records of the batch at "
+                             f"offset {base}")
+        pos = end
+
+
+def bytes_readable(s):
+    """How many bytes wait in the socket's receive queue (FIONREAD), without reading them."""
+    import array
+    import fcntl
+    import termios
+    buf = array.array("i", [0])
+    fcntl.ioctl(s.fileno(), termios.FIONREAD, buf)
+    return buf[0]
