@@ -9,8 +9,9 @@ PROG=test.sh
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-build=${BUILD_DIR:-$SAMSA_ROOT/build}
+build=
 jobs=$(nproc)
+sanitizer=
 integration_jobs=${INTEGRATION_JOBS:-1}
 run_unit=1
 run_integration=1
@@ -19,17 +20,23 @@ ctest_extra=()
 
 usage() {
     cat <<USAGE
-USAGE: $0 [--unit | --integration] [-j N] [--skip-deps] [-- ctest arguments...]
-  Installs dependencies (scripts/install-deps.sh), builds all targets into $build
+USAGE: $0 [--unit | --integration] [--sanitize thread|address] [-j N] [--skip-deps]
+          [-- ctest arguments...]
+  Installs dependencies (scripts/install-deps.sh), builds all targets into <repo>/build
   (RelWithDebInfo, Ninja) and runs ctest with --output-on-failure.
   --unit          only tests not labelled 'integration'
   --integration   only tests labelled 'integration'
+  --sanitize S    build everything with ThreadSanitizer (thread, into build-tsan) or with
+                  AddressSanitizer + UndefinedBehaviorSanitizer (address, into build-asan),
+                  Debug, and run the same tests against it (the integration tests start the
+                  sanitized broker); fails if any sanitizer wrote a report, and prints it.
+                  The fuzz smoke test is left out (it builds its own sanitized fuzzers).
   -j N            build and unit-test parallelism (default: $jobs, the number of CPUs)
   --skip-deps     do not run scripts/install-deps.sh
   -- ...          passed to ctest (e.g. -- -R kafka_config)
   -h, --help      show this help
 Environment:
-  BUILD_DIR          build directory (default: <repo>/build)
+  BUILD_DIR          build directory (default: <repo>/build, build-tsan, build-asan)
   INTEGRATION_JOBS   integration tests run at once (default: 1)
   CTEST_TIMEOUT      per-test timeout in seconds (default: 600)
   CMAKE_ARGS         extra cmake configure arguments (e.g. -DSAMSA_WERROR=ON)
@@ -51,6 +58,11 @@ while [ $# -gt 0 ]; do
             shift
             ;;
         --skip-deps) skip_deps=1; shift ;;
+        --sanitize)
+            [[ "${2:-}" =~ ^(thread|address)$ ]] || die "--sanitize takes thread or address"
+            sanitizer=$2
+            shift 2
+            ;;
         -h | --help) usage; exit 0 ;;
         --) shift; ctest_extra=("$@"); break ;;
         *) echo "$PROG: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
@@ -63,7 +75,35 @@ if [ "$skip_deps" -eq 0 ]; then
 fi
 
 read -r -a cmake_args <<<"${CMAKE_ARGS:-}"
-cmake_configure "$build" RelWithDebInfo -DSAMSA_BUILD_TESTS=ON "${cmake_args[@]}"
+build_type=RelWithDebInfo
+ctest_exclude=integration
+case "$sanitizer" in
+    thread)
+        build=${BUILD_DIR:-$SAMSA_ROOT/build-tsan}
+        build_type=Debug
+        cmake_args+=("-DCMAKE_CXX_FLAGS=-fsanitize=thread")
+        ;;
+    address)
+        build=${BUILD_DIR:-$SAMSA_ROOT/build-asan}
+        build_type=Debug
+        cmake_args+=("-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-omit-frame-pointer")
+        ;;
+    *) build=${BUILD_DIR:-$SAMSA_ROOT/build} ;;
+esac
+if [ -n "$sanitizer" ]; then
+    ctest_exclude="integration|fuzz"
+    # Every process the tests start (unit test binaries, brokers) inherits these: reports go
+    # to files, one per process, which decide the run's outcome below. SAMSA_SANITIZER tells
+    # the tests a sanitized broker is running (its memory use is not the broker's own).
+    reports=$build/sanitizer-reports
+    rm -rf "$reports"
+    mkdir -p "$reports"
+    export SAMSA_SANITIZER=$sanitizer
+    export TSAN_OPTIONS="log_path=$reports/tsan second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
+    export ASAN_OPTIONS="log_path=$reports/asan detect_leaks=1 ${ASAN_OPTIONS:-}"
+    export UBSAN_OPTIONS="log_path=$reports/ubsan print_stacktrace=1 ${UBSAN_OPTIONS:-}"
+fi
+cmake_configure "$build" "$build_type" -DSAMSA_BUILD_TESTS=ON "${cmake_args[@]}"
 cmake --build "$build" -j"$jobs"
 
 ctest_common=(--test-dir "$build" --output-on-failure --no-tests=ignore
@@ -71,11 +111,24 @@ ctest_common=(--test-dir "$build" --output-on-failure --no-tests=ignore
 status=0
 if [ "$run_unit" -eq 1 ]; then
     note "unit tests"
-    ctest "${ctest_common[@]}" -LE integration -j"$jobs" || status=1
+    ctest "${ctest_common[@]}" -LE "$ctest_exclude" -j"$jobs" || status=1
 fi
 if [ "$run_integration" -eq 1 ]; then
     note "integration tests"
     ctest "${ctest_common[@]}" -L integration -j"$integration_jobs" || status=1
+fi
+if [ -n "$sanitizer" ]; then
+    mapfile -t found < <(find "$reports" -type f -size +0 | sort)
+    if [ "${#found[@]}" -gt 0 ]; then
+        for f in "${found[@]}"; do
+            note "sanitizer report $f:"
+            cat "$f"
+        done
+        note "${#found[@]} sanitizer report(s) under $reports"
+        status=1
+    else
+        note "no sanitizer reports ($sanitizer)"
+    fi
 fi
 if [ "$status" -ne 0 ]; then
     note "FAILED (see the output above)"

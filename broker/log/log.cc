@@ -19,16 +19,6 @@ namespace fs = std::filesystem;
 
 using SegmentMap = std::map<int64_t, std::unique_ptr<LogSegment>>;
 
-namespace {
-
-// Tells the CPU this is a spin-wait (less power, and the other hyperthread runs faster).
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
-}  // namespace
 
 result<std::unique_ptr<Log>> Log::open(const std::string& dir, const TopicPartition& tp,
                                        const LogConfig& config, int64_t recovery_point,
@@ -44,7 +34,7 @@ result<std::unique_ptr<Log>> Log::open(const std::string& dir, const TopicPartit
     LoadParams params{dir, tp, config, recovery_point, log_start_offset, had_clean_shutdown, now};
     SAMSA_TRY(LoadedLog loaded, LogLoader::load(params));
     SAMSA_TRY(auto topic_id, PartitionMetadataFile(dir + "/" + kPartitionMetadataFile).read());
-    std::unique_ptr<Log> log(new Log(dir, tp, std::make_shared<const LogConfig>(config),
+    std::unique_ptr<Log> log(new Log(dir, tp, std::make_unique<const LogConfig>(config),
                                      std::move(clock), std::move(*loaded.epoch_cache)));
     log->topic_id_ = std::move(topic_id);
     log->segments_ = std::move(loaded.segments);
@@ -68,11 +58,12 @@ result<void> Log::check_open() const {
     return success();
 }
 
-std::shared_ptr<const LogConfig> Log::config() const { return config_.load(); }
+const LogConfig& Log::config() const { return *config_.load(std::memory_order_acquire); }
 
 void Log::update_config(const LogConfig& config) {
     std::unique_lock lock(mu_);
-    config_.store(std::make_shared<const LogConfig>(config));
+    configs_.push_back(std::make_unique<const LogConfig>(config));
+    config_.store(configs_.back().get(), std::memory_order_release);
 }
 
 void Log::set_roll_listener(std::function<void()> listener) {
@@ -84,22 +75,44 @@ void Log::set_roll_listener(std::function<void()> listener) {
 
 result<AppendInfo> Log::append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch,
                                          AppendMode mode) {
-    auto config = this->config();
+    const LogConfig& config = this->config();
     int64_t now = clock_();
-    SAMSA_TRY(ValidatedBatch v, validate_producer_batch(batch, *config, now));
+    SAMSA_TRY(ValidatedBatch v, validate_producer_batch(batch, config, now));
 
-    std::unique_lock<std::shared_mutex> lock;
-    if (!lock_for_append(lock, mode)) {
-        return Errc::would_block;
+    result<AppendInfo> info = AppendInfo{};
+    if (mode == AppendMode::non_blocking) {
+        FastLock lock(mu_, /*exclusive=*/true);
+        if (!lock.owns()) {
+            return Errc::would_block;
+        }
+        info = append_as_leader_locked(batch, v, leader_epoch, now, mode);
+        lock.unlock();
+        if (info) {
+            info.value().flush_due = flush_due(config);
+        }
+        return info;
     }
+    std::unique_lock lock(mu_);
+    info = append_as_leader_locked(batch, v, leader_epoch, now, mode);
+    lock.unlock();
+    if (info) {
+        SAMSA_TRY(maybe_flush_after_append(config));
+    }
+    return info;
+}
+
+result<AppendInfo> Log::append_as_leader_locked(std::span<uint8_t> batch,
+                                                const ValidatedBatch& v, int32_t leader_epoch,
+                                                int64_t now, AppendMode mode) {
     SAMSA_TRY(check_open());
+    const LogConfig& config = this->config();
     int64_t base = log_end_offset_;
     int64_t last = base + v.record_count - 1;
     // Decided before the batch is rewritten in place: a refused batch must still be the
     // producer's, so that the retry validates it again.
     if (mode == AppendMode::non_blocking &&
         (active_segment().should_roll(
-             {config->segment_bytes, config->segment_ms, v.size, v.max_timestamp, last, now}) ||
+             {config.segment_bytes, config.segment_ms, v.size, v.max_timestamp, last, now}) ||
          starts_new_epoch_locked(leader_epoch))) {
         return Errc::would_block;
     }
@@ -119,45 +132,7 @@ result<AppendInfo> Log::append_as_leader(std::span<uint8_t> batch, int32_t leade
     info.max_timestamp = v.max_timestamp;
     info.offset_of_max_timestamp = base + v.offset_delta_of_max_timestamp;
     info.valid_bytes = v.size;
-    lock.unlock();
-    if (mode == AppendMode::non_blocking) {
-        info.flush_due = flush_due(*config);
-    } else {
-        SAMSA_TRY(maybe_flush_after_append(*config));
-    }
     return info;
-}
-
-namespace {
-
-// Network threads wait for a Log's lock only as long as a short spin: appends from network
-// threads hold it for microseconds, so the spin outlasts them; a holder that takes longer is
-// likely blocked in the kernel (a throttled write, a roll) and not worth a network thread's
-// time.
-template <typename TryLock>
-bool spin_lock(TryLock try_lock) {
-    constexpr auto kSpin = std::chrono::microseconds(50);
-    const auto deadline = std::chrono::steady_clock::now() + kSpin;
-    for (int i = 0;; ++i) {
-        if (try_lock()) {
-            return true;
-        }
-        if ((i & 63) == 63 && std::chrono::steady_clock::now() >= deadline) {
-            return false;
-        }
-        cpu_relax();
-    }
-}
-
-}  // namespace
-
-bool Log::lock_for_append(std::unique_lock<std::shared_mutex>& lock, AppendMode mode) {
-    lock = std::unique_lock(mu_, std::defer_lock);
-    if (mode == AppendMode::may_block) {
-        lock.lock();
-        return true;
-    }
-    return spin_lock([&] { return lock.try_lock(); });
 }
 
 bool Log::starts_new_epoch_locked(int32_t leader_epoch) const {
@@ -166,12 +141,12 @@ bool Log::starts_new_epoch_locked(int32_t leader_epoch) const {
 }
 
 result<AppendInfo> Log::append_as_follower(std::span<const uint8_t> batches) {
-    auto config = this->config();
+    const LogConfig& config = this->config();
     int64_t now = clock_();
     std::unique_lock lock(mu_);
     SAMSA_TRY(check_open());
     SAMSA_TRY(ValidatedFollowerBatches v,
-              validate_follower_batches(batches, *config, log_end_offset_));
+              validate_follower_batches(batches, config, log_end_offset_));
     AppendInfo info;
     info.log_start_offset = log_start_offset_;
     if (v.valid_bytes == 0) {
@@ -190,7 +165,7 @@ result<AppendInfo> Log::append_as_follower(std::span<const uint8_t> batches) {
     info.offset_of_max_timestamp = v.offset_of_max_timestamp;
     info.valid_bytes = v.valid_bytes;
     lock.unlock();
-    SAMSA_TRY(maybe_flush_after_append(*config));
+    SAMSA_TRY(maybe_flush_after_append(config));
     return info;
 }
 
@@ -220,7 +195,7 @@ result<void> Log::maybe_flush_after_append(const LogConfig& config) {
 result<LogSegment*> Log::maybe_roll_locked(int32_t messages_size, int64_t max_timestamp,
                                            int64_t first_offset, int64_t last_offset,
                                            int64_t now) {
-    RollParams p{config_.load()->segment_bytes, config_.load()->segment_ms, messages_size, max_timestamp,
+    RollParams p{config().segment_bytes, config().segment_ms, messages_size, max_timestamp,
                  last_offset, now};
     if (active_segment().should_roll(p)) {
         SAMSA_TRY(roll_locked(first_offset, now));
@@ -245,7 +220,7 @@ result<void> Log::roll_locked(int64_t new_base, int64_t now) {
         std::error_code ec;
         fs::remove(dir_ + "/" + offset_file_name(new_base, *suffix), ec);  // stale leftovers
     }
-    SAMSA_TRY(auto segment, LogSegment::open(dir_, new_base, segment_options(*config_.load(), now)));
+    SAMSA_TRY(auto segment, LogSegment::open(dir_, new_base, segment_options(config(), now)));
     segments_.emplace(new_base, std::move(segment));
     rolled_flush_offset_ = new_base;
     get_logger("log")->info("{}: rolled new log segment at offset {}", tp_, new_base);
@@ -269,12 +244,19 @@ int64_t Log::max_position_for(const SegmentMap::const_iterator& it, int64_t max_
 
 result<FetchDataInfo> Log::read(int64_t start_offset, int32_t max_bytes, int64_t max_offset,
                                 bool min_one_batch, ReadMode mode) const {
-    std::shared_lock lock(mu_, std::defer_lock);
-    if (mode == ReadMode::may_block) {
-        lock.lock();
-    } else if (!spin_lock([&] { return lock.try_lock(); })) {
-        return Errc::would_block;
+    if (mode == ReadMode::non_blocking) {
+        FastLock lock(mu_, /*exclusive=*/false);
+        if (!lock.owns()) {
+            return Errc::would_block;
+        }
+        return read_locked(start_offset, max_bytes, max_offset, min_one_batch);
     }
+    std::shared_lock lock(mu_);
+    return read_locked(start_offset, max_bytes, max_offset, min_one_batch);
+}
+
+result<FetchDataInfo> Log::read_locked(int64_t start_offset, int32_t max_bytes,
+                                       int64_t max_offset, bool min_one_batch) const {
     SAMSA_TRY(check_open());
     int64_t end = log_end_offset_;
     FetchDataInfo at_end;
@@ -329,6 +311,17 @@ int64_t Log::update_high_watermark(int64_t hw) {
     int64_t clamped = std::max(log_start_offset_.load(), std::min(hw, log_end_offset_.load()));
     high_watermark_ = clamped;
     return clamped;
+}
+
+bool Log::raise_high_watermark(int64_t hw) {
+    hw = std::min(hw, log_end_offset_.load());
+    int64_t current = high_watermark_.load();
+    while (hw > current) {
+        if (high_watermark_.compare_exchange_weak(current, hw)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 result<void> Log::maybe_increment_log_start_offset(int64_t new_start) {
@@ -399,7 +392,7 @@ result<size_t> Log::delete_old_segments() {
     for (const auto& [base, segment] : segments_) {
         in.segments.push_back({base, segment->size(), segment->largest_timestamp()});
     }
-    RetentionDecision d = find_deletable_segments(in, *config_.load());
+    RetentionDecision d = find_deletable_segments(in, config());
     if (d.count > 0) {
         SAMSA_TRY(delete_segments_locked(d.count, d.reason, now));
     }
@@ -433,9 +426,9 @@ result<void> Log::remove_and_delete_locked(SegmentMap::iterator first, SegmentMa
         if (auto r = segment->change_file_suffixes(kDeletedFileSuffix); !r && !error) {
             error = r.error();
         }
-        pending_deletions_.push_back({std::move(segment), now + config_.load()->file_delete_delay_ms});
+        pending_deletions_.push_back({std::move(segment), now + config().file_delete_delay_ms});
     }
-    if (config_.load()->file_delete_delay_ms == 0) {
+    if (config().file_delete_delay_ms == 0) {
         purge_locked(now, false);
     }
     return error ? result<void>(error) : success();
@@ -500,7 +493,7 @@ result<void> Log::truncate_fully_and_start_at(int64_t new_offset) {
 
 result<void> Log::truncate_fully_locked(int64_t new_offset, int64_t now) {
     SAMSA_TRY(remove_and_delete_locked(segments_.begin(), segments_.end(), now));
-    SAMSA_TRY(auto segment, LogSegment::open(dir_, new_offset, segment_options(*config_.load(), now)));
+    SAMSA_TRY(auto segment, LogSegment::open(dir_, new_offset, segment_options(config(), now)));
     segments_.emplace(new_offset, std::move(segment));
     log_end_offset_ = new_offset;
     log_start_offset_ = new_offset;

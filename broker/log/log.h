@@ -54,12 +54,15 @@
 #include "broker/log/fetch_data_info.h"
 #include "broker/log/leader_epoch_file_cache.h"
 #include "broker/log/log_config.h"
+#include "broker/log/log_lock.h"
 #include "broker/log/log_segment.h"
 #include "common/result.h"
 #include <boost/outcome/try.hpp>
 #include "common/types.h"
 
 namespace samsa::log {
+
+struct ValidatedBatch;
 
 class Log {
 public:
@@ -101,8 +104,11 @@ public:
     int64_t high_watermark() const { return high_watermark_.load(); }
     int64_t recovery_point() const { return recovery_point_.load(); }
     // Clamps `hw` into [log start, LEO], stores and returns it. Lock-free; callers serialise
-    // their updates (the Partition does, under its remote_mu_).
+    // their updates.
     int64_t update_high_watermark(int64_t hw);
+    // A leader's HW only rises: sets it to `hw` (clamped to LEO) if that is higher. Lock-free
+    // and safe from any number of threads at once. Returns whether it moved.
+    bool raise_high_watermark(int64_t hw);
     // DeleteRecords: moves the log start forward (never back); offset_out_of_range above HW.
     result<void> maybe_increment_log_start_offset(int64_t new_start);
 
@@ -149,7 +155,9 @@ public:
     void purge_deleted_segments(bool all = false);
 
     void update_config(const LogConfig& config);
-    std::shared_ptr<const LogConfig> config() const;
+    // Lock-free; the reference stays valid for the Log's life (a later update_config() makes
+    // it the previous config, not a dangling one).
+    const LogConfig& config() const;
     // Called (under the Log's lock: it must not call back into this Log) after each roll.
     void set_roll_listener(std::function<void()> listener);
 
@@ -166,10 +174,13 @@ public:
     result<void> rename_dir(const std::string& new_dir);
 
 private:
-    Log(std::string dir, TopicPartition tp, std::shared_ptr<const LogConfig> config, Clock clock,
+    Log(std::string dir, TopicPartition tp, std::unique_ptr<const LogConfig> config, Clock clock,
         LeaderEpochFileCache epoch_cache)
-        : dir_(std::move(dir)), tp_(std::move(tp)), config_(std::move(config)),
-          clock_(std::move(clock)), epoch_cache_(std::move(epoch_cache)) {}
+        : dir_(std::move(dir)), tp_(std::move(tp)), clock_(std::move(clock)),
+          epoch_cache_(std::move(epoch_cache)) {
+        config_.store(config.get());
+        configs_.push_back(std::move(config));
+    }
 
     LogSegment& active_segment() const { return *segments_.rbegin()->second; }
     result<LogSegment*> maybe_roll_locked(int32_t messages_size, int64_t max_timestamp,
@@ -190,10 +201,11 @@ private:
     void purge_locked(int64_t now, bool all);
     result<void> maybe_flush_after_append(const LogConfig& config);
     bool flush_due(const LogConfig& config) const;
-    // Takes mu_ exclusively; with AppendMode::non_blocking gives up (false) if another thread
-    // holds it for longer than a short spin (it may be an append blocked in the kernel).
-    // `lock` owns mu_ when this returns true.
-    bool lock_for_append(std::unique_lock<std::shared_mutex>& lock, AppendMode mode);
+    result<AppendInfo> append_as_leader_locked(std::span<uint8_t> batch,
+                                               const ValidatedBatch& v, int32_t leader_epoch,
+                                               int64_t now, AppendMode mode);
+    result<FetchDataInfo> read_locked(int64_t start_offset, int32_t max_bytes,
+                                      int64_t max_offset, bool min_one_batch) const;
     // Would a leader's batch written in `leader_epoch` start a new epoch?
     bool starts_new_epoch_locked(int32_t leader_epoch) const;
 
@@ -204,10 +216,13 @@ private:
 
     std::string dir_;
     const TopicPartition tp_;
-    mutable std::shared_mutex mu_;
-    // Changed under mu_, read without it: every append reads it, and appends from network
-    // threads must not wait for the lock just for that.
-    std::atomic<std::shared_ptr<const LogConfig>> config_;
+    mutable LogLock mu_;
+    // The current config, read without any lock (every append reads it, and appends from
+    // network threads wait for nothing they can avoid). Changed under mu_; every config the
+    // log ever had stays in configs_, so a reference from config() stays valid for the Log's
+    // life. Topic configs change rarely (an operator's command), so the history stays small.
+    std::atomic<const LogConfig*> config_{nullptr};
+    std::vector<std::unique_ptr<const LogConfig>> configs_;  // guarded by mu_
     Clock clock_;
     std::map<int64_t, std::unique_ptr<LogSegment>> segments_;  // guarded by mu_
     std::vector<PendingDeletion> pending_deletions_;           // guarded by mu_

@@ -165,7 +165,7 @@ size_t LogManager::cleanup_logs() {
 void LogManager::flush_dirty_logs() {
     int64_t now = clock_();
     for (const auto& [tp, log] : all_logs()) {
-        if (now - log->last_flush_time_ms() >= log->config()->flush_ms) {
+        if (now - log->last_flush_time_ms() >= log->config().flush_ms) {
             if (auto r = log->flush(); !r) {
                 get_logger("log")->error("flush of {} failed: {}", tp, r.error().message());
             }

@@ -1,10 +1,10 @@
 #include "broker/log/write_pressure.h"
 
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <string_view>
 
 #include "common/logging.h"
@@ -13,17 +13,24 @@ namespace samsa::log {
 
 namespace {
 
-constexpr auto kActivePeriod = std::chrono::milliseconds(10);
+constexpr auto kActivePeriod = std::chrono::milliseconds(20);
 constexpr auto kIdlePeriod = std::chrono::milliseconds(500);
 
 std::optional<DirtyPageCounts> read_counts(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
+    // One read into a stack buffer: /proc/vmstat is a few KiB, and this runs a hundred times
+    // a second while producers write.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         return std::nullopt;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_vmstat(text.str());
+    char buf[16384];
+    size_t size = 0;
+    ssize_t n;
+    while (size < sizeof buf && (n = ::read(fd, buf + size, sizeof buf - size)) > 0) {
+        size += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    return parse_vmstat(std::string(buf, size));
 }
 
 }  // namespace
@@ -94,10 +101,52 @@ void WritePressure::update(const DirtyPageCounts& counts) {
                   std::memory_order_relaxed);
 }
 
-void WritePressure::report_write_time(Clock::duration elapsed) {
-    if (elapsed > kStallThreshold) {
-        stalled_until_.store((Clock::now() + kStallHold).time_since_epoch().count(),
-                             std::memory_order_relaxed);
+void WritePressure::report_stall() {
+    std::lock_guard lock(mu_);
+    const auto now = Clock::now();
+    // Stalls right after a hold ended: the disk is still behind, hold longer. A long quiet
+    // spell: start again from the short hold.
+    if (now - last_hold_end_ < std::chrono::seconds(1)) {
+        stall_hold_ = std::min<Clock::duration>(stall_hold_ * 2, kMaxStallHold);
+    } else if (now - last_hold_end_ > std::chrono::seconds(30)) {
+        stall_hold_ = kStallHold;
+    }
+    last_hold_end_ = now + stall_hold_;
+    stalled_until_.store(last_hold_end_.time_since_epoch().count(), std::memory_order_relaxed);
+    get_logger("log")->info("a write from a network thread slept in the kernel: appends go to "
+                            "the I/O pool for the next {} ms",
+                            std::chrono::duration_cast<std::chrono::milliseconds>(stall_hold_)
+                                .count());
+}
+
+namespace {
+
+// The next inline append on this thread confirms a slow one (see WriteProbe).
+thread_local bool confirm_next_write = false;
+
+long voluntary_context_switches() {
+    rusage usage{};
+    return ::getrusage(RUSAGE_THREAD, &usage) == 0 ? usage.ru_nvcsw : -1;
+}
+
+}  // namespace
+
+WritePressure::WriteProbe::WriteProbe(WritePressure& pressure) : pressure_(pressure) {
+    if (confirm_next_write) {
+        voluntary_switches_ = voluntary_context_switches();
+    }
+    start_ = Clock::now();
+}
+
+WritePressure::WriteProbe::~WriteProbe() {
+    const bool slow = Clock::now() - start_ > kStallThreshold;
+    if (voluntary_switches_ < 0) {
+        confirm_next_write = slow;
+        return;
+    }
+    confirm_next_write = false;
+    if (slow && voluntary_context_switches() > voluntary_switches_) {
+        pressure_.report_stall();
     }
 }
 

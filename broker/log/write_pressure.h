@@ -11,16 +11,18 @@
 // high(), network threads hand their appends to the I/O pool, whose threads may sleep.
 //
 // Two signals make high():
-//  - headroom: a sampler thread reads /proc/vmstat every 10 ms while appends happen (every
+//  - headroom: a sampler thread reads /proc/vmstat every 20 ms while appends happen (every
 //    500 ms otherwise) and sets a byte budget: the distance to the freerun ceiling, less a
 //    margin. Inline appends spend it (wrote()); once spent, pressure is high until a sample
 //    finds room again. So inline writes cannot push the machine past the ceiling by more
 //    than the margin, however fast they come between samples.
-//  - stalls: an inline append that took more than a couple of milliseconds anyway (direct
-//    reclaim, a busy journal) turns pressure on for a short while (report_stall()).
+//  - stalls: an inline append that slept in the kernel for more than a couple of
+//    milliseconds anyway (direct reclaim, a busy journal, a device whose own dirty limit was
+//    reached) turns pressure on for a while (WriteProbe, report_stall()). The hold doubles
+//    when stalls keep coming right after it ends, up to kMaxStallHold.
 //
-// Thread-safe: high(), wrote() and report_stall() are lock-free and cheap (one or two relaxed
-// atomics), they sit on the produce path.
+// Thread-safe: high() and wrote() are lock-free and cheap (one or two relaxed atomics); they
+// sit on the produce path.
 
 #include <atomic>
 #include <chrono>
@@ -53,10 +55,30 @@ public:
     using Clock = std::chrono::steady_clock;
     // Margin kept below the kernel's freerun ceiling.
     static constexpr int64_t kMarginBytes = 64 << 20;
-    // An inline append slower than this is a stall.
+    static constexpr int64_t kSpendStep = 64 << 10;
+    // An inline append that slept longer than this is a stall.
     static constexpr auto kStallThreshold = std::chrono::milliseconds(2);
-    // How long a stall keeps pressure high.
+    // How long a first stall keeps pressure high, and the most a run of stalls does.
     static constexpr auto kStallHold = std::chrono::milliseconds(200);
+    static constexpr auto kMaxStallHold = std::chrono::seconds(5);
+
+    // Times one inline append, for the stall signal. A slow one is not trusted alone: the
+    // thread may merely have been descheduled (the broker shares its cores with everything
+    // else). It makes the thread's next inline append a confirming one, which also reads the
+    // thread's voluntary context switches (getrusage) around itself: if that one is slow too
+    // and slept, the kernel is making writes wait, and report_stall() is called.
+    class WriteProbe {
+    public:
+        explicit WriteProbe(WritePressure& pressure);
+        ~WriteProbe();
+        WriteProbe(const WriteProbe&) = delete;
+        WriteProbe& operator=(const WriteProbe&) = delete;
+
+    private:
+        WritePressure& pressure_;
+        Clock::time_point start_;
+        long voluntary_switches_ = -1;  // >= 0 when this probe confirms
+    };
 
     WritePressure() = default;
     ~WritePressure();
@@ -75,11 +97,20 @@ public:
         return until != 0 && Clock::now().time_since_epoch().count() < until;
     }
     void wrote(int64_t bytes) {
-        budget_.fetch_sub(bytes, std::memory_order_relaxed);
-        active_.store(true, std::memory_order_relaxed);
+        // Spent in 64 KiB steps per thread: network threads do not all write one cache line
+        // on every append, and the margin (kMarginBytes) dwarfs what a step leaves uncounted.
+        thread_local int64_t unspent = 0;
+        unspent += bytes;
+        if (unspent >= kSpendStep) {
+            budget_.fetch_sub(unspent, std::memory_order_relaxed);
+            unspent = 0;
+        }
+        if (!active_.load(std::memory_order_relaxed)) {
+            active_.store(true, std::memory_order_relaxed);
+        }
     }
-    // An inline append took `elapsed`; pressure goes high for kStallHold if that is a stall.
-    void report_write_time(Clock::duration elapsed);
+    // A write stalled: pressure goes high for the current hold.
+    void report_stall();
 
     // Sets the budget from a sample (the sampler does this; tests call it directly).
     void update(const DirtyPageCounts& counts);
@@ -96,6 +127,8 @@ private:
     std::condition_variable cv_;
     bool stopping_ = false;
     std::thread sampler_;
+    Clock::duration stall_hold_ = kStallHold;  // guarded by mu_
+    Clock::time_point last_hold_end_{};         // guarded by mu_
 };
 
 }  // namespace samsa::log

@@ -81,7 +81,8 @@ Connection::Connection(tcp::socket socket, ConnectionConfig config, RequestHandl
         socket_.set_option(asio::socket_base::receive_buffer_size(config_.receive_buffer_bytes),
                            ec);
     }
-    socket_.native_non_blocking(true, ec);
+    // Non-blocking for Asio's synchronous calls too: flush() writes directly first.
+    socket_.non_blocking(true, ec);
 }
 
 asio::awaitable<void> Connection::run() {
@@ -99,8 +100,9 @@ asio::awaitable<void> Connection::run() {
             if (!co_await read_request(frame)) {
                 break;
             }
-            touch();
+            busy_ = true;  // a request in hand is not idleness, however long it waits
             HandlerOutcome outcome = co_await handler_.handle(session_, std::move(frame));
+            busy_ = false;
             if (outcome.response) {
                 co_await queue_response(std::move(*outcome.response));
             }
@@ -205,15 +207,28 @@ asio::awaitable<void> Connection::flush() {
     if (out_.empty()) {
         co_return;
     }
-    if (out_.size() == 1) {
-        co_await asio::async_write(socket_, asio::buffer(out_.front().buffer()),
-                                   asio::use_awaitable);
-    } else {
-        std::vector<asio::const_buffer> buffers;
-        buffers.reserve(out_.size());
-        for (const auto& w : out_) {
-            buffers.emplace_back(asio::buffer(w.buffer()));
+    std::vector<asio::const_buffer> buffers;
+    buffers.reserve(out_.size());
+    for (const auto& w : out_) {
+        buffers.emplace_back(asio::buffer(w.buffer()));
+    }
+    // Straight to the socket first: the kernel almost always takes a few responses whole,
+    // and a write that completes here costs one sendmsg and no round through the event loop.
+    // Whatever it does not take is written asynchronously, when the socket can take more.
+    boost::system::error_code ec;
+    size_t written = socket_.write_some(buffers, ec);
+    if (ec && ec != asio::error::would_block) {
+        throw boost::system::system_error(ec, "write");
+    }
+    if (written < out_bytes_) {
+        size_t first = 0;
+        size_t skip = written;
+        while (skip >= buffers[first].size()) {
+            skip -= buffers[first].size();
+            ++first;
         }
+        buffers[first] += skip;
+        buffers.erase(buffers.begin(), buffers.begin() + static_cast<ptrdiff_t>(first));
         co_await asio::async_write(socket_, buffers, asio::use_awaitable);
     }
     out_.clear();
@@ -272,14 +287,15 @@ asio::awaitable<void> Connection::send_file(const protocol::FileSlice& slice) {
 asio::awaitable<void> Connection::watch_idle(std::shared_ptr<Connection> self) {
     while (!self->closed_) {
         auto deadline = self->last_activity_ + self->config_.max_idle;
-        if (std::chrono::steady_clock::now() >= deadline) {
+        if (std::chrono::steady_clock::now() >= deadline && !self->busy_) {
             logger().info("closing connection from {}: idle for more than {} ms "
                           "(connections.max.idle.ms)",
                           self->peer_, self->config_.max_idle.count());
             self->close();
             co_return;
         }
-        self->idle_timer_.expires_at(deadline);
+        self->idle_timer_.expires_at(std::max(deadline, std::chrono::steady_clock::now() +
+                                                            std::chrono::milliseconds(100)));
         co_await self->idle_timer_.async_wait(kAsTuple);
     }
 }

@@ -90,6 +90,7 @@ private:
     ReadBuffer in_;
     std::vector<protocol::Writer> out_;  // responses not written yet, in request order
     size_t out_bytes_ = 0;
+    bool busy_ = false;  // handling a request
     bool closed_ = false;
 };
 

@@ -166,6 +166,11 @@ bool Partition::maybe_increment_high_watermark() {
     if (leader_ != local_broker_id_) {
         return false;
     }
+    // The leader alone in the ISR: the HW is its log end, and raising it needs no lock
+    // (appends from several network threads race here; the raise only ever moves it up).
+    if (isr_.size() <= 1) {
+        return log_->raise_high_watermark(log_->log_end_offset());
+    }
     std::lock_guard remote(remote_mu_);
     int64_t candidate = log_->log_end_offset();
     for (int32_t replica : isr_) {
@@ -177,11 +182,7 @@ bool Partition::maybe_increment_high_watermark() {
         int64_t follower_end = it == follower_log_end_offsets_.end() ? -1 : it->second;
         candidate = std::min(candidate, follower_end);
     }
-    if (candidate > log_->high_watermark()) {
-        log_->update_high_watermark(candidate);
-        return true;
-    }
-    return false;
+    return log_->raise_high_watermark(candidate);
 }
 
 int64_t Partition::offset_bound(FetchIsolation isolation) const {

@@ -12,7 +12,8 @@
 //     and shared by appends, reads and offset lookups, so an append can never land under a
 //     leader epoch that has already been replaced.
 //  3. The Log synchronises itself; the high watermark lives in the Log (as in Kafka 2.8) and
-//     is only ever raised, under the shared lock and remote_mu_.
+//     a leader only ever raises it (Log::raise_high_watermark, lock-free), under the shared
+//     lock, and under remote_mu_ too when followers' offsets decide it.
 //  4. remote_mu_ guards the followers' fetch state (their log end offsets), written by follower
 //     fetches that hold the shared lock.
 //  5. watchers_ is notified after every append, HW move and role change, outside all locks.

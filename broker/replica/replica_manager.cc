@@ -96,6 +96,19 @@ LeaderAndIsrResponse make_leader_and_isr_response(
 
 }  // namespace
 
+namespace {
+
+std::atomic<uint64_t> next_instance_id{1};
+
+// Each network thread's view of the partition map, valid while the map's version is unchanged.
+struct PartitionCache {
+    uint64_t owner = 0;  // ReplicaManager::instance_id_
+    uint64_t version = 0;
+    std::unordered_map<TopicPartition, std::shared_ptr<Partition>> partitions;
+};
+
+}  // namespace
+
 ReplicaManager::ReplicaManager(int32_t broker_id, log::LogManager& logs, MetadataCache& metadata,
                                log::LogConfig default_log_config,
                                TopicConfigLoader load_topic_config,
@@ -105,7 +118,8 @@ ReplicaManager::ReplicaManager(int32_t broker_id, log::LogManager& logs, Metadat
       metadata_(metadata),
       default_log_config_(std::move(default_log_config)),
       load_topic_config_(std::move(load_topic_config)),
-      hw_checkpoint_interval_ms_(hw_checkpoint_interval_ms) {}
+      hw_checkpoint_interval_ms_(hw_checkpoint_interval_ms),
+      instance_id_(next_instance_id.fetch_add(1)) {}
 
 ReplicaManager::~ReplicaManager() { shutdown(); }
 
@@ -148,9 +162,32 @@ void ReplicaManager::set_broker_epoch(int64_t epoch) {
 }
 
 std::shared_ptr<Partition> ReplicaManager::get_partition(const TopicPartition& tp) const {
-    std::lock_guard lock(mu_);
-    auto it = partitions_.find(tp);
-    return it == partitions_.end() ? nullptr : it->second;
+    // Every produce and fetch looks its partitions up, from every network thread: a shared
+    // mutex here is a cache line all of them write. Each thread keeps the partitions it has
+    // found instead, and drops them all when the map changes (LeaderAndIsr, StopReplica:
+    // rare), which one shared, read-mostly counter tells.
+    thread_local PartitionCache cache;
+    const uint64_t version = version_.load(std::memory_order_acquire);
+    if (cache.owner != instance_id_ || cache.version != version) {
+        cache.partitions.clear();
+        cache.owner = instance_id_;
+        cache.version = version;
+    }
+    if (auto it = cache.partitions.find(tp); it != cache.partitions.end()) {
+        return it->second;
+    }
+    std::shared_ptr<Partition> found;
+    {
+        std::lock_guard lock(mu_);
+        auto it = partitions_.find(tp);
+        if (it != partitions_.end()) {
+            found = it->second;
+        }
+    }
+    if (found) {
+        cache.partitions.emplace(tp, found);
+    }
+    return found;
 }
 
 ErrorCode ReplicaManager::missing_partition_error(const TopicPartition& tp) const {
@@ -193,6 +230,7 @@ result<std::shared_ptr<Partition>> ReplicaManager::get_or_create_partition(
     auto& slot = partitions_[tp];
     if (!slot) {
         slot = std::make_shared<Partition>(tp, broker_id_, std::move(log));
+        version_.fetch_add(1, std::memory_order_release);
     }
     return slot;
 }
@@ -316,6 +354,7 @@ ErrorCode ReplicaManager::stop_replica(const TopicPartition& tp, int32_t leader_
     {
         std::lock_guard lock(mu_);
         partitions_.erase(tp);
+        version_.fetch_add(1, std::memory_order_release);
     }
     if (logs_.get_log(tp)) {
         if (auto deleted = logs_.delete_log(tp); !deleted) {

@@ -105,8 +105,12 @@ private:
     const int64_t hw_checkpoint_interval_ms_;
 
     std::atomic<bool> shutting_down_{false};
+    // Tells the network threads' partition caches apart (get_partition()).
+    const uint64_t instance_id_;
     mutable std::mutex mu_;
     std::unordered_map<TopicPartition, std::shared_ptr<Partition>> partitions_;
+    // Bumped after every change to partitions_: get_partition()'s caches are then stale.
+    std::atomic<uint64_t> version_{0};
     int32_t controller_epoch_ = 0;
     int64_t broker_epoch_ = -1;
 

@@ -56,7 +56,7 @@ void resolve_log_settings(KafkaConfig& c, const Supplied& given) {
 
 void resolve_thread_settings(KafkaConfig& c, const Supplied& given) {
     if (!given.contains("num.network.threads")) {
-        c.num_network_threads = available_cpus();
+        c.num_network_threads = std::max(1, available_cpus() / 2);
     }
 }
 

@@ -22,10 +22,13 @@ void resolve_log_settings(KafkaConfig& c, const Supplied& given);
 // CPUs this process may run on (its affinity mask), at least 1.
 int32_t available_cpus();
 
-// num.network.threads, when not given, is the number of CPUs this process may run on: each
-// network thread is an event loop that runs its connections' requests to completion, so one
-// per CPU keeps every CPU busy without threads competing for one (Kafka's 3 assumed separate
-// request-handler threads doing the work).
+// num.network.threads, when not given, is half the CPUs this process may run on (at least
+// one). Each network thread is an event loop that runs its connections' requests to
+// completion, so it keeps a CPU busy by itself; the other half is left to what each request
+// also costs outside it: the kernel's TCP and page-cache work, the I/O pool, writeback, and
+// clients on the same host. Measured on 2 CPUs (bench/RESULTS.md): one network thread used
+// about 20% less CPU per small produce request than two and served as many or more. Kafka's
+// default of 3 assumed separate request-handler threads did the work.
 void resolve_thread_settings(KafkaConfig& c, const Supplied& given);
 
 // Security protocols from listener.security.protocol.map, one port per listener;

@@ -90,7 +90,7 @@ bool prepare_append(PartitionAppend& a, replica::ReplicaManager& replicas) {
 
 result<log::AppendInfo> append_one(PartitionAppend& a, int16_t acks, log::AppendMode mode) {
     // min.insync.replicas is a topic config (the broker's value unless overridden).
-    int32_t min_isr = a.partition->log()->config()->min_insync_replicas;
+    int32_t min_isr = a.partition->log()->config().min_insync_replicas;
     return a.partition->append_records_to_leader(a.records.mutable_bytes(), acks, min_isr, mode);
 }
 
@@ -115,9 +115,10 @@ bool append_inline(std::vector<PartitionAppend>& appends, replica::ReplicaManage
             a.deferred = pool_work = true;
             continue;
         }
-        const auto start = log::WritePressure::Clock::now();
-        auto appended = append_one(a, acks, log::AppendMode::non_blocking);
-        pressure.report_write_time(log::WritePressure::Clock::now() - start);
+        auto appended = [&] {
+            log::WritePressure::WriteProbe probe(pressure);
+            return append_one(a, acks, log::AppendMode::non_blocking);
+        }();
         if (!appended && appended.error() == log::Errc::would_block) {
             a.deferred = pool_work = true;
             continue;

@@ -94,7 +94,7 @@ TEST_F(LogRollRetentionTest, RetentionBySizeKeepsTheNewestSegmentsUnderTheLimit)
         append(*log, 1, -2, 200);
     }
     log->update_high_watermark(log->log_end_offset());
-    auto config = *log->config();
+    auto config = log->config();
     config.retention_bytes = 3000;
     log->update_config(config);
     ASSERT_TRUE(log->delete_old_segments());

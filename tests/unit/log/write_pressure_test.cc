@@ -3,6 +3,7 @@
 #include "broker/log/write_pressure.h"
 
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -60,14 +61,56 @@ TEST(WritePressureTest, NearTheCeilingPressureIsHigh) {
     EXPECT_TRUE(p.high());
 }
 
-TEST(WritePressureTest, ASlowInlineWriteHoldsPressureForAWhile) {
+TEST(WritePressureTest, AStallHoldsPressureForAWhile) {
     WritePressure p;
-    p.report_write_time(100us);
-    EXPECT_FALSE(p.high());
-    p.report_write_time(WritePressure::kStallThreshold + 1ms);
+    p.report_stall();
     EXPECT_TRUE(p.high());
     EXPECT_TRUE(samsa::test::eventually([&] { return !p.high(); },
                                         WritePressure::kStallHold + 2s));
+}
+
+// A write that sleeps in the kernel, as one the kernel throttles does.
+void sleeping_write(WritePressure& p) {
+    WritePressure::WriteProbe probe(p);
+    std::this_thread::sleep_for(WritePressure::kStallThreshold + 2ms);
+}
+
+// A write that is slow without sleeping, as one whose thread was descheduled looks.
+void busy_write(WritePressure& p) {
+    WritePressure::WriteProbe probe(p);
+    auto until = std::chrono::steady_clock::now() + WritePressure::kStallThreshold + 2ms;
+    while (std::chrono::steady_clock::now() < until) {
+    }
+}
+
+// The confirmation state is per thread: a fast write leaves none behind from earlier tests.
+void fast_write(WritePressure& p) { WritePressure::WriteProbe probe(p); }
+
+TEST(WritePressureTest, OneSlowWriteIsNotAStallUntilTheNextOneConfirmsIt) {
+    WritePressure p;
+    fast_write(p);
+    sleeping_write(p);
+    EXPECT_FALSE(p.high());  // could have been the scheduler
+    sleeping_write(p);
+    EXPECT_TRUE(p.high());
+}
+
+TEST(WritePressureTest, SlowWritesThatDidNotSleepAreNotStalls) {
+    WritePressure p;
+    fast_write(p);
+    busy_write(p);
+    busy_write(p);
+    busy_write(p);
+    EXPECT_FALSE(p.high());
+}
+
+TEST(WritePressureTest, AFastWriteClearsTheSuspicion) {
+    WritePressure p;
+    fast_write(p);
+    sleeping_write(p);
+    fast_write(p);
+    sleeping_write(p);
+    EXPECT_FALSE(p.high());
 }
 
 TEST(WritePressureTest, SamplerFollowsTheVmstatFile) {
