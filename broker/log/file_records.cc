@@ -70,22 +70,33 @@ result<void> FileRecords::delete_file() {
     return success();
 }
 
-result<size_t> FileRecords::read_chunk(int32_t position, std::vector<uint8_t>& buf) const {
+result<size_t> FileRecords::read_chunk(int32_t position, std::vector<uint8_t>& buf,
+                                       ReadMode mode) const {
     size_t want = static_cast<size_t>(std::min(kScanChunk, size_ - position));
     buf.resize(want);
-    return pread_fully(file_->fd(), buf, position, path_);
+    return mode == ReadMode::non_blocking ? pread_cached(file_->fd(), buf, position, path_)
+                                          : pread_fully(file_->fd(), buf, position, path_);
+}
+
+bool FileRecords::is_cached(int64_t position) const {
+    uint8_t byte;
+    return static_cast<bool>(pread_cached(file_->fd(), std::span(&byte, 1), position, path_));
 }
 
 result<std::optional<BatchPosition>> FileRecords::search_for_offset(int64_t target,
-                                                                    int32_t start_position) const {
+                                                                    int32_t start_position,
+                                                                    ReadMode mode) const {
     std::optional<BatchPosition> found;
-    SAMSA_TRY(scan_headers(start_position, [&](const BatchPosition& b) {
-        if (b.last_offset >= target) {
-            found = b;
-            return false;
-        }
-        return true;
-    }));
+    SAMSA_TRY(scan_headers(
+        start_position,
+        [&](const BatchPosition& b) {
+            if (b.last_offset >= target) {
+                found = b;
+                return false;
+            }
+            return true;
+        },
+        mode));
     return found;
 }
 

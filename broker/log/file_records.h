@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/log/fetch_data_info.h"
 #include "broker/protocol/record_batch.h"
 #include "broker/protocol/records.h"
 #include "common/file_handle.h"
@@ -62,16 +63,21 @@ public:
         return {file_, position, size};
     }
 
-    // The first batch at or after `start_position` whose last offset >= `target`.
-    result<std::optional<BatchPosition>> search_for_offset(int64_t target,
-                                                           int32_t start_position) const;
+    // The first batch at or after `start_position` whose last offset >= `target`. With
+    // ReadMode::non_blocking, Errc::would_block if the headers are not in the page cache.
+    result<std::optional<BatchPosition>> search_for_offset(
+        int64_t target, int32_t start_position, ReadMode mode = ReadMode::may_block) const;
+    // Whether the byte at `position` is in the page cache (a cheap hint that a slice ending
+    // there can be sent without waiting for the disk).
+    bool is_cached(int64_t position) const;
     // The first batch at or after `start_position` whose max timestamp >= `target`.
     result<std::optional<BatchPosition>> search_for_timestamp(int64_t target,
                                                               int32_t start_position) const;
     // Visits the batch headers from `start_position` until `visit` returns false, the file
     // ends, or a header is impossible (batchLength < 49) or cut short.
     template <typename Visit>
-    result<void> scan_headers(int32_t start_position, Visit visit) const;
+    result<void> scan_headers(int32_t start_position, Visit visit,
+                              ReadMode mode = ReadMode::may_block) const;
 
     // Reads `size` bytes at `position` (a whole batch, for ListOffsets on uncompressed ones).
     result<std::vector<uint8_t>> read(int32_t position, int32_t size) const;
@@ -80,7 +86,7 @@ private:
     FileRecords(std::string path, std::shared_ptr<FileHandle> file, int32_t size)
         : path_(std::move(path)), file_(std::move(file)), size_(size) {}
 
-    result<size_t> read_chunk(int32_t position, std::vector<uint8_t>& buf) const;
+    result<size_t> read_chunk(int32_t position, std::vector<uint8_t>& buf, ReadMode mode) const;
 
     std::string path_;
     std::shared_ptr<FileHandle> file_;
@@ -88,7 +94,7 @@ private:
 };
 
 template <typename Visit>
-result<void> FileRecords::scan_headers(int32_t start_position, Visit visit) const {
+result<void> FileRecords::scan_headers(int32_t start_position, Visit visit, ReadMode mode) const {
     std::vector<uint8_t> buf;
     int32_t chunk_start = start_position;
     size_t chunk_len = 0;
@@ -97,7 +103,7 @@ result<void> FileRecords::scan_headers(int32_t start_position, Visit visit) cons
         size_t at = static_cast<size_t>(pos - chunk_start);
         if (at + protocol::kRecordBatchHeaderSize > chunk_len) {
             chunk_start = pos;
-            SAMSA_TRY(chunk_len, read_chunk(pos, buf));
+            SAMSA_TRY(chunk_len, read_chunk(pos, buf, mode));
             at = 0;
             if (chunk_len < static_cast<size_t>(protocol::kRecordBatchHeaderSize)) {
                 break;

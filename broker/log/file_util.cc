@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -65,6 +68,45 @@ result<size_t> pread_fully(int fd, std::span<uint8_t> data, int64_t position,
         done += static_cast<size_t>(n);
     }
     return done;
+}
+
+result<size_t> pread_cached(int fd, std::span<uint8_t> data, int64_t position,
+                            const std::string& path) {
+    size_t done = 0;
+    while (done < data.size()) {
+        iovec iov{data.data() + done, data.size() - done};
+        ssize_t n = ::preadv2(fd, &iov, 1, static_cast<off_t>(position + int64_t(done)),
+                              RWF_NOWAIT);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EOPNOTSUPP)) {
+            return Errc::would_block;  // not cached (or a kernel that cannot tell)
+        }
+        if (n < 0) {
+            return io_error("preadv2", path);
+        }
+        if (n == 0) {
+            break;  // end of file
+        }
+        done += static_cast<size_t>(n);
+    }
+    return done;
+}
+
+result<void> load_into_page_cache(int fd, int64_t position, int64_t size,
+                                  const std::string& path) {
+    std::vector<uint8_t> scratch(static_cast<size_t>(std::min<int64_t>(size, 1 << 20)));
+    for (int64_t at = position; at < position + size;) {
+        auto chunk = std::span(scratch).first(
+            static_cast<size_t>(std::min<int64_t>(position + size - at, int64_t(scratch.size()))));
+        SAMSA_TRY(size_t n, pread_fully(fd, chunk, at, path));
+        if (n < chunk.size()) {
+            break;  // the file is shorter now (truncated): nothing more to load
+        }
+        at += static_cast<int64_t>(n);
+    }
+    return success();
 }
 
 result<void> fsync_fd(int fd, const std::string& path) {

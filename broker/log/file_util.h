@@ -19,6 +19,14 @@ result<int> open_file(const std::string& path, int flags, int mode = 0644);
 result<void> pwrite_fully(int fd, std::span<const uint8_t> data, int64_t position,
                           const std::string& path);
 // Reads up to data.size() bytes; returns fewer only at end of file.
+// Like pread_fully, but only from the page cache (preadv2 RWF_NOWAIT): Errc::would_block if
+// any of the bytes would have to come from the disk.
+result<size_t> pread_cached(int fd, std::span<uint8_t> data, int64_t position,
+                            const std::string& path);
+// Reads [position, position + size) through the page cache and drops the bytes: what is read
+// next (a sendfile of that range) then finds it there. For the I/O pool.
+result<void> load_into_page_cache(int fd, int64_t position, int64_t size,
+                                  const std::string& path);
 result<size_t> pread_fully(int fd, std::span<uint8_t> data, int64_t position,
                            const std::string& path);
 result<void> fsync_fd(int fd, const std::string& path);

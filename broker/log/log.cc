@@ -249,14 +249,15 @@ result<FetchDataInfo> Log::read(int64_t start_offset, int32_t max_bytes, int64_t
         if (!lock.owns()) {
             return Errc::would_block;
         }
-        return read_locked(start_offset, max_bytes, max_offset, min_one_batch);
+        return read_locked(start_offset, max_bytes, max_offset, min_one_batch, mode);
     }
     std::shared_lock lock(mu_);
-    return read_locked(start_offset, max_bytes, max_offset, min_one_batch);
+    return read_locked(start_offset, max_bytes, max_offset, min_one_batch, mode);
 }
 
 result<FetchDataInfo> Log::read_locked(int64_t start_offset, int32_t max_bytes,
-                                       int64_t max_offset, bool min_one_batch) const {
+                                       int64_t max_offset, bool min_one_batch,
+                                       ReadMode mode) const {
     SAMSA_TRY(check_open());
     int64_t end = log_end_offset_;
     FetchDataInfo at_end;
@@ -278,7 +279,8 @@ result<FetchDataInfo> Log::read_locked(int64_t start_offset, int32_t max_bytes,
     }
     for (; it != segments_.end(); ++it) {
         int64_t max_position = max_position_for(it, max_offset);
-        SAMSA_TRY(auto data, it->second->read(start_offset, max_bytes, max_position, min_one_batch));
+        SAMSA_TRY(auto data,
+                  it->second->read(start_offset, max_bytes, max_position, min_one_batch, mode));
         if (data) {
             return std::move(*data);
         }

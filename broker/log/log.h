@@ -91,7 +91,8 @@ public:
     // exclusive bound, e.g. the HW); the whole first batch if min_one_batch. Empty at LEO or
     // max_offset; Errc::offset_out_of_range below the log start or above LEO.
     // ReadMode::non_blocking: Errc::would_block if the lock is held for longer than a moment
-    // (by a writer blocked in the kernel, say).
+    // (by a writer blocked in the kernel, say) or the data is not in the page cache
+    // (LogSegment::read); load_into_page_cache() then readies the slices, elsewhere.
     result<FetchDataInfo> read(int64_t start_offset, int32_t max_bytes, int64_t max_offset,
                                bool min_one_batch, ReadMode mode = ReadMode::may_block) const;
     // ListOffsets by time: the first offset >= log start whose timestamp >= `timestamp`
@@ -205,7 +206,8 @@ private:
                                                const ValidatedBatch& v, int32_t leader_epoch,
                                                int64_t now, AppendMode mode);
     result<FetchDataInfo> read_locked(int64_t start_offset, int32_t max_bytes,
-                                      int64_t max_offset, bool min_one_batch) const;
+                                      int64_t max_offset, bool min_one_batch,
+                                      ReadMode mode) const;
     // Would a leader's batch written in `leader_epoch` start a new epoch?
     bool starts_new_epoch_locked(int32_t leader_epoch) const;
 

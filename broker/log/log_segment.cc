@@ -84,15 +84,16 @@ result<void> LogSegment::append(std::span<const uint8_t> batches) {
 }
 
 result<std::optional<BatchPosition>> LogSegment::translate_offset(int64_t offset,
-                                                                  int32_t start_position) const {
+                                                                  int32_t start_position,
+                                                                  ReadMode mode) const {
     int32_t from = std::max(offset_index_->lookup(offset).position, start_position);
-    return log_->search_for_offset(offset, from);
+    return log_->search_for_offset(offset, from, mode);
 }
 
 result<std::optional<FetchDataInfo>> LogSegment::read(int64_t start_offset, int32_t max_size,
-                                                      int64_t max_position,
-                                                      bool min_one_batch) const {
-    SAMSA_TRY(auto start, translate_offset(start_offset));
+                                                      int64_t max_position, bool min_one_batch,
+                                                      ReadMode mode) const {
+    SAMSA_TRY(auto start, translate_offset(start_offset, 0, mode));
     if (!start) {
         return std::optional<FetchDataInfo>();
     }
@@ -101,6 +102,11 @@ result<std::optional<FetchDataInfo>> LogSegment::read(int64_t start_offset, int3
     int64_t adjusted_max = min_one_batch ? std::max(max_size, start->size) : max_size;
     int64_t fetch_size = std::min(max_position - start->position, adjusted_max);
     if (fetch_size > 0) {
+        // The headers at the start were in the page cache; a tailing consumer's slice is all
+        // fresh data, and a catching-up one's is cold at its end first.
+        if (mode == ReadMode::non_blocking && !log_->is_cached(start->position + fetch_size - 1)) {
+            return Errc::would_block;
+        }
         info.records = protocol::Records::from_files(
             {log_->slice(start->position, static_cast<int32_t>(fetch_size))});
     }

@@ -76,12 +76,15 @@ public:
     result<void> append(std::span<const uint8_t> batches);
 
     // The first batch at or after `start_position` whose last offset >= `offset`.
-    result<std::optional<BatchPosition>> translate_offset(int64_t offset,
-                                                          int32_t start_position = 0) const;
+    result<std::optional<BatchPosition>> translate_offset(
+        int64_t offset, int32_t start_position = 0, ReadMode mode = ReadMode::may_block) const;
     // Up to max_size bytes starting at the batch holding `start_offset`, never past
     // max_position; the whole first batch if min_one_batch. nullopt if no batch holds it.
+    // ReadMode::non_blocking: Errc::would_block when the batch headers, or the last byte of
+    // the slice, are not in the page cache (the slice would be sent from the disk).
     result<std::optional<FetchDataInfo>> read(int64_t start_offset, int32_t max_size,
-                                              int64_t max_position, bool min_one_batch) const;
+                                              int64_t max_position, bool min_one_batch,
+                                              ReadMode mode = ReadMode::may_block) const;
     // The first batch at or after `starting_offset` whose max timestamp >= `timestamp`.
     result<std::optional<TimestampAndOffset>> find_offset_by_timestamp(
         int64_t timestamp, int64_t starting_offset) const;

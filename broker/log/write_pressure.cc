@@ -112,11 +112,19 @@ void WritePressure::report_stall() {
         stall_hold_ = kStallHold;
     }
     last_hold_end_ = now + stall_hold_;
-    stalled_until_.store(last_hold_end_.time_since_epoch().count(), std::memory_order_relaxed);
+    hold_until(last_hold_end_);
     get_logger("log")->info("a write from a network thread slept in the kernel: appends go to "
                             "the I/O pool for the next {} ms",
                             std::chrono::duration_cast<std::chrono::milliseconds>(stall_hold_)
                                 .count());
+}
+
+void WritePressure::hold_until(Clock::time_point until) {
+    const auto until_rep = until.time_since_epoch().count();
+    auto current = stalled_until_.load(std::memory_order_relaxed);
+    while (current < until_rep &&
+           !stalled_until_.compare_exchange_weak(current, until_rep, std::memory_order_relaxed)) {
+    }
 }
 
 namespace {
@@ -160,6 +168,16 @@ void WritePressure::sample_loop(std::string vmstat_path) {
         const bool active = active_.exchange(false, std::memory_order_relaxed);
         lock.lock();
         cv_.wait_for(lock, active ? kActivePeriod : kIdlePeriod, [&] { return stopping_; });
+    }
+}
+
+WritePressure::PoolWriteProbe::PoolWriteProbe(WritePressure& pressure)
+    : pressure_(pressure), start_(Clock::now()), voluntary_switches_(voluntary_context_switches()) {}
+
+WritePressure::PoolWriteProbe::~PoolWriteProbe() {
+    const auto now = Clock::now();
+    if (now - start_ > kStallThreshold && voluntary_context_switches() > voluntary_switches_) {
+        pressure_.hold_until(now + kStallHold);
     }
 }
 

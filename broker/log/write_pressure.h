@@ -112,11 +112,30 @@ public:
     // A write stalled: pressure goes high for the current hold.
     void report_stall();
 
+    // Times an append on the I/O pool (where blocking is fine, and so is a getrusage either
+    // side): one that slept longer than kStallThreshold keeps pressure high for kStallHold
+    // more. So while the disk stays slow, the appends it delays keep network threads away
+    // from it, and none of them has to stall again to find out.
+    class PoolWriteProbe {
+    public:
+        explicit PoolWriteProbe(WritePressure& pressure);
+        ~PoolWriteProbe();
+        PoolWriteProbe(const PoolWriteProbe&) = delete;
+        PoolWriteProbe& operator=(const PoolWriteProbe&) = delete;
+
+    private:
+        WritePressure& pressure_;
+        Clock::time_point start_;
+        long voluntary_switches_;
+    };
+
     // Sets the budget from a sample (the sampler does this; tests call it directly).
     void update(const DirtyPageCounts& counts);
 
 private:
     void sample_loop(std::string vmstat_path);
+    // Pressure stays high until at least `until`.
+    void hold_until(Clock::time_point until);
 
     std::atomic<int64_t> budget_{INT64_MAX};
     std::atomic<Clock::rep> stalled_until_{0};

@@ -258,6 +258,32 @@ class RequestPathTest(harness.ClusterTestCase):
         # ~170-byte batches in 1 KiB segments: dozens of rolls happened.
         self.assertGreaterEqual(len(segments), 30, sorted(segments))
 
+    def test_fetch_of_data_evicted_from_the_page_cache(self):
+        # A consumer catching up reads segments the page cache no longer holds: the network
+        # thread hands that read to the I/O pool, which loads the slices first. The answer
+        # must be the same records, whichever thread read them.
+        topic = harness.unique_topic("cold")
+        harness.create_topic(self.broker, topic, 1)
+        with self.connect() as s:
+            values = [b"cold-%05d-" % i + bytes(range(256)) * 8 for i in range(200)]
+            for i, v in enumerate(values):
+                self.assertEqual(produce_one(s, 60_000 + i, topic, 0, v), i)
+            part_dir = os.path.join(self.broker.data_dir, f"{topic}-0")
+            evicted = 0
+            for name in os.listdir(part_dir):
+                if name.endswith(".log"):
+                    fd = os.open(os.path.join(part_dir, name), os.O_RDONLY)
+                    try:
+                        os.fsync(fd)  # only clean pages can be dropped
+                        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                        evicted += 1
+                    finally:
+                        os.close(fd)
+            self.assertGreater(evicted, 0)
+            hw, records = fetch_all(s, topic, 0, len(values))
+        self.assertEqual(hw, len(values))
+        self.assertEqual([(o, v) for o, _, v in records], list(enumerate(values)))
+
     # ---------------------------------------------------------------------------------------
     # 1. One connection, ~2,000 pipelined mixed requests
 

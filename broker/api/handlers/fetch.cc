@@ -8,8 +8,10 @@
 //    (KIP-74), so a batch larger than max_bytes still makes progress;
 //  - record bytes are never copied: responses carry file slices that the connection sendfiles;
 //  - reads run on the network thread that read the request (locating a slice is index and
-//    page-cache work); only when a log's lock is held by a slow writer does the read move to
-//    the I/O pool, so the network thread never waits behind the disk;
+//    page-cache work). When a log's lock is held by a slow writer, or the data is not in the
+//    page cache (a consumer catching up on old segments), the read moves to the I/O pool,
+//    which also loads the slices into the page cache: the network thread never waits for the
+//    disk, neither here nor in the sendfile that follows;
 //  - incremental fetch sessions (KIP-227) are not kept: a full fetch gets session id 0, which
 //    tells the client to stay sessionless; an incremental one gets FETCH_SESSION_ID_NOT_FOUND.
 
@@ -22,6 +24,7 @@
 
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
+#include "broker/log/file_util.h"
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/fetch_request.h"
 #include "broker/protocol/generated/fetch_response.h"
@@ -119,6 +122,22 @@ std::optional<int64_t> read_all(FetchPlan& plan, replica::ReplicaManager& replic
     return total;
 }
 
+// On the I/O pool, when a read on the network thread would have waited: the read itself, then
+// the slices it returned are read into the page cache, so that the connection's sendfile on
+// the network thread finds them there (Kafka sends whatever the fetch returned from its
+// network threads, cold or not: KAFKA-7504).
+int64_t read_all_and_load(FetchPlan& plan, replica::ReplicaManager& replicas) {
+    int64_t bytes = *read_all(plan, replicas, log::ReadMode::may_block);
+    for (const auto& f : plan.partitions) {
+        for (const auto& slice : f.read.records.slices()) {
+            // A failure here is the disk's, and the sendfile will report it to this client.
+            (void)log::load_into_page_cache(slice.file->fd(), slice.position, slice.size,
+                                            slice.file->path());
+        }
+    }
+    return bytes;
+}
+
 bool has_error(const FetchPlan& plan) {
     return std::any_of(plan.partitions.begin(), plan.partitions.end(),
                        [](const auto& f) { return f.error != ErrorCode::none; });
@@ -184,9 +203,8 @@ HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body) {
         // cache; the record bytes themselves are sendfile'd later by the connection.
         auto bytes = read_all(fetch, replicas, log::ReadMode::non_blocking);
         if (!bytes) {
-            bytes = co_await net::run_on(ctx.broker.io_pool, [&] {
-                return read_all(fetch, replicas, log::ReadMode::may_block);
-            });
+            bytes = co_await net::run_on(ctx.broker.io_pool,
+                                         [&] { return read_all_and_load(fetch, replicas); });
         }
         if (!waiter || *bytes >= request.min_bytes || has_error(fetch) ||
             fetch.partitions.empty() || replicas.shutting_down()) {

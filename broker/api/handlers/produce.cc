@@ -134,9 +134,11 @@ bool append_inline(std::vector<PartitionAppend>& appends, replica::ReplicaManage
 
 // On the I/O pool: the deferred appends, then the flushes the flush policy asks for before
 // the producer is answered (as Kafka flushes inside its append).
-void append_on_pool(std::vector<PartitionAppend>& appends, int16_t acks) {
+void append_on_pool(std::vector<PartitionAppend>& appends, int16_t acks,
+                    log::WritePressure& pressure) {
     for (auto& a : appends) {
         if (a.deferred) {
+            log::WritePressure::PoolWriteProbe probe(pressure);
             record(a, append_one(a, acks, log::AppendMode::may_block));
         } else if (a.error == ErrorCode::none && a.info.flush_due) {
             if (auto flushed = a.partition->log()->flush(); !flushed) {
@@ -232,8 +234,9 @@ HandlerResult handle_produce(RequestContext& ctx, protocol::Reader& body) {
     if (request_error == ErrorCode::none) {
         auto& replicas = *ctx.broker.replica_manager;
         if (append_inline(appends, replicas, *ctx.broker.write_pressure, request.acks)) {
-            co_await net::run_on(ctx.broker.io_pool,
-                                 [&] { append_on_pool(appends, request.acks); });
+            co_await net::run_on(ctx.broker.io_pool, [&] {
+                append_on_pool(appends, request.acks, *ctx.broker.write_pressure);
+            });
         }
         if (request.acks == -1) {
             co_await await_replication(appends, request.timeout_ms, replicas);

@@ -1,6 +1,12 @@
 // AppendMode::non_blocking and ReadMode::non_blocking: what a network thread may not wait for
 // is refused with would_block and leaves the log unchanged; the same append with may_block
 // then does it.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "broker/log/file_util.h"
 #include "tests/unit/log/log_fixture.h"
 
 namespace samsa::log::test {
@@ -84,6 +90,41 @@ TEST_F(LogNonBlockingTest, NonBlockingReadOfAnIdleLogReadsLikeABlockingOne) {
     ASSERT_TRUE(blocking);
     ASSERT_TRUE(inline_read);
     EXPECT_EQ(bytes_of(inline_read.value()), bytes_of(blocking.value()));
+}
+
+// Drops the partition's segment files from the page cache (clean pages only: flush first).
+void evict_from_page_cache(const std::string& dir) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() == ".log") {
+            int fd = ::open(entry.path().c_str(), O_RDONLY);
+            ASSERT_GE(fd, 0);
+            ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+            ::close(fd);
+        }
+    }
+}
+
+TEST_F(LogNonBlockingTest, ReadOfDataNotInThePageCacheIsWouldBlockUntilLoaded) {
+    auto log = open_log();
+    append(*log, 50, -2, 1000);
+    ASSERT_TRUE(log->flush());
+    evict_from_page_cache(log_dir());
+    auto cold = log->read(0, 1 << 20, log->log_end_offset(), true, ReadMode::non_blocking);
+    if (cold) {
+        GTEST_SKIP() << "the kernel kept the pages cached (POSIX_FADV_DONTNEED is a hint)";
+    }
+    EXPECT_EQ(cold.error(), make_error_code(Errc::would_block));
+
+    auto warm = log->read(0, 1 << 20, log->log_end_offset(), true, ReadMode::may_block);
+    ASSERT_TRUE(warm);
+    for (const auto& slice : warm.value().records.slices()) {
+        ASSERT_TRUE(load_into_page_cache(slice.file->fd(), slice.position, slice.size,
+                                         slice.file->path()));
+    }
+    auto now_cached =
+        log->read(0, 1 << 20, log->log_end_offset(), true, ReadMode::non_blocking);
+    ASSERT_TRUE(now_cached) << now_cached.error().message();
+    EXPECT_EQ(bytes_of(now_cached.value()), bytes_of(warm.value()));
 }
 
 }  // namespace

@@ -113,6 +113,21 @@ TEST(WritePressureTest, AFastWriteClearsTheSuspicion) {
     EXPECT_FALSE(p.high());
 }
 
+TEST(WritePressureTest, ASlowPoolWriteThatSleptHoldsPressureWithoutAConfirmation) {
+    WritePressure p;
+    {
+        WritePressure::PoolWriteProbe probe(p);
+        std::this_thread::sleep_for(WritePressure::kStallThreshold + 2ms);
+    }
+    EXPECT_TRUE(p.high());
+}
+
+TEST(WritePressureTest, FastPoolWritesLeavePressureAlone) {
+    WritePressure p;
+    { WritePressure::PoolWriteProbe probe(p); }
+    EXPECT_FALSE(p.high());
+}
+
 TEST(WritePressureTest, SamplerFollowsTheVmstatFile) {
     test::TempDir dir;
     const std::string path = dir / "vmstat";
