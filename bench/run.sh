@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR/../scripts
+# shellcheck source-path=SCRIPTDIR source-path=SCRIPTDIR/../scripts
 # Throughput benchmark of one local broker with librdkafka (bench/samsa_bench.c): builds a
 # Release broker and samsa_bench into build-bench, starts ZooKeeper and the broker on free
 # loopback ports with temp dirs, produces N records of 100 B and of 1 KiB with acks=1 and
@@ -12,6 +12,8 @@ set -euo pipefail
 PROG=bench
 # shellcheck source=../scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+# shellcheck source=lib.sh
+source "$SAMSA_ROOT/bench/lib.sh"
 
 build=${BENCH_BUILD_DIR:-$SAMSA_ROOT/build-bench}
 records=1000000
@@ -71,8 +73,7 @@ command -v kcat >/dev/null || die "kcat not found (scripts/install-deps.sh)"
 
 if [ "$skip_build" -eq 0 ]; then
     note "building samsa-broker and samsa_bench (Release) into $build"
-    cmake_configure "$build" Release -DSAMSA_BUILD_BENCH=ON >/dev/null
-    cmake --build "$build" -j"$jobs" --target samsa-broker samsa_bench
+    bench_build "$build" "$jobs" samsa-broker samsa_bench
 fi
 broker_bin=$build/broker/samsa-broker
 bench_bin=$build/bench/samsa_bench
@@ -82,21 +83,12 @@ bench_bin=$build/bench/samsa_bench
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/samsa-bench.XXXXXX")
 export LOG_DIR=$work/logs PID_DIR=$work/logs
-mkdir -p "$LOG_DIR" "$work/zookeeper" "$work/data" "$work/runs"
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+mkdir -p "$LOG_DIR" "$work/runs"
 
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
-    local rc=$? pid
-    if pid=$(pid_file_process "$PID_DIR/samsaServer.pid"); then
-        terminate_and_wait 60 "$pid" || rc=1
-    fi
-    if pid=$(pid_file_process "$PID_DIR/zookeeper.pid"); then
-        terminate_and_wait 30 "$pid" || rc=1
-    fi
+    local rc=$?
+    stop_cluster || rc=1
     if [ "$keep" -eq 1 ] || [ "$rc" -ne 0 ]; then
         echo "$PROG: logs, data and per-run output kept in $work" >&2
     else
@@ -107,48 +99,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_for() { # <seconds> <what> -- command...
-    local deadline=$((SECONDS + $1)) what=$2
-    shift 3
-    until "$@" >/dev/null 2>&1; do
-        [ "$SECONDS" -lt "$deadline" ] || die "$what did not come up (logs in $LOG_DIR)"
-        sleep 0.5
-    done
-}
-
-zk_port=$(free_port)
-sed -e "s|^dataDir=.*|dataDir=$work/zookeeper|" -e "s|^clientPort=.*|clientPort=$zk_port|" \
-    "$SAMSA_ROOT/config/zookeeper.properties" >"$work/zookeeper.properties"
-"$SAMSA_ROOT/scripts/zookeeper-server-start.sh" -daemon "$work/zookeeper.properties" >/dev/null
-wait_for 60 ZooKeeper -- zookeeper_ok 127.0.0.1 "$zk_port"
-
-broker_port=$(free_port)
-bootstrap=127.0.0.1:$broker_port
-SAMSA_BROKER_BIN=$broker_bin "$SAMSA_ROOT/scripts/samsa-server-start.sh" -daemon \
-    "$SAMSA_ROOT/config/server.properties" \
-    --override "log.dirs=$work/data" --override "listeners=PLAINTEXT://$bootstrap" \
-    --override "zookeeper.connect=127.0.0.1:$zk_port" "${broker_overrides[@]}" >/dev/null
-wait_for 60 "the broker" -- kcat -b "$bootstrap" -L -m 5
-broker_pid=$(pid_file_process "$PID_DIR/samsaServer.pid") || die "the broker is not running"
+start_zookeeper
+start_broker "$broker_bin" "${broker_overrides[@]}"
 note "ZooKeeper on 127.0.0.1:$zk_port, broker (pid $broker_pid) on $bootstrap, data in $work"
 
 # --- measurements -----------------------------------------------------------------------------
 
 clk_tck=$(getconf CLK_TCK)
-# CPU time of all the broker's threads in ns (first field of each task's schedstat): the
-# precise total; /proc/<pid>/stat's clock ticks (10 ms) only give the user/system split.
-broker_cpu_ns() {
-    { cat "/proc/$broker_pid/task/"*/schedstat 2>/dev/null || true; } |
-        awk '{s += $1} END {printf "%.0f", s}'
-}
-# utime + stime of the broker, in clock ticks (fields 14 and 15 of /proc/<pid>/stat; the
-# command name in field 2 has no spaces here).
-broker_ticks() { awk '{print $14, $15}' "/proc/$broker_pid/stat"; }
-# Peak resident set since the last reset, in kB.
-broker_hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$broker_pid/status"; }
-broker_rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$broker_pid/status"; }
-# Writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0).
-reset_hwm() { echo 5 >"/proc/$broker_pid/clear_refs" 2>/dev/null || true; }
 
 # The broker's appends are copies into the page cache. This VM (Firecracker) has virtio-balloon
 # free page reporting: memory the guest frees goes back to the host, and the next write into it
@@ -170,19 +127,19 @@ measure() { # <name> <payload-bytes> -- samsa_bench arguments...
     if [ "$prefault" -eq 1 ] && [[ "$name" == produce-* ]]; then
         prefault_page_cache "$payload"
     fi
-    reset_hwm
+    reset_hwm "$broker_pid"
     if [ -n "$perf_dir" ]; then
         mkdir -p "$perf_dir"
         perf record -q -g -p "$broker_pid" -o "$perf_dir/$name.data" >/dev/null 2>&1 &
         perf_pid=$!
         sleep 0.5
     fi
-    read -r u0 s0 < <(broker_ticks)
-    n0=$(broker_cpu_ns)
+    read -r u0 s0 < <(proc_ticks "$broker_pid")
+    n0=$(proc_cpu_ns "$broker_pid")
     /usr/bin/time -f "CLIENT cpu_s=%U+%S" -o "$work/runs/$name.time" "$bench_bin" "$@" >"$out" 2>&1 ||
         { cat "$out" >&2; die "$name failed"; }
-    n1=$(broker_cpu_ns)
-    read -r u1 s1 < <(broker_ticks)
+    n1=$(proc_cpu_ns "$broker_pid")
+    read -r u1 s1 < <(proc_ticks "$broker_pid")
     if [ -n "$perf_pid" ]; then
         kill -INT "$perf_pid"
         wait "$perf_pid" || true
@@ -193,7 +150,7 @@ measure() { # <name> <payload-bytes> -- samsa_bench arguments...
     usr=$(awk -v a="$u0" -v b="$u1" -v hz="$clk_tck" 'BEGIN {printf "%.2f", (b - a) / hz}')
     sys=$(awk -v a="$s0" -v b="$s1" -v hz="$clk_tck" 'BEGIN {printf "%.2f", (b - a) / hz}')
     cpu=$(awk -v a="$n0" -v b="$n1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
-    hwm=$(broker_hwm_kb)
+    hwm=$(proc_hwm_kb "$broker_pid")
     client=$(sed -n 's/^CLIENT cpu_s=//p' "$work/runs/$name.time" | awk -F+ '{printf "%.2f", $1 + $2}')
     rows+=("$name $payload $cpu $usr/$sys $hwm $client $result")
 }
@@ -219,15 +176,6 @@ done
 
 # --- summary ----------------------------------------------------------------------------------
 
-field() { # <key> <key=value...>: the value of key, or "-"
-    local key=$1 kv
-    shift
-    for kv in "$@"; do
-        [ "${kv%%=*}" = "$key" ] && { echo "${kv#*=}"; return; }
-    done
-    echo -
-}
-
 echo
 echo "Broker: $broker_bin ($(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1))"
 echo "Records per run: $records; partitions per topic: $partitions; MB = 2^20 bytes; GB = 10^9 bytes of record payload"
@@ -247,4 +195,4 @@ for row in "${rows[@]}"; do
         "$(awk -v c="$cpu" -v b="$payload" 'BEGIN {printf "%.2f", c / (b / 1e9)}')" \
         "$((hwm / 1024))MB" "${client}s"
 done
-echo "Broker RSS now: $(($(broker_rss_kb) / 1024)) MB"
+echo "Broker RSS now: $(($(proc_rss_kb "$broker_pid") / 1024)) MB"

@@ -1,0 +1,62 @@
+#pragma once
+// The request frames samsa_loadgen sends, encoded once with the project's codecs before the
+// clock starts, and where each send patches them.
+//
+// Every frame: int32 size, then RequestHeader v1 (api key int16, api version int16, correlation
+// id int32 at byte 8, client id) and the body. A Produce frame carries one RecordBatch v2 with
+// one record (no key, no headers); its value, when 16 B to 64 KiB long, starts with a stamp:
+//
+//   off size
+//    0   8   "samsa-lg"
+//    8   8   send time, CLOCK_MONOTONIC ns, big-endian (one clock for every process here)
+//
+// which a consumer turns into end-to-end latency. Stamping a send rewrites the batch CRC.
+
+#include "bench/loadgen/options.h"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace samsa::loadgen {
+
+inline constexpr int16_t kProduceVersion = 7;
+inline constexpr int16_t kFetchVersion = 11;
+inline constexpr int16_t kListOffsetsVersion = 2;
+inline constexpr int16_t kApiVersionsVersion = 3;
+inline constexpr size_t kCorrelationIdAt = 8;
+
+inline constexpr std::array<uint8_t, 8> kStampMagic = {'s', 'a', 'm', 's', 'a', '-', 'l', 'g'};
+inline constexpr size_t kStampSize = kStampMagic.size() + 8;
+
+// The send time of a stamped record value, or -1 when it carries none.
+int64_t read_stamp(std::span<const uint8_t> value);
+
+struct ProduceFrame {
+    std::vector<uint8_t> bytes;
+    size_t batch_at = 0;  // the batch runs to the end of the frame
+    size_t stamp_at = 0;  // the send time's 8 bytes; 0 for an unstamped value
+
+    // Writes the send time and the batch CRC into `frame`, a copy of bytes.
+    void stamp(uint8_t* frame, int64_t now_ns) const;
+};
+
+struct FetchFrame {
+    std::vector<uint8_t> bytes;
+    size_t offset_at = 0;  // the partition's fetch offset, int64
+};
+
+// Every frame of a run, per partition where it names one. Read-only once built, shared by the
+// threads.
+struct Frames {
+    std::vector<ProduceFrame> produce;
+    std::vector<FetchFrame> fetch;
+    std::vector<std::vector<uint8_t>> list_offsets;  // latest offset (fetch's hello)
+    std::vector<uint8_t> api_versions;               // produce's and idle's hello
+};
+
+Frames make_frames(const Options& o);
+
+}  // namespace samsa::loadgen

@@ -1,0 +1,29 @@
+#pragma once
+// CPU and memory of a process from /proc (Linux), sampled at the edges of the measured window.
+
+#include <cstdint>
+#include <sys/types.h>
+
+namespace samsa::loadgen {
+
+struct ProcSample {
+    int64_t cpu_ns = 0;      // sum of its threads' run time, /proc/PID/task/*/schedstat
+    int64_t user_ticks = 0;  // utime of /proc/PID/stat, clock ticks
+    int64_t sys_ticks = 0;   // stime
+    int64_t rss_kb = 0;      // VmRSS
+    bool ok = false;         // false: no such process (or pid 0)
+};
+
+// schedstat gives the precise CPU time; stat's utime/stime only tick every 10 ms but split it
+// into user and system. Threads that exited before the sample are missing from cpu_ns.
+ProcSample sample_process(pid_t pid);
+
+struct SelfCpu {
+    int64_t user_ns = 0;
+    int64_t sys_ns = 0;
+};
+
+// This process, all threads (getrusage).
+SelfCpu self_cpu();
+
+}  // namespace samsa::loadgen
