@@ -108,19 +108,20 @@ result<AppendInfo> Log::append_as_leader_locked(std::span<uint8_t> batch,
     const LogConfig& config = this->config();
     int64_t base = log_end_offset_;
     int64_t last = base + v.record_count - 1;
+    const bool roll = active_segment().should_roll(
+        {config.segment_bytes, config.segment_ms, v.size, v.max_timestamp, last, now});
     // Decided before the batch is rewritten in place: a refused batch must still be the
     // producer's, so that the retry validates it again.
-    if (mode == AppendMode::non_blocking &&
-        (active_segment().should_roll(
-             {config.segment_bytes, config.segment_ms, v.size, v.max_timestamp, last, now}) ||
-         starts_new_epoch_locked(leader_epoch))) {
+    if (mode == AppendMode::non_blocking && (roll || starts_new_epoch_locked(leader_epoch))) {
         return Errc::would_block;
     }
     assign_offsets_and_timestamps(batch, v, base, leader_epoch, now);
     const auto written = batch.first(static_cast<size_t>(v.size));
-    SAMSA_TRY(LogSegment * segment, maybe_roll_locked(v.size, v.max_timestamp, base, last, now));
+    if (roll) {
+        SAMSA_TRY(roll_locked(base, now));
+    }
     SAMSA_TRY(maybe_assign_epoch_start_offsets_locked(written));
-    SAMSA_TRY(segment->append(written));
+    SAMSA_TRY(active_segment().append(written));
     log_end_offset_ = last + 1;
 
     AppendInfo info;
