@@ -3,8 +3,6 @@
 // layer use).
 
 #include <cstdint>
-#include <functional>
-#include <system_error>
 
 namespace samsa::log {
 
@@ -17,28 +15,20 @@ struct AppendInfo {
     int64_t max_timestamp = -1;
     int64_t offset_of_max_timestamp = -1;
     int32_t valid_bytes = 0;       // bytes written to the log
+    // AppendMode::non_blocking only: the flush policy (flush.messages) asks for a flush now;
+    // the caller must flush() before acknowledging, where blocking is fine.
+    bool flush_due = false;
 };
 
-// Group commit (Log::reserve_leader_append): a network thread reserves its append (offsets
-// assigned, batch rewritten in place) and the next commit writes every reserved batch with one
-// write. Requests handled in the same round of a network thread's event loop share one write
-// instead of one each: the write is the largest cost of a small produce request after the
-// network's.
-struct Reservation {
-    AppendInfo info;
-    // The first reservation since the last commit: the caller arranges for commit_pending() to
-    // run soon (a network thread: at the end of its round).
-    bool commit_needed = false;
-};
-
-// Called once a reserved append is written (an empty error_code) or failed; from whichever
-// thread commits, after the log's lock is released.
-using CommitCallback = std::function<void(std::error_code)>;
-
-// How a commit may behave when it would have to wait.
+// How an append may behave when it would have to wait for something slow.
 enum class AppendMode {
-    may_block,     // wait for the log's lock (the I/O pool, background threads)
-    non_blocking,  // a network thread: Errc::would_block rather than wait more than a moment
+    // Roll segments, flush per flush.messages, wait for the log's lock: the I/O pool, tests,
+    // followers' fetchers.
+    may_block,
+    // A network thread: instead of rolling, assigning a new leader epoch (a file rewrite) or
+    // waiting more than a moment for the lock, fail with Errc::would_block and change nothing;
+    // a due flush is reported in AppendInfo::flush_due rather than done.
+    non_blocking,
 };
 
 }  // namespace samsa::log

@@ -45,14 +45,6 @@ result<void> FileRecords::append(std::span<const uint8_t> bytes) {
     return success();
 }
 
-result<void> FileRecords::append(std::span<const std::span<const uint8_t>> parts) {
-    SAMSA_TRY(pwritev_fully(file_->fd(), parts, size_, path_));
-    for (const auto& p : parts) {
-        size_ += static_cast<int32_t>(p.size());
-    }
-    return success();
-}
-
 result<void> FileRecords::flush() const { return fsync_fd(file_->fd(), path_); }
 
 result<void> FileRecords::truncate_to(int32_t size) {

@@ -52,8 +52,6 @@ public:
 
     // Appends whole batches at the end of the file.
     result<void> append(std::span<const uint8_t> bytes);
-    // Appends several runs of whole batches with one write (a group commit).
-    result<void> append(std::span<const std::span<const uint8_t>> parts);
     result<void> flush() const;
     // Cuts the file to `size` bytes (<= size()).
     result<void> truncate_to(int32_t size);

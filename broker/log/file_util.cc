@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -47,38 +46,6 @@ result<void> pwrite_fully(int fd, std::span<const uint8_t> data, int64_t positio
             return io_error("pwrite", path);
         }
         done += static_cast<size_t>(n);
-    }
-    return success();
-}
-
-result<void> pwritev_fully(int fd, std::span<const std::span<const uint8_t>> parts,
-                           int64_t position, const std::string& path) {
-    constexpr size_t kMaxIov = 256;  // well under IOV_MAX
-    std::array<iovec, kMaxIov> iov;
-    size_t part = 0;
-    size_t offset_in_part = 0;
-    while (part < parts.size()) {
-        size_t count = 0;
-        for (size_t i = part; i < parts.size() && count < kMaxIov; ++i, ++count) {
-            size_t skip = i == part ? offset_in_part : 0;
-            iov[count] = {const_cast<uint8_t*>(parts[i].data()) + skip, parts[i].size() - skip};
-        }
-        ssize_t n = ::pwritev(fd, iov.data(), static_cast<int>(count), static_cast<off_t>(position));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return io_error("pwritev", path);
-        }
-        position += n;
-        // Step over what was written: whole parts, then into the next one.
-        auto left = static_cast<size_t>(n);
-        while (part < parts.size() && left >= parts[part].size() - offset_in_part) {
-            left -= parts[part].size() - offset_in_part;
-            ++part;
-            offset_in_part = 0;
-        }
-        offset_in_part += left;
     }
     return success();
 }

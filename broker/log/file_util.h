@@ -27,9 +27,6 @@ result<size_t> pread_cached(int fd, std::span<uint8_t> data, int64_t position,
 // next (a sendfile of that range) then finds it there. For the I/O pool.
 result<void> load_into_page_cache(int fd, int64_t position, int64_t size,
                                   const std::string& path);
-// Writes every byte of `parts`, in order, from `position` (pwritev, resumed after short writes).
-result<void> pwritev_fully(int fd, std::span<const std::span<const uint8_t>> parts,
-                           int64_t position, const std::string& path);
 result<size_t> pread_fully(int fd, std::span<uint8_t> data, int64_t position,
                            const std::string& path);
 result<void> fsync_fd(int fd, const std::string& path);

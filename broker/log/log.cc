@@ -73,30 +73,55 @@ void Log::set_roll_listener(std::function<void()> listener) {
 
 // ---- append -------------------------------------------------------------------------------
 
-result<AppendInfo> Log::append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch) {
+result<AppendInfo> Log::append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch,
+                                         AppendMode mode) {
     const LogConfig& config = this->config();
     int64_t now = clock_();
     SAMSA_TRY(ValidatedBatch v, validate_producer_batch(batch, config, now));
-    CommitCallbacks done;
+
+    result<AppendInfo> info = AppendInfo{};
+    if (mode == AppendMode::non_blocking) {
+        FastLock lock(mu_, /*exclusive=*/true);
+        if (!lock.owns()) {
+            return Errc::would_block;
+        }
+        info = append_as_leader_locked(batch, v, leader_epoch, now, mode);
+        lock.unlock();
+        if (info) {
+            info.value().flush_due = flush_due(config);
+        }
+        return info;
+    }
     std::unique_lock lock(mu_);
-    SAMSA_TRY(check_open());
-    SAMSA_TRY(commit_pending_locked(done));
-    SAMSA_TRY(AppendInfo info, append_as_leader_locked(batch, v, leader_epoch, now));
+    info = append_as_leader_locked(batch, v, leader_epoch, now, mode);
     lock.unlock();
-    SAMSA_TRY(maybe_flush_after_append());
+    if (info) {
+        SAMSA_TRY(maybe_flush_after_append(config));
+    }
     return info;
 }
 
 result<AppendInfo> Log::append_as_leader_locked(std::span<uint8_t> batch,
                                                 const ValidatedBatch& v, int32_t leader_epoch,
-                                                int64_t now) {
+                                                int64_t now, AppendMode mode) {
+    SAMSA_TRY(check_open());
+    const LogConfig& config = this->config();
     int64_t base = log_end_offset_;
     int64_t last = base + v.record_count - 1;
+    const bool roll = active_segment().should_roll(
+        {config.segment_bytes, config.segment_ms, v.size, v.max_timestamp, last, now});
+    // Decided before the batch is rewritten in place: a refused batch must still be the
+    // producer's, so that the retry validates it again.
+    if (mode == AppendMode::non_blocking && (roll || starts_new_epoch_locked(leader_epoch))) {
+        return Errc::would_block;
+    }
     assign_offsets_and_timestamps(batch, v, base, leader_epoch, now);
     const auto written = batch.first(static_cast<size_t>(v.size));
-    SAMSA_TRY(LogSegment * segment, maybe_roll_locked(v.size, v.max_timestamp, base, last, now));
+    if (roll) {
+        SAMSA_TRY(roll_locked(base, now));
+    }
     SAMSA_TRY(maybe_assign_epoch_start_offsets_locked(written));
-    SAMSA_TRY(segment->append(written));
+    SAMSA_TRY(active_segment().append(written));
     log_end_offset_ = last + 1;
 
     AppendInfo info;
@@ -111,118 +136,6 @@ result<AppendInfo> Log::append_as_leader_locked(std::span<uint8_t> batch,
     return info;
 }
 
-// ---- group commit -------------------------------------------------------------------------
-
-result<Reservation> Log::reserve_leader_append(std::span<uint8_t> batch,
-                                                std::shared_ptr<const void> owner,
-                                                int32_t leader_epoch,
-                                                CommitCallback on_written) {
-    const LogConfig& config = this->config();
-    int64_t now = clock_();
-    SAMSA_TRY(ValidatedBatch v, validate_producer_batch(batch, config, now));
-    CommitCallbacks done;
-    FastLock lock(mu_, /*exclusive=*/true);
-    if (!lock.owns()) {
-        return Errc::would_block;
-    }
-    SAMSA_TRY(check_open());
-    if (pending_.size() >= kMaxPendingAppends || pending_bytes_ + v.size > kMaxPendingBytes) {
-        SAMSA_TRY(commit_pending_locked(done));
-    }
-    const int64_t base = next_offset_locked();
-    const int64_t last = base + v.record_count - 1;
-    // Decided before the batch is rewritten in place: a refused batch must still be the
-    // producer's, so that the retry validates it again. The roll check counts the reserved
-    // bytes, which will be in the active segment by the time this batch is (should_roll()
-    // alone never rolls a segment it sees empty).
-    const bool full = pending_bytes_ > 0 && int64_t{active_segment().size()} + pending_bytes_ +
-                                                    v.size > config.segment_bytes;
-    if (full ||
-        active_segment().should_roll({config.segment_bytes, config.segment_ms,
-                                      static_cast<int32_t>(pending_bytes_ + v.size),
-                                      v.max_timestamp, last, now}) ||
-        starts_new_epoch_locked(leader_epoch)) {
-        return Errc::would_block;
-    }
-    assign_offsets_and_timestamps(batch, v, base, leader_epoch, now);
-    pending_.push_back({batch.first(static_cast<size_t>(v.size)), std::move(owner),
-                        std::move(on_written)});
-    pending_bytes_ += v.size;
-    pending_end_offset_ = last + 1;
-
-    Reservation r;
-    r.commit_needed = pending_.size() == 1;
-    r.info.first_offset = base;
-    r.info.last_offset = last;
-    r.info.log_append_time = v.log_append_time ? now : -1;
-    r.info.log_start_offset = log_start_offset_;
-    r.info.record_count = v.record_count;
-    r.info.max_timestamp = v.max_timestamp;
-    r.info.offset_of_max_timestamp = base + v.offset_delta_of_max_timestamp;
-    r.info.valid_bytes = v.size;
-    return r;
-}
-
-result<int64_t> Log::commit_pending(AppendMode mode) {
-    CommitCallbacks done;
-    if (mode == AppendMode::non_blocking) {
-        FastLock lock(mu_, /*exclusive=*/true);
-        if (!lock.owns()) {
-            return Errc::would_block;
-        }
-        return commit_pending_locked(done);
-    }
-    std::unique_lock lock(mu_);
-    return commit_pending_locked(done);
-}
-
-result<int64_t> Log::commit_pending_locked(CommitCallbacks& done) {
-    if (pending_.empty()) {
-        return int64_t{0};
-    }
-    std::vector<std::span<const uint8_t>> parts;
-    parts.reserve(pending_.size());
-    for (const auto& p : pending_) {
-        parts.push_back(p.bytes);
-    }
-    // The reserved batches carry the current leader epoch, which has its start offset
-    // already (reservations refuse a new one), and were checked against rolling.
-    result<void> written = closed_ ? result<void>(Errc::log_closed)
-                                   : active_segment().append(std::span(parts));
-    if (written) {
-        log_end_offset_ = pending_end_offset_;
-    } else {
-        get_logger("log")->error("{}: writing {} reserved batches failed: {}", tp_,
-                                 pending_.size(), written.error().message());
-    }
-    for (auto& p : pending_) {
-        done.add(std::move(p.on_written), written ? std::error_code() : written.error());
-    }
-    const int64_t bytes = pending_bytes_;
-    pending_.clear();
-    pending_bytes_ = 0;
-    if (!written) {
-        return written.error();
-    }
-    return bytes;
-}
-
-int64_t Log::next_offset_locked() const {
-    return pending_.empty() ? log_end_offset_.load() : pending_end_offset_;
-}
-
-Log::CommitCallbacks::~CommitCallbacks() {
-    for (auto& [callback, outcome] : calls_) {
-        callback(outcome);
-    }
-}
-
-void Log::CommitCallbacks::add(CommitCallback callback, std::error_code outcome) {
-    if (callback) {
-        calls_.emplace_back(std::move(callback), outcome);
-    }
-}
-
 bool Log::starts_new_epoch_locked(int32_t leader_epoch) const {
     auto latest = epoch_cache_.latest_epoch();
     return leader_epoch >= 0 && (!latest || leader_epoch > *latest);
@@ -231,10 +144,8 @@ bool Log::starts_new_epoch_locked(int32_t leader_epoch) const {
 result<AppendInfo> Log::append_as_follower(std::span<const uint8_t> batches) {
     const LogConfig& config = this->config();
     int64_t now = clock_();
-    CommitCallbacks done;
     std::unique_lock lock(mu_);
     SAMSA_TRY(check_open());
-    SAMSA_TRY(commit_pending_locked(done));
     SAMSA_TRY(ValidatedFollowerBatches v,
               validate_follower_batches(batches, config, log_end_offset_));
     AppendInfo info;
@@ -255,7 +166,7 @@ result<AppendInfo> Log::append_as_follower(std::span<const uint8_t> batches) {
     info.offset_of_max_timestamp = v.offset_of_max_timestamp;
     info.valid_bytes = v.valid_bytes;
     lock.unlock();
-    SAMSA_TRY(maybe_flush_after_append());
+    SAMSA_TRY(maybe_flush_after_append(config));
     return info;
 }
 
@@ -272,11 +183,13 @@ result<void> Log::maybe_assign_epoch_start_offsets_locked(std::span<const uint8_
     return success();
 }
 
-bool Log::flush_due() const {
-    return log_end_offset_ - recovery_point_ >= config().flush_messages;
+bool Log::flush_due(const LogConfig& config) const {
+    return log_end_offset_ - recovery_point_ >= config.flush_messages;
 }
 
-result<void> Log::maybe_flush_after_append() { return flush_due() ? flush() : success(); }
+result<void> Log::maybe_flush_after_append(const LogConfig& config) {
+    return flush_due(config) ? flush() : success();
+}
 
 // ---- roll ---------------------------------------------------------------------------------
 
@@ -292,10 +205,8 @@ result<LogSegment*> Log::maybe_roll_locked(int32_t messages_size, int64_t max_ti
 }
 
 result<void> Log::roll() {
-    CommitCallbacks done;
     std::unique_lock lock(mu_);
     SAMSA_TRY(check_open());
-    SAMSA_TRY(commit_pending_locked(done));
     return roll_locked(log_end_offset_, clock_());
 }
 
@@ -477,11 +388,8 @@ result<void> Log::flush_rolled_segments() {
 // ---- retention and truncation -------------------------------------------------------------
 
 result<size_t> Log::delete_old_segments() {
-    CommitCallbacks done;
     std::unique_lock lock(mu_);
     SAMSA_TRY(check_open());
-    // Deleting every segment rolls a new one first: reserved appends go in before.
-    SAMSA_TRY(commit_pending_locked(done));
     int64_t now = clock_();
     RetentionInput in{{}, log_end_offset_, high_watermark_, log_start_offset_, now};
     for (const auto& [base, segment] : segments_) {
@@ -548,10 +456,8 @@ result<bool> Log::truncate_to(int64_t offset) {
     if (offset < 0) {
         return Errc::offset_out_of_range;
     }
-    CommitCallbacks done;
     std::unique_lock lock(mu_);
     SAMSA_TRY(check_open());
-    (void)commit_pending_locked(done);  // written before it is cut: offsets stay in order
     if (offset >= log_end_offset_) {
         // Nothing to remove, but an epoch this replica started as leader without writing
         // anything may still end the cache at the LEO (Kafka 2.8's truncateTo does the same).
@@ -582,10 +488,8 @@ result<void> Log::truncate_fully_and_start_at(int64_t new_offset) {
     if (new_offset < 0) {
         return Errc::offset_out_of_range;
     }
-    CommitCallbacks done;
     std::unique_lock lock(mu_);
     SAMSA_TRY(check_open());
-    (void)commit_pending_locked(done);
     get_logger("log")->info("{}: truncating fully and starting at offset {}", tp_, new_offset);
     return truncate_fully_locked(new_offset, clock_());
 }
@@ -621,10 +525,8 @@ std::optional<int32_t> Log::epoch_for_offset(int64_t offset) const {
 }
 
 result<void> Log::assign_epoch_start_offset(int32_t epoch, int64_t start_offset) {
-    CommitCallbacks done;
     std::unique_lock lock(mu_);
     SAMSA_TRY(check_open());
-    SAMSA_TRY(commit_pending_locked(done));
     return epoch_cache_.assign(epoch, start_offset);
 }
 
@@ -668,14 +570,10 @@ int64_t Log::first_segment_base_offset() const {
 }
 
 result<void> Log::close() {
-    CommitCallbacks done;
     std::unique_lock lock(mu_);
     if (closed_) {
         return success();
     }
-    // Reserved appends are written, not dropped: nothing was acknowledged for them yet, but
-    // they are valid records in offset order, as any append the log took before closing.
-    (void)commit_pending_locked(done);
     closed_ = true;
     purge_locked(0, true);
     std::error_code error;

@@ -8,14 +8,10 @@
 //  1. A Log is internally synchronized by one shared_mutex. Appends, roll, truncation,
 //     retention, config updates and close take it exclusively; read(),
 //     fetch_offset_by_timestamp() and size_in_bytes() take it shared, so consumers read in
-//     parallel with each other but not with an append. Network threads reserve their
-//     appends (group commit, append_info.h) and read with ReadMode::non_blocking: they never
-//     wait long for the lock, never roll and never flush, so a network thread stalls on
-//     neither the disk nor a writer the kernel is throttling.
-//  7. Reserved appends (pending_) are invisible until committed: the LEO moves past them only
-//     when they are written. Whoever takes mu_ to change the log's end or its segments
-//     (appends, roll, truncation, retention, a new leader epoch, close) commits them first,
-//     so they are written in offset order before anything else touches the log.
+//     parallel with each other but not with an append. Network threads append with
+//     AppendMode::non_blocking: they never wait long for the lock, never roll and never
+//     flush (append_info.h), so a network thread stalls on neither the disk nor a writer
+//     that the kernel is throttling.
 //  2. log_end_offset(), log_start_offset(), high_watermark() and recovery_point() are atomics
 //     readable without the lock (a Partition polls them on every fetch).
 //  3. Producer validation (CRC-32C, record walk) runs before the lock is taken; only the
@@ -83,25 +79,10 @@ public:
 
     // Validates one producer batch completely (ZK-MODE.md §e; errors in log_validator.h), then
     // rewrites it in place (offsets from LEO, `leader_epoch`, timestamps) and appends it,
-    // rolling first if needed. Nothing is written when validation fails. May block.
-    result<AppendInfo> append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch);
-
-    // Group commit (append_info.h). Validates and rewrites `batch` like append_as_leader(),
-    // then keeps it (and `owner`, which keeps its bytes alive) for the next commit_pending()
-    // instead of writing it; `on_written` reports the write. Never blocks: Errc::would_block,
-    // with nothing changed and the batch as the producer sent it, if the lock is not free
-    // within a moment, or if the append must roll a segment or start a leader epoch (the
-    // caller then uses append_as_leader() where blocking is fine).
-    result<Reservation> reserve_leader_append(std::span<uint8_t> batch,
-                                              std::shared_ptr<const void> owner,
-                                              int32_t leader_epoch, CommitCallback on_written);
-    // Writes every reserved append with one write and moves the LEO past them; their
-    // callbacks run after the lock is released. Returns the bytes written. non_blocking:
-    // Errc::would_block if the lock is not free within a moment (nothing is lost: the holder
-    // commits them, or the caller retries where it may block).
-    result<int64_t> commit_pending(AppendMode mode);
-    // Does flush.messages ask for a flush now (LEO - recovery point)?
-    bool flush_due() const;
+    // rolling first if needed. Nothing is written when validation fails.
+    // With AppendMode::non_blocking, see append_info.h.
+    result<AppendInfo> append_as_leader(std::span<uint8_t> batch, int32_t leader_epoch,
+                                        AppendMode mode = AppendMode::may_block);
     // Appends a leader's batches with their offsets, which must start at or above LEO and
     // increase; a trailing partial batch is ignored. CRC-32C is checked.
     result<AppendInfo> append_as_follower(std::span<const uint8_t> batches);
@@ -219,27 +200,11 @@ private:
     // Starts each batch's epoch if it is newer than the latest (batches already validated).
     result<void> maybe_assign_epoch_start_offsets_locked(std::span<const uint8_t> batches);
     void purge_locked(int64_t now, bool all);
-    result<void> maybe_flush_after_append();
-    // Callbacks of committed reservations, run (with the write's outcome) when this goes out
-    // of scope: declare it before the lock, so they run after it is released.
-    class CommitCallbacks {
-    public:
-        CommitCallbacks() = default;
-        ~CommitCallbacks();
-        CommitCallbacks(const CommitCallbacks&) = delete;
-        CommitCallbacks& operator=(const CommitCallbacks&) = delete;
-        void add(CommitCallback callback, std::error_code outcome);
-
-    private:
-        std::vector<std::pair<CommitCallback, std::error_code>> calls_;
-    };
-    // Writes the reserved appends; their callbacks go to `done`. Returns the bytes written.
-    result<int64_t> commit_pending_locked(CommitCallbacks& done);
-    // The offset the next append gets: past the reserved appends, if any.
-    int64_t next_offset_locked() const;
+    result<void> maybe_flush_after_append(const LogConfig& config);
+    bool flush_due(const LogConfig& config) const;
     result<AppendInfo> append_as_leader_locked(std::span<uint8_t> batch,
                                                const ValidatedBatch& v, int32_t leader_epoch,
-                                               int64_t now);
+                                               int64_t now, AppendMode mode);
     result<FetchDataInfo> read_locked(int64_t start_offset, int32_t max_bytes,
                                       int64_t max_offset, bool min_one_batch,
                                       ReadMode mode) const;
@@ -250,14 +215,6 @@ private:
         std::unique_ptr<LogSegment> segment;
         int64_t due_ms;
     };
-    struct PendingAppend {
-        std::span<const uint8_t> bytes;
-        std::shared_ptr<const void> owner;
-        CommitCallback on_written;
-    };
-    // A commit writes at most this much: a reservation that would pass it commits first.
-    static constexpr size_t kMaxPendingAppends = 256;
-    static constexpr int64_t kMaxPendingBytes = 1 << 20;
 
     std::string dir_;
     const TopicPartition tp_;
@@ -277,9 +234,6 @@ private:
     bool closed_ = false;                                      // guarded by mu_
     LeaderEpochFileCache epoch_cache_;                         // guarded by mu_
     std::optional<std::string> topic_id_;                      // guarded by mu_
-    std::vector<PendingAppend> pending_;                       // guarded by mu_
-    int64_t pending_bytes_ = 0;                                // guarded by mu_
-    int64_t pending_end_offset_ = 0;  // guarded by mu_; valid while pending_ is not empty
     std::atomic<int64_t> log_start_offset_{0};
     std::atomic<int64_t> log_end_offset_{0};
     std::atomic<int64_t> high_watermark_{0};

@@ -72,20 +72,6 @@ void LogSegment::add_index_entries(int32_t position, const RecordBatchView& batc
 result<void> LogSegment::append(std::span<const uint8_t> batches) {
     int32_t position = size();
     SAMSA_TRY(log_->append(batches));
-    index_batches(position, batches);
-    return success();
-}
-
-result<void> LogSegment::append(std::span<const std::span<const uint8_t>> parts) {
-    int32_t position = size();
-    SAMSA_TRY(log_->append(parts));
-    for (const auto& batches : parts) {
-        position = index_batches(position, batches);
-    }
-    return success();
-}
-
-int32_t LogSegment::index_batches(int32_t position, std::span<const uint8_t> batches) {
     protocol::RecordBatchIterator it(batches);
     while (auto batch = it.next()) {
         if (position == 0) {
@@ -94,7 +80,7 @@ int32_t LogSegment::index_batches(int32_t position, std::span<const uint8_t> bat
         add_index_entries(position, *batch);
         position += batch->size_in_bytes();
     }
-    return position;
+    return success();
 }
 
 result<std::optional<BatchPosition>> LogSegment::translate_offset(int64_t offset,

@@ -74,8 +74,6 @@ public:
     // Appends whole, valid batches with increasing offsets that fit this segment (the Log
     // checked should_roll first), then adds index entries every index_interval_bytes.
     result<void> append(std::span<const uint8_t> batches);
-    // Several runs of whole batches, written with one write (a group commit).
-    result<void> append(std::span<const std::span<const uint8_t>> parts);
 
     // The first batch at or after `start_position` whose last offset >= `offset`.
     result<std::optional<BatchPosition>> translate_offset(
@@ -124,8 +122,6 @@ private:
 
     result<void> load_largest_timestamp();
     void add_index_entries(int32_t position, const protocol::RecordBatchView& batch);
-    // Index entries for the batches just written at `position`; returns the position after.
-    int32_t index_batches(int32_t position, std::span<const uint8_t> batches);
     result<void> reset_indexes_to(int32_t max_index_bytes);
     // Recovery's check of one batch at `position`; returns why it is bad, or "" if good.
     std::string check_batch(const protocol::RecordBatchView& batch, int64_t next_offset) const;

@@ -74,8 +74,6 @@ public:
         return {const_cast<uint8_t*>(bytes_.data()), bytes_.size()};
     }
     const std::vector<FileSlice>& slices() const { return slices_; }
-    // What keeps in-memory bytes alive (the request frame they were decoded from), if any.
-    const std::shared_ptr<const void>& owner() const { return owner_; }
 
     // The payload as one contiguous buffer, reading file slices with pread. Used where sendfile
     // cannot be (TLS, tests, the broker's own clients). Returns false on a short read.

@@ -51,9 +51,7 @@ bool Partition::make_leader(const PartitionRole& role) {
         }
         // Kafka's makeLeader step 3: the new epoch starts at our LEO, so OffsetsForLeaderEpoch
         // can tell followers where the previous epochs ended (KIP-101). Appends cannot move
-        // the LEO meanwhile: they hold leader_isr_lock_ shared; appends reserved before are
-        // written first, under the old epoch.
-        (void)log_->commit_pending(log::AppendMode::may_block);
+        // the LEO meanwhile: they hold leader_isr_lock_ shared.
         int64_t epoch_start = log_->log_end_offset();
         if (auto assigned = log_->assign_epoch_start_offset(leader_epoch_, epoch_start);
             !assigned) {
@@ -127,14 +125,26 @@ std::error_code Partition::check_leader_epoch(int32_t current_leader_epoch,
 
 result<log::AppendInfo> Partition::append_records_to_leader(std::span<uint8_t> records,
                                                             int16_t required_acks,
-                                                            int32_t min_insync_replicas) {
+                                                            int32_t min_insync_replicas,
+                                                            log::AppendMode mode) {
     result<log::AppendInfo> appended = std::error_code(ErrorCode::not_leader_or_follower);
     {
-        std::shared_lock lock(leader_isr_lock_);
-        if (auto ec = check_append(required_acks, min_insync_replicas)) {
-            return ec;
+        std::shared_lock lock(leader_isr_lock_, std::defer_lock);
+        if (mode == log::AppendMode::may_block) {
+            lock.lock();
+        } else if (!lock.try_lock()) {
+            // A role change holds the lock (and may be writing the epoch file): not worth a
+            // network thread's wait.
+            return log::Errc::would_block;
         }
-        appended = log_->append_as_leader(records, leader_epoch_);
+        if (leader_ != local_broker_id_) {
+            return ErrorCode::not_leader_or_follower;
+        }
+        // Checked before the append, so a rejected acks=all produce writes nothing.
+        if (required_acks == -1 && static_cast<int32_t>(isr_.size()) < min_insync_replicas) {
+            return ErrorCode::not_enough_replicas;
+        }
+        appended = log_->append_as_leader(records, leader_epoch_, mode);
         if (!appended) {
             return appended;
         }
@@ -142,61 +152,6 @@ result<log::AppendInfo> Partition::append_records_to_leader(std::span<uint8_t> r
     }
     watchers_.notify_all();
     return appended;
-}
-
-result<log::Reservation> Partition::reserve_append(std::span<uint8_t> records,
-                                                    std::shared_ptr<const void> owner,
-                                                    int16_t required_acks,
-                                                    int32_t min_insync_replicas,
-                                                    log::CommitCallback on_written) {
-    std::shared_lock lock(leader_isr_lock_, std::try_to_lock);
-    if (!lock.owns_lock()) {
-        // A role change holds it (and may be writing the epoch file): not worth a network
-        // thread's wait.
-        return log::Errc::would_block;
-    }
-    if (auto ec = check_append(required_acks, min_insync_replicas)) {
-        return ec;
-    }
-    return log_->reserve_leader_append(records, std::move(owner), leader_epoch_,
-                                       std::move(on_written));
-}
-
-result<int64_t> Partition::commit_appends(log::AppendMode mode) {
-    auto written = log_->commit_pending(mode);
-    if (written && written.value() > 0) {
-        {
-            // Raising the HW reads the role; a role change holding the lock raises it itself.
-            std::shared_lock lock(leader_isr_lock_, std::try_to_lock);
-            if (lock.owns_lock()) {
-                maybe_increment_high_watermark();
-            }
-        }
-        watchers_.notify_all();
-    }
-    return written;
-}
-
-void Partition::after_commit() {
-    {
-        std::shared_lock lock(leader_isr_lock_, std::try_to_lock);
-        if (lock.owns_lock()) {
-            maybe_increment_high_watermark();
-        }
-    }
-    watchers_.notify_all();
-}
-
-std::error_code Partition::check_append(int16_t required_acks,
-                                        int32_t min_insync_replicas) const {
-    if (leader_ != local_broker_id_) {
-        return ErrorCode::not_leader_or_follower;
-    }
-    // Checked before the append, so a rejected acks=all produce writes nothing.
-    if (required_acks == -1 && static_cast<int32_t>(isr_.size()) < min_insync_replicas) {
-        return ErrorCode::not_enough_replicas;
-    }
-    return {};
 }
 
 result<bool> Partition::is_replicated(int64_t offset) const {

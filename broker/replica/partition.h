@@ -5,9 +5,9 @@
 // about segments.
 //
 // Concurrency notes:
-//  1. Any thread may call any method. Network threads reserve appends (group commit) and
-//     read directly, never waiting on a role change or the disk; the I/O pool does what may
-//     block.
+//  1. Any thread may call any method. Network threads append and read directly (appends with
+//     AppendMode::non_blocking, so they never wait on a role change or the disk); the I/O
+//     pool does what may block.
 //  2. leader_isr_lock_ is held exclusively by role changes (make_leader, make_follower, stop)
 //     and shared by appends, reads and offset lookups, so an append can never land under a
 //     leader epoch that has already been replaced.
@@ -80,24 +80,12 @@ public:
     // StopReplica: no longer leader or follower; the log stays unless the caller deletes it.
     void stop();
 
-    // Produce, where blocking is fine (the I/O pool). Errors: NOT_LEADER_OR_FOLLOWER,
-    // NOT_ENOUGH_REPLICAS (acks=-1 with too small an ISR), and the log's validation errors.
-    result<log::AppendInfo> append_records_to_leader(std::span<uint8_t> records,
-                                                     int16_t required_acks,
-                                                     int32_t min_insync_replicas);
-    // Produce from a network thread: the same checks, then a group-commit reservation
-    // (Log::reserve_leader_append; log::Errc::would_block when it cannot be done without
-    // waiting). The records are written by the next commit_appends().
-    result<log::Reservation> reserve_append(std::span<uint8_t> records,
-                                            std::shared_ptr<const void> owner,
-                                            int16_t required_acks, int32_t min_insync_replicas,
-                                            log::CommitCallback on_written);
-    // Writes the reserved appends (Log::commit_pending), then raises the high watermark and
-    // wakes the waiters.
-    result<int64_t> commit_appends(log::AppendMode mode);
-    // After a reserved append was written by someone else's commit: raises the high
-    // watermark and wakes the waiters (cheap when nothing changed).
-    void after_commit();
+    // Produce. Errors: NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS (acks=-1 with too small an
+    // ISR), and the log's validation errors; with AppendMode::non_blocking also
+    // log::Errc::would_block (nothing appended: retry with may_block where that is fine).
+    result<log::AppendInfo> append_records_to_leader(
+        std::span<uint8_t> records, int16_t required_acks, int32_t min_insync_replicas,
+        log::AppendMode mode = log::AppendMode::may_block);
     // acks=-1: has the high watermark passed `offset`? Errors if leadership was lost meanwhile.
     result<bool> is_replicated(int64_t offset) const;
 
@@ -125,8 +113,6 @@ public:
 
 private:
     bool is_newer(const PartitionRole& role) const;
-    // Leadership and min.insync.replicas. Holds leader_isr_lock_ (shared).
-    std::error_code check_append(int16_t required_acks, int32_t min_insync_replicas) const;
     std::error_code check_leader_epoch(int32_t current_leader_epoch, bool require_leader) const;
     // Raises the HW to the smallest log end offset in the ISR. Holds the shared lock.
     bool maybe_increment_high_watermark();

@@ -4,21 +4,18 @@
 //  - acks must be 0, 1 or -1 (INVALID_REQUIRED_ACKS);
 //  - versions 0-2 carry message format v0/v1, which Samsa does not store: UNSUPPORTED_VERSION;
 //  - records are appended straight from the request frame (the log patches offsets in place;
-//    nothing is copied), on the network thread that read the request, as a group commit:
-//    each append is reserved (offsets assigned) and the requests a network thread handles in
-//    one round of its event loop share one write, done when the round's requests are handled
-//    (log/append_info.h). What may block goes to the I/O pool instead: an append that must
-//    roll a segment or start a leader epoch, or finds the log locked by a slow writer
-//    (log::Errc::would_block), every append while the kernel is about to throttle writers
-//    (log/write_pressure.h), and the flushes flush.messages asks for before the response;
+//    nothing is copied), on the network thread that read the request: writing to the page
+//    cache costs less than handing the request to another thread. What may block goes to
+//    the I/O pool instead: an append that must roll a segment or start a leader epoch, or
+//    finds the log locked by a slow writer (log::Errc::would_block), every append while the
+//    kernel is about to throttle writers (log/write_pressure.h), and the flushes that
+//    flush.messages asks for before the response;
 //  - acks=-1 waits until the high watermark passes every appended batch or timeout_ms;
 //  - acks=0 gets no response, and any error closes the connection so the producer notices.
 
-#include <algorithm>
 #include <chrono>
 #include <vector>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include "broker/api/errors.h"
@@ -27,7 +24,6 @@
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/produce_request.h"
 #include "broker/protocol/generated/produce_response.h"
-#include "broker/replica/completion_latch.h"
 #include "broker/replica/replica_manager.h"
 #include "common/logging.h"
 
@@ -49,7 +45,6 @@ struct PartitionAppend {
     ErrorCode error = ErrorCode::none;
     log::AppendInfo info;
     bool deferred = false;  // to be appended on the I/O pool
-    bool reserved = false;  // reserved for a group commit
 };
 
 std::vector<PartitionAppend> collect(const Request& request) {
@@ -93,9 +88,10 @@ bool prepare_append(PartitionAppend& a, replica::ReplicaManager& replicas) {
     return true;
 }
 
-int32_t min_insync_replicas(const PartitionAppend& a) {
+result<log::AppendInfo> append_one(PartitionAppend& a, int16_t acks, log::AppendMode mode) {
     // min.insync.replicas is a topic config (the broker's value unless overridden).
-    return a.partition->log()->config().min_insync_replicas;
+    int32_t min_isr = a.partition->log()->config().min_insync_replicas;
+    return a.partition->append_records_to_leader(a.records.mutable_bytes(), acks, min_isr, mode);
 }
 
 void record(PartitionAppend& a, const result<log::AppendInfo>& appended) {
@@ -106,109 +102,45 @@ void record(PartitionAppend& a, const result<log::AppendInfo>& appended) {
     }
 }
 
-// The commit of a partition's reserved appends, at the end of this network thread's round (it
-// is posted behind the requests already ready), so that the requests of one round share one
-// write. Goes to the I/O pool when the write might block: the kernel is about to throttle
-// writers, or the log's lock is held by a slow writer.
-void commit_soon(std::shared_ptr<replica::Partition> partition, log::WritePressure& pressure,
-                 boost::asio::any_io_executor network_thread, boost::asio::any_io_executor pool) {
-    boost::asio::post(network_thread, [partition = std::move(partition), &pressure, pool] {
-        if (!pressure.high()) {
-            result<int64_t> written = int64_t{0};
-            {
-                log::WritePressure::WriteProbe probe(pressure);
-                written = partition->commit_appends(log::AppendMode::non_blocking);
-            }
-            if (written) {
-                pressure.wrote(written.value());
-                return;
-            }
-            if (written.error() != log::Errc::would_block) {
-                return;  // the reservations' callbacks carry the error to their requests
-            }
-        }
-        boost::asio::post(pool, [partition, &pressure] {
-            log::WritePressure::PoolWriteProbe probe(pressure);
-            (void)partition->commit_appends(log::AppendMode::may_block);
-        });
-    });
-}
-
-// On the network thread: reserves every append that can be (group commit; `latch` counts one
-// completion per partition, and the others complete it at once). Returns whether any
-// partition is left for the I/O pool.
-bool reserve_inline(std::vector<PartitionAppend>& appends, replica::ReplicaManager& replicas,
-                    log::WritePressure& pressure, int16_t acks,
-                    const std::shared_ptr<replica::CompletionLatch>& latch,
-                    boost::asio::any_io_executor network_thread,
-                    boost::asio::any_io_executor pool) {
+// On the network thread: every append that need not block. Returns whether any partition is
+// left for the I/O pool (deferred, or a flush due).
+bool append_inline(std::vector<PartitionAppend>& appends, replica::ReplicaManager& replicas,
+                   log::WritePressure& pressure, int16_t acks) {
     bool pool_work = false;
-    for (size_t i = 0; i < appends.size(); ++i) {
-        auto& a = appends[i];
-        if (!prepare_append(a, replicas) || pressure.high()) {
-            a.deferred = pool_work = a.error == ErrorCode::none;
-            latch->complete(i, {});
+    for (auto& a : appends) {
+        if (!prepare_append(a, replicas)) {
             continue;
         }
-        auto reserved = a.partition->reserve_append(
-            a.records.mutable_bytes(), a.records.owner(), acks, min_insync_replicas(a),
-            [latch, i](std::error_code written) { latch->complete(i, written); });
-        if (!reserved) {
-            if (reserved.error() == log::Errc::would_block) {
-                a.deferred = pool_work = true;
-            } else {
-                a.error = to_kafka(reserved.error());
-            }
-            latch->complete(i, {});
+        if (pressure.high()) {
+            a.deferred = pool_work = true;
             continue;
         }
-        a.info = reserved.value().info;
-        a.reserved = true;
-        if (reserved.value().commit_needed) {
-            commit_soon(a.partition, pressure, network_thread, pool);
+        auto appended = [&] {
+            log::WritePressure::WriteProbe probe(pressure);
+            return append_one(a, acks, log::AppendMode::non_blocking);
+        }();
+        if (!appended && appended.error() == log::Errc::would_block) {
+            a.deferred = pool_work = true;
+            continue;
+        }
+        record(a, appended);
+        if (appended) {
+            pressure.wrote(appended.value().valid_bytes);
+            pool_work = pool_work || appended.value().flush_due;
         }
     }
     return pool_work;
 }
 
-// The reserved appends are written: their outcomes, and the HW raised for them.
-void after_commits(std::vector<PartitionAppend>& appends,
-                   const replica::CompletionLatch& latch) {
-    for (size_t i = 0; i < appends.size(); ++i) {
-        auto& a = appends[i];
-        if (!a.reserved) {
-            continue;
-        }
-        if (auto written = latch.outcome(i)) {
-            a.error = to_kafka(written);
-        } else {
-            a.partition->after_commit();
-        }
-    }
-}
-
-// On the I/O pool: the deferred appends (which write any reserved ones first).
+// On the I/O pool: the deferred appends, then the flushes the flush policy asks for before
+// the producer is answered (as Kafka flushes inside its append).
 void append_on_pool(std::vector<PartitionAppend>& appends, int16_t acks,
                     log::WritePressure& pressure) {
     for (auto& a : appends) {
         if (a.deferred) {
             log::WritePressure::PoolWriteProbe probe(pressure);
-            record(a, a.partition->append_records_to_leader(a.records.mutable_bytes(), acks,
-                                                            min_insync_replicas(a)));
-        }
-    }
-}
-
-// flush.messages: Kafka flushes inside its append, before the producer is answered.
-bool flush_due(const std::vector<PartitionAppend>& appends) {
-    return std::any_of(appends.begin(), appends.end(), [](const PartitionAppend& a) {
-        return a.error == ErrorCode::none && a.partition && a.partition->log()->flush_due();
-    });
-}
-
-void flush_all(std::vector<PartitionAppend>& appends) {
-    for (auto& a : appends) {
-        if (a.error == ErrorCode::none && a.partition && a.partition->log()->flush_due()) {
+            record(a, append_one(a, acks, log::AppendMode::may_block));
+        } else if (a.error == ErrorCode::none && a.info.flush_due) {
             if (auto flushed = a.partition->log()->flush(); !flushed) {
                 a.error = to_kafka(flushed.error());
             }
@@ -301,18 +233,10 @@ HandlerResult handle_produce(RequestContext& ctx, protocol::Reader& body) {
     }
     if (request_error == ErrorCode::none) {
         auto& replicas = *ctx.broker.replica_manager;
-        auto& pressure = *ctx.broker.write_pressure;
-        auto here = co_await boost::asio::this_coro::executor;
-        auto latch = std::make_shared<replica::CompletionLatch>(here, appends.size());
-        if (reserve_inline(appends, replicas, pressure, request.acks, latch, here,
-                           ctx.broker.io_pool)) {
-            co_await net::run_on(ctx.broker.io_pool,
-                                 [&] { append_on_pool(appends, request.acks, pressure); });
-        }
-        co_await latch->wait();
-        after_commits(appends, *latch);
-        if (flush_due(appends)) {
-            co_await net::run_on(ctx.broker.io_pool, [&] { flush_all(appends); });
+        if (append_inline(appends, replicas, *ctx.broker.write_pressure, request.acks)) {
+            co_await net::run_on(ctx.broker.io_pool, [&] {
+                append_on_pool(appends, request.acks, *ctx.broker.write_pressure);
+            });
         }
         if (request.acks == -1) {
             co_await await_replication(appends, request.timeout_ms, replicas);
