@@ -567,7 +567,11 @@ void Worker::run(const Schedule& schedule) {
         }
         int64_t until = now_ < sched_.measure_end ? sched_.measure_end : sched_.drain_end;
         if (!due_.empty()) {
-            until = std::min(until, due_.top().first);
+            // Paced sends due within kPacingSlackNs of each other go out on one wake-up: at
+            // 100,000 requests/s a wake-up per send would cost the generator more CPU than the
+            // broker spends answering. Latency still counts from each send's scheduled time,
+            // so the slack shows in the results rather than hiding anything.
+            until = std::min(until, due_.top().first + kPacingSlackNs);
         }
         wait_events(until);
     }

@@ -36,6 +36,8 @@
 namespace samsa::loadgen {
 
 inline constexpr int64_t kNsPerSec = 1'000'000'000;
+// Paced sends due this close together share one wake-up of the generator (Worker::run).
+inline constexpr int64_t kPacingSlackNs = 100'000;
 
 int64_t now_ns();  // CLOCK_MONOTONIC
 
