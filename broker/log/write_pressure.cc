@@ -147,7 +147,13 @@ WritePressure::WriteProbe::WriteProbe(WritePressure& pressure) : pressure_(press
 }
 
 WritePressure::WriteProbe::~WriteProbe() {
-    const bool slow = Clock::now() - start_ > kStallThreshold;
+    const auto elapsed = Clock::now() - start_;
+    const bool slow = elapsed > kStallThreshold;
+    if (elapsed > kCertainStall) {
+        confirm_next_write = false;
+        pressure_.report_stall();
+        return;
+    }
     if (voluntary_switches_ < 0) {
         confirm_next_write = slow;
         return;

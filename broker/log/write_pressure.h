@@ -58,15 +58,19 @@ public:
     static constexpr int64_t kSpendStep = 64 << 10;
     // An inline append that slept longer than this is a stall.
     static constexpr auto kStallThreshold = std::chrono::milliseconds(2);
+    // One this slow is a stall without confirmation: the scheduler does not take a thread
+    // away for this long, and a writer the kernel throttles may sleep for seconds.
+    static constexpr auto kCertainStall = std::chrono::milliseconds(50);
     // How long a first stall keeps pressure high, and the most a run of stalls does.
     static constexpr auto kStallHold = std::chrono::milliseconds(200);
     static constexpr auto kMaxStallHold = std::chrono::seconds(5);
 
-    // Times one inline append, for the stall signal. A slow one is not trusted alone: the
-    // thread may merely have been descheduled (the broker shares its cores with everything
-    // else). It makes the thread's next inline append a confirming one, which also reads the
-    // thread's voluntary context switches (getrusage) around itself: if that one is slow too
-    // and slept, the kernel is making writes wait, and report_stall() is called.
+    // Times one inline append, for the stall signal. A slow one (kStallThreshold) is not
+    // trusted alone: the thread may merely have been descheduled (the broker shares its cores
+    // with everything else). It makes the thread's next inline append a confirming one, which
+    // also reads the thread's voluntary context switches (getrusage) around itself: if that
+    // one is slow too and slept, the kernel is making writes wait, and report_stall() is
+    // called. A very slow one (kCertainStall) needs no confirmation.
     class WriteProbe {
     public:
         explicit WriteProbe(WritePressure& pressure);

@@ -7,9 +7,9 @@
 //    nothing is copied), on the network thread that read the request: writing to the page
 //    cache costs less than handing the request to another thread. What may block goes to
 //    the I/O pool instead: an append that must roll a segment or start a leader epoch, or
-//    finds the log locked by a slow writer (log::Errc::would_block), every append while the
-//    kernel is about to throttle writers (log/write_pressure.h), and the flushes that
-//    flush.messages asks for before the response;
+//    finds the log locked by a slow writer (log::Errc::would_block), batches of 64 KiB and
+//    more, every append while the kernel is about to throttle writers
+//    (log/write_pressure.h), and the flushes that flush.messages asks for before the response;
 //  - acks=-1 waits until the high watermark passes every appended batch or timeout_ms;
 //  - acks=0 gets no response, and any error closes the connection so the producer notices.
 
@@ -36,6 +36,12 @@ using Request = protocol::ProduceRequestData;
 using Response = protocol::ProduceResponseData;
 
 constexpr int16_t kMinImplementedVersion = 3;
+
+// Larger batches are appended on the I/O pool: copying them into the page cache takes tens of
+// microseconds anyway, so the hop adds little, and they are the writes that fill the page
+// cache fastest, so the ones the kernel throttles first. Small batches, where a hop would cost
+// more than the append, stay on the network thread.
+constexpr int64_t kInlineAppendMaxBytes = 64 * 1024;
 
 // One partition of the request on its way through the handler.
 struct PartitionAppend {
@@ -111,7 +117,7 @@ bool append_inline(std::vector<PartitionAppend>& appends, replica::ReplicaManage
         if (!prepare_append(a, replicas)) {
             continue;
         }
-        if (pressure.high()) {
+        if (pressure.high() || a.records.size_bytes() >= kInlineAppendMaxBytes) {
             a.deferred = pool_work = true;
             continue;
         }

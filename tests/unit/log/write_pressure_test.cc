@@ -95,6 +95,16 @@ TEST(WritePressureTest, OneSlowWriteIsNotAStallUntilTheNextOneConfirmsIt) {
     EXPECT_TRUE(p.high());
 }
 
+TEST(WritePressureTest, AVerySlowWriteIsAStallAtOnce) {
+    WritePressure p;
+    fast_write(p);
+    {
+        WritePressure::WriteProbe probe(p);
+        std::this_thread::sleep_for(WritePressure::kCertainStall + 5ms);
+    }
+    EXPECT_TRUE(p.high());
+}
+
 TEST(WritePressureTest, SlowWritesThatDidNotSleepAreNotStalls) {
     WritePressure p;
     fast_write(p);
