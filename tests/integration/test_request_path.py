@@ -614,13 +614,19 @@ class RequestPathTest(harness.ClusterTestCase):
     # ---------------------------------------------------------------------------------------
     # 4. SIGTERM with thousands of connections
 
-    def test_sigterm_with_3000_open_connections(self):
-        raise_own_nofile(self, SIGTERM_CONNECTIONS + 500)
-        broker = self.start_broker(self.zk, broker_id=42, nofile_soft=BROKER_NOFILE)
+    def start_broker_for_connections(self, connections, broker_id):
+        """A broker of its own for a test that opens `connections` sockets: this process's
+        open-files limit raised to fit, and the broker's checked to fit too."""
+        raise_own_nofile(self, connections + 500)
+        broker = self.start_broker(self.zk, broker_id=broker_id, nofile_soft=BROKER_NOFILE)
         limit = nofile_soft_limit(broker.pid)
-        self.assertGreater(limit, SIGTERM_CONNECTIONS + 100,
+        self.assertGreater(limit, connections + 100,
                            f"the broker's open-files soft limit {limit} cannot hold "
-                           f"{SIGTERM_CONNECTIONS} connections")
+                           f"{connections} connections")
+        return broker
+
+    def test_sigterm_with_3000_open_connections(self):
+        broker = self.start_broker_for_connections(SIGTERM_CONNECTIONS, broker_id=42)
         topic = harness.unique_topic("term")
         harness.create_topic(broker, topic, 1)
         socks = []
@@ -689,12 +695,7 @@ class RequestPathTest(harness.ClusterTestCase):
     # 5. 10,000 idle connections
 
     def test_10000_idle_connections(self):
-        raise_own_nofile(self, IDLE_CONNECTIONS + 500)
-        broker = self.start_broker(self.zk, broker_id=43, nofile_soft=BROKER_NOFILE)
-        limit = nofile_soft_limit(broker.pid)
-        self.assertGreater(limit, IDLE_CONNECTIONS + 100,
-                           f"the broker's open-files soft limit {limit} cannot hold "
-                           f"{IDLE_CONNECTIONS} connections")
+        broker = self.start_broker_for_connections(IDLE_CONNECTIONS, broker_id=43)
         topic = harness.unique_topic("idle")
         harness.create_topic(broker, topic, 1)
         pid = broker.pid

@@ -198,9 +198,9 @@ def record_batch(records, base_timestamp=None, lz4=False):
     return i64(0) + i32(batch_length) + i32(-1) + i8(2) + struct.pack(">I", crc) + after_crc
 
 
-def parse_batches(data):
-    """Yields (base_offset, last_offset, attributes, record_count, max_timestamp) of each complete
-    batch header in a log segment or fetch payload."""
+def _complete_batches(data):
+    """Yields (position, end, base_offset) of each complete magic-2 batch in `data` (a log
+    segment or fetch payload); stops at a trailing partial batch."""
     pos = 0
     while pos + 61 <= len(data):
         base, length = struct.unpack_from(">qi", data, pos)
@@ -210,10 +210,17 @@ def parse_batches(data):
         magic = data[pos + 16]
         if magic != 2:
             raise ValueError(f"magic {magic} at position {pos}")
+        yield pos, end, base
+        pos = end
+
+
+def parse_batches(data):
+    """Yields (base_offset, last_offset, attributes, record_count, max_timestamp) of each complete
+    batch header in a log segment or fetch payload."""
+    for pos, _, base in _complete_batches(data):
         attributes, last_delta, _, max_ts = struct.unpack_from(">hiqq", data, pos + 21)
         count = struct.unpack_from(">i", data, pos + 57)[0]
         yield base, base + last_delta, attributes, count, max_ts
-        pos = end
 
 
 # --------------------------------------------------------------------------------------------
@@ -522,15 +529,7 @@ def parse_records(data, check_crc=True):
     """Yields (offset, key, value, headers) of every record of every complete, uncompressed
     magic-2 batch in `data` (a fetch payload or a segment file); a trailing partial batch is
     skipped, as clients do. check_crc: verify each batch's CRC-32C."""
-    pos = 0
-    while pos + 61 <= len(data):
-        base, length = struct.unpack_from(">qi", data, pos)
-        end = pos + 12 + length
-        if length <= 0 or end > len(data):
-            return
-        magic = data[pos + 16]
-        if magic != 2:
-            raise ValueError(f"magic {magic} at position {pos}")
+    for pos, end, base in _complete_batches(data):
         crc = struct.unpack_from(">I", data, pos + 17)[0]
         if check_crc and crc32c(data[pos + 21:end]) != crc:
             raise ValueError(f"CRC mismatch in the batch at offset {base} (position {pos})")
@@ -571,7 +570,6 @@ def parse_records(data, check_crc=True):
         if r.remaining() != 0:
             raise ValueError(f"{r.remaining()} bytes after the {count} records of the batch at "
                              f"offset {base}")
-        pos = end
 
 
 def bytes_readable(s):

@@ -86,6 +86,16 @@ protected:
         }
     }
 
+    // An unlinked temp file holding "0123456789", for the 'F' requests' splices.
+    static std::shared_ptr<FileHandle> digits_file() {
+        char path[] = "/tmp/samsa-net-test-XXXXXX";
+        int fd = ::mkstemp(path);
+        EXPECT_GE(fd, 0);
+        EXPECT_EQ(::write(fd, "0123456789", 10), 10);
+        ::unlink(path);
+        return std::make_shared<FileHandle>(fd, path);
+    }
+
     tcp::socket connect() {
         tcp::socket s(client_io_);
         s.connect({asio::ip::make_address("127.0.0.1"), port_});
@@ -170,12 +180,7 @@ TEST_F(SocketServerTest, IdleConnectionsAreClosed) {
 }
 
 TEST_F(SocketServerTest, FileSlicesAreSplicedIntoTheResponse) {
-    char path[] = "/tmp/samsa-net-test-XXXXXX";
-    int fd = ::mkstemp(path);
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(::write(fd, "0123456789", 10), 10);
-    ::unlink(path);
-    start({}, std::make_shared<FileHandle>(fd, path));
+    start({}, digits_file());
     auto s = connect();
     send_frame(s, "F");
     // "F:" + int32 length 5 + bytes [2, 7) of the file
@@ -232,12 +237,7 @@ TEST_F(SocketServerTest, FrameArrivingByteByByteIsHandledOnce) {
 }
 
 TEST_F(SocketServerTest, SplicedResponsesStayInOrderWithQueuedOnes) {
-    char path[] = "/tmp/samsa-net-test-XXXXXX";
-    int fd = ::mkstemp(path);
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(::write(fd, "0123456789", 10), 10);
-    ::unlink(path);
-    start({}, std::make_shared<FileHandle>(fd, path));
+    start({}, digits_file());
     auto s = connect();
     const std::vector<std::string> requests{"a", "F", "b", "c", "F", "d"};
     std::string wire;
