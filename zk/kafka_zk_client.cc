@@ -522,6 +522,26 @@ result<std::map<TopicPartition, PartitionUpdateResult>> KafkaZkClient::update_pa
     return outcome;
 }
 
+// --- ISR changes written by partition leaders ---------------------------------------------------
+
+result<int32_t> KafkaZkClient::update_leader_and_isr(const TopicPartition& tp,
+                                                     const LeaderIsrAndControllerEpoch& state) {
+    SAMSA_TRY(auto updates, update_partition_states({{tp, state}}, kMatchAnyVersion));
+    const PartitionUpdateResult& r = updates.at(tp);
+    if (r.ec) {
+        return r.ec;
+    }
+    return r.zk_version;
+}
+
+result<void> KafkaZkClient::propagate_isr_changes(const std::vector<TopicPartition>& partitions) {
+    SAMSA_TRY(zk_.create(CreateOp{IsrChangeNotificationSequenceZNode::path(),
+                                  IsrChangeNotificationSequenceZNode::encode(partitions),
+                                  CreateMode::persistent_sequential,
+                                  {}}));
+    return success();
+}
+
 // --- Topic deletion ---------------------------------------------------------------------------
 
 result<void> KafkaZkClient::create_delete_topic_node(const std::string& topic) {

@@ -12,8 +12,7 @@
 // elected. If another broker has been elected since, the check fails and the method returns
 // Errc::controller_moved: the caller must resign. Passing kMatchAnyVersion skips the check.
 //
-// Not yet here, by design (seams): ISR change notifications (IsrChangeNotificationSequenceZNode),
-// config change notifications (ConfigEntityChangeNotificationSequenceZNode, written after
+// Not yet here, by design (seams): config change notifications (ConfigEntityChangeNotificationSequenceZNode, written after
 // set_or_create_entity_configs), ACL storage (AclZNodes), broker-id generation (/brokers/seqid),
 // producer id blocks, reassignments. Their paths and codecs are in zk_data.h.
 //
@@ -129,6 +128,16 @@ class KafkaZkClient {
     result<std::map<TopicPartition, PartitionUpdateResult>> update_partition_states(
         const std::map<TopicPartition, LeaderIsrAndControllerEpoch>& states,
         int32_t expected_controller_epoch_zk_version);
+
+    // --- ISR changes written by partition leaders (the classic path, ZK-MODE §c) -------------
+    // A leader's conditional setData of one partition's state at `state.leader_and_isr.zk_version`
+    // (not fenced by the controller epoch: leaders are fenced by the zkVersion alone). Returns
+    // the new version, or Errc::bad_version when the state changed since the leader read it.
+    result<int32_t> update_leader_and_isr(const TopicPartition& tp,
+                                          const LeaderIsrAndControllerEpoch& state);
+    // Creates a persistent sequential /isr_change_notification/isr_change_<seq> listing
+    // `partitions`, which the controller watches to refresh its metadata.
+    result<void> propagate_isr_changes(const std::vector<TopicPartition>& partitions);
 
     // --- Topic deletion --------------------------------------------------------------------
     // Creates /admin/delete_topics/<t>; node_exists if already queued.
