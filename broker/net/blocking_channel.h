@@ -31,10 +31,12 @@ public:
     result<Response> send(const Request& request, int16_t version) {
         protocol::Writer body;
         request.encode(body, version);
-        std::vector<uint8_t> response_body;
-        SAMSA_TRY(exchange(Request::kApiKey, version, body, response_body));
+        // Shared, so that decoded Records (a Fetch response's batches) point into it instead
+        // of being copied.
+        auto response_body = std::make_shared<std::vector<uint8_t>>();
+        SAMSA_TRY(exchange(Request::kApiKey, version, body, *response_body));
         try {
-            protocol::Reader reader(response_body);
+            protocol::Reader reader(*response_body, response_body);
             Response response;
             response.decode(reader, version);
             return response;

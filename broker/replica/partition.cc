@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "broker/log/clock.h"
 #include "broker/log/errc.h"
 #include "broker/protocol/error_code.h"
 #include "common/logging.h"
@@ -17,6 +18,10 @@ using protocol::ErrorCode;
 auto& logger() {
     static auto l = get_logger("partition");
     return *l;
+}
+
+bool contains(const std::vector<int32_t>& v, int32_t x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
 }
 
 constexpr int64_t kEarliestTimestamp = -2;
@@ -37,22 +42,40 @@ bool Partition::make_leader(const PartitionRole& role) {
         if (!is_newer(role)) {
             return false;
         }
+        const bool is_new_leader = leader_ != local_broker_id_;
         leader_ = local_broker_id_;
         leader_epoch_ = role.leader_epoch;
         controller_epoch_ = role.controller_epoch;
         zk_version_ = role.zk_version;
         replicas_ = role.replicas;
         isr_ = role.isr;
-        {
-            // A new leader knows nothing yet of where its followers are (Kafka resets the
-            // remote replicas' state on becoming leader).
-            std::lock_guard remote(remote_mu_);
-            follower_log_end_offsets_.clear();
-        }
         // Kafka's makeLeader step 3: the new epoch starts at our LEO, so OffsetsForLeaderEpoch
         // can tell followers where the previous epochs ended (KIP-101). Appends cannot move
         // the LEO meanwhile: they hold leader_isr_lock_ shared.
         int64_t epoch_start = log_->log_end_offset();
+        leader_epoch_start_offset_ = epoch_start;
+        {
+            // ISR members count as caught up now, so they are not shrunk away before their
+            // first fetch; the others must catch up first. A new leader knows nothing yet of
+            // where its followers are (Kafka resets the remote replicas' state likewise).
+            std::lock_guard remote(remote_mu_);
+            const int64_t now = log::system_now_ms();
+            std::map<int32_t, FollowerState> followers;
+            for (int32_t replica : replicas_) {
+                if (replica == local_broker_id_) {
+                    continue;
+                }
+                FollowerState f;
+                if (auto it = followers_.find(replica); !is_new_leader && it != followers_.end()) {
+                    f.log_end_offset = it->second.log_end_offset;
+                }
+                f.last_caught_up_ms = contains(isr_, replica) ? now : 0;
+                f.last_fetch_leader_log_end_offset = epoch_start;
+                f.last_fetch_ms = now;
+                followers[replica] = f;
+            }
+            followers_ = std::move(followers);
+        }
         if (auto assigned = log_->assign_epoch_start_offset(leader_epoch_, epoch_start);
             !assigned) {
             logger().error("{}: cannot record leader epoch {} starting at offset {}: {}", tp_,
@@ -154,12 +177,218 @@ result<log::AppendInfo> Partition::append_records_to_leader(std::span<uint8_t> r
     return appended;
 }
 
-result<bool> Partition::is_replicated(int64_t offset) const {
+result<bool> Partition::is_replicated(int64_t offset, int32_t min_insync_replicas) const {
     std::shared_lock lock(leader_isr_lock_);
     if (leader_ != local_broker_id_) {
         return ErrorCode::not_leader_or_follower;
     }
-    return log_->high_watermark() > offset;
+    if (log_->high_watermark() <= offset) {
+        return false;
+    }
+    // The ISR shrank below min.insync.replicas after the append was accepted: the records
+    // are committed by the smaller ISR, but not as durably as the producer asked.
+    if (static_cast<int32_t>(isr_.size()) < min_insync_replicas) {
+        return ErrorCode::not_enough_replicas_after_append;
+    }
+    return true;
+}
+
+// ---- leader side of replication ----
+
+result<bool> Partition::update_follower_fetch_state(int32_t replica, int64_t fetch_offset,
+                                                     int64_t now_ms) {
+    bool hw_moved = false;
+    bool join_isr = false;
+    {
+        std::shared_lock lock(leader_isr_lock_);
+        if (leader_ != local_broker_id_) {
+            return ErrorCode::not_leader_or_follower;
+        }
+        {
+            std::lock_guard remote(remote_mu_);
+            auto it = followers_.find(replica);
+            if (it == followers_.end()) {
+                return false;  // not an assigned replica (a reassignment in flight, say)
+            }
+            FollowerState& f = it->second;
+            const int64_t leader_end = log_->log_end_offset();
+            if (fetch_offset >= leader_end) {
+                f.last_caught_up_ms = std::max(f.last_caught_up_ms, now_ms);
+            } else if (fetch_offset >= f.last_fetch_leader_log_end_offset) {
+                f.last_caught_up_ms = std::max(f.last_caught_up_ms, f.last_fetch_ms);
+            }
+            f.log_end_offset = fetch_offset;
+            f.last_fetch_leader_log_end_offset = leader_end;
+            f.last_fetch_ms = now_ms;
+            join_isr = !contains(isr_, replica) && can_join_isr(f);
+        }
+        if (contains(isr_, replica)) {
+            hw_moved = maybe_increment_high_watermark();
+        }
+    }
+    if (hw_moved) {
+        watchers_.notify_all();  // acks=all produces and consumers waiting for the HW
+    }
+    return join_isr;
+}
+
+bool Partition::can_join_isr(const FollowerState& f) const {
+    // Kafka's isFollowerInSync: at or past the HW, and past the start of this leader's epoch
+    // (so a follower that has not yet fetched anything written in this epoch does not count).
+    return f.log_end_offset >= log_->high_watermark() &&
+           f.log_end_offset >= leader_epoch_start_offset_;
+}
+
+IsrChange Partition::isr_change(std::vector<int32_t> isr) const {
+    IsrChange change;
+    change.tp = tp_;
+    change.leader = local_broker_id_;
+    change.leader_epoch = leader_epoch_;
+    change.controller_epoch = controller_epoch_;
+    change.zk_version = zk_version_;
+    change.isr = std::move(isr);
+    return change;
+}
+
+std::optional<IsrChange> Partition::propose_isr_expand() const {
+    std::shared_lock lock(leader_isr_lock_);
+    if (leader_ != local_broker_id_) {
+        return std::nullopt;
+    }
+    std::vector<int32_t> isr = isr_;
+    std::lock_guard remote(remote_mu_);
+    // In assignment order, as Kafka's controller writes ISRs.
+    for (int32_t replica : replicas_) {
+        auto it = followers_.find(replica);
+        if (it != followers_.end() && !contains(isr, replica) && can_join_isr(it->second)) {
+            isr.push_back(replica);
+        }
+    }
+    if (isr.size() == isr_.size()) {
+        return std::nullopt;
+    }
+    return isr_change(std::move(isr));
+}
+
+std::optional<IsrChange> Partition::propose_isr_shrink(int64_t now_ms, int64_t max_lag_ms) const {
+    std::shared_lock lock(leader_isr_lock_);
+    if (leader_ != local_broker_id_) {
+        return std::nullopt;
+    }
+    std::vector<int32_t> isr;
+    std::lock_guard remote(remote_mu_);
+    for (int32_t replica : isr_) {
+        auto it = followers_.find(replica);
+        bool lagging = replica != local_broker_id_ && it != followers_.end() &&
+                       now_ms - it->second.last_caught_up_ms > max_lag_ms;
+        if (lagging) {
+            logger().info("{}: follower {} has not caught up for {} ms (log end offset {}, "
+                          "ours {}); shrinking the ISR",
+                          tp_, replica, now_ms - it->second.last_caught_up_ms,
+                          it->second.log_end_offset, log_->log_end_offset());
+        } else {
+            isr.push_back(replica);
+        }
+    }
+    if (isr.size() == isr_.size()) {
+        return std::nullopt;
+    }
+    return isr_change(std::move(isr));
+}
+
+bool Partition::apply_isr_change(const IsrChange& change, int32_t new_zk_version) {
+    bool hw_moved = false;
+    {
+        std::unique_lock lock(leader_isr_lock_);
+        if (leader_ != local_broker_id_ || leader_epoch_ != change.leader_epoch ||
+            zk_version_ != change.zk_version) {
+            return false;  // a LeaderAndIsr came in between: the controller's state wins
+        }
+        logger().info("{}: ISR [{}] -> [{}] (leader epoch {}, zkVersion {})", tp_,
+                      fmt::join(isr_, ","), fmt::join(change.isr, ","), leader_epoch_,
+                      new_zk_version);
+        isr_ = change.isr;
+        zk_version_ = new_zk_version;
+        hw_moved = maybe_increment_high_watermark();
+    }
+    // Waiters re-check: the HW may have moved (a shrink), and acks=all produces check the ISR
+    // against min.insync.replicas.
+    watchers_.notify_all();
+    (void)hw_moved;
+    return true;
+}
+
+std::vector<int32_t> Partition::in_sync_replicas() const {
+    std::shared_lock lock(leader_isr_lock_);
+    return isr_;
+}
+
+// ---- follower side of replication ----
+
+std::error_code Partition::check_follower_epoch(int32_t leader_epoch) const {
+    if (leader_ == local_broker_id_ || !leader_) {
+        return ErrorCode::not_leader_or_follower;
+    }
+    if (leader_epoch != leader_epoch_) {
+        return ErrorCode::fenced_leader_epoch;
+    }
+    return {};
+}
+
+result<log::AppendInfo> Partition::append_records_to_follower(std::span<const uint8_t> batches,
+                                                              int32_t leader_epoch) {
+    result<log::AppendInfo> appended = std::error_code(ErrorCode::not_leader_or_follower);
+    {
+        std::shared_lock lock(leader_isr_lock_);
+        if (auto ec = check_follower_epoch(leader_epoch)) {
+            return ec;
+        }
+        appended = log_->append_as_follower(batches);
+    }
+    watchers_.notify_all();
+    return appended;
+}
+
+void Partition::update_follower_offsets(int32_t leader_epoch, int64_t leader_high_watermark,
+                                        int64_t leader_log_start_offset) {
+    {
+        std::shared_lock lock(leader_isr_lock_);
+        if (check_follower_epoch(leader_epoch)) {
+            return;
+        }
+        // Kafka's follower HW: the leader's, but never above what we have.
+        log_->update_high_watermark(std::min(leader_high_watermark, log_->log_end_offset()));
+        if (leader_log_start_offset > log_->log_start_offset() &&
+            leader_log_start_offset <= log_->high_watermark()) {
+            if (auto moved = log_->maybe_increment_log_start_offset(leader_log_start_offset);
+                !moved) {
+                logger().warn("{}: cannot move the log start to the leader's {}: {}", tp_,
+                              leader_log_start_offset, moved.error().message());
+            }
+        }
+    }
+    watchers_.notify_all();
+}
+
+result<bool> Partition::truncate_to(int64_t offset, int32_t leader_epoch) {
+    std::shared_lock lock(leader_isr_lock_);
+    if (auto ec = check_follower_epoch(leader_epoch)) {
+        return ec;
+    }
+    return log_->truncate_to(offset);
+}
+
+result<void> Partition::truncate_fully_and_start_at(int64_t offset, int32_t leader_epoch) {
+    std::shared_lock lock(leader_isr_lock_);
+    if (auto ec = check_follower_epoch(leader_epoch)) {
+        return ec;
+    }
+    return log_->truncate_fully_and_start_at(offset);
+}
+
+std::optional<int32_t> Partition::leader_id() const {
+    std::shared_lock lock(leader_isr_lock_);
+    return leader_;
 }
 
 bool Partition::maybe_increment_high_watermark() {
@@ -177,9 +406,9 @@ bool Partition::maybe_increment_high_watermark() {
         if (replica == local_broker_id_) {
             continue;
         }
-        auto it = follower_log_end_offsets_.find(replica);
+        auto it = followers_.find(replica);
         // A follower we have not heard from since becoming leader holds the HW where it is.
-        int64_t follower_end = it == follower_log_end_offsets_.end() ? -1 : it->second;
+        int64_t follower_end = it == followers_.end() ? -1 : it->second.log_end_offset;
         candidate = std::min(candidate, follower_end);
     }
     return log_->raise_high_watermark(candidate);

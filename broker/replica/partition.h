@@ -14,9 +14,21 @@
 //  3. The Log synchronises itself; the high watermark lives in the Log (as in Kafka 2.8) and
 //     a leader only ever raises it (Log::raise_high_watermark, lock-free), under the shared
 //     lock, and under remote_mu_ too when followers' offsets decide it.
-//  4. remote_mu_ guards the followers' fetch state (their log end offsets), written by follower
-//     fetches that hold the shared lock.
+//  4. remote_mu_ guards the followers' fetch state (their log end offsets and when they were
+//     last caught up), written by follower fetches that hold the shared lock.
 //  5. watchers_ is notified after every append, HW move and role change, outside all locks.
+//  6. The ISR changes in two steps, because writing it to ZooKeeper blocks: propose_isr_*()
+//     says what it should become (under the shared lock), the ReplicaManager's ISR thread
+//     writes the partition's state znode conditionally on the zkVersion the proposal saw, and
+//     apply_isr_change() installs it only if no LeaderAndIsr came in between (exclusive lock).
+//     Until then the HW is computed from the old ISR: a shrink not yet written keeps the HW
+//     where the larger ISR puts it, which is never above what the smaller one would allow.
+//
+// Replication (leader side): the HW is the smallest log end offset among the ISR; a follower
+// joins the ISR once it has caught up to the HW (and to this leader epoch's start), and leaves
+// it when it has not been caught up for replica.lag.time.max.ms (Kafka's Partition).
+// Follower side: the ReplicaFetcherThread appends the leader's batches with
+// append_records_to_follower() and moves the HW to what the leader says, bounded by our LEO.
 
 #include <cstdint>
 #include <map>
@@ -60,6 +72,17 @@ struct PartitionRead {
     int64_t log_end_offset = -1;
 };
 
+// A change of the ISR a leader wants to write to ZooKeeper: the new ISR and the state it was
+// computed from (the write is conditional on zk_version, the apply on the leader epoch).
+struct IsrChange {
+    TopicPartition tp;
+    int32_t leader = -1;
+    int32_t leader_epoch = -1;
+    int32_t controller_epoch = -1;
+    int32_t zk_version = -1;
+    std::vector<int32_t> isr;
+};
+
 struct OffsetLookup {
     int64_t timestamp = -1;
     int64_t offset = -1;
@@ -86,8 +109,42 @@ public:
     result<log::AppendInfo> append_records_to_leader(
         std::span<uint8_t> records, int16_t required_acks, int32_t min_insync_replicas,
         log::AppendMode mode = log::AppendMode::may_block);
-    // acks=-1: has the high watermark passed `offset`? Errors if leadership was lost meanwhile.
-    result<bool> is_replicated(int64_t offset) const;
+    // acks=-1: has the high watermark passed `offset`? Errors if leadership was lost meanwhile,
+    // or NOT_ENOUGH_REPLICAS_AFTER_APPEND if it passed with fewer than `min_insync_replicas`
+    // in the ISR (Kafka's checkEnoughReplicasReachOffset).
+    result<bool> is_replicated(int64_t offset, int32_t min_insync_replicas) const;
+
+    // ---- leader side of replication ----
+    // A follower fetched from `fetch_offset` (so it has everything below it). Records its log
+    // end offset and whether it is caught up, raises the HW if it can, and returns whether the
+    // ISR should now include it (the caller then proposes and writes the expansion).
+    // NOT_LEADER_OR_FOLLOWER if we do not lead; a replica not in the assignment is ignored.
+    result<bool> update_follower_fetch_state(int32_t replica, int64_t fetch_offset,
+                                             int64_t now_ms);
+    // The ISR with every caught-up follower added; nullopt if nobody is to be added.
+    std::optional<IsrChange> propose_isr_expand() const;
+    // The ISR without the followers that have not caught up for `max_lag_ms`; nullopt if none.
+    std::optional<IsrChange> propose_isr_shrink(int64_t now_ms, int64_t max_lag_ms) const;
+    // Installs a change written to ZooKeeper (at `new_zk_version`) unless a LeaderAndIsr
+    // replaced the state it was computed from. Returns whether it was applied.
+    bool apply_isr_change(const IsrChange& change, int32_t new_zk_version);
+    std::vector<int32_t> in_sync_replicas() const;
+
+    // ---- follower side of replication ----
+    // The leader's batches, fetched in `leader_epoch`: appended with their offsets unless we
+    // are no longer a follower in that epoch (NOT_LEADER_OR_FOLLOWER / FENCED_LEADER_EPOCH).
+    result<log::AppendInfo> append_records_to_follower(std::span<const uint8_t> batches,
+                                                       int32_t leader_epoch);
+    // Moves our HW to the leader's, bounded by our log end, and our log start up to the
+    // leader's when it moved (retention, DeleteRecords).
+    void update_follower_offsets(int32_t leader_epoch, int64_t leader_high_watermark,
+                                 int64_t leader_log_start_offset);
+    // Truncates the log to `offset` (a follower's divergent tail), in `leader_epoch`.
+    result<bool> truncate_to(int64_t offset, int32_t leader_epoch);
+    // Starts the log over at `offset` (the leader no longer has what we would fetch next).
+    result<void> truncate_fully_and_start_at(int64_t offset, int32_t leader_epoch);
+    // The leader's broker id, if known.
+    std::optional<int32_t> leader_id() const;
 
     // Fetch. `current_leader_epoch` -1 skips the epoch check (clients before KIP-320). With
     // ReadMode::non_blocking also log::Errc::would_block (retry with may_block elsewhere).
@@ -112,7 +169,22 @@ public:
     void wake_watchers() { watchers_.notify_all(); }
 
 private:
+    // One follower's fetch state (Kafka's Replica): its log end offset, and what decides
+    // whether it is caught up (Kafka's lastCaughtUpTime rule: a fetch at or past the leader's
+    // log end offset of the previous fetch means the follower was caught up then).
+    struct FollowerState {
+        int64_t log_end_offset = -1;  // unknown until it fetches
+        int64_t last_caught_up_ms = 0;
+        int64_t last_fetch_leader_log_end_offset = -1;
+        int64_t last_fetch_ms = 0;
+    };
+
     bool is_newer(const PartitionRole& role) const;
+    // Whether the state of `replica` (not in the ISR) lets it join: caught up to the HW and to
+    // this epoch's start. Holds remote_mu_.
+    bool can_join_isr(const FollowerState& f) const;
+    std::error_code check_follower_epoch(int32_t leader_epoch) const;
+    IsrChange isr_change(std::vector<int32_t> isr) const;
     std::error_code check_leader_epoch(int32_t current_leader_epoch, bool require_leader) const;
     // Raises the HW to the smallest log end offset in the ISR. Holds the shared lock.
     bool maybe_increment_high_watermark();
@@ -130,8 +202,10 @@ private:
     std::vector<int32_t> replicas_;
     std::vector<int32_t> isr_;  // empty unless we lead
 
+    int64_t leader_epoch_start_offset_ = -1;  // our LEO when we became leader in this epoch
+
     mutable std::mutex remote_mu_;
-    std::map<int32_t, int64_t> follower_log_end_offsets_;
+    std::map<int32_t, FollowerState> followers_;
 
     WatchList watchers_;
 };

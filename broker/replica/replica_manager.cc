@@ -1,6 +1,7 @@
 #include "broker/replica/replica_manager.h"
 
 #include <algorithm>
+#include <set>
 
 #include "broker/log/log_manager.h"
 #include "broker/protocol/generated/leader_and_isr_request.h"
@@ -112,22 +113,40 @@ struct PartitionCache {
 ReplicaManager::ReplicaManager(int32_t broker_id, log::LogManager& logs, MetadataCache& metadata,
                                log::LogConfig default_log_config,
                                TopicConfigLoader load_topic_config,
-                               int64_t hw_checkpoint_interval_ms)
+                               int64_t hw_checkpoint_interval_ms,
+                               ReplicationConfig replication)
     : broker_id_(broker_id),
       logs_(logs),
       metadata_(metadata),
       default_log_config_(std::move(default_log_config)),
       load_topic_config_(std::move(load_topic_config)),
       hw_checkpoint_interval_ms_(hw_checkpoint_interval_ms),
-      instance_id_(next_instance_id.fetch_add(1)) {}
+      instance_id_(next_instance_id.fetch_add(1)),
+      replication_(std::move(replication)) {
+    FetcherConfig fetcher = replication_.fetcher;
+    fetcher.broker_id = broker_id_;
+    fetchers_ = std::make_unique<ReplicaFetcherManager>(
+        fetcher, replication_.num_replica_fetchers,
+        [this](const TopicPartition& tp) { return get_partition(tp); });
+}
 
 ReplicaManager::~ReplicaManager() { shutdown(); }
 
 void ReplicaManager::startup() {
     checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
+    isr_thread_ = std::thread([this] { isr_loop(); });
 }
 
 void ReplicaManager::shutdown() {
+    fetchers_->shutdown();
+    {
+        std::lock_guard lock(isr_mu_);
+        isr_stopping_ = true;
+    }
+    isr_cv_.notify_all();
+    if (isr_thread_.joinable()) {
+        isr_thread_.join();
+    }
     {
         std::lock_guard lock(checkpoint_mu_);
         if (stopping_) {
@@ -249,6 +268,7 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
         return make_leader_and_isr_response(request, version, e, errors);
     }
     auto topic_ids = topic_ids_of(request);
+    std::vector<std::pair<std::shared_ptr<Partition>, PartitionRole>> changes;
     for (const auto& s : states) {
         TopicPartition tp{s.topic_name, s.partition_index};
         auto id = topic_ids.find(s.topic_name);
@@ -275,12 +295,59 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
                 continue;
             }
         }
-        auto role = to_role(s);
-        bool applied = s.leader == broker_id_ ? partition.value()->make_leader(role)
-                                              : partition.value()->make_follower(role);
-        errors[tp] = applied ? ErrorCode::none : ErrorCode::stale_controller_epoch;
+        // Only the controller changes epochs, one LeaderAndIsr at a time: what is not newer
+        // now will not be newer when applied below.
+        if (s.leader_epoch <= partition.value()->leader_epoch()) {
+            errors[tp] = ErrorCode::stale_controller_epoch;
+            continue;
+        }
+        changes.emplace_back(partition.value(), to_role(s));
     }
+    // Kafka's makeLeaders / makeFollowers: stop fetching first, so that no fetch from the old
+    // leader lands after the role change (appends check the epoch too), then change roles,
+    // then fetch from the new leaders.
+    std::set<TopicPartition> changing;
+    for (const auto& [partition, role] : changes) {
+        changing.insert(partition->topic_partition());
+    }
+    fetchers_->remove_fetcher_for_partitions(changing);
+    std::map<TopicPartition, int32_t> followers;
+    for (const auto& [partition, role] : changes) {
+        const TopicPartition& tp = partition->topic_partition();
+        bool leader = role.leader == broker_id_;
+        bool applied = leader ? partition->make_leader(role) : partition->make_follower(role);
+        errors[tp] = applied ? ErrorCode::none : ErrorCode::stale_controller_epoch;
+        if (applied && !leader && role.leader >= 0) {
+            followers[tp] = role.leader_epoch;
+        }
+    }
+    std::map<int32_t, SourceBroker> leaders;
+    for (const auto& l : request.live_leaders) {
+        leaders[l.broker_id] =
+            SourceBroker{l.broker_id, l.host_name, static_cast<uint16_t>(l.port)};
+    }
+    start_fetchers(followers, leaders);
+    fetchers_->shutdown_idle_fetchers();
     return make_leader_and_isr_response(request, version, ErrorCode::none, errors);
+}
+
+void ReplicaManager::start_fetchers(const std::map<TopicPartition, int32_t>& followers,
+                                    const std::map<int32_t, SourceBroker>& leaders) {
+    std::map<TopicPartition, FollowerTarget> targets;
+    for (const auto& [tp, epoch] : followers) {
+        auto partition = get_partition(tp);
+        auto leader_id = partition ? partition->leader_id() : std::nullopt;
+        auto leader = leader_id ? leaders.find(*leader_id) : leaders.end();
+        if (leader == leaders.end()) {
+            // Kafka: "the leader is not alive"; the controller sends another LeaderAndIsr
+            // when it elects one that is.
+            logger().warn("{}: leader {} is not among the live leaders; not fetching", tp,
+                          leader_id.value_or(-1));
+            continue;
+        }
+        targets[tp] = FollowerTarget{leader->second, epoch};
+    }
+    fetchers_->add_fetcher_for_partitions(targets);
 }
 
 bool ReplicaManager::has_consistent_topic_id(const TopicPartition& tp,
@@ -345,6 +412,7 @@ ErrorCode ReplicaManager::stop_replica(const TopicPartition& tp, int32_t leader_
     if (partition && leader_epoch >= 0 && leader_epoch <= partition->leader_epoch()) {
         return ErrorCode::fenced_leader_epoch;
     }
+    fetchers_->remove_fetcher_for_partitions({tp});
     if (partition) {
         partition->stop();
     }

@@ -11,8 +11,12 @@
 // id is answered INCONSISTENT_TOPIC_ID and left alone; otherwise a log without an id gets it
 // (partition.metadata). The zero id (a controller without topic ids) is ignored.
 //
-// Seams for the replication issue: make_follower() records the leader but no fetcher starts
-// yet (ReplicaFetcherManager), and ISR changes are not written to ZooKeeper yet.
+// Replication: partitions this broker follows are fetched by the ReplicaFetcherManager's
+// threads (one per leader broker and fetcher id). As a leader, follower fetches report their
+// progress through update_follower_fetch_state(); the ISR thread writes ISR expansions (queued
+// by those fetches) and shrinks (checked every replica.lag.time.max.ms / 2) to ZooKeeper and
+// then notifies the controller with an /isr_change_notification node (Kafka's
+// maybeShrinkIsr / maybeExpandIsr / maybePropagateIsrChanges, ZK-MODE §c).
 
 #include <atomic>
 #include <condition_variable>
@@ -30,6 +34,7 @@
 #include "broker/protocol/error_code.h"
 #include "broker/replica/metadata_cache.h"
 #include "broker/replica/partition.h"
+#include "broker/replica/replica_fetcher_manager.h"
 #include "common/result.h"
 #include "common/types.h"
 
@@ -46,6 +51,18 @@ struct UpdateMetadataRequestData;
 
 namespace samsa::replica {
 
+// What replication needs from the broker: the fetchers' settings and the ZooKeeper writes.
+struct ReplicationConfig {
+    FetcherConfig fetcher;
+    int32_t num_replica_fetchers = 1;
+    int64_t replica_lag_time_max_ms = 30000;
+    // Conditional write of a partition's state znode (KafkaZkClient::update_leader_and_isr):
+    // the new zkVersion, or an error (bad_version: the controller changed it first).
+    std::function<result<int32_t>(const IsrChange&)> write_isr;
+    // /isr_change_notification (KafkaZkClient::propagate_isr_changes).
+    std::function<result<void>(const std::vector<TopicPartition>&)> propagate_isr_changes;
+};
+
 class ReplicaManager {
 public:
     // Reads a topic's config overrides (/config/topics/<t>) when its log is first created.
@@ -54,14 +71,14 @@ public:
 
     ReplicaManager(int32_t broker_id, log::LogManager& logs, MetadataCache& metadata,
                    log::LogConfig default_log_config, TopicConfigLoader load_topic_config,
-                   int64_t hw_checkpoint_interval_ms);
+                   int64_t hw_checkpoint_interval_ms, ReplicationConfig replication = {});
     ~ReplicaManager();
     ReplicaManager(const ReplicaManager&) = delete;
     ReplicaManager& operator=(const ReplicaManager&) = delete;
 
-    // Starts the high-watermark checkpoint thread.
+    // Starts the high-watermark checkpoint thread and the ISR thread.
     void startup();
-    // Stops it and writes a last checkpoint.
+    // Stops the fetchers and threads and writes a last checkpoint.
     void shutdown();
 
     // Shutdown: delayed requests (long-poll fetches, acks=all produces) stop waiting and
@@ -85,6 +102,13 @@ public:
 
     MetadataCache& metadata() { return metadata_; }
 
+    // A follower's fetch of `partition` from `fetch_offset` (leader side); queues an ISR
+    // expansion when it has caught up. Errors: NOT_LEADER_OR_FOLLOWER.
+    result<void> update_follower_fetch_state(const std::shared_ptr<Partition>& partition,
+                                             int32_t replica, int64_t fetch_offset);
+    // Fetchers' partition count (tests).
+    size_t fetching_partition_count() const { return fetchers_->partition_count(); }
+
 private:
     // Returns the partition, creating it and its log if needed. Errors: storage errors.
     result<std::shared_ptr<Partition>> get_or_create_partition(const TopicPartition& tp);
@@ -96,6 +120,18 @@ private:
                                      bool delete_partition);
     void checkpoint_high_watermarks();
     void checkpoint_loop();
+    // Followers: starts fetching from their leaders (`leaders` from LeaderAndIsr's live
+    // leaders), after the partitions became followers.
+    void start_fetchers(const std::map<TopicPartition, int32_t>& followers,
+                        const std::map<int32_t, SourceBroker>& leaders);
+    // The ISR thread (replica_manager_isr.cc).
+    void isr_loop();
+    void maybe_shrink_isrs();
+    void expand_pending_isrs();
+    // Writes `change` and applies it; remembers the partition for the next notification.
+    void write_isr_change(const std::shared_ptr<Partition>& partition, const IsrChange& change);
+    void propagate_isr_changes();
+    std::vector<std::shared_ptr<Partition>> all_partitions() const;
 
     const int32_t broker_id_;
     log::LogManager& logs_;
@@ -113,6 +149,16 @@ private:
     std::atomic<uint64_t> version_{0};
     int32_t controller_epoch_ = 0;
     int64_t broker_epoch_ = -1;
+
+    const ReplicationConfig replication_;
+    std::unique_ptr<ReplicaFetcherManager> fetchers_;
+
+    std::mutex isr_mu_;
+    std::condition_variable isr_cv_;
+    std::vector<std::weak_ptr<Partition>> pending_expansions_;  // guarded by isr_mu_
+    bool isr_stopping_ = false;                                 // guarded by isr_mu_
+    std::vector<TopicPartition> isr_changes_;  // ISR thread only: not yet notified
+    std::thread isr_thread_;
 
     std::mutex checkpoint_mu_;
     std::condition_variable checkpoint_cv_;

@@ -175,7 +175,7 @@ void KafkaServer::start_logs() {
     c_->replicas = std::make_unique<replica::ReplicaManager>(
         id, *c_->logs, c_->metadata, defaults,
         [&zk](const std::string& topic) { return zk.get_topic_config(topic); },
-        config_.replica_high_watermark_checkpoint_interval_ms);
+        config_.replica_high_watermark_checkpoint_interval_ms, replication_config());
     c_->replicas->startup();
 
     api::AdminDefaults admin_defaults;
@@ -185,6 +185,34 @@ void KafkaServer::start_logs() {
     admin_defaults.delete_topic_enable = config_.delete_topic_enable;
     admin_defaults.log_config = defaults;
     c_->admin = std::make_unique<api::AdminManager>(zk, c_->metadata, admin_defaults);
+}
+
+replica::ReplicationConfig KafkaServer::replication_config() const {
+    replica::ReplicationConfig r;
+    r.fetcher.max_wait_ms = config_.replica_fetch_wait_max_ms;
+    r.fetcher.min_bytes = config_.replica_fetch_min_bytes;
+    r.fetcher.response_max_bytes = config_.replica_fetch_response_max_bytes;
+    r.fetcher.partition_max_bytes = config_.replica_fetch_max_bytes;
+    r.fetcher.socket_timeout_ms = config_.replica_socket_timeout_ms;
+    r.fetcher.backoff_ms = config_.replica_fetch_backoff_ms;
+    r.num_replica_fetchers = config_.num_replica_fetchers;
+    r.replica_lag_time_max_ms = config_.replica_lag_time_max_ms;
+    zk::KafkaZkClient& zk = *c_->zk;
+    r.write_isr = [&zk](const replica::IsrChange& change) {
+        zk::LeaderIsrAndControllerEpoch state;
+        state.leader_and_isr.leader = BrokerId{change.leader};
+        state.leader_and_isr.leader_epoch = LeaderEpoch{change.leader_epoch};
+        for (int32_t b : change.isr) {
+            state.leader_and_isr.isr.push_back(BrokerId{b});
+        }
+        state.leader_and_isr.zk_version = change.zk_version;
+        state.controller_epoch = ControllerEpoch{change.controller_epoch};
+        return zk.update_leader_and_isr(change.tp, state);
+    };
+    r.propagate_isr_changes = [&zk](const std::vector<TopicPartition>& partitions) {
+        return zk.propagate_isr_changes(partitions);
+    };
+    return r;
 }
 
 // broker.id.generation.enable: the new zkVersion of /brokers/seqid plus reserved.broker.max.id.

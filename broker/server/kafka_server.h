@@ -25,6 +25,10 @@
 
 #include "broker/server/kafka_config.h"
 
+namespace samsa::replica {
+struct ReplicationConfig;
+}
+
 namespace samsa::zk {
 struct BrokerInfo;
 }
@@ -53,6 +57,8 @@ private:
     void start_zookeeper();
     void start_logs();
     int32_t generate_broker_id();
+    // The fetchers' settings and the leader's ZooKeeper writes for the ReplicaManager.
+    replica::ReplicationConfig replication_config() const;
     void start_network();
     zk::BrokerInfo broker_info() const;
     void register_broker();

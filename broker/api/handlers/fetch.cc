@@ -2,6 +2,9 @@
 // handleFetchRequest, ReplicaManager.fetchMessages and DelayedFetch).
 //
 //  - versions 0-3 (message format v0/v1 only) answer UNSUPPORTED_VERSION per partition;
+//  - a follower's fetch (replica_id >= 0, ClusterAction) first records how far that follower
+//    has come (ReplicaManager::update_follower_fetch_state: the HW may rise, acks=all
+//    produces complete, the ISR may expand), then reads like any other;
 //  - consumers read up to the high watermark (READ_UNCOMMITTED) or the last stable offset;
 //    brokers (replica_id >= 0) up to the log end;
 //  - the first partition that has data may return one whole batch beyond the byte limits
@@ -64,6 +67,9 @@ FetchPlan plan(const RequestContext& ctx, const Request& request) {
                   : request.isolation_level == 1 ? replica::FetchIsolation::txn_committed
                                                  : replica::FetchIsolation::high_watermark;
     p.max_bytes = request.max_bytes;
+    const bool follower_authorized =
+        p.from_follower && ctx.authorize(auth::AclOperation::cluster_action,
+                                         auth::ResourceType::cluster, "kafka-cluster");
     for (const auto& topic : request.topics) {
         for (const auto& part : topic.partitions) {
             PartitionFetch f;
@@ -73,6 +79,8 @@ FetchPlan plan(const RequestContext& ctx, const Request& request) {
             f.current_leader_epoch = part.current_leader_epoch;
             if (ctx.api_version < kMinImplementedVersion) {
                 f.error = ErrorCode::unsupported_version;
+            } else if (p.from_follower && !follower_authorized) {
+                f.error = ErrorCode::topic_authorization_failed;  // as Kafka answers it
             } else if (!p.from_follower &&
                        !ctx.authorize(auth::AclOperation::read, auth::ResourceType::topic,
                                       f.tp.topic)) {
@@ -138,6 +146,24 @@ int64_t read_all_and_load(FetchPlan& plan, replica::ReplicaManager& replicas) {
     return bytes;
 }
 
+// Kafka's updateFollowerFetchState, before the read: the HW the response carries then already
+// counts this follower's progress.
+void record_follower_progress(FetchPlan& plan, int32_t replica,
+                              replica::ReplicaManager& replicas) {
+    for (auto& f : plan.partitions) {
+        if (f.error != ErrorCode::none) {
+            continue;
+        }
+        if (!f.partition) {
+            f.partition = replicas.get_partition(f.tp);
+        }
+        if (f.partition) {
+            // NOT_LEADER_OR_FOLLOWER is what the read will answer too.
+            (void)replicas.update_follower_fetch_state(f.partition, replica, f.fetch_offset);
+        }
+    }
+}
+
 bool has_error(const FetchPlan& plan) {
     return std::any_of(plan.partitions.begin(), plan.partitions.end(),
                        [](const auto& f) { return f.error != ErrorCode::none; });
@@ -197,6 +223,9 @@ HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body) {
                 f.partition->add_watcher(waiter);
             }
         }
+    }
+    if (fetch.from_follower) {
+        record_follower_progress(fetch, request.replica_id, replicas);
     }
     for (;;) {
         // On the network thread: reads locate file slices through the indexes and the page

@@ -162,7 +162,8 @@ bool still_replicating(std::vector<PartitionAppend>& appends, bool give_up) {
         if (a.error != ErrorCode::none) {
             continue;
         }
-        auto done = a.partition->is_replicated(a.info.last_offset);
+        auto done = a.partition->is_replicated(
+            a.info.last_offset, a.partition->log()->config().min_insync_replicas);
         if (!done) {
             a.error = to_kafka(done.error());
         } else if (!done.value()) {

@@ -51,7 +51,7 @@ TEST_F(PartitionTest, LeaderWithItselfAsIsrAdvancesHighWatermarkOnAppend) {
     EXPECT_EQ(a.value().first_offset, 0);
     EXPECT_EQ(a.value().last_offset, 4);
     EXPECT_EQ(partition_->high_watermark(), 5);
-    EXPECT_TRUE(partition_->is_replicated(4).value());
+    EXPECT_TRUE(partition_->is_replicated(4, 1).value());
 }
 
 TEST_F(PartitionTest, FollowerInIsrHoldsTheHighWatermark) {
@@ -59,7 +59,7 @@ TEST_F(PartitionTest, FollowerInIsrHoldsTheHighWatermark) {
     ASSERT_TRUE(append(3));
     EXPECT_EQ(log_->log_end_offset(), 3);
     EXPECT_EQ(partition_->high_watermark(), 0);
-    EXPECT_FALSE(partition_->is_replicated(2).value());
+    EXPECT_FALSE(partition_->is_replicated(2, 1).value());
     // Consumers see nothing beyond the high watermark.
     auto read = partition_->read(0, 1 << 20, -1, FetchIsolation::high_watermark, true, true);
     ASSERT_TRUE(read);

@@ -1,0 +1,352 @@
+#include "broker/replica/replica_fetcher_thread.h"
+
+#include <algorithm>
+
+#include "broker/log/errc.h"
+#include "broker/log/clock.h"
+#include "broker/net/blocking_channel.h"
+#include "broker/protocol/error_code.h"
+#include "broker/protocol/generated/fetch_request.h"
+#include "broker/protocol/generated/fetch_response.h"
+#include "broker/protocol/generated/list_offsets_request.h"
+#include "broker/protocol/generated/list_offsets_response.h"
+#include "broker/replica/partition.h"
+#include "common/logging.h"
+
+namespace samsa::replica {
+
+namespace {
+
+using protocol::ErrorCode;
+using Clock = std::chrono::steady_clock;
+
+auto& logger() {
+    static auto l = get_logger("fetcher");
+    return *l;
+}
+
+// IBP 2.8's versions, as far as this broker implements them: Fetch v11 (current leader epoch,
+// rack id; v12's diverging epochs need flexible versions and KIP-595), ListOffsets v5.
+constexpr int16_t kFetchVersion = 11;
+constexpr int16_t kListOffsetsVersion = 5;
+constexpr int64_t kLatestTimestamp = -1;
+constexpr int64_t kEarliestTimestamp = -2;
+
+}  // namespace
+
+ReplicaFetcherThread::ReplicaFetcherThread(std::string name, FetcherConfig config,
+                                           SourceBroker source, PartitionLookup lookup)
+    : name_(std::move(name)),
+      config_(config),
+      source_(std::move(source)),
+      lookup_(std::move(lookup)),
+      channel_(std::make_unique<net::BlockingChannel>(
+          source_.host, source_.port, "broker-" + std::to_string(config.broker_id) + "-fetcher",
+          std::chrono::milliseconds(config.socket_timeout_ms))) {
+    thread_ = std::thread([this] { run(); });
+}
+
+ReplicaFetcherThread::~ReplicaFetcherThread() { shutdown(); }
+
+void ReplicaFetcherThread::shutdown() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+void ReplicaFetcherThread::add_partitions(const std::map<TopicPartition, int32_t>& partitions) {
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [tp, epoch] : partitions) {
+            FetchState s;
+            s.leader_epoch = epoch;
+            s.state = State::truncating;
+            partitions_[tp] = s;
+        }
+    }
+    cv_.notify_all();
+}
+
+void ReplicaFetcherThread::remove_partitions(const std::set<TopicPartition>& partitions) {
+    std::lock_guard lock(mu_);
+    for (const auto& tp : partitions) {
+        partitions_.erase(tp);
+    }
+}
+
+size_t ReplicaFetcherThread::partition_count() const {
+    std::lock_guard lock(mu_);
+    return partitions_.size();
+}
+
+ReplicaFetcherThread::Round ReplicaFetcherThread::ready_locked(State state) const {
+    Round round;
+    const auto now = Clock::now();
+    for (const auto& [tp, s] : partitions_) {
+        if (s.state == state && s.delayed_until <= now) {
+            round.emplace(tp, s);
+        }
+    }
+    return round;
+}
+
+bool ReplicaFetcherThread::await_work() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+        if (stopping_) {
+            return false;
+        }
+        auto next = Clock::time_point::max();
+        const auto now = Clock::now();
+        for (const auto& [tp, s] : partitions_) {
+            if (s.delayed_until <= now) {
+                return true;
+            }
+            next = std::min(next, s.delayed_until);
+        }
+        if (next == Clock::time_point::max()) {
+            cv_.wait(lock);
+        } else {
+            cv_.wait_until(lock, next);
+        }
+    }
+}
+
+void ReplicaFetcherThread::run() {
+    logger().info("[{}] starting, leader broker {} at {}:{}", name_, source_.id, source_.host,
+                  source_.port);
+    while (await_work()) {
+        Round truncating;
+        Round fetching;
+        {
+            std::lock_guard lock(mu_);
+            truncating = ready_locked(State::truncating);
+            fetching = ready_locked(State::fetching);
+        }
+        if (!truncating.empty()) {
+            truncate(truncating);
+            continue;  // the truncated partitions join this round's fetch
+        }
+        if (!fetching.empty()) {
+            fetch(fetching);
+        }
+    }
+    channel_->close();
+    logger().info("[{}] stopped", name_);
+}
+
+void ReplicaFetcherThread::backoff() {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(config_.backoff_ms), [&] { return stopping_; });
+}
+
+void ReplicaFetcherThread::delay(FetchState& s) {
+    s.delayed_until = Clock::now() + std::chrono::milliseconds(config_.backoff_ms);
+}
+
+// ---- truncation ----
+
+void ReplicaFetcherThread::truncate(const Round& round) {
+    for (const auto& [tp, s] : round) {
+        auto partition = lookup_(tp);
+        if (!partition) {
+            std::lock_guard lock(mu_);
+            partitions_.erase(tp);
+            continue;
+        }
+        // Without the leader's epoch boundaries, the high watermark is the one offset known
+        // to be committed everywhere (Kafka before KIP-101).
+        truncate_partition(tp, s, partition->high_watermark());
+    }
+}
+
+void ReplicaFetcherThread::truncate_partition(const TopicPartition& tp, const FetchState& s,
+                                              int64_t offset) {
+    std::lock_guard lock(mu_);
+    auto it = partitions_.find(tp);
+    if (it == partitions_.end() || it->second.leader_epoch != s.leader_epoch ||
+        it->second.state != State::truncating) {
+        return;  // removed or re-added meanwhile
+    }
+    auto partition = lookup_(tp);
+    if (!partition) {
+        partitions_.erase(it);
+        return;
+    }
+    const int64_t end_before = partition->log()->log_end_offset();
+    auto truncated = partition->truncate_to(std::min(offset, end_before), s.leader_epoch);
+    if (!truncated) {
+        logger().warn("[{}] {}: cannot truncate to {}: {}", name_, tp, offset,
+                      truncated.error().message());
+        delay(it->second);
+        return;
+    }
+    if (truncated.value()) {
+        logger().info("[{}] {}: truncated from {} to {} (leader epoch {})", name_, tp,
+                      end_before, partition->log()->log_end_offset(), s.leader_epoch);
+    }
+    it->second.fetch_offset = partition->log()->log_end_offset();
+    it->second.state = State::fetching;
+}
+
+// ---- fetching ----
+
+void ReplicaFetcherThread::fetch(const Round& round) {
+    protocol::FetchRequestData request;
+    request.replica_id = config_.broker_id;
+    request.max_wait_ms = config_.max_wait_ms;
+    request.min_bytes = config_.min_bytes;
+    request.max_bytes = config_.response_max_bytes;
+    request.isolation_level = 0;
+    request.session_id = 0;
+    request.session_epoch = -1;  // a full fetch, no session
+    std::vector<std::pair<TopicPartition, FetchState>> order(round.begin(), round.end());
+    std::rotate(order.begin(), order.begin() + static_cast<ptrdiff_t>(rotation_ % order.size()),
+                order.end());
+    ++rotation_;
+    for (const auto& [tp, s] : order) {
+        if (request.topics.empty() || request.topics.back().topic != tp.topic) {
+            request.topics.emplace_back();
+            request.topics.back().topic = tp.topic;
+        }
+        protocol::FetchRequestData::FetchPartition p;
+        p.partition = tp.partition;
+        p.current_leader_epoch = s.leader_epoch;
+        p.fetch_offset = s.fetch_offset;
+        auto partition = lookup_(tp);
+        p.log_start_offset = partition ? partition->log()->log_start_offset() : -1;
+        p.partition_max_bytes = config_.partition_max_bytes;
+        request.topics.back().partitions.push_back(p);
+    }
+    auto response = channel_->send<protocol::FetchResponseData>(request, kFetchVersion);
+    if (!response) {
+        logger().warn("[{}] fetch from broker {} at {}:{} failed: {}", name_, source_.id,
+                      source_.host, source_.port, response.error().message());
+        backoff();
+        return;
+    }
+    if (response.value().error_code != 0) {
+        logger().warn("[{}] fetch from broker {} answered {}", name_, source_.id,
+                      protocol::error_name(static_cast<ErrorCode>(response.value().error_code)));
+        backoff();
+        return;
+    }
+    apply_fetch_response(round, response.value());
+}
+
+void ReplicaFetcherThread::apply_fetch_response(const Round& round,
+                                                const protocol::FetchResponseData& response) {
+    std::lock_guard lock(mu_);
+    for (const auto& topic : response.responses) {
+        for (const auto& p : topic.partition_responses) {
+            TopicPartition tp{topic.topic, p.partition};
+            auto asked = round.find(tp);
+            auto it = partitions_.find(tp);
+            // Only an answer to what we asked, for a partition still in that state.
+            if (asked == round.end() || it == partitions_.end() ||
+                it->second.leader_epoch != asked->second.leader_epoch ||
+                it->second.state != State::fetching ||
+                it->second.fetch_offset != asked->second.fetch_offset) {
+                continue;
+            }
+            FetchState& s = it->second;
+            auto partition = lookup_(tp);
+            if (!partition) {
+                partitions_.erase(it);
+                continue;
+            }
+            const auto error = static_cast<ErrorCode>(p.error_code);
+            if (error == ErrorCode::offset_out_of_range) {
+                handle_out_of_range(tp, s);
+                continue;
+            }
+            if (error != ErrorCode::none) {
+                // NOT_LEADER_OR_FOLLOWER, FENCED/UNKNOWN_LEADER_EPOCH: the leader and we
+                // disagree on who leads; a LeaderAndIsr is on its way to one of us.
+                logger().debug("[{}] {}: leader answered {}", name_, tp,
+                               protocol::error_name(error));
+                delay(s);
+                continue;
+            }
+            if (!p.record_set.is_null() && p.record_set.size_bytes() > 0) {
+                auto appended =
+                    partition->append_records_to_follower(p.record_set.bytes(), s.leader_epoch);
+                if (!appended) {
+                    logger().warn("[{}] {}: cannot append the leader's records at {}: {}", name_,
+                                  tp, s.fetch_offset, appended.error().message());
+                    delay(s);
+                    continue;
+                }
+            }
+            s.fetch_offset = partition->log()->log_end_offset();
+            partition->update_follower_offsets(s.leader_epoch, p.high_watermark,
+                                               p.log_start_offset);
+        }
+    }
+}
+
+void ReplicaFetcherThread::handle_out_of_range(const TopicPartition& tp, FetchState& s) {
+    // Kafka's handleOutOfRangeError: our offset is above the leader's end (an unclean
+    // election cut the leader's log) -> truncate to its end; below its start (retention
+    // deleted what we need) -> start over at its start.
+    auto partition = lookup_(tp);
+    auto leader_end = leader_offset(tp, s.leader_epoch, kLatestTimestamp);
+    if (!partition || !leader_end) {
+        delay(s);
+        return;
+    }
+    if (*leader_end < s.fetch_offset) {
+        logger().warn("[{}] {}: fetch offset {} is above the leader's log end {}; truncating",
+                      name_, tp, s.fetch_offset, *leader_end);
+        if (auto r = partition->truncate_to(*leader_end, s.leader_epoch); !r) {
+            delay(s);
+            return;
+        }
+    } else {
+        auto leader_start = leader_offset(tp, s.leader_epoch, kEarliestTimestamp);
+        if (!leader_start) {
+            delay(s);
+            return;
+        }
+        logger().warn("[{}] {}: fetch offset {} is below the leader's log start {}; starting "
+                      "over there",
+                      name_, tp, s.fetch_offset, *leader_start);
+        if (auto r = partition->truncate_fully_and_start_at(*leader_start, s.leader_epoch); !r) {
+            delay(s);
+            return;
+        }
+    }
+    s.fetch_offset = partition->log()->log_end_offset();
+}
+
+std::optional<int64_t> ReplicaFetcherThread::leader_offset(const TopicPartition& tp,
+                                                           int32_t leader_epoch,
+                                                           int64_t timestamp) {
+    protocol::ListOffsetsRequestData request;
+    request.replica_id = config_.broker_id;
+    request.isolation_level = 0;
+    request.topics.emplace_back();
+    request.topics.back().name = tp.topic;
+    protocol::ListOffsetsRequestData::ListOffsetsPartition p;
+    p.partition_index = tp.partition;
+    p.current_leader_epoch = leader_epoch;
+    p.timestamp = timestamp;
+    request.topics.back().partitions.push_back(p);
+    auto response = channel_->send<protocol::ListOffsetsResponseData>(request, kListOffsetsVersion);
+    if (!response || response.value().topics.empty() ||
+        response.value().topics[0].partitions.empty()) {
+        return std::nullopt;
+    }
+    const auto& answer = response.value().topics[0].partitions[0];
+    if (answer.error_code != 0) {
+        return std::nullopt;
+    }
+    return answer.offset;
+}
+
+}  // namespace samsa::replica

@@ -1,0 +1,334 @@
+"""No acknowledged write lost: a producer of sequence-numbered records (acks=all) against a
+3-broker cluster with a replicated topic while a fault loop kills (kill -9) and freezes
+(SIGSTOP past the ZooKeeper session) random brokers, the controller and leaders included; then
+a reader checks every partition.
+
+Used by test_replication.py for a short run; the long run is a command:
+
+    /usr/bin/python3 tests/integration/replication_verifier.py --duration 600
+
+(SAMSA_BROKER_BIN names the broker binary; default build/broker/samsa-broker.) It prints
+acknowledged, read, lost, duplicated, and the longest unavailability per partition, and exits
+non-zero if anything acknowledged was lost, reordered, or a record was read that was never
+produced."""
+
+import argparse
+import os
+import random
+import signal
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+from harness import SESSION_TIMEOUT_MS, wait_until  # noqa: E402
+
+
+class Cluster:
+    """One ZooKeeper and `brokers` brokers sharing a chroot."""
+
+    def __init__(self, brokers=3, props=None):
+        self.zk = harness.ZooKeeper().start()
+        self.brokers = []
+        props = dict(props or {})
+        first = harness.Broker(self.zk, broker_id=1, props=props)
+        self.brokers.append(first)
+        for i in range(2, brokers + 1):
+            self.brokers.append(harness.Broker(self.zk, broker_id=i, chroot=first.chroot,
+                                               props=props))
+        first.start(wait=False)
+        for b in self.brokers[1:]:
+            b.start(wait=False)
+        zkc = self.zk.client()
+        try:
+            wait_until(lambda: len(zkc.get_children(f"{first.chroot}/brokers/ids")) == brokers,
+                       60, f"{brokers} brokers registered")
+        finally:
+            zkc.stop()
+            zkc.close()
+
+    @property
+    def chroot(self):
+        return self.brokers[0].chroot
+
+    @property
+    def bootstrap(self):
+        return ",".join(b.bootstrap for b in self.brokers)
+
+    def zk_client(self):
+        return self.zk.client(self.chroot)
+
+    def cleanup(self):
+        for b in self.brokers:
+            try:
+                if b.alive():
+                    os.kill(b.pid, signal.SIGCONT)
+                b.stop()
+            except Exception:  # noqa: BLE001 - best effort; cleanup() below kills by PID
+                pass
+        for b in self.brokers:
+            b.cleanup()
+        self.zk.cleanup()
+
+    def create_topic(self, name, partitions, replication_factor=3, config=None, timeout=60):
+        from confluent_kafka.admin import AdminClient, NewTopic
+        admin = AdminClient({"bootstrap.servers": self.bootstrap})
+        futures = admin.create_topics(
+            [NewTopic(name, partitions, replication_factor, config=config or {})],
+            operation_timeout=timeout)
+        futures[name].result(timeout=timeout)
+        wait_until(lambda: self.full_isr(name, partitions), timeout,
+                   f"{name}: every partition with a leader and a full ISR")
+
+    def partition_states(self, topic, partitions):
+        import json
+        zkc = self.zk_client()
+        try:
+            out = {}
+            for p in range(partitions):
+                data, _ = zkc.get(f"/brokers/topics/{topic}/partitions/{p}/state")
+                out[p] = json.loads(data)
+            return out
+        finally:
+            zkc.stop()
+            zkc.close()
+
+    def full_isr(self, topic, partitions, replication_factor=3):
+        try:
+            states = self.partition_states(topic, partitions)
+        except Exception:  # noqa: BLE001 - not created yet
+            return False
+        return all(s["leader"] >= 0 and len(s["isr"]) == replication_factor
+                   for s in states.values())
+
+    def registered(self):
+        zkc = self.zk_client()
+        try:
+            return sorted(int(i) for i in zkc.get_children("/brokers/ids"))
+        finally:
+            zkc.stop()
+            zkc.close()
+
+    def controller(self):
+        import json
+        zkc = self.zk_client()
+        try:
+            data, _ = zkc.get("/controller")
+            return json.loads(data)["brokerid"]
+        except Exception:  # noqa: BLE001 - between controllers
+            return None
+        finally:
+            zkc.stop()
+            zkc.close()
+
+
+class SequenceProducer(threading.Thread):
+    """Produces "seq" values round-robin over the partitions with acks=all and one request in
+    flight per broker (so a partition's records stay in order across retries), at about `rate`
+    records/s. Records each acknowledged (partition, offset, seq) and the longest gap between
+    acknowledgements per partition."""
+
+    def __init__(self, bootstrap, topic, partitions, rate=500):
+        super().__init__(daemon=True)
+        from confluent_kafka import Producer
+        self.topic = topic
+        self.partitions = partitions
+        self.rate = rate
+        self.producer = Producer({
+            "bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 2,
+            "max.in.flight.requests.per.connection": 1, "retries": 1000000,
+            "retry.backoff.ms": 100, "message.timeout.ms": 300000,
+            "request.timeout.ms": 10000, "topic.metadata.refresh.interval.ms": 1000})
+        self.produced = 0
+        self.acked = {p: [] for p in range(partitions)}  # [(offset, seq)]
+        self.failed = []
+        self.last_ack = {}
+        self.longest_gap = {p: 0.0 for p in range(partitions)}
+        self.stop_flag = threading.Event()
+
+    def _report(self, err, msg):
+        if err is not None:
+            self.failed.append((msg.partition(), int(msg.value()), str(err)))
+            return
+        p = msg.partition()
+        now = time.monotonic()
+        prev = self.last_ack.get(p, self.started)
+        self.longest_gap[p] = max(self.longest_gap[p], now - prev)
+        self.last_ack[p] = now
+        self.acked[p].append((msg.offset(), int(msg.value())))
+
+    def run(self):
+        self.started = time.monotonic()
+        interval = 1.0 / self.rate
+        next_send = time.monotonic()
+        seq = 0
+        while not self.stop_flag.is_set():
+            now = time.monotonic()
+            if now < next_send:
+                self.producer.poll(next_send - now)
+                continue
+            next_send += interval
+            try:
+                self.producer.produce(self.topic, value=str(seq).encode(),
+                                      partition=seq % self.partitions,
+                                      on_delivery=self._report)
+            except BufferError:
+                self.producer.poll(0.1)
+                continue
+            seq += 1
+            self.produced = seq
+            self.producer.poll(0)
+
+    def finish(self, timeout=300):
+        self.stop_flag.set()
+        self.join()
+        remaining = self.producer.flush(timeout)
+        return remaining
+
+
+def fault_loop(cluster, deadline, log, rng, actions=("kill", "freeze")):
+    """Until `deadline`: a random fault on a random broker (the controller every third time),
+    then wait for the cluster to heal (all registered)."""
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        controller = cluster.controller()
+        if n % 3 == 0 and controller is not None:
+            victim = next(b for b in cluster.brokers if b.broker_id == controller)
+        else:
+            victim = rng.choice(cluster.brokers)
+        action = rng.choice(actions)
+        role = " (controller)" if victim.broker_id == controller else ""
+        if action == "kill":
+            log(f"fault {n}: kill -9 broker {victim.broker_id}{role}")
+            victim.kill9()
+            # The old session must expire before the broker may register again.
+            wait_until(lambda: victim.broker_id not in cluster.registered(),
+                       SESSION_TIMEOUT_MS / 1000 + 30, f"broker {victim.broker_id} deregistered")
+            victim.restart(wait=False)
+        else:
+            log(f"fault {n}: SIGSTOP broker {victim.broker_id}{role} past its session")
+            os.kill(victim.pid, signal.SIGSTOP)
+            try:
+                wait_until(lambda: victim.broker_id not in cluster.registered(),
+                           SESSION_TIMEOUT_MS / 1000 + 30,
+                           f"frozen broker {victim.broker_id} deregistered")
+            finally:
+                os.kill(victim.pid, signal.SIGCONT)
+        wait_until(lambda: cluster.registered() == [b.broker_id for b in cluster.brokers], 90,
+                   "every broker registered again")
+        time.sleep(rng.uniform(1.0, 3.0))
+    return n
+
+
+def read_all(cluster, topic, partitions, timeout=120):
+    """Every record of every partition, from offset 0 up to the high watermark."""
+    from confluent_kafka import Consumer, TopicPartition
+    c = Consumer({"bootstrap.servers": cluster.bootstrap, "group.id": "verifier",
+                  "enable.auto.commit": False, "enable.partition.eof": True,
+                  "auto.offset.reset": "error"})
+    try:
+        ends = {p: c.get_watermark_offsets(TopicPartition(topic, p), timeout=30)[1]
+                for p in range(partitions)}
+        out = {p: [] for p in range(partitions)}
+        todo = {p for p in range(partitions) if ends[p] > 0}
+        c.assign([TopicPartition(topic, p, 0) for p in sorted(todo)])
+        deadline = time.monotonic() + timeout
+        while todo:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"reading {topic}: partitions {todo} incomplete; ends {ends}")
+            for m in c.consume(num_messages=10000, timeout=0.5):
+                if m.error():
+                    if m.error().code() == -191:  # _PARTITION_EOF
+                        continue
+                    raise AssertionError(f"consume error: {m.error()}")
+                out[m.partition()].append((m.offset(), int(m.value())))
+                if m.offset() + 1 >= ends[m.partition()]:
+                    todo.discard(m.partition())
+        return out, ends
+    finally:
+        c.close()
+
+
+def check(producer, read, partitions):
+    """Returns the counts and a list of problems (empty when nothing was lost or invented)."""
+    problems = []
+    acked_total = read_total = lost = duplicated = 0
+    for p in range(partitions):
+        acked = producer.acked[p]
+        records = read[p]
+        acked_total += len(acked)
+        read_total += len(records)
+        seen = {}
+        for offset, seq in records:
+            if seq in seen:
+                duplicated += 1
+            else:
+                seen[seq] = offset
+            if seq % partitions != p or seq >= producer.produced:
+                problems.append(f"partition {p} offset {offset}: {seq} was never produced here")
+        for offset, seq in acked:
+            if seq not in seen:
+                lost += 1
+                if lost <= 10:
+                    problems.append(f"partition {p}: acknowledged {seq} at offset {offset} "
+                                    "is missing")
+        # One request in flight per connection: acknowledged records keep their order.
+        order = [seen[seq] for _, seq in acked if seq in seen]
+        if order != sorted(order):
+            problems.append(f"partition {p}: acknowledged records out of order")
+    return {"acknowledged": acked_total, "read": read_total, "lost": lost,
+            "duplicated": duplicated}, problems
+
+
+def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill", "freeze")):
+    seed = seed if seed is not None else int(time.time())
+    rng = random.Random(seed)
+    log(f"seed {seed}, {duration} s of faults, {partitions} partitions")
+    cluster = Cluster(props={"replica.lag.time.max.ms": "10000",
+                             "zookeeper.session.timeout.ms": str(SESSION_TIMEOUT_MS)})
+    try:
+        topic = "verified"
+        cluster.create_topic(topic, partitions, config={"min.insync.replicas": "2"})
+        producer = SequenceProducer(cluster.bootstrap, topic, partitions, rate=rate)
+        producer.start()
+        time.sleep(2)
+        faults = fault_loop(cluster, time.monotonic() + duration, log, rng, actions)
+        time.sleep(2)
+        remaining = producer.finish()
+        log(f"{faults} faults; producer: {producer.produced} produced, "
+            f"{remaining} still undelivered, {len(producer.failed)} failed")
+        wait_until(lambda: cluster.full_isr(topic, partitions), 120, "full ISRs again")
+        read, ends = read_all(cluster, topic, partitions)
+        counts, problems = check(producer, read, partitions)
+        counts["failed"] = len(producer.failed)
+        log(" ".join(f"{k} {v}" for k, v in counts.items()))
+        log("longest unavailability per partition (s): " + ", ".join(
+            f"{p}: {producer.longest_gap[p]:.1f}" for p in range(partitions)))
+        return counts, problems, cluster
+    except BaseException:
+        harness.dump_logs(cluster.brokers)
+        cluster.cleanup()
+        raise
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--duration", type=float, default=120, help="seconds of faults")
+    ap.add_argument("--partitions", type=int, default=6)
+    ap.add_argument("--rate", type=int, default=500, help="records/s")
+    ap.add_argument("--seed", type=int)
+    args = ap.parse_args()
+    counts, problems, cluster = run(args.duration, args.partitions, args.rate, args.seed)
+    cluster.cleanup()
+    for p in problems:
+        print("PROBLEM:", p)
+    sys.exit(1 if problems or counts["lost"] else 0)
+
+
+if __name__ == "__main__":
+    if "SAMSA_BROKER_BIN" not in os.environ:
+        harness.BROKER_BIN = os.path.join(harness.ROOT, "build", "broker", "samsa-broker")
+    main()
