@@ -1,0 +1,145 @@
+"""Replication between real broker processes (three brokers, one ZooKeeper): followers fetch
+from leaders until every replica's log is the same file; the ISR shrinks when a follower stops
+and grows when it is back; a frozen leader that was replaced cannot acknowledge an acks=all
+write; and no acknowledged acks=all write is lost while brokers are killed and frozen
+(replication_verifier.py; its long run is a documented command)."""
+
+import filecmp
+import os
+import signal
+
+import harness
+import replication_verifier
+import wire
+from harness import SESSION_TIMEOUT_MS, wait_until
+
+# Not asserting anything about time: the fault run's length only bounds how many faults it
+# injects (SAMSA_FAULT_SECONDS, default 60).
+
+
+def segment_files(broker, topic, partition):
+    d = os.path.join(broker.data_dir, f"{topic}-{partition}")
+    return sorted(f for f in os.listdir(d) if f.endswith(".log"))
+
+
+def log_sizes(cluster, topic, partition):
+    """Each broker's size of the partition's first segment (the tests stay within one)."""
+    return {b.broker_id: os.path.getsize(os.path.join(
+        b.data_dir, f"{topic}-{partition}", "00000000000000000000.log"))
+        for b in cluster.brokers}
+
+
+class ReplicationTest(harness.IntegrationTestCase):
+    def setUp(self):
+        self.cluster = replication_verifier.Cluster(props={"replica.lag.time.max.ms": "1500"})
+        self.addCleanup(self.cluster.cleanup)
+        self.addCleanup(lambda: self._outcome_failed() and harness.dump_logs(
+            self.cluster.brokers))
+
+    def _outcome_failed(self):
+        result = getattr(self, "_outcome", None)
+        errors = getattr(result, "errors", []) if result else []
+        return any(e for _, e in errors)
+
+    def produce(self, topic, partitions, count, acks="all"):
+        from confluent_kafka import Producer
+        p = Producer({"bootstrap.servers": self.cluster.bootstrap, "acks": acks,
+                      "linger.ms": 5, "message.timeout.ms": 30000})
+        errors = []
+        for i in range(count):
+            p.produce(topic, value=f"record-{i}".encode() * 3, partition=i % partitions,
+                      on_delivery=lambda err, msg: err and errors.append(err))
+            if i % 1000 == 0:
+                p.poll(0)
+        self.assertEqual(p.flush(60), 0)
+        self.assertEqual(errors, [])
+
+    def test_every_replica_ends_with_the_same_log(self):
+        topic, partitions = "identical", 6
+        self.cluster.create_topic(topic, partitions)
+        self.produce(topic, partitions, 30000)
+
+        def caught_up():
+            return all(len(set(log_sizes(self.cluster, topic, p).values())) == 1
+                       for p in range(partitions))
+
+        wait_until(caught_up, 30, "every replica at the same log size")
+        for p in range(partitions):
+            files = segment_files(self.cluster.brokers[0], topic, p)
+            self.assertEqual(files, ["00000000000000000000.log"])
+            first = os.path.join(self.cluster.brokers[0].data_dir, f"{topic}-{p}", files[0])
+            self.assertGreater(os.path.getsize(first), 30000 // partitions * 20)
+            for b in self.cluster.brokers[1:]:
+                other = os.path.join(b.data_dir, f"{topic}-{p}", files[0])
+                self.assertTrue(filecmp.cmp(first, other, shallow=False),
+                                f"partition {p}: broker {b.broker_id}'s log differs")
+
+    def test_isr_shrinks_when_a_follower_stops_and_grows_when_it_returns(self):
+        topic = "isr"
+        self.cluster.create_topic(topic, 1)
+        state = self.cluster.partition_states(topic, 1)[0]
+        leader = state["leader"]
+        follower = next(b for b in self.cluster.brokers
+                        if b.broker_id != leader and b.broker_id != self.cluster.controller())
+        os.kill(follower.pid, signal.SIGSTOP)
+        try:
+            # replica.lag.time.max.ms is 1.5 s; the ZooKeeper session (6 s) outlives it.
+            wait_until(lambda: follower.broker_id not in
+                       self.cluster.partition_states(topic, 1)[0]["isr"],
+                       SESSION_TIMEOUT_MS / 1000 - 1, f"broker {follower.broker_id} out of the ISR")
+        finally:
+            os.kill(follower.pid, signal.SIGCONT)
+        shrunk = self.cluster.partition_states(topic, 1)[0]
+        self.assertEqual(shrunk["leader"], leader)
+        self.assertEqual(shrunk["leader_epoch"], state["leader_epoch"])  # the leader wrote it
+        # Writes while it is out do not wait for it...
+        self.produce(topic, 1, 2000)
+        # ...and once back it catches up and joins again.
+        wait_until(lambda: follower.broker_id in
+                   self.cluster.partition_states(topic, 1)[0]["isr"], 30,
+                   f"broker {follower.broker_id} back in the ISR")
+        wait_until(lambda: len(set(log_sizes(self.cluster, topic, 0).values())) == 1, 30,
+                   "the follower's log as long as the leader's")
+
+    def test_replaced_frozen_leader_cannot_acknowledge(self):
+        topic = "fenced"
+        self.cluster.create_topic(topic, 1, config={"min.insync.replicas": "2"})
+        self.produce(topic, 1, 100)
+        old = self.cluster.partition_states(topic, 1)[0]
+        leader = next(b for b in self.cluster.brokers if b.broker_id == old["leader"])
+        os.kill(leader.pid, signal.SIGSTOP)
+        try:
+            wait_until(lambda: self.cluster.partition_states(topic, 1)[0]["leader"] not in
+                       (old["leader"], -1), SESSION_TIMEOUT_MS / 1000 + 20, "a new leader")
+            # The request waits in the frozen broker's socket buffer, so it is the first
+            # thing it handles when it resumes, before it hears of the new leader.
+            s = wire.connect(leader.port, timeout=30)
+            batch = wire.record_batch([(None, b"after-replacement", ())])
+            s.sendall(wire.produce_request(7, topic, 0, batch, acks=-1, timeout_ms=5000))
+        finally:
+            os.kill(leader.pid, signal.SIGCONT)
+        with s:
+            _, results = wire.parse_produce(wire.recv_frame(s), 7)
+        (_, _, error, _), = results
+        self.assertNotEqual(error, 0, "a replaced leader acknowledged an acks=all write")
+        # And the record it appended is not in the partition as the new leader serves it.
+        wait_until(lambda: self.cluster.registered() == [1, 2, 3], 30, "all registered")
+        new_leader = next(b for b in self.cluster.brokers if b.broker_id != old["leader"])
+        read = harness.consume_partitions(new_leader, topic, [0])[0]
+        self.assertEqual(len(read), 100)
+        self.assertNotIn(b"after-replacement", [m.value() for m in read])
+
+    def test_no_acknowledged_write_is_lost_under_faults(self):
+        self.cluster.cleanup()  # the verifier starts its own cluster
+        counts, problems, cluster = replication_verifier.run(
+            duration=float(os.environ.get("SAMSA_FAULT_SECONDS", "60")), log=print)
+        self.addCleanup(cluster.cleanup)
+        self.assertEqual(problems, [])
+        self.assertEqual(counts["lost"], 0)
+        self.assertGreater(counts["acknowledged"], 1000)
+        self.assertEqual(counts["failed"], 0)
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
