@@ -42,19 +42,22 @@ struct options {
     int acks;
     int linger_ms;
     int partitions;
+    int replication_factor;  // create-topic -r
+    long rate;               // produce -R: records/s, 0 = as fast as possible
     const char* extra[MAX_EXTRA];  // -X key=value, applied last
     int extra_count;
 };
 
 static void usage(FILE* out) {
     fprintf(out,
-            "usage: samsa_bench create-topic -b HOST:PORT -t TOPIC [-p PARTITIONS]\n"
+            "usage: samsa_bench create-topic -b HOST:PORT -t TOPIC [-p PARTITIONS] [-r RF]\n"
             "       samsa_bench produce -b HOST:PORT -t TOPIC -n RECORDS -s BYTES [-a ACKS]\n"
-            "                           [-l LINGER_MS] [-X key=value]...\n"
+            "                           [-l LINGER_MS] [-R RECORDS_PER_S] [-X key=value]...\n"
             "       samsa_bench consume -b HOST:PORT -t TOPIC -n RECORDS [-p PARTITIONS]\n"
             "                           [-X key=value]...\n"
             "  -a ACKS   1 or -1/all (default 1)        -l LINGER_MS  linger.ms (default 5)\n"
-            "  -p N      partitions (default 1)          -X k=v        any librdkafka property\n");
+            "  -p N      partitions (default 1)          -X k=v        any librdkafka property\n"
+            "  -r RF     replication factor (default 1)  -R N          pace to N records/s\n");
 }
 
 static void die(const char* fmt, ...) {
@@ -78,7 +81,7 @@ static long parse_long(const char* s, const char* what) {
 }
 
 static struct options parse_options(int argc, char** argv) {
-    struct options o = {.acks = 1, .linger_ms = 5, .partitions = 1};
+    struct options o = {.acks = 1, .linger_ms = 5, .partitions = 1, .replication_factor = 1};
     if (argc < 2) {
         usage(stderr);
         exit(2);
@@ -90,7 +93,7 @@ static struct options parse_options(int argc, char** argv) {
     }
     int c;
     optind = 2;
-    while ((c = getopt(argc, argv, "b:t:n:s:a:l:p:X:h")) != -1) {
+    while ((c = getopt(argc, argv, "b:t:n:s:a:l:p:r:R:X:h")) != -1) {
         switch (c) {
             case 'b':
                 o.brokers = optarg;
@@ -112,6 +115,12 @@ static struct options parse_options(int argc, char** argv) {
                 break;
             case 'p':
                 o.partitions = (int)parse_long(optarg, "-p");
+                break;
+            case 'r':
+                o.replication_factor = (int)parse_long(optarg, "-r");
+                break;
+            case 'R':
+                o.rate = parse_long(optarg, "-R");
                 break;
             case 'X':
                 if (o.extra_count == MAX_EXTRA || strchr(optarg, '=') == NULL) {
@@ -188,7 +197,8 @@ static int create_topic(const struct options* o) {
     apply_extra(conf, o);
     rd_kafka_t* rk = new_client(RD_KAFKA_PRODUCER, conf);
     char err[512];
-    rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(o->topic, o->partitions, 1, err, sizeof err);
+    rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(o->topic, o->partitions, o->replication_factor, err,
+                                                sizeof err);
     if (nt == NULL) {
         die("NewTopic: %s", err);
     }
@@ -312,7 +322,18 @@ static int produce(const struct options* o) {
     rd_kafka_metadata_destroy(md);
 
     double start = now_s();
+    const int64_t start_us = now_us();
     for (long i = 0; i < o->records; ++i) {
+        if (o->rate > 0) {
+            // Paced: record i is due at start + i / rate; latency counts from when it is sent.
+            const int64_t due = start_us + (int64_t)((double)i * 1e6 / (double)o->rate);
+            for (int64_t now = now_us(); now < due; now = now_us()) {
+                rd_kafka_poll(rk, 0);
+                if (due - now > 200) {
+                    usleep((useconds_t)(due - now - 100));
+                }
+            }
+        }
         st.enqueued_us[i] = now_us();
         while (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, 0, payload, (size_t)o->size, NULL, 0,
                                 (void*)(intptr_t)i) != 0) {

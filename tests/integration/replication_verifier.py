@@ -27,10 +27,11 @@ from harness import SESSION_TIMEOUT_MS, wait_until  # noqa: E402
 
 
 class Cluster:
-    """One ZooKeeper and `brokers` brokers sharing a chroot."""
+    """One ZooKeeper (or the given ensemble, zk_ensemble.Ensemble) and `brokers` brokers
+    sharing a chroot."""
 
-    def __init__(self, brokers=3, props=None):
-        self.zk = harness.ZooKeeper().start()
+    def __init__(self, brokers=3, props=None, zk=None):
+        self.zk = zk or harness.ZooKeeper().start()
         self.brokers = []
         props = dict(props or {})
         first = harness.Broker(self.zk, broker_id=1, props=props)
