@@ -65,26 +65,28 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/samsa-bench-repl.XXXXXX")
 export LOG_DIR=$work/logs PID_DIR=$work/logs
 mkdir -p "$LOG_DIR" "$work/runs"
 
-# Each broker has its own pid file and log dir: $work/b<id>.
+# Each broker has its own pid file and log dir: $work/cluster<size>-b<id>.
 broker_pids=()
 bootstrap=
 start_brokers() { # <count>
-    local id port
+    local id port dir
     broker_pids=()
     bootstrap=
     for id in $(seq 1 "$1"); do
         port=$(free_port)
-        mkdir -p "$work/b$id/data"
-        LOG_DIR=$work/b$id PID_DIR=$work/b$id SAMSA_BROKER_BIN=$broker_bin \
+        # A cluster of another size is another cluster (its own chroot and data).
+        dir=$work/cluster$1-b$id
+        mkdir -p "$dir/data"
+        LOG_DIR=$dir PID_DIR=$dir SAMSA_BROKER_BIN=$broker_bin \
             "$SAMSA_ROOT/scripts/samsa-server-start.sh" -daemon \
             "$SAMSA_ROOT/config/server.properties" \
-            --override "broker.id=$id" --override "log.dirs=$work/b$id/data" \
+            --override "broker.id=$id" --override "log.dirs=$dir/data" \
             --override "listeners=PLAINTEXT://127.0.0.1:$port" \
             --override "zookeeper.connect=127.0.0.1:$zk_port/bench$1" >/dev/null
         bootstrap=${bootstrap:+$bootstrap,}127.0.0.1:$port
     done
     for id in $(seq 1 "$1"); do
-        broker_pids+=("$(wait_pid_file "$work/b$id/samsaServer.pid")")
+        broker_pids+=("$(wait_pid_file "$work/cluster$1-b$id/samsaServer.pid")")
     done
     # Ready when a metadata request lists every broker.
     wait_for 60 "$1 broker(s)" -- sh -c "kcat -b '$bootstrap' -L -m 5 | grep -q '^ $1 brokers:'"
@@ -146,12 +148,20 @@ measure() { # <name> <payload-bytes> -- samsa_bench arguments...
     note "$name: $(grep -v '^RESULT' "$out" | tail -1)"
 }
 
+# A new topic's followers start fetching once both they and the leader have their
+# LeaderAndIsr; a follower that asks first is told NOT_LEADER_OR_FOLLOWER and retries after
+# replica.fetch.backoff.ms (1 s), as in Kafka. Measure from when replication flows.
+warm_up() { # <topic>
+    "$bench_bin" produce -b "$bootstrap" -t "$1" -n 100 -s 10 -a -1 -l 0 >/dev/null
+}
+
 start_zookeeper
 
 note "one broker, replication factor 1"
 start_brokers 1
 for size in "${sizes[@]}"; do
     "$bench_bin" create-topic -b "$bootstrap" -t "single-${size}" -r 1 >/dev/null
+    warm_up "single-${size}"
     measure "1broker-rf1-${size}B-acks1" $((records * size)) -- \
         produce -b "$bootstrap" -t "single-${size}" -n "$records" -s "$size" -a 1 -l 5
 done
@@ -163,12 +173,14 @@ for size in "${sizes[@]}"; do
     for acks in 1 -1; do
         topic="rf3-${size}-acks${acks/-1/all}"
         "$bench_bin" create-topic -b "$bootstrap" -t "$topic" -r 3 >/dev/null
+        warm_up "$topic"
         measure "3brokers-rf3-${size}B-acks${acks/-1/all}" $((records * size)) -- \
             produce -b "$bootstrap" -t "$topic" -n "$records" -s "$size" -a "$acks" -l 5
     done
 done
 "$bench_bin" create-topic -b "$bootstrap" -t rf3-paced -r 3 >/dev/null
-measure "3brokers-rf3-100B-acksall-${rate}/s" $((rate * rate_seconds * 100)) -- \
+warm_up rf3-paced
+measure "3brokers-rf3-100B-acksall-${rate}per_s" $((rate * rate_seconds * 100)) -- \
     produce -b "$bootstrap" -t rf3-paced -n $((rate * rate_seconds)) -s 100 -a -1 -l 1 -R "$rate"
 
 echo

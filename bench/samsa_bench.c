@@ -330,7 +330,9 @@ static int produce(const struct options* o) {
             for (int64_t now = now_us(); now < due; now = now_us()) {
                 rd_kafka_poll(rk, 0);
                 if (due - now > 200) {
-                    usleep((useconds_t)(due - now - 100));
+                    const int64_t ns = (due - now - 100) * 1000;
+                    struct timespec ts = {.tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000};
+                    nanosleep(&ts, NULL);
                 }
             }
         }

@@ -34,6 +34,8 @@ class WritePressure;
 
 namespace samsa::api {
 
+class FetchSessionCache;
+
 class AdminManager;
 
 // The broker's components a handler may reach. Owned by KafkaServer; outlives all requests.
@@ -48,6 +50,8 @@ struct BrokerServices {
     // Whether appends from network threads should go to the I/O pool (the kernel is about to
     // throttle writers).
     log::WritePressure* write_pressure = nullptr;
+    // Incremental fetch sessions (KIP-227).
+    FetchSessionCache* fetch_sessions = nullptr;
     // Kafka's request handler threads, here only for work that may block for long: fsync,
     // segment roll, log creation and deletion, ZooKeeper. Everything else runs on the network
     // thread that read the request.

@@ -1,6 +1,7 @@
 #include "broker/replica/replica_fetcher_thread.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "broker/log/errc.h"
 #include "broker/log/clock.h"
@@ -196,6 +197,52 @@ void ReplicaFetcherThread::truncate_partition(const TopicPartition& tp, const Fe
 
 // ---- fetching ----
 
+std::map<TopicPartition, ReplicaFetcherThread::SentPartition>
+ReplicaFetcherThread::build_request(const Round& round, protocol::FetchRequestData& request) {
+    request.session_id = session_.id;
+    request.session_epoch = session_.next_epoch;
+    const bool full = session_.next_epoch == 0;
+    std::vector<std::pair<TopicPartition, FetchState>> order(round.begin(), round.end());
+    std::rotate(order.begin(), order.begin() + static_cast<ptrdiff_t>(rotation_ % order.size()),
+                order.end());
+    ++rotation_;
+    std::map<TopicPartition, SentPartition> known;
+    for (const auto& [tp, s] : order) {
+        auto partition = lookup_(tp);
+        SentPartition now{s.fetch_offset, s.leader_epoch,
+                          partition ? partition->log()->log_start_offset() : -1};
+        known[tp] = now;
+        auto sent = session_.sent.find(tp);
+        if (!full && sent != session_.sent.end() && sent->second == now) {
+            continue;  // the leader's session already has it
+        }
+        if (request.topics.empty() || request.topics.back().topic != tp.topic) {
+            request.topics.emplace_back();
+            request.topics.back().topic = tp.topic;
+        }
+        protocol::FetchRequestData::FetchPartition p;
+        p.partition = tp.partition;
+        p.current_leader_epoch = now.leader_epoch;
+        p.fetch_offset = now.fetch_offset;
+        p.log_start_offset = now.log_start_offset;
+        p.partition_max_bytes = config_.partition_max_bytes;
+        request.topics.back().partitions.push_back(p);
+    }
+    if (!full) {
+        for (const auto& [tp, sent] : session_.sent) {
+            if (known.count(tp) == 0) {
+                if (request.forgotten_topics_data.empty() ||
+                    request.forgotten_topics_data.back().topic != tp.topic) {
+                    request.forgotten_topics_data.emplace_back();
+                    request.forgotten_topics_data.back().topic = tp.topic;
+                }
+                request.forgotten_topics_data.back().partitions.push_back(tp.partition);
+            }
+        }
+    }
+    return known;
+}
+
 void ReplicaFetcherThread::fetch(const Round& round) {
     protocol::FetchRequestData request;
     request.replica_id = config_.broker_id;
@@ -203,39 +250,40 @@ void ReplicaFetcherThread::fetch(const Round& round) {
     request.min_bytes = config_.min_bytes;
     request.max_bytes = config_.response_max_bytes;
     request.isolation_level = 0;
-    request.session_id = 0;
-    request.session_epoch = -1;  // a full fetch, no session
-    std::vector<std::pair<TopicPartition, FetchState>> order(round.begin(), round.end());
-    std::rotate(order.begin(), order.begin() + static_cast<ptrdiff_t>(rotation_ % order.size()),
-                order.end());
-    ++rotation_;
-    for (const auto& [tp, s] : order) {
-        if (request.topics.empty() || request.topics.back().topic != tp.topic) {
-            request.topics.emplace_back();
-            request.topics.back().topic = tp.topic;
-        }
-        protocol::FetchRequestData::FetchPartition p;
-        p.partition = tp.partition;
-        p.current_leader_epoch = s.leader_epoch;
-        p.fetch_offset = s.fetch_offset;
-        auto partition = lookup_(tp);
-        p.log_start_offset = partition ? partition->log()->log_start_offset() : -1;
-        p.partition_max_bytes = config_.partition_max_bytes;
-        request.topics.back().partitions.push_back(p);
-    }
+    auto known = build_request(round, request);
     auto response = channel_->send<protocol::FetchResponseData>(request, kFetchVersion);
     if (!response) {
         logger().warn("[{}] fetch from broker {} at {}:{} failed: {}", name_, source_.id,
                       source_.host, source_.port, response.error().message());
+        reset_session();
         backoff();
         return;
     }
-    if (response.value().error_code != 0) {
+    const auto error = static_cast<ErrorCode>(response.value().error_code);
+    if (error == ErrorCode::fetch_session_id_not_found ||
+        error == ErrorCode::invalid_fetch_session_epoch) {
+        // The leader lost or evicted our session (a restart, say): start a new one.
+        logger().info("[{}] fetch session {} with broker {}: {}; opening a new one", name_,
+                      session_.id, source_.id, protocol::error_name(error));
+        reset_session();
+        return;
+    }
+    if (error != ErrorCode::none) {
         logger().warn("[{}] fetch from broker {} answered {}", name_, source_.id,
-                      protocol::error_name(static_cast<ErrorCode>(response.value().error_code)));
+                      protocol::error_name(error));
+        reset_session();
         backoff();
         return;
     }
+    if (request.session_epoch == 0) {
+        session_.id = response.value().session_id;  // 0: the leader had no room; full again
+        session_.next_epoch = session_.id == 0 ? 0 : 1;
+    } else {
+        session_.next_epoch =
+            session_.next_epoch == std::numeric_limits<int32_t>::max() ? 1
+                                                                       : session_.next_epoch + 1;
+    }
+    session_.sent = std::move(known);
     apply_fetch_response(round, response.value());
 }
 

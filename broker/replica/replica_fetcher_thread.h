@@ -9,6 +9,11 @@
 // there, so a tail written by an old leader that the new one does not have is never served.
 // Out-of-range fetch offsets are repaired with ListOffsets (the leader's log end or start).
 //
+// Fetches use an incremental fetch session (KIP-227, Kafka's FetchSessionHandler): the first
+// request sends every partition and opens a session; later ones send only partitions whose
+// position changed and name the ones to forget, and the leader answers only partitions with
+// news. A session error or a lost connection starts a new session with a full request.
+//
 // Threads: one std::thread per fetcher, blocking on its own channel (the fetches are long
 // polls: a thread per source broker is what Kafka runs, and it keeps the network threads out of
 // the broker-as-client role). mu_ guards the partition map (Kafka's partitionMapLock) and is
@@ -94,6 +99,19 @@ private:
     };
     // What one round asked for, to apply only answers for partitions still in that state.
     using Round = std::map<TopicPartition, FetchState>;
+    // The client side of the fetch session: its id and next epoch, and what the leader knows
+    // of each partition (what was last sent).
+    struct SentPartition {
+        int64_t fetch_offset = -1;
+        int32_t leader_epoch = -1;
+        int64_t log_start_offset = -1;
+        friend bool operator==(const SentPartition&, const SentPartition&) = default;
+    };
+    struct Session {
+        int32_t id = 0;
+        int32_t next_epoch = 0;  // 0: the next request opens a session with a full fetch
+        std::map<TopicPartition, SentPartition> sent;
+    };
 
     void run();
     // Waits until there is work (or stopping); returns false when stopping.
@@ -102,6 +120,11 @@ private:
     // Where the leader's log diverges from ours, per partition (OffsetsForLeaderEpoch).
     void truncate_partition(const TopicPartition& tp, const FetchState& s, int64_t offset);
     void fetch(const Round& round);
+    // Fills in the session fields and the partitions to send (all, or what changed) and to
+    // forget; returns what the leader will know once the request succeeds.
+    std::map<TopicPartition, SentPartition> build_request(const Round& round,
+                                                         protocol::FetchRequestData& request);
+    void reset_session() { session_ = Session{}; }
     void apply_fetch_response(const Round& round, const protocol::FetchResponseData& response);
     // The leader's log end or start offset (ListOffsets -1 / -2, as a replica).
     std::optional<int64_t> leader_offset(const TopicPartition& tp, int32_t leader_epoch,
@@ -126,6 +149,7 @@ private:
     // Rotates where each round's request starts, so a partition whose batches do not fit in
     // the response's budget behind the others gets to be first (and get one whole batch).
     size_t rotation_ = 0;
+    Session session_;  // fetcher thread only
     std::thread thread_;
 };
 

@@ -148,6 +148,7 @@ struct KafkaConfig {
     int32_t num_replica_fetchers = 0;
     int64_t replica_high_watermark_checkpoint_interval_ms = 0;
     int32_t fetch_purgatory_purge_interval_requests = 0;
+    int32_t max_incremental_fetch_session_cache_slots = 0;
     int32_t producer_purgatory_purge_interval_requests = 0;
     bool unclean_leader_election_enable = false;
     bool auto_leader_rebalance_enable = true;

@@ -248,6 +248,8 @@ const std::vector<ConfigKey>& config_keys() {
         {"num.replica.fetchers", "1", &K::num_replica_fetchers},
         {"replica.high.watermark.checkpoint.interval.ms", "5000",
          &K::replica_high_watermark_checkpoint_interval_ms},
+        {"max.incremental.fetch.session.cache.slots", "1000",
+         &K::max_incremental_fetch_session_cache_slots, at_least(0)},
         {"fetch.purgatory.purge.interval.requests", "1000",
          &K::fetch_purgatory_purge_interval_requests},
         {"producer.purgatory.purge.interval.requests", "1000",

@@ -9,6 +9,7 @@
 
 #include "auth/authorizer.h"
 #include "broker/api/admin_manager.h"
+#include "broker/api/fetch_session.h"
 #include "broker/api/kafka_apis.h"
 #include "broker/controller/kafka_controller.h"
 #include "broker/log/log_manager.h"
@@ -47,10 +48,12 @@ std::string local_host_name() {
 
 struct KafkaServer::Components {
     explicit Components(const KafkaConfig& config)
-        : io_pool(static_cast<size_t>(std::max(1, config.num_io_threads))) {}
+        : io_pool(static_cast<size_t>(std::max(1, config.num_io_threads))),
+          fetch_sessions(static_cast<size_t>(config.max_incremental_fetch_session_cache_slots)) {}
 
     asio::thread_pool io_pool;
     log::WritePressure write_pressure;
+    api::FetchSessionCache fetch_sessions;
 
     std::unique_ptr<zk::ZooKeeperClient> zk_client;
     std::unique_ptr<zk::KafkaZkClient> zk;
@@ -239,6 +242,7 @@ void KafkaServer::start_network() {
     s.io_pool = c_->io_pool.get_executor();
     c_->write_pressure.start();
     s.write_pressure = &c_->write_pressure;
+    s.fetch_sessions = &c_->fetch_sessions;
 
     std::vector<net::ListenerConfig> listeners;
     for (const auto& l : config_.listeners) {

@@ -15,8 +15,8 @@
 //    page cache (a consumer catching up on old segments), the read moves to the I/O pool,
 //    which also loads the slices into the page cache: the network thread never waits for the
 //    disk, neither here nor in the sendfile that follows;
-//  - incremental fetch sessions (KIP-227) are not kept: a full fetch gets session id 0, which
-//    tells the client to stay sessionless; an incremental one gets FETCH_SESSION_ID_NOT_FOUND.
+//  - incremental fetch sessions (KIP-227, fetch_session.h): an incremental request names only
+//    what changed, and its response carries only the partitions with something new.
 
 #include <algorithm>
 #include <chrono>
@@ -26,6 +26,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "broker/api/errors.h"
+#include "broker/api/fetch_session.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/log/file_util.h"
 #include "broker/net/run_on.h"
@@ -60,7 +61,35 @@ struct FetchPlan {
     int32_t max_bytes = 0;
 };
 
-FetchPlan plan(const RequestContext& ctx, const Request& request) {
+// The request's partitions and forgotten partitions, in request order.
+std::vector<FetchPartitionData> requested_partitions(const Request& request) {
+    std::vector<FetchPartitionData> out;
+    for (const auto& topic : request.topics) {
+        for (const auto& part : topic.partitions) {
+            FetchPartitionData d;
+            d.tp = TopicPartition{topic.topic, part.partition};
+            d.fetch_offset = part.fetch_offset;
+            d.max_bytes = part.partition_max_bytes;
+            d.current_leader_epoch = part.current_leader_epoch;
+            d.log_start_offset = part.log_start_offset;
+            out.push_back(std::move(d));
+        }
+    }
+    return out;
+}
+
+std::vector<TopicPartition> forgotten_partitions(const Request& request) {
+    std::vector<TopicPartition> out;
+    for (const auto& topic : request.forgotten_topics_data) {
+        for (int32_t p : topic.partitions) {
+            out.push_back(TopicPartition{topic.topic, p});
+        }
+    }
+    return out;
+}
+
+FetchPlan plan(const RequestContext& ctx, const Request& request,
+               const std::vector<FetchPartitionData>& partitions) {
     FetchPlan p;
     p.from_follower = request.replica_id >= 0;
     p.isolation = p.from_follower             ? replica::FetchIsolation::log_end
@@ -70,24 +99,22 @@ FetchPlan plan(const RequestContext& ctx, const Request& request) {
     const bool follower_authorized =
         p.from_follower && ctx.authorize(auth::AclOperation::cluster_action,
                                          auth::ResourceType::cluster, "kafka-cluster");
-    for (const auto& topic : request.topics) {
-        for (const auto& part : topic.partitions) {
-            PartitionFetch f;
-            f.tp = TopicPartition{topic.topic, part.partition};
-            f.fetch_offset = part.fetch_offset;
-            f.max_bytes = part.partition_max_bytes;
-            f.current_leader_epoch = part.current_leader_epoch;
-            if (ctx.api_version < kMinImplementedVersion) {
-                f.error = ErrorCode::unsupported_version;
-            } else if (p.from_follower && !follower_authorized) {
-                f.error = ErrorCode::topic_authorization_failed;  // as Kafka answers it
-            } else if (!p.from_follower &&
-                       !ctx.authorize(auth::AclOperation::read, auth::ResourceType::topic,
-                                      f.tp.topic)) {
-                f.error = ErrorCode::topic_authorization_failed;
-            }
-            p.partitions.push_back(std::move(f));
+    for (const auto& part : partitions) {
+        PartitionFetch f;
+        f.tp = part.tp;
+        f.fetch_offset = part.fetch_offset;
+        f.max_bytes = part.max_bytes;
+        f.current_leader_epoch = part.current_leader_epoch;
+        if (ctx.api_version < kMinImplementedVersion) {
+            f.error = ErrorCode::unsupported_version;
+        } else if (p.from_follower && !follower_authorized) {
+            f.error = ErrorCode::topic_authorization_failed;  // as Kafka answers it
+        } else if (!p.from_follower &&
+                   !ctx.authorize(auth::AclOperation::read, auth::ResourceType::topic,
+                                  f.tp.topic)) {
+            f.error = ErrorCode::topic_authorization_failed;
         }
+        p.partitions.push_back(std::move(f));
     }
     return p;
 }
@@ -169,11 +196,22 @@ bool has_error(const FetchPlan& plan) {
                        [](const auto& f) { return f.error != ErrorCode::none; });
 }
 
-Response make_response(const FetchPlan& plan) {
+Response make_response(const FetchPlan& plan, FetchContext& session) {
     Response response;
-    response.session_id = 0;
+    response.session_id = session.session_id();
     const std::string* current_topic = nullptr;
     for (const auto& f : plan.partitions) {
+        PartitionAnswer answer;
+        answer.has_error = f.error != ErrorCode::none;
+        if (!answer.has_error) {
+            answer.high_watermark = f.read.high_watermark;
+            answer.last_stable_offset = f.read.last_stable_offset;
+            answer.log_start_offset = f.read.log_start_offset;
+            answer.has_records = f.read.records.size_bytes() > 0;
+        }
+        if (!session.include(f.tp, answer)) {
+            continue;  // incremental: nothing new for this partition
+        }
         if (!current_topic || *current_topic != f.tp.topic) {
             response.responses.emplace_back();
             response.responses.back().topic = f.tp.topic;
@@ -201,14 +239,18 @@ Response make_response(const FetchPlan& plan) {
 HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body) {
     Request request;
     request.decode(body, ctx.api_version);
-    if (ctx.api_version >= 7 && request.session_epoch > 0) {
+    // Before v7 there are no sessions: the defaults (0, -1) ask for none.
+    FetchContext session = ctx.broker.fetch_sessions->new_context(
+        request.session_id, request.session_epoch, request.replica_id >= 0,
+        requested_partitions(request), forgotten_partitions(request));
+    if (session.error != ErrorCode::none) {
         Response response;
-        response.error_code = code(ErrorCode::fetch_session_id_not_found);
-        response.session_id = request.session_id;
+        response.error_code = code(session.error);
+        response.session_id = 0;
         co_return ctx.respond(response);
     }
 
-    FetchPlan fetch = plan(ctx, request);
+    FetchPlan fetch = plan(ctx, request, session.partitions);
     auto& replicas = *ctx.broker.replica_manager;
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(request.max_wait_ms);
@@ -243,7 +285,7 @@ HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body) {
             break;  // timed out: answer with what there is, which read_all just read
         }
     }
-    co_return ctx.respond(make_response(fetch));
+    co_return ctx.respond(make_response(fetch, session));
 }
 
 }  // namespace samsa::api
