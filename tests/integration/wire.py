@@ -394,34 +394,40 @@ def parse_fetch_v4(payload):
 # v1-v8 (all non-flexible), and the records inside RecordBatch v2.
 
 
-def fetch_request_v11(correlation_id, partitions, max_wait_ms, min_bytes=1, max_bytes=1 << 20):
-    """Fetch v11 (replica_id -1, read_uncommitted, no fetch session, rack ""). `partitions` is a
-    list of (topic, partition, fetch_offset, partition_max_bytes); consecutive entries of the
-    same topic share one topic entry."""
+def fetch_request_v11(correlation_id, partitions, max_wait_ms, min_bytes=1, max_bytes=1 << 20,
+                      session_id=0, session_epoch=-1, forgotten=()):
+    """Fetch v11 (replica_id -1, read_uncommitted, rack ""); by default without a fetch session.
+    `partitions` is a list of (topic, partition, fetch_offset, partition_max_bytes); consecutive
+    entries of the same topic share one topic entry. `forgotten`: (topic, partition) pairs to
+    drop from the session."""
     topics = []
     for topic, partition, offset, part_max in partitions:
         if not topics or topics[-1][0] != topic:
             topics.append((topic, []))
         topics[-1][1].append((partition, offset, part_max))
     body = (i32(-1) + i32(max_wait_ms) + i32(min_bytes) + i32(max_bytes) + i8(0)
-            + i32(0) + i32(-1) + i32(len(topics)))
+            + i32(session_id) + i32(session_epoch) + i32(len(topics)))
     for topic, parts in topics:
         body += string(topic) + i32(len(parts))
         for partition, offset, part_max in parts:
             # partition, current_leader_epoch, fetch_offset, log_start_offset, partition_max
             body += i32(partition) + i32(-1) + i64(offset) + i64(-1) + i32(part_max)
-    body += i32(0) + string("")  # no forgotten topics; rack_id
+    body += i32(len(forgotten))
+    for topic, partition in forgotten:
+        body += string(topic) + i32(1) + i32(partition)
+    body += string("")  # rack_id
     return request(1, 11, correlation_id, body)
 
 
-def parse_fetch_v11(payload):
+def parse_fetch_v11(payload, with_session_id=False):
     """Returns (correlation_id, error_code, [(topic, partition, error, high_watermark,
-    records bytes)]); records is b"" when the broker sent a null record set."""
+    records bytes)]), and the session id last if `with_session_id`; records is b"" when the
+    broker sent a null record set."""
     r = Reader(payload)
     correlation_id = r.i32()
     r.i32()  # throttle_time_ms
     error = r.i16()
-    r.i32()  # session_id
+    session_id = r.i32()
     out = []
     for _ in range(r.i32()):
         topic = r.string()
@@ -438,6 +444,8 @@ def parse_fetch_v11(payload):
             r.pos += max(n, 0)
             out.append((topic, partition, perr, hw, records))
     assert r.remaining() == 0, f"{r.remaining()} trailing bytes in Fetch v11 response"
+    if with_session_id:
+        return correlation_id, error, out, session_id
     return correlation_id, error, out
 
 
