@@ -484,4 +484,18 @@ result<OffsetLookup> Partition::fetch_offset_for_timestamp(int64_t timestamp,
     return out;
 }
 
+result<log::EpochEndOffset> Partition::last_offset_for_leader_epoch(
+    int32_t current_leader_epoch, int32_t leader_epoch, bool fetch_only_from_leader) const {
+    std::shared_lock lock(leader_isr_lock_);
+    // Kafka's getLocalLog: the epoch check comes first, so a fenced caller learns it must
+    // refresh its metadata even when it asked a follower.
+    if (auto ec = check_leader_epoch(current_leader_epoch, false)) {
+        return ec;
+    }
+    if (fetch_only_from_leader && leader_ != local_broker_id_) {
+        return ErrorCode::not_leader_or_follower;
+    }
+    return log_->end_offset_for_epoch(leader_epoch);
+}
+
 }  // namespace samsa::replica

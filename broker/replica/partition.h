@@ -168,6 +168,16 @@ public:
     // Wakes every waiter (shutdown: delayed requests answer with what they have).
     void wake_watchers() { watchers_.notify_all(); }
 
+    // OffsetsForLeaderEpoch (Kafka's Partition.lastOffsetForLeaderEpoch): the largest epoch
+    // this log knows that is at most `leader_epoch`, and where it ended
+    // (log::Log::end_offset_for_epoch); (-1, -1) when there is none. `current_leader_epoch`
+    // -1 skips the KIP-320 check, otherwise FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH; it is
+    // checked before leadership, as Kafka does. With `fetch_only_from_leader` (always, in
+    // Kafka 2.8) a follower answers NOT_LEADER_OR_FOLLOWER. May wait for a role change.
+    result<log::EpochEndOffset> last_offset_for_leader_epoch(int32_t current_leader_epoch,
+                                                             int32_t leader_epoch,
+                                                             bool fetch_only_from_leader) const;
+
 private:
     // One follower's fetch state (Kafka's Replica): its log end offset, and what decides
     // whether it is caught up (Kafka's lastCaughtUpTime rule: a fetch at or past the leader's

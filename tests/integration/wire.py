@@ -476,6 +476,75 @@ def parse_list_offsets(payload, version=2):
     return correlation_id, out
 
 
+def offset_for_leader_epoch_request(correlation_id, topics, version=3, replica_id=-1):
+    """OffsetForLeaderEpoch v0-v4. topics: [(topic, [(partition, current_leader_epoch,
+    leader_epoch)])]; current_leader_epoch goes out from v2, replica_id from v3; v4 is
+    flexible (compact encodings, tagged fields, request header v2)."""
+    assert 0 <= version <= 4
+    flexible = version >= 4
+
+    def array(n):
+        return uvarint(n + 1) if flexible else i32(n)
+
+    body = i32(replica_id) if version >= 3 else b""
+    body += array(len(topics))
+    for topic, partitions in topics:
+        body += (compact_string(topic) if flexible else string(topic)) + array(len(partitions))
+        for partition, current_leader_epoch, leader_epoch in partitions:
+            body += i32(partition)
+            if version >= 2:
+                body += i32(current_leader_epoch)
+            body += i32(leader_epoch)
+            if flexible:
+                body += uvarint(0)
+        if flexible:
+            body += uvarint(0)
+    if flexible:
+        body += uvarint(0)
+    return request(23, version, correlation_id, body, flexible_header=flexible)
+
+
+def parse_offset_for_leader_epoch(payload, version=3):
+    """Returns (correlation_id, [(topic, partition, error, leader_epoch, end_offset)]) for
+    v0-v4; leader_epoch is None in v0, which does not carry it."""
+    assert 0 <= version <= 4
+    flexible = version >= 4
+    r = Reader(payload)
+    correlation_id = r.i32()
+    if flexible:
+        r.skip_tags()  # response header v1
+    if version >= 2:
+        r.i32()  # throttle_time_ms
+
+    def array():
+        return r.uvarint() - 1 if flexible else r.i32()
+
+    def name():
+        if not flexible:
+            return r.string()
+        n = r.uvarint() - 1
+        s = r.data[r.pos:r.pos + n].decode()
+        r.pos += n
+        return s
+
+    out = []
+    for _ in range(array()):
+        topic = name()
+        for _ in range(array()):
+            error, partition = r.take(">hi")
+            leader_epoch = r.i32() if version >= 1 else None
+            end_offset = r.i64()
+            if flexible:
+                r.skip_tags()
+            out.append((topic, partition, error, leader_epoch, end_offset))
+        if flexible:
+            r.skip_tags()
+    if flexible:
+        r.skip_tags()
+    assert r.remaining() == 0, \
+        f"{r.remaining()} trailing bytes in OffsetForLeaderEpoch v{version} response"
+    return correlation_id, out
+
 def metadata_request(correlation_id, topics, version=5, allow_auto_topic_creation=False):
     """Metadata v1-v8 (non-flexible). topics: a list of names, or None for all topics."""
     assert 1 <= version <= 8

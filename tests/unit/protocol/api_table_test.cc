@@ -64,7 +64,8 @@ TEST(ApiTableTest, TableCoversTheApisOfKafka28) {
                                                Expected{ApiKey::controlled_shutdown, 3, 3},
                                                Expected{ApiKey::api_versions, 3, 3},
                                                Expected{ApiKey::create_topics, 7, 5},
-                                               Expected{ApiKey::delete_topics, 6, 4}}) {
+                                               Expected{ApiKey::delete_topics, 6, 4},
+                                               Expected{ApiKey::offset_for_leader_epoch, 4, 4}}) {
         const ApiInfo* api = find_api(static_cast<int16_t>(key));
         ASSERT_NE(api, nullptr) << api_name(key);
         EXPECT_EQ(api->lowest_version, 0) << api->name;

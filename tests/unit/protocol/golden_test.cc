@@ -1,5 +1,6 @@
 // Golden bytes assembled by hand from the protocol rules, as real clients put them on the wire:
-// librdkafka's first request (ApiVersions v3, header v2) and kafka-python's Metadata v0 probe.
+// librdkafka's first request (ApiVersions v3, header v2), kafka-python's Metadata v0 probe, and
+// a follower's OffsetForLeaderEpoch.
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,8 @@
 #include "broker/protocol/generated/api_versions_response.h"
 #include "broker/protocol/generated/fetch_request.h"
 #include "broker/protocol/generated/metadata_request.h"
+#include "broker/protocol/generated/offset_for_leader_epoch_request.h"
+#include "broker/protocol/generated/offset_for_leader_epoch_response.h"
 #include "broker/protocol/generated/request_header.h"
 #include "broker/protocol/generated/response_header.h"
 
@@ -143,6 +146,74 @@ TEST(GoldenTest, TaggedFieldIsWrittenOnlyWhenNotDefault) {
     FetchRequestData decoded;
     decoded.decode(r, 12);
     EXPECT_EQ(decoded.cluster_id, "c");
+}
+
+TEST(GoldenTest, FollowerOffsetForLeaderEpochV3Request) {
+    Bytes body = {0x00, 0x00, 0x00, 0x02,  // replica id 2
+                  0x00, 0x00, 0x00, 0x01,  // one topic
+                  0x00, 0x06};
+    append(body, "orders");
+    body.insert(body.end(), {0x00, 0x00, 0x00, 0x01,   // one partition
+                             0x00, 0x00, 0x00, 0x03,   // partition 3
+                             0x00, 0x00, 0x00, 0x07,   // current leader epoch 7
+                             0x00, 0x00, 0x00, 0x05});  // leader epoch 5
+
+    Reader r(body);
+    OffsetForLeaderEpochRequestData request;
+    request.decode(r, 3);
+    EXPECT_EQ(r.remaining(), 0u);
+    EXPECT_EQ(request.replica_id, 2);
+    ASSERT_EQ(request.topics.size(), 1u);
+    EXPECT_EQ(request.topics[0].topic, "orders");
+    ASSERT_EQ(request.topics[0].partitions.size(), 1u);
+    const auto& p = request.topics[0].partitions[0];
+    EXPECT_EQ(p.partition, 3);
+    EXPECT_EQ(p.current_leader_epoch, 7);
+    EXPECT_EQ(p.leader_epoch, 5);
+
+    // v0-1 carry neither the replica id nor the fencing epoch, which keep their defaults.
+    Writer w;
+    request.encode(w, 1);
+    Reader r1(w.buffer());
+    OffsetForLeaderEpochRequestData old;
+    old.decode(r1, 1);
+    EXPECT_EQ(old.replica_id, -2);
+    EXPECT_EQ(old.topics[0].partitions[0].current_leader_epoch, -1);
+    EXPECT_EQ(w.buffer().size(), body.size() - 8);
+}
+
+TEST(GoldenTest, OffsetForLeaderEpochResponseV0HasNoEpochAndV4IsCompact) {
+    OffsetForLeaderEpochResponseData response;
+    response.throttle_time_ms = 0;
+    auto& topic = response.topics.emplace_back();
+    topic.topic = "t";
+    auto& p = topic.partitions.emplace_back();
+    p.partition = 1;
+    p.leader_epoch = 4;
+    p.end_offset = 10;
+
+    Writer v0;
+    response.encode(v0, 0);
+    const Bytes expected_v0 = {0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 't',  // one topic "t"
+                               0x00, 0x00, 0x00, 0x01,                    // one partition
+                               0x00, 0x00,                                // error code
+                               0x00, 0x00, 0x00, 0x01,                    // partition 1
+                               0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a};  // end offset
+    EXPECT_EQ(v0.buffer(), expected_v0);
+
+    Writer v4;
+    response.encode(v4, 4);
+    const Bytes expected_v4 = {0x00, 0x00, 0x00, 0x00,  // throttle time
+                               0x02, 0x02, 't',         // compact array of 1, compact "t"
+                               0x02,                    // compact array of 1
+                               0x00, 0x00,              // error code
+                               0x00, 0x00, 0x00, 0x01,  // partition 1
+                               0x00, 0x00, 0x00, 0x04,  // leader epoch 4
+                               0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a,  // end offset
+                               0x00,                    // partition's tagged fields
+                               0x00,                    // topic's tagged fields
+                               0x00};                   // body's tagged fields
+    EXPECT_EQ(v4.buffer(), expected_v4);
 }
 
 }  // namespace

@@ -1,0 +1,108 @@
+// Partition::last_offset_for_leader_epoch, the leader's side of OffsetsForLeaderEpoch (Kafka's
+// Partition.lastOffsetForLeaderEpoch): the epoch cache's answer, behind KIP-320 fencing and
+// the leader-only rule.
+
+#include <gtest/gtest.h>
+
+#include "broker/log/leader_epoch_file_cache.h"
+#include "broker/protocol/error_code.h"
+#include "broker/replica/partition.h"
+#include "tests/unit/log/test_util.h"
+
+namespace samsa::replica {
+namespace {
+
+using log::EpochEndOffset;
+using protocol::ErrorCode;
+
+class LastOffsetForLeaderEpochTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto log =
+            log::Log::open(dir_ / "t-0", tp_, log::LogConfig{}, 0, true, log::system_clock());
+        ASSERT_TRUE(log) << log.error().message();
+        log_ = std::move(log).value();
+        partition_ = std::make_unique<Partition>(tp_, kLocal, log_);
+    }
+
+    static PartitionRole role(int32_t leader, int32_t epoch) {
+        PartitionRole r;
+        r.controller_epoch = 1;
+        r.leader = leader;
+        r.leader_epoch = epoch;
+        r.isr = {leader};
+        r.replicas = {kLocal, 2};
+        return r;
+    }
+
+    void append(int records) {
+        batch_ = log::test::make_simple_batch(records, 1'700'000'000'000);
+        auto a = partition_->append_records_to_leader(batch_, 1, 1);
+        ASSERT_TRUE(a) << a.error().message();
+    }
+
+    // The answer for `epoch` asked without a fencing epoch, from a follower or a consumer.
+    result<EpochEndOffset> ask(int32_t epoch, int32_t current_leader_epoch = -1) const {
+        return partition_->last_offset_for_leader_epoch(current_leader_epoch, epoch, true);
+    }
+
+    static constexpr int32_t kLocal = 1;
+    TopicPartition tp_{"t", 0};
+    log::test::TempDir dir_;
+    std::shared_ptr<log::Log> log_;
+    std::unique_ptr<Partition> partition_;
+    std::vector<uint8_t> batch_;
+};
+
+TEST_F(LastOffsetForLeaderEpochTest, LatestEpochEndsAtTheLogEndOffset) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 2)));
+    append(3);
+    append(4);
+    EXPECT_EQ(ask(2).value(), (EpochEndOffset{2, 7}));
+}
+
+TEST_F(LastOffsetForLeaderEpochTest, EarlierEpochsEndWhereTheNextOneStarted) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 1)));
+    append(3);
+    ASSERT_TRUE(partition_->make_follower(role(2, 2)));
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 4)));
+    append(2);
+    EXPECT_EQ(ask(1).value(), (EpochEndOffset{1, 3}));
+    // Epochs this log never saw between known ones: the largest known below, and its end.
+    EXPECT_EQ(ask(3).value(), (EpochEndOffset{1, 3}));
+    // Below every known epoch: the requested epoch, ending where the first known one starts.
+    EXPECT_EQ(ask(0).value(), (EpochEndOffset{0, 0}));
+    EXPECT_EQ(ask(4).value(), (EpochEndOffset{4, 5}));
+}
+
+TEST_F(LastOffsetForLeaderEpochTest, UnknownHigherAndUndefinedEpochsAreMinusOne) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 2)));
+    append(1);
+    EXPECT_EQ(ask(9).value(), (EpochEndOffset{-1, -1}));
+    EXPECT_EQ(ask(-1).value(), (EpochEndOffset{-1, -1}));
+}
+
+TEST_F(LastOffsetForLeaderEpochTest, StaleOrFutureCurrentLeaderEpochIsFenced) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 5)));
+    EXPECT_EQ(ask(5, 4).error(), ErrorCode::fenced_leader_epoch);
+    EXPECT_EQ(ask(5, 6).error(), ErrorCode::unknown_leader_epoch);
+    EXPECT_EQ(ask(5, 5).value(), (EpochEndOffset{5, 0}));
+}
+
+TEST_F(LastOffsetForLeaderEpochTest, FollowerAnswersOnlyWhenLeadershipIsNotRequired) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 1)));
+    append(2);
+    ASSERT_TRUE(partition_->make_follower(role(2, 3)));
+    EXPECT_EQ(ask(1).error(), ErrorCode::not_leader_or_follower);
+    EXPECT_EQ(partition_->last_offset_for_leader_epoch(-1, 1, false).value(),
+              (EpochEndOffset{1, 2}));
+}
+
+TEST_F(LastOffsetForLeaderEpochTest, FencingIsCheckedBeforeLeadership) {
+    ASSERT_TRUE(partition_->make_follower(role(2, 3)));
+    EXPECT_EQ(ask(3, 2).error(), ErrorCode::fenced_leader_epoch);
+    EXPECT_EQ(ask(3, 3).error(), ErrorCode::not_leader_or_follower);
+}
+
+}  // namespace
+}  // namespace samsa::replica
