@@ -11,6 +11,7 @@
 #include "broker/protocol/generated/fetch_response.h"
 #include "broker/protocol/generated/list_offsets_request.h"
 #include "broker/protocol/generated/list_offsets_response.h"
+#include "broker/protocol/generated/offset_for_leader_epoch_request.h"
 #include "broker/replica/partition.h"
 #include "common/logging.h"
 
@@ -27,9 +28,11 @@ auto& logger() {
 }
 
 // IBP 2.8's versions, as far as this broker implements them: Fetch v11 (current leader epoch,
-// rack id; v12's diverging epochs need flexible versions and KIP-595), ListOffsets v5.
+// rack id; v12's diverging epochs need flexible versions and KIP-595), ListOffsets v5,
+// OffsetForLeaderEpoch v3 (replica id).
 constexpr int16_t kFetchVersion = 11;
 constexpr int16_t kListOffsetsVersion = 5;
+constexpr int16_t kOffsetForLeaderEpochVersion = 3;
 constexpr int64_t kLatestTimestamp = -1;
 constexpr int64_t kEarliestTimestamp = -2;
 
@@ -153,6 +156,8 @@ void ReplicaFetcherThread::delay(FetchState& s) {
 // ---- truncation ----
 
 void ReplicaFetcherThread::truncate(const Round& round) {
+    protocol::OffsetForLeaderEpochRequestData request;
+    request.replica_id = config_.broker_id;
     for (const auto& [tp, s] : round) {
         auto partition = lookup_(tp);
         if (!partition) {
@@ -160,14 +165,89 @@ void ReplicaFetcherThread::truncate(const Round& round) {
             partitions_.erase(tp);
             continue;
         }
-        // Without the leader's epoch boundaries, the high watermark is the one offset known
-        // to be committed everywhere (Kafka before KIP-101).
-        truncate_partition(tp, s, partition->high_watermark());
+        auto latest = partition->log()->latest_epoch();
+        if (!latest) {
+            // No epochs in our log (empty, or written before epochs): the high watermark is
+            // the one offset known to be committed everywhere (Kafka does the same).
+            truncate_partition(tp, s, partition->high_watermark(), true);
+            continue;
+        }
+        if (request.topics.empty() || request.topics.back().topic != tp.topic) {
+            request.topics.emplace_back();
+            request.topics.back().topic = tp.topic;
+        }
+        protocol::OffsetForLeaderEpochRequestData::OffsetForLeaderPartition p;
+        p.partition = tp.partition;
+        p.current_leader_epoch = s.leader_epoch;
+        p.leader_epoch = *latest;
+        request.topics.back().partitions.push_back(p);
+    }
+    if (request.topics.empty()) {
+        return;
+    }
+    auto response = channel_->send<protocol::OffsetForLeaderEpochResponseData>(
+        request, kOffsetForLeaderEpochVersion);
+    if (!response) {
+        logger().warn("[{}] OffsetsForLeaderEpoch to broker {} failed: {}", name_, source_.id,
+                      response.error().message());
+        reset_session();
+        backoff();
+        return;
+    }
+    for (const auto& topic : response.value().topics) {
+        for (const auto& answer : topic.partitions) {
+            TopicPartition tp{topic.topic, answer.partition};
+            auto asked = round.find(tp);
+            if (asked != round.end()) {
+                apply_epoch_end_offset(tp, asked->second, answer);
+            }
+        }
+    }
+}
+
+void ReplicaFetcherThread::apply_epoch_end_offset(
+    const TopicPartition& tp, const FetchState& s,
+    const protocol::OffsetForLeaderEpochResponseData::EpochEndOffset& leader) {
+    auto partition = lookup_(tp);
+    if (!partition) {
+        return;
+    }
+    const auto error = static_cast<ErrorCode>(leader.error_code);
+    if (error != ErrorCode::none) {
+        // The leader has not caught up with the controller yet (or we have not): retry.
+        logger().debug("[{}] {}: OffsetsForLeaderEpoch answered {}", name_, tp,
+                       protocol::error_name(error));
+        std::lock_guard lock(mu_);
+        if (auto it = partitions_.find(tp); it != partitions_.end()) {
+            delay(it->second);
+        }
+        return;
+    }
+    const int64_t log_end = partition->log()->log_end_offset();
+    if (leader.end_offset == log::kUndefinedEpochOffset) {
+        // The leader knows nothing of our epochs: only the HW is safe.
+        truncate_partition(tp, s, partition->high_watermark(), true);
+        return;
+    }
+    if (leader.leader_epoch == log::kUndefinedEpoch) {
+        truncate_partition(tp, s, std::min(leader.end_offset, log_end), true);
+        return;
+    }
+    // Kafka's getOffsetTruncationState (KIP-279): where does the leader's epoch end in our log?
+    auto ours = partition->log()->end_offset_for_epoch(leader.leader_epoch);
+    if (ours.end_offset == log::kUndefinedEpochOffset) {
+        truncate_partition(tp, s, std::min(leader.end_offset, log_end), true);
+    } else if (ours.epoch != leader.leader_epoch) {
+        // We never had the leader's epoch: cut back to where our last epoch before it ended,
+        // then ask again with that epoch.
+        truncate_partition(tp, s, std::min(ours.end_offset, log_end), false);
+    } else {
+        truncate_partition(tp, s, std::min(leader.end_offset, ours.end_offset), true);
     }
 }
 
 void ReplicaFetcherThread::truncate_partition(const TopicPartition& tp, const FetchState& s,
-                                              int64_t offset) {
+                                              int64_t offset, bool completed) {
     std::lock_guard lock(mu_);
     auto it = partitions_.find(tp);
     if (it == partitions_.end() || it->second.leader_epoch != s.leader_epoch ||
@@ -192,7 +272,9 @@ void ReplicaFetcherThread::truncate_partition(const TopicPartition& tp, const Fe
                       end_before, partition->log()->log_end_offset(), s.leader_epoch);
     }
     it->second.fetch_offset = partition->log()->log_end_offset();
-    it->second.state = State::fetching;
+    if (completed) {
+        it->second.state = State::fetching;
+    }
 }
 
 // ---- fetching ----

@@ -41,6 +41,8 @@
 namespace samsa::net {
 class BlockingChannel;
 }
+#include "broker/protocol/generated/offset_for_leader_epoch_response.h"
+
 namespace samsa::protocol {
 struct FetchRequestData;
 struct FetchResponseData;
@@ -116,9 +118,15 @@ private:
     void run();
     // Waits until there is work (or stopping); returns false when stopping.
     bool await_work();
+    // Asks the leader where our latest epoch ended (OffsetsForLeaderEpoch) and truncates.
     void truncate(const Round& round);
-    // Where the leader's log diverges from ours, per partition (OffsetsForLeaderEpoch).
-    void truncate_partition(const TopicPartition& tp, const FetchState& s, int64_t offset);
+    void apply_epoch_end_offset(
+        const TopicPartition& tp, const FetchState& s,
+        const protocol::OffsetForLeaderEpochResponseData::EpochEndOffset& leader);
+    // Cuts the log at `offset` (if below its end); `completed`: start fetching, otherwise ask
+    // the leader again with the now latest epoch.
+    void truncate_partition(const TopicPartition& tp, const FetchState& s, int64_t offset,
+                            bool completed);
     void fetch(const Round& round);
     // Fills in the session fields and the partitions to send (all, or what changed) and to
     // forget; returns what the leader will know once the request succeeds.

@@ -7,6 +7,7 @@ write; and no acknowledged acks=all write is lost while brokers are killed and f
 import filecmp
 import os
 import signal
+import time
 
 import harness
 import replication_verifier
@@ -128,6 +129,53 @@ class ReplicationTest(harness.IntegrationTestCase):
         read = harness.consume_partitions(new_leader, topic, [0])[0]
         self.assertEqual(len(read), 100)
         self.assertNotIn(b"after-replacement", [m.value() for m in read])
+
+    def test_a_returning_leader_cuts_the_tail_nobody_else_has(self):
+        topic = "diverged"
+        self.cluster.create_topic(topic, 1)
+        self.produce(topic, 1, 50)
+        old = self.cluster.partition_states(topic, 1)[0]
+        leader = next(b for b in self.cluster.brokers if b.broker_id == old["leader"])
+        followers = [b for b in self.cluster.brokers if b is not leader]
+        wait_until(lambda: len(set(log_sizes(self.cluster, topic, 0).values())) == 1, 30,
+                   "replicas in step")
+        # The followers stop fetching; the leader takes acks=1 writes only it has, then dies
+        # before anyone fetched them (the ISR has no time to shrink).
+        for f in followers:
+            os.kill(f.pid, signal.SIGSTOP)
+        try:
+            # A follower's fetch already waiting at the leader would still carry the new
+            # records to it (the kernel buffers the response): let those long polls expire
+            # first (replica.fetch.wait.max.ms, 500 ms by default). Frozen, the followers send
+            # no new ones.
+            time.sleep(1.5)
+            s = wire.connect(leader.port)
+            batch = wire.record_batch([(None, b"only-on-the-old-leader", ())] * 5)
+            s.sendall(wire.produce_request(3, topic, 0, batch, acks=1))
+            _, results = wire.parse_produce(wire.recv_frame(s), 7)
+            s.close()
+            self.assertEqual(results[0][2], 0)
+            leader.kill9()
+        finally:
+            for f in followers:
+                os.kill(f.pid, signal.SIGCONT)
+        wait_until(lambda: self.cluster.partition_states(topic, 1)[0]["leader"] in
+                   [f.broker_id for f in followers], SESSION_TIMEOUT_MS / 1000 + 30,
+                   "a follower elected")
+        self.produce(topic, 1, 20)  # written in the new epoch
+        wait_until(lambda: leader.broker_id not in self.cluster.registered(),
+                   SESSION_TIMEOUT_MS / 1000 + 30, "the old leader's session gone")
+        leader.restart(wait=False)
+        wait_until(lambda: len(self.cluster.partition_states(topic, 1)[0]["isr"]) == 3, 60,
+                   "the old leader back in the ISR")
+        wait_until(lambda: len(set(log_sizes(self.cluster, topic, 0).values())) == 1, 30,
+                   "replicas in step again")
+        path = os.path.join(leader.data_dir, f"{topic}-0", "00000000000000000000.log")
+        with open(path, "rb") as f:
+            self.assertNotIn(b"only-on-the-old-leader", f.read())
+        records = harness.consume_partitions(followers[0], topic, [0])[0]
+        self.assertEqual(len(records), 70)
+        self.assertIn("truncated from", leader.log_text(since_start=True))
 
     def test_no_acknowledged_write_is_lost_under_faults(self):
         self.cluster.cleanup()  # the verifier starts its own cluster
