@@ -176,16 +176,25 @@ result<std::vector<BrokerId>> KafkaZkClient::get_sorted_broker_list(bool watch) 
 }
 
 result<std::optional<BrokerInfo>> KafkaZkClient::get_broker(BrokerId id) {
+    SAMSA_TRY(auto registration, get_broker_registration(id));
+    if (!registration) {
+        return std::optional<BrokerInfo>();
+    }
+    return std::optional<BrokerInfo>(std::move(registration->info));
+}
+
+result<std::optional<BrokerRegistration>> KafkaZkClient::get_broker_registration(BrokerId id) {
     auto response = zk_.get_data(BrokerIdZNode::path(id));
     if (!response) {
         if (response.error() == Errc::no_node) {
-            return std::optional<BrokerInfo>();
+            return std::optional<BrokerRegistration>();
         }
         return response.error();
     }
     SAMSA_TRY(auto info, BrokerIdZNode::decode(id, response.value().data.value_or("")));
     info.epoch = response.value().stat.czxid;
-    return std::optional<BrokerInfo>(std::move(info));
+    return std::optional<BrokerRegistration>(
+        BrokerRegistration{std::move(info), response.value().stat.ephemeral_owner});
 }
 
 result<std::vector<BrokerInfo>> KafkaZkClient::get_all_brokers() {

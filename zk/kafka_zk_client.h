@@ -48,6 +48,12 @@ struct ControllerRegistration {
     BrokerId active_controller = kNoBroker;  // holder of /controller now (-1: none seen)
 };
 
+// A broker's registration as ZooKeeper holds it: the JSON, and the session owning the node.
+struct BrokerRegistration {
+    BrokerInfo info;            // info.epoch is the node's czxid
+    int64_t owner_session = 0;  // the ephemeral node's owner (Stat.ephemeralOwner)
+};
+
 // Per-partition outcome of update_partition_states. bad_version means the state znode changed
 // since it was read: re-read and retry (Kafka's "updatesToRetry").
 struct PartitionUpdateResult {
@@ -82,6 +88,8 @@ class KafkaZkClient {
     result<void> update_broker_info(const BrokerInfo& info);
     result<std::vector<BrokerId>> get_sorted_broker_list(bool watch = false);
     result<std::optional<BrokerInfo>> get_broker(BrokerId id);
+    // /brokers/ids/<id> with the session that owns it; nullopt if there is none.
+    result<std::optional<BrokerRegistration>> get_broker_registration(BrokerId id);
     // Every registered broker with its epoch (czxid), sorted by id.
     result<std::vector<BrokerInfo>> get_all_brokers();
 

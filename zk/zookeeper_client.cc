@@ -545,6 +545,14 @@ int64_t ZooKeeperClient::session_id() const {
     return zoo_client_id(session_->handle.get())->client_id;
 }
 
+int ZooKeeperClient::negotiated_session_timeout_ms() const {
+    std::shared_lock lock(handle_mu_);
+    if (!session_ || !session_->handle) {
+        return 0;
+    }
+    return zoo_recv_timeout(session_->handle.get());
+}
+
 int64_t ZooKeeperClient::previous_session_id() const {
     std::lock_guard lock(state_mu_);
     return previous_session_id_;

@@ -155,6 +155,9 @@ class ZooKeeperClient {
     bool wait_until_connected(std::chrono::milliseconds timeout);
     // The current session's id (0 while a new session is being established).
     int64_t session_id() const;
+    // The session timeout the server granted (it clamps the requested one to [2, 20] ticks by
+    // default); 0 while a new session is being established.
+    int negotiated_session_timeout_ms() const;
     // The id of the session before the last expiry, 0 if none: an ephemeral it owns is ours
     // from an earlier life (ZK-MODE §a broker registration).
     int64_t previous_session_id() const;

@@ -5,7 +5,9 @@
 // Start-up: connect to ZooKeeper (creating the chroot) → persistent paths and cluster id →
 // log dirs (lock, meta.properties, recovery) → replica manager → listeners → registration
 // under /brokers/ids/<id> → controller election. Any failure throws std::runtime_error with a
-// message for the operator; main() prints it and exits non-zero.
+// message for the operator; main() prints it and exits non-zero. The listeners are bound before
+// the registration: a registration left by this broker's previous process (kill -9) is known
+// by its endpoints being ours and their ports being bound here, and is waited out.
 //
 // Shutdown (SIGTERM): controller resigns → listeners close → request threads stop → high
 // watermarks checkpointed → logs flushed and closed cleanly (.kafka_cleanshutdown) → the
@@ -17,9 +19,11 @@
 // the controller, the ZooKeeper client, the LogManager and the ReplicaManager have their own.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -62,6 +66,11 @@ private:
     void start_network();
     zk::BrokerInfo broker_info() const;
     void register_broker();
+    bool await_own_stale_registration();
+    bool await_release(const std::string& path, int64_t owner,
+                       std::chrono::steady_clock::time_point deadline);
+    bool is_own_registration(const zk::BrokerInfo& existing) const;
+    int stale_registration_timeout_ms() const;
 
     KafkaConfig config_;
     std::unique_ptr<Components> c_;
@@ -69,6 +78,9 @@ private:
     std::condition_variable cv_;
     bool started_ = false;
     bool shut_down_ = false;
+    // Start-up is waiting for our previous session's registration to expire; shutdown() waits
+    // for it to stop (it uses ZooKeeper, which shutdown() closes).
+    bool awaiting_registration_ = false;
     std::atomic<bool> shutting_down_{false};
 };
 

@@ -116,6 +116,20 @@ TEST_F(KafkaZkClientTest, ASecondBrokerWithTheSameIdGetsNodeExists) {
               (std::vector<BrokerId>{BrokerId(3), BrokerId(4)}));
 }
 
+TEST_F(KafkaZkClientTest, BrokerRegistrationNamesTheSessionThatOwnsIt) {
+    auto first = broker();
+    auto second = broker();
+    EXPECT_FALSE(second.kafka->get_broker_registration(BrokerId(6)).value());
+    const auto epoch = first.kafka->register_broker(broker_info(6));
+    ASSERT_TRUE(epoch);
+    const auto found = second.kafka->get_broker_registration(BrokerId(6));
+    ASSERT_TRUE(found && found.value());
+    EXPECT_EQ(found.value()->owner_session, first.zk->session_id());
+    EXPECT_NE(found.value()->owner_session, second.zk->session_id());
+    EXPECT_EQ(found.value()->info.endpoints, broker_info(6).endpoints);
+    EXPECT_EQ(found.value()->info.epoch, epoch.value());
+}
+
 class DeletionWatch : public ZNodeChangeHandler {
   public:
     DeletionWatch() : ZNodeChangeHandler(ControllerZNode::path()) {}

@@ -92,6 +92,14 @@ TEST_F(ZooKeeperClientTest, CreatesTheChrootBeforeConnectingUnderIt) {
     EXPECT_TRUE(again->exists("/x").value());
 }
 
+TEST_F(ZooKeeperClientTest, ReportsTheSessionTimeoutTheServerGranted) {
+    auto o = options();
+    o.session_timeout_ms = 4000;  // within [2, 20] ticks of 500 ms: granted as asked
+    EXPECT_EQ(connect(o)->negotiated_session_timeout_ms(), 4000);
+    o.session_timeout_ms = 200;  // below two ticks: raised to them
+    EXPECT_EQ(connect(o)->negotiated_session_timeout_ms(), 1000);
+}
+
 TEST_F(ZooKeeperClientTest, AsyncCallbacksRunOnTheCallersExecutor) {
     auto o = options();
     o.max_in_flight_requests = 2;
