@@ -166,10 +166,10 @@ TopicOutcome AdminManager::create_topic(const NewTopic& topic, bool validate_onl
     for (const auto& [id, b] : snapshot->brokers) {
         live.push_back(id);
     }
-    std::map<int32_t, std::vector<int32_t>> assignment;
-    if (auto outcome = validate(topic, live, assignment); outcome.error != ErrorCode::none) {
-        return outcome;
-    }
+    // Existence first (as Kafka's createTopics does): a broker that has just started knows no
+    // live brokers yet, and must answer an auto-create of an existing topic with
+    // TOPIC_ALREADY_EXISTS (which Metadata turns into LEADER_NOT_AVAILABLE, a retry), not with
+    // INVALID_REPLICATION_FACTOR.
     auto existing = zk_.get_all_topics(false);
     if (!existing) {
         return fail(ErrorCode::unknown_server_error,
@@ -185,6 +185,10 @@ TopicOutcome AdminManager::create_topic(const NewTopic& topic, bool validate_onl
             return fail(ErrorCode::invalid_topic_exception,
                         "Topic '" + topic.name + "' collides with existing topic: " + name);
         }
+    }
+    std::map<int32_t, std::vector<int32_t>> assignment;
+    if (auto outcome = validate(topic, live, assignment); outcome.error != ErrorCode::none) {
+        return outcome;
     }
     if (validate_only) {
         return {};
