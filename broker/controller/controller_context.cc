@@ -14,6 +14,14 @@ std::vector<int32_t> ControllerContext::live_broker_ids() const {
     return ids;
 }
 
+std::vector<int32_t> ControllerContext::live_or_shutting_down_broker_ids() const {
+    std::vector<int32_t> ids;
+    for (const auto& [id, info] : live_brokers) {
+        ids.push_back(id);
+    }
+    return ids;
+}
+
 std::vector<TopicPartition> ControllerContext::partitions_of(const std::string& topic) const {
     std::vector<TopicPartition> out;
     for (auto it = assignments.lower_bound(TopicPartition{topic, 0});

@@ -55,7 +55,11 @@ public:
         return live_brokers.contains(broker) && !shutting_down_brokers.contains(broker);
     }
     bool is_live_or_shutting_down(int32_t broker) const { return live_brokers.contains(broker); }
+    // Live brokers that are not shutting down: those that may lead or join an ISR.
     std::vector<int32_t> live_broker_ids() const;
+    // Every registered broker: those that hear UpdateMetadata (a shutting-down broker still
+    // serves clients until it stops, so it must learn where leadership went).
+    std::vector<int32_t> live_or_shutting_down_broker_ids() const;
 
     std::vector<TopicPartition> partitions_of(const std::string& topic) const;
     std::vector<TopicPartition> partitions_on_broker(int32_t broker) const;

@@ -2,11 +2,13 @@
 // KafkaController: the ZooKeeper-mode controller (Kafka's controller/KafkaController).
 //
 // Every broker runs one; the broker that creates the ephemeral /controller is the active
-// controller. It watches /brokers/ids, /brokers/topics (and each topic), and
-// /admin/delete_topics; elects partition leaders and writes them to each partition's `state`
-// znode; and tells brokers through LeaderAndIsr, UpdateMetadata and StopReplica. Every action
-// is an event on one thread (ControllerEventManager), so the ControllerContext needs no locks
-// and ZooKeeper calls may block there.
+// controller. It watches /brokers/ids, /brokers/topics (and each topic), /admin/delete_topics
+// and /isr_change_notification (where partition leaders announce the ISR changes they wrote to
+// the state znodes themselves: the classic path, IBP < 2.7); elects partition leaders and
+// writes them to each partition's `state` znode; and tells brokers through LeaderAndIsr,
+// UpdateMetadata and StopReplica. Every action is an event on one thread
+// (ControllerEventManager), so the ControllerContext needs no locks and ZooKeeper calls may
+// block there.
 //
 // Fencing: the controller epoch (/controller_epoch, bumped at each election) goes into every
 // control request, and every ZooKeeper write it makes is conditional on the epoch znode's
@@ -80,6 +82,7 @@ private:
     void process_topic_change();
     void process_partition_modifications(const std::string& topic);
     void process_topic_deletion();
+    void process_isr_change_notification();
     void process_stop_replica_response(int32_t broker, std::map<TopicPartition, int16_t> errors);
     void process_expire();
     void process_register_and_reelect();
@@ -92,6 +95,10 @@ private:
     void on_broker_startup(const std::vector<int32_t>& brokers);
     void on_broker_failure(const std::vector<int32_t>& brokers);
     void on_new_topics(const std::set<std::string>& topics);
+    // Re-reads the state znodes of the known ones among `partitions` into the context (Kafka's
+    // updateLeaderAndIsrCache); returns the partitions refreshed.
+    result<std::vector<TopicPartition>> update_leader_and_isr_cache(
+        const std::vector<TopicPartition>& partitions);
     // Adds a topic and its assignment to the context and watches it; returns its partitions.
     std::vector<TopicPartition> track_topic(const std::string& topic,
                                             const zk::TopicAssignment& assignment);
