@@ -51,6 +51,16 @@ std::vector<TopicPartition> ControllerContext::partitions_led_by(int32_t broker)
     return out;
 }
 
+std::vector<TopicPartition> ControllerContext::partition_leaders_on_broker(int32_t broker) const {
+    std::vector<TopicPartition> out;
+    for (const auto& tp : partitions_led_by(broker)) {
+        if (replicas(tp).size() > 1 && !topics_to_be_deleted.contains(tp.topic)) {
+            out.push_back(tp);
+        }
+    }
+    return out;
+}
+
 std::vector<TopicPartition> ControllerContext::partitions_in(PartitionState state) const {
     std::vector<TopicPartition> out;
     for (const auto& [tp, s] : partition_states) {

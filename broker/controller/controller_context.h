@@ -64,6 +64,10 @@ public:
     std::vector<TopicPartition> partitions_of(const std::string& topic) const;
     std::vector<TopicPartition> partitions_on_broker(int32_t broker) const;
     std::vector<TopicPartition> partitions_led_by(int32_t broker) const;
+    // Partitions `broker` leads that have more than one replica and whose topic is not being
+    // deleted: those a controlled shutdown moves, and reports until they are moved (Kafka's
+    // partitionLeadersOnBroker).
+    std::vector<TopicPartition> partition_leaders_on_broker(int32_t broker) const;
     std::vector<TopicPartition> partitions_in(PartitionState state) const;
     PartitionState state_of(const TopicPartition& tp) const;
     const std::vector<int32_t>& replicas(const TopicPartition& tp) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <utility>
 
 #include <fmt/ranges.h>
 
@@ -583,6 +584,98 @@ result<std::vector<TopicPartition>> KafkaController::update_leader_and_isr_cache
         refreshed.push_back(tp);
     }
     return refreshed;
+}
+
+// ---- Controlled shutdown (Kafka's ControlledShutdown event) --------------------------------
+
+namespace {
+
+// Answers a ControlledShutdown request exactly once: with the event's result, or with
+// NOT_CONTROLLER when the event is dropped unrun (the queue is cleared on session expiry and
+// refuses events once the controller stops), so the broker asking never waits for nothing.
+class ControlledShutdownReply {
+public:
+    explicit ControlledShutdownReply(ControlledShutdownCallback done) : done_(std::move(done)) {}
+    ~ControlledShutdownReply() {
+        if (done_) {
+            done_(ControlledShutdownResult{protocol::ErrorCode::not_controller, {}});
+        }
+    }
+    ControlledShutdownReply(const ControlledShutdownReply&) = delete;
+    ControlledShutdownReply& operator=(const ControlledShutdownReply&) = delete;
+
+    void operator()(ControlledShutdownResult result) {
+        std::exchange(done_, nullptr)(std::move(result));
+    }
+
+private:
+    ControlledShutdownCallback done_;
+};
+
+}  // namespace
+
+void KafkaController::controlled_shutdown(int32_t broker_id, int64_t broker_epoch,
+                                          ControlledShutdownCallback done) {
+    auto reply = std::make_shared<ControlledShutdownReply>(std::move(done));
+    events_.put({"ControlledShutdown", [this, broker_id, broker_epoch, reply] {
+                     (*reply)(process_controlled_shutdown(broker_id, broker_epoch));
+                 }});
+}
+
+// Kafka's doControlledShutdown (ZK-MODE §b "Event: controlled shutdown").
+ControlledShutdownResult KafkaController::process_controlled_shutdown(int32_t broker_id,
+                                                                      int64_t broker_epoch) {
+    using protocol::ErrorCode;
+    if (!channels_) {
+        return {ErrorCode::not_controller, {}};
+    }
+    auto live = context_.live_brokers.find(broker_id);
+    if (live == context_.live_brokers.end()) {
+        logger().info("controlled shutdown of broker {} refused: it is not live", broker_id);
+        return {ErrorCode::broker_not_available, {}};
+    }
+    // KIP-380: a request from an earlier registration of the broker is refused; -1 means the
+    // sender does not know its epoch (versions 0 and 1).
+    if (broker_epoch != -1 && broker_epoch < live->second.epoch) {
+        logger().info("controlled shutdown of broker {} refused: epoch {} is older than {}",
+                      broker_id, broker_epoch, live->second.epoch);
+        return {ErrorCode::stale_broker_epoch, {}};
+    }
+    logger().info("shutting down broker {}", broker_id);
+    context_.shutting_down_brokers.insert(broker_id);
+    std::vector<TopicPartition> led;
+    std::vector<TopicPartition> followed;
+    for (const auto& tp : context_.partitions_on_broker(broker_id)) {
+        auto l = context_.leadership.find(tp);
+        if (context_.replicas(tp).size() <= 1 || l == context_.leadership.end() ||
+            context_.topics_to_be_deleted.contains(tp.topic)) {
+            continue;
+        }
+        (l->second.leader_and_isr.leader == broker_id ? led : followed).push_back(tp);
+    }
+    guarded("moving leadership for a controlled shutdown",
+            [&] { return partitions_->on_controlled_shutdown(led); });
+    if (channels_) {
+        // Kafka's OfflineReplica transition of the broker's follower replicas.
+        guarded("removing a shutting-down broker from ISRs",
+                [&] { return partitions_->remove_replica_from_isr(broker_id, followed); });
+    }
+    if (!channels_) {
+        return {ErrorCode::not_controller, {}};
+    }
+    // The follower stops fetching. The epoch is the one after the ISR shrink: a broker accepts
+    // StopReplica only from a newer leader epoch than its own (KIP-570).
+    for (const auto& tp : followed) {
+        batch_->add_stop_replica(broker_id, tp, /*delete_partition=*/false,
+                                 context_.leadership[tp].leader_and_isr.leader_epoch);
+    }
+    send_batch();
+    auto remaining = context_.partition_leaders_on_broker(broker_id);
+    logger().info("controlled shutdown of broker {}: {} partitions moved, {} left from ISRs, "
+                  "still leading [{}]",
+                  broker_id, led.size() - remaining.size(), followed.size(),
+                  fmt::join(remaining, ","));
+    return {ErrorCode::none, std::move(remaining)};
 }
 
 // ---- Topics -------------------------------------------------------------------------------
