@@ -7,9 +7,11 @@
 // under /brokers/ids/<id> → controller election. Any failure throws std::runtime_error with a
 // message for the operator; main() prints it and exits non-zero.
 //
-// Shutdown (SIGTERM): controller resigns → listeners close → request threads stop → high
-// watermarks checkpointed → logs flushed and closed cleanly (.kafka_cleanshutdown) → the
-// ZooKeeper session closes, which removes the registration.
+// Shutdown (SIGTERM): controlled shutdown (controlled.shutdown.enable: the controller moves
+// the leadership of this broker's partitions elsewhere while it still serves) → controller
+// resigns → listeners close → request threads stop → high watermarks checkpointed → logs
+// flushed and closed cleanly (.kafka_cleanshutdown) → the ZooKeeper session closes, which
+// removes the registration.
 //
 // Threads: num.network.threads network threads (net/processor.h) own the connections and run
 // their requests, appends and page-cache reads included; num.io.threads form the I/O pool for
@@ -27,6 +29,9 @@
 
 namespace samsa::zk {
 struct BrokerInfo;
+}
+namespace samsa::net {
+class BlockingChannel;
 }
 
 namespace samsa::server {
@@ -56,6 +61,11 @@ private:
     void start_network();
     zk::BrokerInfo broker_info() const;
     void register_broker();
+    void controlled_shutdown();
+    // One ControlledShutdown request to the controller named in ZooKeeper, through `channel`
+    // (replaced when the controller moved, dropped after an error). True once the controller
+    // answers with no error and no partition left to move.
+    bool try_controlled_shutdown(std::unique_ptr<net::BlockingChannel>& channel, int attempt);
 
     KafkaConfig config_;
     std::unique_ptr<Components> c_;
