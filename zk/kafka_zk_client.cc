@@ -551,6 +551,71 @@ result<void> KafkaZkClient::propagate_isr_changes(const std::vector<TopicPartiti
     return success();
 }
 
+// --- ISR change notifications, the controller's side -------------------------------------------
+
+result<std::vector<std::string>> KafkaZkClient::get_all_isr_change_notifications(bool watch) {
+    SAMSA_TRY(auto children, get_children(IsrChangeNotificationZNode::path(), watch));
+    constexpr std::string_view prefix = IsrChangeNotificationSequenceZNode::kSequenceNumberPrefix;
+    std::vector<std::string> sequence_numbers;
+    for (const std::string& child : children) {
+        if (child.starts_with(prefix)) {
+            sequence_numbers.push_back(child.substr(prefix.size()));
+        }
+    }
+    // Children come in no particular order; sequence numbers have a fixed width.
+    std::sort(sequence_numbers.begin(), sequence_numbers.end());
+    return sequence_numbers;
+}
+
+result<std::vector<TopicPartition>> KafkaZkClient::get_partitions_from_isr_change_notifications(
+    const std::vector<std::string>& sequence_numbers) {
+    std::vector<std::string> paths;
+    for (const std::string& n : sequence_numbers) {
+        paths.push_back(IsrChangeNotificationSequenceZNode::path(n));
+    }
+    const auto responses = get_data_all(zk_, paths);
+    std::vector<TopicPartition> partitions;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        const GetDataResponse& r = responses[i];
+        if (r.ec == Errc::no_node) {
+            continue;
+        }
+        if (r.ec) {
+            return r.ec;
+        }
+        auto listed = IsrChangeNotificationSequenceZNode::decode(r.data.value_or(""));
+        if (!listed) {
+            logger().warn("Ignoring malformed ISR change notification {}: {}", paths[i],
+                          listed.error().message());
+            continue;
+        }
+        partitions.insert(partitions.end(), listed.value().begin(), listed.value().end());
+    }
+    return partitions;
+}
+
+result<void> KafkaZkClient::delete_isr_change_notifications(
+    const std::vector<std::string>& sequence_numbers,
+    int32_t expected_controller_epoch_zk_version) {
+    std::vector<Op> deletes;
+    for (const std::string& n : sequence_numbers) {
+        deletes.push_back(DeleteOp{IsrChangeNotificationSequenceZNode::path(n), kMatchAnyVersion});
+    }
+    SAMSA_TRY(auto results, fenced(std::move(deletes), expected_controller_epoch_zk_version));
+    for (const OpResult& r : results) {
+        if (r.ec && r.ec != Errc::no_node) {
+            return r.ec;
+        }
+    }
+    return success();
+}
+
+result<void> KafkaZkClient::delete_isr_change_notifications(
+    int32_t expected_controller_epoch_zk_version) {
+    SAMSA_TRY(auto sequence_numbers, get_all_isr_change_notifications(/*watch=*/true));
+    return delete_isr_change_notifications(sequence_numbers, expected_controller_epoch_zk_version);
+}
+
 // --- Topic deletion ---------------------------------------------------------------------------
 
 result<void> KafkaZkClient::create_delete_topic_node(const std::string& topic) {

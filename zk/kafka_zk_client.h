@@ -147,6 +147,21 @@ class KafkaZkClient {
     // `partitions`, which the controller watches to refresh its metadata.
     result<void> propagate_isr_changes(const std::vector<TopicPartition>& partitions);
 
+    // --- ISR change notifications, the controller's side (Kafka's IsrChangeNotificationHandler) -
+    // The sequence numbers ("0000000042") of /isr_change_notification's isr_change_* children,
+    // arming a child watch when `watch` (Kafka's getAllIsrChangeNotifications).
+    result<std::vector<std::string>> get_all_isr_change_notifications(bool watch = true);
+    // Every partition the notifications name, in notification order and possibly repeated.
+    // Notifications deleted since the listing are skipped, and so are malformed ones (logged):
+    // they are deleted with the others (Kafka's getPartitionsFromIsrChangeNotifications).
+    result<std::vector<TopicPartition>> get_partitions_from_isr_change_notifications(
+        const std::vector<std::string>& sequence_numbers);
+    // Deletes these notifications, each delete fenced; ones already gone are fine.
+    result<void> delete_isr_change_notifications(const std::vector<std::string>& sequence_numbers,
+                                                 int32_t expected_controller_epoch_zk_version);
+    // Deletes every notification there is and arms the child watch (the controller's failover).
+    result<void> delete_isr_change_notifications(int32_t expected_controller_epoch_zk_version);
+
     // --- Topic deletion --------------------------------------------------------------------
     // Creates /admin/delete_topics/<t>; node_exists if already queued.
     result<void> create_delete_topic_node(const std::string& topic);

@@ -30,6 +30,7 @@ constexpr std::array kHandlers{
     ApiHandler{ApiKey::leader_and_isr, 0, 5, handle_leader_and_isr},
     ApiHandler{ApiKey::stop_replica, 0, 3, handle_stop_replica},
     ApiHandler{ApiKey::update_metadata, 0, 7, handle_update_metadata},
+    ApiHandler{ApiKey::controlled_shutdown, 0, 3, handle_controlled_shutdown},
     ApiHandler{ApiKey::find_coordinator, 0, 2, handle_find_coordinator},
     ApiHandler{ApiKey::api_versions, 0, 3, handle_api_versions},
     ApiHandler{ApiKey::create_topics, 0, 4, handle_create_topics},

@@ -14,6 +14,14 @@ std::vector<int32_t> ControllerContext::live_broker_ids() const {
     return ids;
 }
 
+std::vector<int32_t> ControllerContext::live_or_shutting_down_broker_ids() const {
+    std::vector<int32_t> ids;
+    for (const auto& [id, info] : live_brokers) {
+        ids.push_back(id);
+    }
+    return ids;
+}
+
 std::vector<TopicPartition> ControllerContext::partitions_of(const std::string& topic) const {
     std::vector<TopicPartition> out;
     for (auto it = assignments.lower_bound(TopicPartition{topic, 0});
@@ -37,6 +45,16 @@ std::vector<TopicPartition> ControllerContext::partitions_led_by(int32_t broker)
     std::vector<TopicPartition> out;
     for (const auto& [tp, l] : leadership) {
         if (l.leader_and_isr.leader == broker) {
+            out.push_back(tp);
+        }
+    }
+    return out;
+}
+
+std::vector<TopicPartition> ControllerContext::partition_leaders_on_broker(int32_t broker) const {
+    std::vector<TopicPartition> out;
+    for (const auto& tp : partitions_led_by(broker)) {
+        if (replicas(tp).size() > 1 && !topics_to_be_deleted.contains(tp.topic)) {
             out.push_back(tp);
         }
     }

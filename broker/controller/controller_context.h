@@ -55,11 +55,19 @@ public:
         return live_brokers.contains(broker) && !shutting_down_brokers.contains(broker);
     }
     bool is_live_or_shutting_down(int32_t broker) const { return live_brokers.contains(broker); }
+    // Live brokers that are not shutting down: those that may lead or join an ISR.
     std::vector<int32_t> live_broker_ids() const;
+    // Every registered broker: those that hear UpdateMetadata (a shutting-down broker still
+    // serves clients until it stops, so it must learn where leadership went).
+    std::vector<int32_t> live_or_shutting_down_broker_ids() const;
 
     std::vector<TopicPartition> partitions_of(const std::string& topic) const;
     std::vector<TopicPartition> partitions_on_broker(int32_t broker) const;
     std::vector<TopicPartition> partitions_led_by(int32_t broker) const;
+    // Partitions `broker` leads that have more than one replica and whose topic is not being
+    // deleted: those a controlled shutdown moves, and reports until they are moved (Kafka's
+    // partitionLeadersOnBroker).
+    std::vector<TopicPartition> partition_leaders_on_broker(int32_t broker) const;
     std::vector<TopicPartition> partitions_in(PartitionState state) const;
     PartitionState state_of(const TopicPartition& tp) const;
     const std::vector<int32_t>& replicas(const TopicPartition& tp) const;

@@ -52,7 +52,7 @@ void ControllerRequestBatch::add_leader_and_isr(const std::vector<int32_t>& brok
         pending.replicas = context_.replicas(tp);
         pending.is_new = pending.is_new || is_new;
     }
-    add_update_metadata(context_.live_broker_ids(), {tp});
+    add_update_metadata(context_.live_or_shutting_down_broker_ids(), {tp});
 }
 
 void ControllerRequestBatch::add_update_metadata(const std::vector<int32_t>& brokers,

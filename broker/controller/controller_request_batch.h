@@ -22,7 +22,7 @@ public:
                            int32_t controller_id, std::string inter_broker_listener);
 
     // LeaderAndIsr for `tp` to each of `brokers`; also queues UpdateMetadata for `tp` to every
-    // live broker, as Kafka does.
+    // live or shutting-down broker, as Kafka does.
     void add_leader_and_isr(const std::vector<int32_t>& brokers, const TopicPartition& tp,
                             const LeaderIsrAndControllerEpoch& leadership, bool is_new);
     // UpdateMetadata with the current state of `partitions` (all live brokers are listed in

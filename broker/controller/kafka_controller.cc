@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <utility>
 
 #include <fmt/ranges.h>
 
@@ -28,6 +29,7 @@ const std::string kControllerPath = "/controller";
 const std::string kBrokerIdsPath = "/brokers/ids";
 const std::string kTopicsPath = "/brokers/topics";
 const std::string kDeleteTopicsPath = "/admin/delete_topics";
+const std::string kIsrChangeNotificationPath = zk::IsrChangeNotificationZNode::path();
 
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -126,6 +128,13 @@ public:
                 kDeleteTopicsPath,
                 [this] { put("TopicDeletion", [this] { c_.process_topic_deletion(); }); }),
             zk::inline_executor());
+        c_.zk_client_.register_znode_child_change_handler(
+            std::make_shared<ChildWatch>(kIsrChangeNotificationPath,
+                                         [this] {
+                                             put("IsrChangeNotification",
+                                                 [this] { c_.process_isr_change_notification(); });
+                                         }),
+            zk::inline_executor());
     }
 
     void register_topic_watch(const std::string& topic) {
@@ -148,6 +157,7 @@ public:
         c_.zk_client_.unregister_znode_child_change_handler(kBrokerIdsPath);
         c_.zk_client_.unregister_znode_child_change_handler(kTopicsPath);
         c_.zk_client_.unregister_znode_child_change_handler(kDeleteTopicsPath);
+        c_.zk_client_.unregister_znode_child_change_handler(kIsrChangeNotificationPath);
         for (const auto& t : std::set<std::string>(topic_watches_)) {
             unregister_topic_watch(t);
         }
@@ -309,7 +319,13 @@ void KafkaController::on_controller_failover() {
     watches_->register_failover_watches();
     // IBP 2.8 behaviour (KIP-584): the controller turns feature versioning on.
     guarded("enabling feature versioning", [&] { return zk_.enable_feature_versioning(); });
-    if (!guarded("loading the controller context", [&] { return initialize_context(); })) {
+    // Notifications left from before name partitions whose state znodes the context is about to
+    // read anyway, and every broker then hears about every partition: deleting them is all the
+    // processing they need (Kafka's failover step 3). This also arms the child watch.
+    guarded("deleting ISR change notifications",
+            [&] { return zk_.delete_isr_change_notifications(context_.epoch_zk_version); });
+    if (!channels_ ||
+        !guarded("loading the controller context", [&] { return initialize_context(); })) {
         return;
     }
     std::vector<TopicPartition> all;
@@ -317,7 +333,7 @@ void KafkaController::on_controller_failover() {
         all.push_back(tp);
     }
     // Every live broker learns the cluster; then each hears about the replicas it hosts.
-    send_update_metadata(context_.live_broker_ids(), all);
+    send_update_metadata(context_.live_or_shutting_down_broker_ids(), all);
     for (int32_t broker : context_.live_broker_ids()) {
         for (const auto& tp : context_.partitions_on_broker(broker)) {
             auto l = context_.leadership.find(tp);
@@ -463,7 +479,7 @@ void KafkaController::process_broker_change() {
 
 void KafkaController::on_broker_startup(const std::vector<int32_t>& brokers) {
     std::vector<int32_t> existing;
-    for (int32_t id : context_.live_broker_ids()) {
+    for (int32_t id : context_.live_or_shutting_down_broker_ids()) {
         if (std::find(brokers.begin(), brokers.end(), id) == brokers.end()) {
             existing.push_back(id);
         }
@@ -509,8 +525,157 @@ void KafkaController::on_broker_failure(const std::vector<int32_t>& brokers) {
         guarded("shrinking ISRs", [&] { return partitions_->remove_replica_from_isr(b, hosted); });
     }
     // Every broker learns the new broker list, whether or not a leader changed.
-    batch_->add_update_metadata(context_.live_broker_ids(), {});
+    batch_->add_update_metadata(context_.live_or_shutting_down_broker_ids(), {});
     send_batch();
+}
+
+// ---- ISR changes written by partition leaders (Kafka's IsrChangeNotification event) -------
+
+void KafkaController::process_isr_change_notification() {
+    if (!channels_) {
+        return;
+    }
+    auto sequence_numbers = zk_.get_all_isr_change_notifications(/*watch=*/true);
+    if (!sequence_numbers) {
+        logger().error("cannot list ISR change notifications: {}",
+                       sequence_numbers.error().message());
+        return;
+    }
+    if (sequence_numbers.value().empty()) {
+        return;
+    }
+    auto partitions = zk_.get_partitions_from_isr_change_notifications(sequence_numbers.value());
+    if (!partitions) {
+        logger().error("cannot read ISR change notifications: {}", partitions.error().message());
+    } else {
+        std::vector<TopicPartition> refreshed;
+        if (guarded("reading changed ISRs", [&]() -> result<void> {
+                SAMSA_TRY(refreshed, update_leader_and_isr_cache(partitions.value()));
+                return success();
+            })) {
+            logger().info("ISR changes of [{}] reported by their leaders",
+                          fmt::join(refreshed, ","));
+            send_update_metadata(context_.live_or_shutting_down_broker_ids(), refreshed);
+        }
+    }
+    // Deleted whatever happened to them, as Kafka does: a partition's next change brings a new
+    // notification, and a failover reads every state znode.
+    if (channels_) {
+        guarded("deleting ISR change notifications", [&] {
+            return zk_.delete_isr_change_notifications(sequence_numbers.value(),
+                                                       context_.epoch_zk_version);
+        });
+    }
+}
+
+result<std::vector<TopicPartition>> KafkaController::update_leader_and_isr_cache(
+    const std::vector<TopicPartition>& partitions) {
+    // Notifications may repeat a partition, or name one of a topic deleted since.
+    std::set<TopicPartition> known;
+    for (const auto& tp : partitions) {
+        if (context_.assignments.contains(tp)) {
+            known.insert(tp);
+        }
+    }
+    SAMSA_TRY(auto states, zk_.get_partition_states({known.begin(), known.end()}));
+    std::vector<TopicPartition> refreshed;
+    for (const auto& [tp, state] : states) {
+        context_.leadership[tp] = from_zk(state);
+        refreshed.push_back(tp);
+    }
+    return refreshed;
+}
+
+// ---- Controlled shutdown (Kafka's ControlledShutdown event) --------------------------------
+
+namespace {
+
+// Answers a ControlledShutdown request exactly once: with the event's result, or with
+// NOT_CONTROLLER when the event is dropped unrun (the queue is cleared on session expiry and
+// refuses events once the controller stops), so the broker asking never waits for nothing.
+class ControlledShutdownReply {
+public:
+    explicit ControlledShutdownReply(ControlledShutdownCallback done) : done_(std::move(done)) {}
+    ~ControlledShutdownReply() {
+        if (done_) {
+            done_(ControlledShutdownResult{protocol::ErrorCode::not_controller, {}});
+        }
+    }
+    ControlledShutdownReply(const ControlledShutdownReply&) = delete;
+    ControlledShutdownReply& operator=(const ControlledShutdownReply&) = delete;
+
+    void operator()(ControlledShutdownResult result) {
+        std::exchange(done_, nullptr)(std::move(result));
+    }
+
+private:
+    ControlledShutdownCallback done_;
+};
+
+}  // namespace
+
+void KafkaController::controlled_shutdown(int32_t broker_id, int64_t broker_epoch,
+                                          ControlledShutdownCallback done) {
+    auto reply = std::make_shared<ControlledShutdownReply>(std::move(done));
+    events_.put({"ControlledShutdown", [this, broker_id, broker_epoch, reply] {
+                     (*reply)(process_controlled_shutdown(broker_id, broker_epoch));
+                 }});
+}
+
+// Kafka's doControlledShutdown (ZK-MODE §b "Event: controlled shutdown").
+ControlledShutdownResult KafkaController::process_controlled_shutdown(int32_t broker_id,
+                                                                      int64_t broker_epoch) {
+    using protocol::ErrorCode;
+    if (!channels_) {
+        return {ErrorCode::not_controller, {}};
+    }
+    auto live = context_.live_brokers.find(broker_id);
+    if (live == context_.live_brokers.end()) {
+        logger().info("controlled shutdown of broker {} refused: it is not live", broker_id);
+        return {ErrorCode::broker_not_available, {}};
+    }
+    // KIP-380: a request from an earlier registration of the broker is refused; -1 means the
+    // sender does not know its epoch (versions 0 and 1).
+    if (broker_epoch != -1 && broker_epoch < live->second.epoch) {
+        logger().info("controlled shutdown of broker {} refused: epoch {} is older than {}",
+                      broker_id, broker_epoch, live->second.epoch);
+        return {ErrorCode::stale_broker_epoch, {}};
+    }
+    logger().info("shutting down broker {}", broker_id);
+    context_.shutting_down_brokers.insert(broker_id);
+    std::vector<TopicPartition> led;
+    std::vector<TopicPartition> followed;
+    for (const auto& tp : context_.partitions_on_broker(broker_id)) {
+        auto l = context_.leadership.find(tp);
+        if (context_.replicas(tp).size() <= 1 || l == context_.leadership.end() ||
+            context_.topics_to_be_deleted.contains(tp.topic)) {
+            continue;
+        }
+        (l->second.leader_and_isr.leader == broker_id ? led : followed).push_back(tp);
+    }
+    guarded("moving leadership for a controlled shutdown",
+            [&] { return partitions_->on_controlled_shutdown(led); });
+    if (channels_) {
+        // Kafka's OfflineReplica transition of the broker's follower replicas.
+        guarded("removing a shutting-down broker from ISRs",
+                [&] { return partitions_->remove_replica_from_isr(broker_id, followed); });
+    }
+    if (!channels_) {
+        return {ErrorCode::not_controller, {}};
+    }
+    // The follower stops fetching. The epoch is the one after the ISR shrink: a broker accepts
+    // StopReplica only from a newer leader epoch than its own (KIP-570).
+    for (const auto& tp : followed) {
+        batch_->add_stop_replica(broker_id, tp, /*delete_partition=*/false,
+                                 context_.leadership[tp].leader_and_isr.leader_epoch);
+    }
+    send_batch();
+    auto remaining = context_.partition_leaders_on_broker(broker_id);
+    logger().info("controlled shutdown of broker {}: {} partitions moved, {} left from ISRs, "
+                  "still leading [{}]",
+                  broker_id, led.size() - remaining.size(), followed.size(),
+                  fmt::join(remaining, ","));
+    return {ErrorCode::none, std::move(remaining)};
 }
 
 // ---- Topics -------------------------------------------------------------------------------
@@ -653,7 +818,7 @@ void KafkaController::start_deletion(const std::string& topic) {
     partitions_->to_offline(tps);
     partitions_->to_non_existent(tps);
     // Leader -2 in this UpdateMetadata makes every broker drop the topic from its metadata.
-    batch_->add_update_metadata(context_.live_broker_ids(), tps);
+    batch_->add_update_metadata(context_.live_or_shutting_down_broker_ids(), tps);
     auto& pending = deletion_pending_[topic];
     for (const auto& tp : tps) {
         for (int32_t r : context_.replicas(tp)) {

@@ -2,11 +2,13 @@
 // KafkaController: the ZooKeeper-mode controller (Kafka's controller/KafkaController).
 //
 // Every broker runs one; the broker that creates the ephemeral /controller is the active
-// controller. It watches /brokers/ids, /brokers/topics (and each topic), and
-// /admin/delete_topics; elects partition leaders and writes them to each partition's `state`
-// znode; and tells brokers through LeaderAndIsr, UpdateMetadata and StopReplica. Every action
-// is an event on one thread (ControllerEventManager), so the ControllerContext needs no locks
-// and ZooKeeper calls may block there.
+// controller. It watches /brokers/ids, /brokers/topics (and each topic), /admin/delete_topics
+// and /isr_change_notification (where partition leaders announce the ISR changes they wrote to
+// the state znodes themselves: the classic path, IBP < 2.7); elects partition leaders and
+// writes them to each partition's `state` znode; and tells brokers through LeaderAndIsr,
+// UpdateMetadata and StopReplica. Every action is an event on one thread
+// (ControllerEventManager), so the ControllerContext needs no locks and ZooKeeper calls may
+// block there.
 //
 // Fencing: the controller epoch (/controller_epoch, bumped at each election) goes into every
 // control request, and every ZooKeeper write it makes is conditional on the epoch znode's
@@ -23,9 +25,11 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "broker/controller/controller_context.h"
 #include "broker/controller/controller_event_manager.h"
+#include "broker/protocol/error_code.h"
 #include "common/result.h"
 #include "zk/broker_info.h"
 #include "zk/zk_data.h"
@@ -49,6 +53,15 @@ struct ControllerConfig {
     std::chrono::milliseconds socket_timeout{30000};  // controller.socket.timeout.ms
 };
 
+// The controller's answer to a broker's ControlledShutdown request.
+struct ControlledShutdownResult {
+    protocol::ErrorCode error = protocol::ErrorCode::none;
+    // The partitions with more than one replica that the broker still leads; it asks again
+    // until there are none.
+    std::vector<TopicPartition> remaining_partitions;
+};
+using ControlledShutdownCallback = std::function<void(ControlledShutdownResult)>;
+
 class KafkaController {
 public:
     // `registration` is what this broker registers under /brokers/ids; `on_registered` is told
@@ -69,6 +82,16 @@ public:
     bool is_active() const { return active_.load(); }
     int32_t active_controller_id() const { return active_controller_id_.load(); }
 
+    // Kafka's ControlledShutdown event: `broker_id` (at `broker_epoch`, -1 if unknown) is about
+    // to stop. The event, run on the event thread, marks it shutting down (it leads no more and
+    // leaves the ISRs), moves the leadership of its partitions with more than one replica to
+    // other in-sync replicas, and takes it out of the ISRs of those it follows. `done` is called
+    // exactly once: on the event thread with the result, or, if the event never runs (this
+    // controller stops, its ZooKeeper session expires), with NOT_CONTROLLER wherever the event
+    // is dropped. It must only hand the result on. Thread-safe.
+    void controlled_shutdown(int32_t broker_id, int64_t broker_epoch,
+                             ControlledShutdownCallback done);
+
 private:
     class Watches;
 
@@ -80,6 +103,8 @@ private:
     void process_topic_change();
     void process_partition_modifications(const std::string& topic);
     void process_topic_deletion();
+    void process_isr_change_notification();
+    ControlledShutdownResult process_controlled_shutdown(int32_t broker_id, int64_t broker_epoch);
     void process_stop_replica_response(int32_t broker, std::map<TopicPartition, int16_t> errors);
     void process_expire();
     void process_register_and_reelect();
@@ -92,6 +117,10 @@ private:
     void on_broker_startup(const std::vector<int32_t>& brokers);
     void on_broker_failure(const std::vector<int32_t>& brokers);
     void on_new_topics(const std::set<std::string>& topics);
+    // Re-reads the state znodes of the known ones among `partitions` into the context (Kafka's
+    // updateLeaderAndIsrCache); returns the partitions refreshed.
+    result<std::vector<TopicPartition>> update_leader_and_isr_cache(
+        const std::vector<TopicPartition>& partitions);
     // Adds a topic and its assignment to the context and watches it; returns its partitions.
     std::vector<TopicPartition> track_topic(const std::string& topic,
                                             const zk::TopicAssignment& assignment);

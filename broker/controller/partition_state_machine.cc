@@ -76,6 +76,35 @@ result<void> PartitionStateMachine::on_leader_failure(const std::vector<TopicPar
     return elect_leaders(eligible);
 }
 
+result<void> PartitionStateMachine::on_controlled_shutdown(const std::vector<TopicPartition>& tps) {
+    auto next = [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& old)
+        -> std::optional<LeaderIsrAndControllerEpoch> {
+        auto elected = controlled_shutdown_leader(
+            context_.replicas(tp), old.leader_and_isr.isr,
+            [&](int32_t b) { return context_.is_live_or_shutting_down(b); },
+            [&](int32_t b) { return context_.shutting_down_brokers.contains(b); });
+        if (!elected) {
+            logger().warn("{}: no in-sync replica outside the shutting-down brokers among [{}] "
+                          "(ISR [{}]); leader {} stays",
+                          tp, fmt::join(context_.replicas(tp), ","),
+                          fmt::join(old.leader_and_isr.isr, ","), old.leader_and_isr.leader);
+            return std::nullopt;
+        }
+        LeaderIsrAndControllerEpoch l = old;
+        l.leader_and_isr.leader = elected->leader;
+        l.leader_and_isr.isr = elected->isr;
+        return l;
+    };
+    return update_leadership(tps, next, [&](const TopicPartition& tp,
+                                            const LeaderIsrAndControllerEpoch& l) {
+        context_.partition_states[tp] = PartitionState::online;
+        batch_.add_leader_and_isr(live_or_shutting_down_replicas(tp), tp, l, /*is_new=*/false);
+        logger().info("{}: leader {} at epoch {} for a controlled shutdown, ISR [{}]", tp,
+                      l.leader_and_isr.leader, l.leader_and_isr.leader_epoch,
+                      fmt::join(l.leader_and_isr.isr, ","));
+    });
+}
+
 void PartitionStateMachine::to_offline(const std::vector<TopicPartition>& tps) {
     for (const auto& tp : tps) {
         context_.partition_states[tp] = PartitionState::offline;
@@ -187,6 +216,17 @@ std::vector<int32_t> PartitionStateMachine::live_replicas(const TopicPartition& 
     std::vector<int32_t> out;
     for (int32_t b : context_.replicas(tp)) {
         if (b != except && context_.is_live(b)) {
+            out.push_back(b);
+        }
+    }
+    return out;
+}
+
+std::vector<int32_t> PartitionStateMachine::live_or_shutting_down_replicas(
+    const TopicPartition& tp) const {
+    std::vector<int32_t> out;
+    for (int32_t b : context_.replicas(tp)) {
+        if (context_.is_live_or_shutting_down(b)) {
             out.push_back(b);
         }
     }

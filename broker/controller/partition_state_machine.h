@@ -5,10 +5,11 @@
 //   NonExistent → New → Online ⇄ Offline → NonExistent
 //
 // New → Online elects the first live replica and writes the partition's `state` znode;
-// Offline/Online → Online runs the offline election on the current state znode and bumps the
-// leader epoch; every ZooKeeper write carries the controller-epoch check (a failed check means
-// another controller took over: the caller resigns). Each transition queues LeaderAndIsr and
-// UpdateMetadata in the batch; the caller sends it.
+// Offline/Online → Online runs the offline (or, for a broker's controlled shutdown, the
+// controlled shutdown) election on the current state znode and bumps the leader epoch; every
+// ZooKeeper write carries the controller-epoch check (a failed check means another controller
+// took over: the caller resigns). Each transition queues LeaderAndIsr and UpdateMetadata in the
+// batch; the caller sends it.
 //
 // Used on the controller event thread only.
 
@@ -41,6 +42,11 @@ public:
     result<void> on_new_partitions(const std::vector<TopicPartition>& partitions);
     // Partitions whose leader died: Offline, then Online through the offline election.
     result<void> on_leader_failure(const std::vector<TopicPartition>& partitions);
+    // Partitions led by a broker that is shutting down: Online → Online through the controlled
+    // shutdown election (the first replica that is in the ISR and neither dead nor shutting
+    // down leads; the shutting-down brokers leave the ISR). LeaderAndIsr goes to the live and
+    // shutting-down replicas. A partition without such a replica keeps its leader.
+    result<void> on_controlled_shutdown(const std::vector<TopicPartition>& partitions);
     // Memory-only transitions used by topic deletion.
     void to_offline(const std::vector<TopicPartition>& partitions);
     void to_non_existent(const std::vector<TopicPartition>& partitions);
@@ -62,6 +68,7 @@ private:
     result<void> update_leadership(std::vector<TopicPartition> partitions,
                                    const NextLeadership& next, const OnWritten& written);
     std::vector<int32_t> live_replicas(const TopicPartition& tp, int32_t except = -1) const;
+    std::vector<int32_t> live_or_shutting_down_replicas(const TopicPartition& tp) const;
     result<void> initialize_leaders(const std::vector<TopicPartition>& partitions);
     result<void> elect_leaders(const std::vector<TopicPartition>& partitions);
     // Re-reads the state znodes of `partitions` into the context. Returns those it found.

@@ -7,9 +7,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/thread_pool.hpp>
+#include <fmt/ranges.h>
 
 #include "auth/authorizer.h"
 #include "broker/api/admin_manager.h"
@@ -18,7 +20,10 @@
 #include "broker/controller/kafka_controller.h"
 #include "broker/log/log_manager.h"
 #include "broker/log/write_pressure.h"
+#include "broker/net/blocking_channel.h"
 #include "broker/net/socket_server.h"
+#include "broker/protocol/generated/controlled_shutdown_request.h"
+#include "broker/protocol/generated/controlled_shutdown_response.h"
 #include "broker/replica/metadata_cache.h"
 #include "broker/replica/replica_manager.h"
 #include "broker/server/log_config_defaults.h"
@@ -47,6 +52,9 @@ std::string endpoints_text(const std::vector<zk::EndPoint>& endpoints) {
     }
     return out;
 }
+
+// ControlledShutdown version for IBP 2.4 and later (ZK-MODE.md §f).
+constexpr int16_t kControlledShutdownVersion = 3;
 
 std::string local_host_name() {
     char name[256] = {};
@@ -82,6 +90,8 @@ struct KafkaServer::Components {
     int32_t broker_id = -1;
     std::string cluster_id;
     zk::BrokerInfo registration;
+    // The czxid of our registration, renewed when the session expires and we register again.
+    std::atomic<int64_t> broker_epoch{-1};
 };
 
 KafkaServer::KafkaServer(KafkaConfig config)
@@ -279,9 +289,12 @@ void KafkaServer::start_network() {
     cc.unclean_leader_election_enable = config_.unclean_leader_election_enable;
     cc.socket_timeout = std::chrono::milliseconds(config_.controller_socket_timeout_ms);
     auto* replicas = c_->replicas.get();
+    auto* broker_epoch = &c_->broker_epoch;
     c_->controller = std::make_unique<controller::KafkaController>(
-        cc, *c_->zk_client, *c_->zk, c_->registration,
-        [replicas](int64_t epoch) { replicas->set_broker_epoch(epoch); });
+        cc, *c_->zk_client, *c_->zk, c_->registration, [replicas, broker_epoch](int64_t epoch) {
+            replicas->set_broker_epoch(epoch);
+            *broker_epoch = epoch;
+        });
     s.controller = c_->controller.get();
 
     c_->socket_server->start();
@@ -319,6 +332,7 @@ void KafkaServer::register_broker() {
         fail("cannot register in ZooKeeper: " + epoch.error().message());
     }
     c_->replicas->set_broker_epoch(epoch.value());
+    c_->broker_epoch = epoch.value();
     for (const auto& ep : c_->registration.endpoints) {
         logger().info("registered broker {} at {} with epoch {}", c_->broker_id,
                       ep.connection_string(), epoch.value());
@@ -446,6 +460,7 @@ void KafkaServer::shutdown() {
         cv_.wait(lock, [&] { return !awaiting_registration_; });
     }
     logger().info("[KafkaServer id={}] shutting down", c_->broker_id);
+    controlled_shutdown();
     if (c_->controller) {
         c_->controller->shutdown();
     }
@@ -474,6 +489,89 @@ void KafkaServer::shutdown() {
     std::lock_guard lock(mu_);
     shut_down_ = true;
     cv_.notify_all();
+}
+
+// Kafka's KafkaServer.controlledShutdown: while this broker still serves (its own controller
+// included, when it is the controller), the controller moves the leadership of its partitions
+// to other in-sync replicas, so clients fail over now rather than after the session ends.
+// controlled.shutdown.max.retries attempts, controlled.shutdown.retry.backoff.ms apart; if none
+// succeeds the broker stops anyway and the controller handles it as a failed broker.
+void KafkaServer::controlled_shutdown() {
+    {
+        std::lock_guard lock(mu_);
+        if (!started_ || !config_.controlled_shutdown_enable) {
+            return;
+        }
+    }
+    logger().info("starting controlled shutdown");
+    const int attempts = config_.controlled_shutdown_max_retries;
+    std::unique_ptr<net::BlockingChannel> channel;
+    for (int attempt = 1; attempt <= attempts; ++attempt) {
+        if (try_controlled_shutdown(channel, attempt)) {
+            logger().info("controlled shutdown succeeded");
+            return;
+        }
+        if (attempt < attempts) {
+            std::this_thread::sleep_for(
+                std::chrono::milliseconds(config_.controlled_shutdown_retry_backoff_ms));
+            logger().warn("retrying controlled shutdown after the previous attempt failed");
+        }
+    }
+    logger().warn(
+        "proceeding to do an unclean shutdown as all the controlled shutdown attempts failed");
+}
+
+bool KafkaServer::try_controlled_shutdown(std::unique_ptr<net::BlockingChannel>& channel,
+                                          int attempt) {
+    auto controller_id = c_->zk->get_controller_id();
+    if (!controller_id || !controller_id.value()) {
+        logger().info("controlled shutdown attempt {}: no controller present in ZooKeeper{}",
+                      attempt, controller_id ? "" : ": " + controller_id.error().message());
+        return false;
+    }
+    const BrokerId id = *controller_id.value();
+    auto controller = c_->zk->get_broker(id);
+    const zk::EndPoint* ep = controller && controller.value()
+                                 ? controller.value()->endpoint(config_.inter_broker_listener_name)
+                                 : nullptr;
+    if (ep == nullptr) {
+        logger().info("controlled shutdown attempt {}: no registration with a {} endpoint for "
+                      "controller {}",
+                      attempt, config_.inter_broker_listener_name, id);
+        return false;
+    }
+    const auto port = static_cast<uint16_t>(ep->port);
+    if (!channel || channel->host() != ep->host || channel->port() != port) {
+        channel = std::make_unique<net::BlockingChannel>(
+            ep->host, port, "broker-" + std::to_string(c_->broker_id) + "-controlled-shutdown",
+            std::chrono::milliseconds(config_.controller_socket_timeout_ms));
+    }
+    protocol::ControlledShutdownRequestData request;
+    request.broker_id = c_->broker_id;
+    request.broker_epoch = c_->broker_epoch;
+    logger().info("controlled shutdown attempt {}: asking controller {} at {}:{} (broker epoch {})",
+                  attempt, id, ep->host, port, request.broker_epoch);
+    auto response = channel->send<protocol::ControlledShutdownResponseData>(
+        request, kControlledShutdownVersion);
+    if (!response) {
+        logger().warn("error during controlled shutdown, possibly because leader movement took "
+                      "longer than controller.socket.timeout.ms: {}",
+                      response.error().message());
+        channel.reset();
+        return false;
+    }
+    const auto& r = response.value();
+    if (r.error_code == 0 && r.remaining_partitions.empty()) {
+        return true;
+    }
+    std::vector<std::string> remaining;
+    for (const auto& p : r.remaining_partitions) {
+        remaining.push_back(p.topic_name + "-" + std::to_string(p.partition_index));
+    }
+    logger().info("remaining partitions to move: [{}]; error from controller: {}",
+                  fmt::join(remaining, ","),
+                  protocol::error_name(static_cast<protocol::ErrorCode>(r.error_code)));
+    return false;
 }
 
 void KafkaServer::await_shutdown() {

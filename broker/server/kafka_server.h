@@ -9,9 +9,11 @@
 // the registration: a registration left by this broker's previous process (kill -9) is known
 // by its endpoints being ours and their ports being bound here, and is waited out.
 //
-// Shutdown (SIGTERM): controller resigns → listeners close → request threads stop → high
-// watermarks checkpointed → logs flushed and closed cleanly (.kafka_cleanshutdown) → the
-// ZooKeeper session closes, which removes the registration.
+// Shutdown (SIGTERM): controlled shutdown (controlled.shutdown.enable: the controller moves
+// the leadership of this broker's partitions elsewhere while it still serves) → controller
+// resigns → listeners close → request threads stop → high watermarks checkpointed → logs
+// flushed and closed cleanly (.kafka_cleanshutdown) → the ZooKeeper session closes, which
+// removes the registration.
 //
 // Threads: num.network.threads network threads (net/processor.h) own the connections and run
 // their requests, appends and page-cache reads included; num.io.threads form the I/O pool for
@@ -35,6 +37,9 @@ struct ReplicationConfig;
 
 namespace samsa::zk {
 struct BrokerInfo;
+}
+namespace samsa::net {
+class BlockingChannel;
 }
 
 namespace samsa::server {
@@ -71,6 +76,11 @@ private:
                        std::chrono::steady_clock::time_point deadline);
     bool is_own_registration(const zk::BrokerInfo& existing) const;
     int stale_registration_timeout_ms() const;
+    void controlled_shutdown();
+    // One ControlledShutdown request to the controller named in ZooKeeper, through `channel`
+    // (replaced when the controller moved, dropped after an error). True once the controller
+    // answers with no error and no partition left to move.
+    bool try_controlled_shutdown(std::unique_ptr<net::BlockingChannel>& channel, int attempt);
 
     KafkaConfig config_;
     std::unique_ptr<Components> c_;

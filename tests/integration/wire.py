@@ -657,3 +657,47 @@ def bytes_readable(s):
     buf = array.array("i", [0])
     fcntl.ioctl(s.fileno(), termios.FIONREAD, buf)
     return buf[0]
+
+
+# --------------------------------------------------------------------------------------------
+# ControlledShutdown (key 7): a broker asks the controller to move leadership before stopping.
+
+
+def controlled_shutdown_request(correlation_id, broker_id, broker_epoch=-1, version=3):
+    """v0 travels under request header v0 (no client id), v1-v2 under v1, v3 (flexible) under
+    v2. BrokerEpoch is in v2+."""
+    body = i32(broker_id)
+    if version >= 2:
+        body += i64(broker_epoch)
+    if version >= 3:
+        body += uvarint(0)  # no tagged fields
+    if version == 0:
+        payload = i16(7) + i16(0) + i32(correlation_id) + body
+        return i32(len(payload)) + payload
+    return request(7, version, correlation_id, body, client_id="samsa-it-broker",
+                   flexible_header=version >= 3)
+
+
+def parse_controlled_shutdown(payload, version=3):
+    """Returns (correlation_id, error_code, [(topic, partition)])."""
+    r = Reader(payload)
+    correlation_id = r.i32()
+    if version >= 3:
+        r.skip_tags()  # response header v1
+    error = r.i16()
+    remaining = []
+    count = r.uvarint() - 1 if version >= 3 else r.i32()
+    for _ in range(count):
+        if version >= 3:
+            n = r.uvarint() - 1
+            topic = r.data[r.pos:r.pos + n].decode()
+            r.pos += n
+        else:
+            topic = r.string()
+        remaining.append((topic, r.i32()))
+        if version >= 3:
+            r.skip_tags()
+    if version >= 3:
+        r.skip_tags()
+    assert r.remaining() == 0, f"{r.remaining()} trailing bytes in ControlledShutdown v{version}"
+    return correlation_id, error, remaining

@@ -23,6 +23,7 @@ HandlerResult handle_find_coordinator(RequestContext& ctx, protocol::Reader& bod
 HandlerResult handle_leader_and_isr(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_stop_replica(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_update_metadata(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_controlled_shutdown(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_api_versions(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_create_topics(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_delete_topics(RequestContext& ctx, protocol::Reader& body);

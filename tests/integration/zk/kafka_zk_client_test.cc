@@ -280,6 +280,68 @@ TEST_F(KafkaZkClientTest, PartitionStateWritesAreFencedByTheControllerEpoch) {
     EXPECT_FALSE(by_new_controller.value().at(p0).ec);
 }
 
+// The classic ISR path end to end at the ZooKeeper level: a leader shrinks its ISR and leaves a
+// notification; the controller lists, reads and deletes the notifications (fenced).
+TEST_F(KafkaZkClientTest, IsrChangesWrittenByLeadersReachTheControllerThroughNotifications) {
+    auto controller = broker();
+    auto leader = broker();
+    const int32_t v =
+        controller.kafka->try_register_controller(BrokerId(1), 1).value().epoch_zk_version;
+    const TopicPartition p0{"t", 0};
+    const TopicPartition p1{"t", 1};
+    ASSERT_TRUE(controller.kafka->create_topic(
+        "t", Uuid::random(), {{0, {BrokerId(1), BrokerId(2)}}, {1, {BrokerId(2), BrokerId(1)}}},
+        {}));
+    ASSERT_TRUE(
+        controller.kafka->create_partition_states({{p0, state(1, 0, 1)}, {p1, state(2, 0, 1)}}, v));
+
+    // The leader's write: ISR [1], same leader epoch, conditional on the version it knows.
+    auto shrunk = state(1, 0, 1, 0);
+    shrunk.leader_and_isr.isr = {BrokerId(1)};
+    EXPECT_EQ(leader.kafka->update_leader_and_isr(p0, shrunk).value(), 1);
+    EXPECT_EQ(leader.kafka->update_leader_and_isr(p0, shrunk).error(), Errc::bad_version);
+    ASSERT_TRUE(leader.kafka->propagate_isr_changes({p0}));
+    ASSERT_TRUE(leader.kafka->propagate_isr_changes({p1, p0}));
+    // Something that is not a notification is left alone; a malformed one is skipped.
+    ASSERT_TRUE(leader.zk->create(
+        CreateOp{"/isr_change_notification/other", std::nullopt, CreateMode::persistent, {}}));
+    ASSERT_TRUE(leader.zk->create(CreateOp{IsrChangeNotificationSequenceZNode::path(),
+                                           "{not json",
+                                           CreateMode::persistent_sequential,
+                                           {}}));
+
+    auto sequence_numbers = controller.kafka->get_all_isr_change_notifications().value();
+    ASSERT_EQ(sequence_numbers.size(), 3u);
+    EXPECT_EQ(sequence_numbers[0], "0000000000");
+    EXPECT_EQ(sequence_numbers[1], "0000000001");
+    EXPECT_EQ(
+        test::raw_get(server_->connect_string(), "/isr_change_notification/isr_change_0000000000")
+            ->data,
+        R"({"version":1,"partitions":[{"topic":"t","partition":0}]})");
+    EXPECT_EQ(
+        controller.kafka->get_partitions_from_isr_change_notifications(sequence_numbers).value(),
+        (std::vector<TopicPartition>{p0, p1, p0}));
+    EXPECT_EQ(controller.kafka->get_partition_states({p0}).value().at(p0).leader_and_isr.isr,
+              std::vector<BrokerId>{BrokerId(1)});
+
+    // Deletes are fenced by the controller epoch like every other controller write.
+    EXPECT_EQ(controller.kafka->delete_isr_change_notifications(sequence_numbers, v + 1).error(),
+              Errc::controller_moved);
+    ASSERT_TRUE(controller.kafka->delete_isr_change_notifications({sequence_numbers[0]}, v));
+    EXPECT_EQ(controller.kafka->get_all_isr_change_notifications().value().size(), 2u);
+    ASSERT_TRUE(
+        controller.kafka->delete_isr_change_notifications(sequence_numbers, v));  // one gone
+    EXPECT_TRUE(controller.kafka->get_all_isr_change_notifications().value().empty());
+    EXPECT_TRUE(controller.kafka->exists("/isr_change_notification/other").value());
+
+    ASSERT_TRUE(leader.kafka->propagate_isr_changes({p1}));
+    ASSERT_TRUE(controller.kafka->delete_isr_change_notifications(v));
+    EXPECT_TRUE(controller.kafka->get_all_isr_change_notifications().value().empty());
+    EXPECT_TRUE(controller.kafka->get_partitions_from_isr_change_notifications({"0000000009"})
+                    .value()
+                    .empty());
+}
+
 TEST_F(KafkaZkClientTest, DeleteTopicZnodesRemovesEverythingOfTheTopic) {
     auto b = broker();
     const int32_t v = b.kafka->try_register_controller(BrokerId(1), 1).value().epoch_zk_version;

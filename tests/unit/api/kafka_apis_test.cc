@@ -13,6 +13,8 @@
 
 #include "broker/protocol/generated/api_versions_request.h"
 #include "broker/protocol/generated/api_versions_response.h"
+#include "broker/protocol/generated/controlled_shutdown_request.h"
+#include "broker/protocol/generated/controlled_shutdown_response.h"
 #include "broker/protocol/generated/request_header.h"
 
 namespace samsa::api {
@@ -58,6 +60,7 @@ protected:
         return response;
     }
 
+    auth::AllowAllAuthorizer authorizer_;
     BrokerServices services_;
     KafkaApis apis_{services_};
     auth::Session session_;
@@ -144,6 +147,44 @@ TEST_F(KafkaApisTest, MalformedBodyClosesTheConnection) {
     auto out = handle(request(18, 3, 1, {101, 'a'}));
     EXPECT_FALSE(out.response);
     EXPECT_TRUE(out.close_connection);
+}
+
+// ControlledShutdown at each version's layout: v0 under request header v0 (no client id), v1-v2
+// under header v1, v3 flexible under header v2 with a v1 response header. A broker with no
+// controller (here) answers NOT_CONTROLLER, so the stopping broker asks the real one.
+TEST_F(KafkaApisTest, ControlledShutdownAtEveryVersionAnswersNotControllerWithoutAController) {
+    services_.authorizer = &authorizer_;
+    for (int16_t version = 0; version <= 3; ++version) {
+        protocol::Writer w;
+        w.write_int16(7);
+        w.write_int16(version);
+        w.write_int32(40 + version);
+        if (version >= 1) {
+            w.write_nullable_string(std::string("broker-2"));
+        }
+        if (version >= 3) {
+            w.write_unsigned_varint(0);  // header v2 tagged fields
+        }
+        protocol::ControlledShutdownRequestData body;
+        body.broker_id = 2;
+        body.broker_epoch = 77;
+        body.encode(w, version);
+        auto out = handle(w.buffer());
+        ASSERT_TRUE(out.response) << "v" << version;
+        EXPECT_FALSE(out.close_connection);
+
+        protocol::Reader r(out.response->buffer());
+        EXPECT_EQ(r.read_int32(), static_cast<int32_t>(out.response->buffer().size() - 4));
+        EXPECT_EQ(r.read_int32(), 40 + version);
+        if (version >= 3) {
+            EXPECT_EQ(r.read_unsigned_varint(), 0u);  // response header v1 tagged fields
+        }
+        protocol::ControlledShutdownResponseData response;
+        response.decode(r, version);
+        EXPECT_EQ(r.remaining(), 0u) << "v" << version;
+        EXPECT_EQ(response.error_code, 41) << "v" << version;
+        EXPECT_TRUE(response.remaining_partitions.empty());
+    }
 }
 
 }  // namespace

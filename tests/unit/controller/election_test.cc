@@ -63,5 +63,22 @@ TEST(ElectionTest, ControlledShutdownMovesLeadershipOffTheStoppingBroker) {
     EXPECT_EQ(r->isr, (std::vector<int32_t>{2, 3}));
 }
 
+TEST(ElectionTest, ControlledShutdownSkipsDeadAndOutOfSyncReplicasInAssignmentOrder) {
+    auto shutting_down = [](int32_t b) { return b == 1; };
+    // 2 is dead, 4 is not in the ISR: 3 leads, the ISR keeps only what is not shutting down.
+    auto r = controlled_shutdown_leader({1, 2, 4, 3}, {3, 1, 2}, live({1, 3, 4}), shutting_down);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->leader, 3);
+    EXPECT_EQ(r->isr, (std::vector<int32_t>{3, 2}));
+}
+
+TEST(ElectionTest, ControlledShutdownFailsWhenOnlyShuttingDownBrokersAreInSync) {
+    EXPECT_FALSE(controlled_shutdown_leader({1, 2}, {1}, live({1, 2}),
+                                            [](int32_t b) { return b == 1; }));
+    // Two brokers stopping at once: neither may lead.
+    EXPECT_FALSE(controlled_shutdown_leader({1, 2, 3}, {1, 2}, live({1, 2, 3}),
+                                            [](int32_t b) { return b != 3; }));
+}
+
 }  // namespace
 }  // namespace samsa::controller
