@@ -34,6 +34,17 @@ constexpr int16_t kFetchVersion = 11;
 constexpr int16_t kListOffsetsVersion = 5;
 constexpr int16_t kOffsetForLeaderEpochVersion = 3;
 constexpr int64_t kLatestTimestamp = -1;
+
+// The entry for `topic` at the end of a request's topic list, added if the last one is another
+// topic (requests group consecutive partitions of one topic).
+template <typename Topics>
+auto& topic_entry(Topics& topics, const std::string& topic) {
+    if (topics.empty() || topics.back().topic != topic) {
+        topics.emplace_back();
+        topics.back().topic = topic;
+    }
+    return topics.back();
+}
 constexpr int64_t kEarliestTimestamp = -2;
 
 }  // namespace
@@ -172,15 +183,11 @@ void ReplicaFetcherThread::truncate(const Round& round) {
             truncate_partition(tp, s, partition->high_watermark(), true);
             continue;
         }
-        if (request.topics.empty() || request.topics.back().topic != tp.topic) {
-            request.topics.emplace_back();
-            request.topics.back().topic = tp.topic;
-        }
         protocol::OffsetForLeaderEpochRequestData::OffsetForLeaderPartition p;
         p.partition = tp.partition;
         p.current_leader_epoch = s.leader_epoch;
         p.leader_epoch = *latest;
-        request.topics.back().partitions.push_back(p);
+        topic_entry(request.topics, tp.topic).partitions.push_back(p);
     }
     if (request.topics.empty()) {
         return;
@@ -298,27 +305,19 @@ ReplicaFetcherThread::build_request(const Round& round, protocol::FetchRequestDa
         if (!full && sent != session_.sent.end() && sent->second == now) {
             continue;  // the leader's session already has it
         }
-        if (request.topics.empty() || request.topics.back().topic != tp.topic) {
-            request.topics.emplace_back();
-            request.topics.back().topic = tp.topic;
-        }
         protocol::FetchRequestData::FetchPartition p;
         p.partition = tp.partition;
         p.current_leader_epoch = now.leader_epoch;
         p.fetch_offset = now.fetch_offset;
         p.log_start_offset = now.log_start_offset;
         p.partition_max_bytes = config_.partition_max_bytes;
-        request.topics.back().partitions.push_back(p);
+        topic_entry(request.topics, tp.topic).partitions.push_back(p);
     }
     if (!full) {
         for (const auto& [tp, sent] : session_.sent) {
             if (known.count(tp) == 0) {
-                if (request.forgotten_topics_data.empty() ||
-                    request.forgotten_topics_data.back().topic != tp.topic) {
-                    request.forgotten_topics_data.emplace_back();
-                    request.forgotten_topics_data.back().topic = tp.topic;
-                }
-                request.forgotten_topics_data.back().partitions.push_back(tp.partition);
+                topic_entry(request.forgotten_topics_data, tp.topic)
+                    .partitions.push_back(tp.partition);
             }
         }
     }

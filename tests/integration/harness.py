@@ -203,6 +203,21 @@ class _Process:
 # ZooKeeper
 
 
+def kazoo_client(hosts, connect_timeout=15):
+    """A started kazoo client of `hosts` (host:port list, optionally with a chroot); the caller
+    stops it."""
+    from kazoo.client import KazooClient
+    zk = KazooClient(hosts=hosts, timeout=10,
+                     connection_retry={"max_tries": 3, "delay": 0.1, "max_delay": 0.5})
+    try:
+        zk.start(timeout=connect_timeout)
+    except Exception:
+        zk.stop()
+        zk.close()
+        raise
+    return zk
+
+
 class ZooKeeper(_Process):
     """Debian's ZooKeeper (QuorumPeerMain, standalone) in the foreground, on a free loopback port,
     with a temporary dataDir. Ready once a kazoo connection succeeds."""
@@ -249,16 +264,7 @@ class ZooKeeper(_Process):
 
     def client(self, chroot="", connect_timeout=15):
         """A started kazoo client (caller stops it), optionally under a chroot."""
-        from kazoo.client import KazooClient
-        zk = KazooClient(hosts=self.connect + chroot, timeout=10,
-                         connection_retry={"max_tries": 3, "delay": 0.1, "max_delay": 0.5})
-        try:
-            zk.start(timeout=connect_timeout)
-        except Exception:
-            zk.stop()
-            zk.close()
-            raise
-        return zk
+        return kazoo_client(self.connect + chroot, connect_timeout)
 
     def four_letter(self, word):
         with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:

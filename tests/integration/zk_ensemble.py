@@ -86,16 +86,7 @@ class Ensemble:
         m.start(self.members)
 
     def client(self, chroot="", connect_timeout=15):
-        from kazoo.client import KazooClient
-        zk = KazooClient(hosts=self.connect + chroot, timeout=10,
-                         connection_retry={"max_tries": 3, "delay": 0.1, "max_delay": 0.5})
-        try:
-            zk.start(timeout=connect_timeout)
-        except Exception:
-            zk.stop()
-            zk.close()
-            raise
-        return zk
+        return harness.kazoo_client(self.connect + chroot, connect_timeout)
 
     def cleanup(self):
         for m in self.members:
