@@ -66,7 +66,11 @@ bool Partition::make_leader(const PartitionRole& role) {
                     continue;
                 }
                 FollowerState f;
-                if (auto it = followers_.find(replica); !is_new_leader && it != followers_.end()) {
+                // An ISR member keeps its known position; anyone else must fetch in this epoch
+                // before it may join (a queued expansion from a fetch in the old epoch, or
+                // from a broker the controller just took out, must not bring it back).
+                auto it = followers_.find(replica);
+                if (!is_new_leader && it != followers_.end() && contains(isr_, replica)) {
                     f.log_end_offset = it->second.log_end_offset;
                 }
                 f.last_caught_up_ms = contains(isr_, replica) ? now : 0;
@@ -196,13 +200,14 @@ result<bool> Partition::is_replicated(int64_t offset, int32_t min_insync_replica
 // ---- leader side of replication ----
 
 result<bool> Partition::update_follower_fetch_state(int32_t replica, int64_t fetch_offset,
-                                                     int64_t now_ms) {
+                                                     int64_t now_ms,
+                                                     int32_t current_leader_epoch) {
     bool hw_moved = false;
     bool join_isr = false;
     {
         std::shared_lock lock(leader_isr_lock_);
-        if (leader_ != local_broker_id_) {
-            return ErrorCode::not_leader_or_follower;
+        if (auto ec = check_leader_epoch(current_leader_epoch, true)) {
+            return ec;
         }
         {
             std::lock_guard remote(remote_mu_);

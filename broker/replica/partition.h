@@ -118,9 +118,12 @@ public:
     // A follower fetched from `fetch_offset` (so it has everything below it). Records its log
     // end offset and whether it is caught up, raises the HW if it can, and returns whether the
     // ISR should now include it (the caller then proposes and writes the expansion).
-    // NOT_LEADER_OR_FOLLOWER if we do not lead; a replica not in the assignment is ignored.
+    // NOT_LEADER_OR_FOLLOWER if we do not lead, FENCED/UNKNOWN_LEADER_EPOCH if the follower
+    // fetches in another epoch (`current_leader_epoch`, -1: unchecked): such a fetch says
+    // nothing about this epoch's log (Kafka updates only on reads without error). A replica
+    // not in the assignment is ignored.
     result<bool> update_follower_fetch_state(int32_t replica, int64_t fetch_offset,
-                                             int64_t now_ms);
+                                             int64_t now_ms, int32_t current_leader_epoch = -1);
     // The ISR with every caught-up follower added; nullopt if nobody is to be added.
     std::optional<IsrChange> propose_isr_expand() const;
     // The ISR without the followers that have not caught up for `max_lag_ms`; nullopt if none.

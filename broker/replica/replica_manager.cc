@@ -333,6 +333,11 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
 
 void ReplicaManager::start_fetchers(const std::map<TopicPartition, int32_t>& followers,
                                     const std::map<int32_t, SourceBroker>& leaders) {
+    if (no_new_fetchers_ && !followers.empty()) {
+        logger().info("shutting down: not fetching the {} partitions this broker now follows",
+                      followers.size());
+        return;
+    }
     std::map<TopicPartition, FollowerTarget> targets;
     for (const auto& [tp, epoch] : followers) {
         auto partition = get_partition(tp);

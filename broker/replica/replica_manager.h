@@ -105,7 +105,10 @@ public:
     // A follower's fetch of `partition` from `fetch_offset` (leader side); queues an ISR
     // expansion when it has caught up. Errors: NOT_LEADER_OR_FOLLOWER.
     result<void> update_follower_fetch_state(const std::shared_ptr<Partition>& partition,
-                                             int32_t replica, int64_t fetch_offset);
+                                             int32_t replica, int64_t fetch_offset,
+                                             int32_t current_leader_epoch);
+    // Controlled shutdown: partitions that become followers from now on are not fetched.
+    void stop_starting_fetchers() { no_new_fetchers_ = true; }
     // Fetchers' partition count (tests).
     size_t fetching_partition_count() const { return fetchers_->partition_count(); }
 
@@ -141,6 +144,7 @@ private:
     const int64_t hw_checkpoint_interval_ms_;
 
     std::atomic<bool> shutting_down_{false};
+    std::atomic<bool> no_new_fetchers_{false};
     // Tells the network threads' partition caches apart (get_partition()).
     const uint64_t instance_id_;
     mutable std::mutex mu_;

@@ -23,9 +23,11 @@ auto& logger() {
 }  // namespace
 
 result<void> ReplicaManager::update_follower_fetch_state(
-    const std::shared_ptr<Partition>& partition, int32_t replica, int64_t fetch_offset) {
-    SAMSA_TRY(auto join_isr,
-              partition->update_follower_fetch_state(replica, fetch_offset, log::system_now_ms()));
+    const std::shared_ptr<Partition>& partition, int32_t replica, int64_t fetch_offset,
+    int32_t current_leader_epoch) {
+    SAMSA_TRY(auto join_isr, partition->update_follower_fetch_state(
+                                 replica, fetch_offset, log::system_now_ms(),
+                                 current_leader_epoch));
     if (join_isr) {
         {
             std::lock_guard lock(isr_mu_);

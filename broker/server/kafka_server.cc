@@ -504,6 +504,9 @@ void KafkaServer::controlled_shutdown() {
         }
     }
     logger().info("starting controlled shutdown");
+    // Partitions the controller now moves away become followers here; fetching for them would
+    // only have their new leaders add this broker back to their ISRs (KIP-841's gap).
+    c_->replicas->stop_starting_fetchers();
     const int attempts = config_.controlled_shutdown_max_retries;
     std::unique_ptr<net::BlockingChannel> channel;
     for (int attempt = 1; attempt <= attempts; ++attempt) {

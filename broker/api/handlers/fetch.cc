@@ -185,8 +185,9 @@ void record_follower_progress(FetchPlan& plan, int32_t replica,
             f.partition = replicas.get_partition(f.tp);
         }
         if (f.partition) {
-            // NOT_LEADER_OR_FOLLOWER is what the read will answer too.
-            (void)replicas.update_follower_fetch_state(f.partition, replica, f.fetch_offset);
+            // NOT_LEADER_OR_FOLLOWER and the epoch errors are what the read answers too.
+            (void)replicas.update_follower_fetch_state(f.partition, replica, f.fetch_offset,
+                                                       f.current_leader_epoch);
         }
     }
 }

@@ -159,6 +159,20 @@ TEST_F(PartitionReplicationTest, FollowerAppendsOnlyInItsEpoch) {
     EXPECT_EQ(as_leader.error(), ErrorCode::not_leader_or_follower);
 }
 
+TEST_F(PartitionReplicationTest, FetchFromAnotherEpochDoesNotCount) {
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 2, {kLocal, kFollower})));
+    append(5);
+    // kOther, caught up, but still fetching in the previous epoch (a broker being shut down
+    // that the controller just removed): it must not be added back to the ISR.
+    auto stale = partition_->update_follower_fetch_state(kOther, 5, now(), 1);
+    ASSERT_FALSE(stale);
+    EXPECT_EQ(stale.error(), ErrorCode::fenced_leader_epoch);
+    EXPECT_FALSE(partition_->propose_isr_expand());
+    auto current = partition_->update_follower_fetch_state(kOther, 5, now(), 2);
+    ASSERT_TRUE(current);
+    EXPECT_TRUE(current.value());
+}
+
 TEST_F(PartitionReplicationTest, FollowerFetchOnAFollowerIsRefused) {
     ASSERT_TRUE(partition_->make_follower(role(kFollower, 0, {kFollower, kLocal})));
     auto r = partition_->update_follower_fetch_state(kOther, 0, now());
