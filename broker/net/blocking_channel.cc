@@ -83,9 +83,15 @@ result<void> BlockingChannel::ensure_connected() {
     return success();
 }
 
-result<void> BlockingChannel::exchange(protocol::ApiKey key, int16_t version,
-                                       const protocol::Writer& body,
-                                       std::vector<uint8_t>& response_body) {
+std::vector<uint8_t>& BlockingChannel::reusable_frame() {
+    if (!frame_ || frame_.use_count() > 1) {
+        frame_ = std::make_shared<std::vector<uint8_t>>();
+    }
+    return *frame_;
+}
+
+result<std::span<const uint8_t>> BlockingChannel::exchange(protocol::ApiKey key, int16_t version,
+                                                           const protocol::Writer& body) {
     SAMSA_TRY(ensure_connected());
     int32_t correlation_id = next_correlation_id_++;
 
@@ -103,7 +109,7 @@ result<void> BlockingChannel::exchange(protocol::ApiKey key, int16_t version,
     bool done = false;
     boost::system::error_code io_ec;
     std::array<uint8_t, 4> size_bytes{};
-    std::vector<uint8_t> payload;
+    std::vector<uint8_t>& payload = reusable_frame();
     asio::async_write(*impl_->socket, asio::buffer(frame.buffer()),
                       [&](const boost::system::error_code& e, size_t) {
         if (e) {
@@ -120,6 +126,7 @@ result<void> BlockingChannel::exchange(protocol::ApiKey key, int16_t version,
             }
             uint32_t n = (uint32_t{size_bytes[0]} << 24) | (uint32_t{size_bytes[1]} << 16) |
                          (uint32_t{size_bytes[2]} << 8) | size_bytes[3];
+            // Capacity is kept across responses; only growth allocates (and zero-fills).
             payload.resize(n);
             asio::async_read(*impl_->socket, asio::buffer(payload),
                              [&](const boost::system::error_code& e3, size_t) {
@@ -141,13 +148,11 @@ result<void> BlockingChannel::exchange(protocol::ApiKey key, int16_t version,
             close();
             return std::make_error_code(std::errc::protocol_error);
         }
-        auto rest = reader.read_raw(reader.remaining());
-        response_body.assign(rest.begin(), rest.end());
+        return std::span<const uint8_t>(payload).subspan(payload.size() - reader.remaining());
     } catch (const protocol::DecodeError&) {
         close();
         return std::make_error_code(std::errc::bad_message);
     }
-    return success();
 }
 
 }  // namespace samsa::net

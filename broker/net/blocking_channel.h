@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,12 +32,11 @@ public:
     result<Response> send(const Request& request, int16_t version) {
         protocol::Writer body;
         request.encode(body, version);
-        // Shared, so that decoded Records (a Fetch response's batches) point into it instead
-        // of being copied.
-        auto response_body = std::make_shared<std::vector<uint8_t>>();
-        SAMSA_TRY(exchange(Request::kApiKey, version, body, *response_body));
+        SAMSA_TRY(auto response_body, exchange(Request::kApiKey, version, body));
         try {
-            protocol::Reader reader(*response_body, response_body);
+            // Decoded Records (a Fetch response's batches) point into the frame buffer, which
+            // they keep alive, instead of being copied.
+            protocol::Reader reader(response_body, frame_);
             Response response;
             response.decode(reader, version);
             return response;
@@ -51,9 +51,13 @@ public:
     uint16_t port() const { return port_; }
 
 private:
-    // Frames header + body, sends, and returns the response body (after its header).
-    result<void> exchange(protocol::ApiKey key, int16_t version, const protocol::Writer& body,
-                          std::vector<uint8_t>& response_body);
+    // Frames header + body, sends, reads the response frame into frame_ and returns its body
+    // (after the response header), a view into frame_.
+    result<std::span<const uint8_t>> exchange(protocol::ApiKey key, int16_t version,
+                                              const protocol::Writer& body);
+    // frame_, emptied for the next response; a new buffer if Records of the last response
+    // still hold the old one.
+    std::vector<uint8_t>& reusable_frame();
     result<void> ensure_connected();
 
     struct Impl;
@@ -63,6 +67,10 @@ private:
     std::string client_id_;
     std::chrono::milliseconds timeout_;
     int32_t next_correlation_id_ = 0;
+    // The last response frame. Reused while nothing else holds it: a follower's fetches are
+    // up to replica.fetch.response.max.bytes each, and a fresh buffer per response costs an
+    // allocation and page faults every time.
+    std::shared_ptr<std::vector<uint8_t>> frame_;
 };
 
 }  // namespace samsa::net
