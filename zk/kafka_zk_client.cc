@@ -616,6 +616,35 @@ result<void> KafkaZkClient::delete_isr_change_notifications(
     return delete_isr_change_notifications(sequence_numbers, expected_controller_epoch_zk_version);
 }
 
+// --- Preferred replica election -------------------------------------------------------------
+
+result<std::optional<std::vector<TopicPartition>>>
+KafkaZkClient::get_preferred_replica_election() {
+    auto response = zk_.get_data(PreferredReplicaElectionZNode::path());
+    if (!response) {
+        if (response.error() == Errc::no_node) {
+            return std::optional<std::vector<TopicPartition>>{};
+        }
+        return response.error();
+    }
+    SAMSA_TRY(auto partitions,
+              PreferredReplicaElectionZNode::decode(response.value().data.value_or("")));
+    return std::optional<std::vector<TopicPartition>>{std::move(partitions)};
+}
+
+result<void> KafkaZkClient::delete_preferred_replica_election(
+    int32_t expected_controller_epoch_zk_version) {
+    SAMSA_TRY(auto results,
+              fenced({DeleteOp{PreferredReplicaElectionZNode::path(), kMatchAnyVersion}},
+                     expected_controller_epoch_zk_version));
+    for (const OpResult& r : results) {
+        if (r.ec && r.ec != Errc::no_node) {
+            return r.ec;
+        }
+    }
+    return success();
+}
+
 // --- Topic deletion ---------------------------------------------------------------------------
 
 result<void> KafkaZkClient::create_delete_topic_node(const std::string& topic) {

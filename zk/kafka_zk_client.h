@@ -171,6 +171,13 @@ class KafkaZkClient {
     result<void> delete_topic_znodes(const std::string& topic,
                                      int32_t expected_controller_epoch_zk_version);
 
+    // --- Preferred replica election (/admin/preferred_replica_election) -----------------------
+    // The partitions the node lists; nullopt when there is no node. A malformed node is
+    // Errc::malformed_data.
+    result<std::optional<std::vector<TopicPartition>>> get_preferred_replica_election();
+    // Deletes the node, fenced; a missing node is fine.
+    result<void> delete_preferred_replica_election(int32_t expected_controller_epoch_zk_version);
+
     // --- Watches (the controller's) ------------------------------------------------------------
     // Registers `handler` and arms an exists watch; true if the node exists now.
     result<bool> register_znode_change_handler_and_check_existence(

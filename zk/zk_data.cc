@@ -530,8 +530,11 @@ std::string IsrChangeNotificationSequenceZNode::path(std::string_view sequence_n
            std::string(sequence_number);
 }
 
-std::string IsrChangeNotificationSequenceZNode::encode(
-    const std::vector<TopicPartition>& partitions) {
+namespace {
+
+// {"version":1,"partitions":[{"topic":"t","partition":0}]}: the partition list of ISR change
+// notifications and preferred replica elections.
+std::string encode_partition_list(const std::vector<TopicPartition>& partitions) {
     json::array list;
     for (const TopicPartition& tp : partitions) {
         list.emplace_back(json::object{{"topic", tp.topic}, {"partition", tp.partition}});
@@ -539,8 +542,7 @@ std::string IsrChangeNotificationSequenceZNode::encode(
     return to_text(json::object{{"version", 1}, {"partitions", std::move(list)}});
 }
 
-result<std::vector<TopicPartition>> IsrChangeNotificationSequenceZNode::decode(
-    std::string_view data) {
+result<std::vector<TopicPartition>> decode_partition_list(std::string_view data) {
     SAMSA_TRY(auto o, parse_object(data));
     const json::value* list = o.if_contains("partitions");
     if (list == nullptr || !list->is_array()) {
@@ -556,6 +558,26 @@ result<std::vector<TopicPartition>> IsrChangeNotificationSequenceZNode::decode(
         partitions.push_back(TopicPartition{std::move(topic), partition});
     }
     return partitions;
+}
+
+}  // namespace
+
+std::string IsrChangeNotificationSequenceZNode::encode(
+    const std::vector<TopicPartition>& partitions) {
+    return encode_partition_list(partitions);
+}
+
+result<std::vector<TopicPartition>> IsrChangeNotificationSequenceZNode::decode(
+    std::string_view data) {
+    return decode_partition_list(data);
+}
+
+std::string PreferredReplicaElectionZNode::encode(const std::vector<TopicPartition>& partitions) {
+    return encode_partition_list(partitions);
+}
+
+result<std::vector<TopicPartition>> PreferredReplicaElectionZNode::decode(std::string_view data) {
+    return decode_partition_list(data);
 }
 
 std::string AclZNodes::resource_path(bool prefixed, std::string_view resource_type,

@@ -230,8 +230,13 @@ struct ReassignPartitionsZNode {
     static std::string path() { return "/admin/reassign_partitions"; }
 };
 
+// Written by kafka-preferred-replica-election.sh (the pre-ElectLeaders path); the controller
+// elects the preferred replicas of the partitions it lists, then deletes it.
+// {"version":1,"partitions":[{"topic":"t","partition":0}]}
 struct PreferredReplicaElectionZNode {
     static std::string path() { return "/admin/preferred_replica_election"; }
+    static std::string encode(const std::vector<TopicPartition>& partitions);
+    static result<std::vector<TopicPartition>> decode(std::string_view data);
 };
 
 // ---- Notifications and other seams -----------------------------------------------------------

@@ -36,6 +36,7 @@ constexpr std::array kHandlers{
     ApiHandler{ApiKey::create_topics, 0, 4, handle_create_topics},
     ApiHandler{ApiKey::delete_topics, 0, 3, handle_delete_topics},
     ApiHandler{ApiKey::offset_for_leader_epoch, 0, 4, handle_offset_for_leader_epoch},
+    ApiHandler{ApiKey::elect_leaders, 0, 2, handle_elect_leaders},
 };
 
 const ApiHandler* find_handler(int16_t key) {

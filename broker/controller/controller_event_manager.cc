@@ -61,13 +61,41 @@ void ControllerEventManager::clear_and_put(Event event) {
     cv_.notify_one();
 }
 
+void ControllerEventManager::schedule(std::chrono::milliseconds delay, Event event) {
+    {
+        std::lock_guard lock(mu_);
+        if (stopping_) {
+            return;
+        }
+        scheduled_.emplace(std::chrono::steady_clock::now() + delay, std::move(event));
+    }
+    cv_.notify_one();
+}
+
+void ControllerEventManager::queue_due_events(std::chrono::steady_clock::time_point now) {
+    while (!stopping_ && !scheduled_.empty() && scheduled_.begin()->first <= now) {
+        queue_.push_back(std::move(scheduled_.begin()->second));
+        scheduled_.erase(scheduled_.begin());
+    }
+}
+
 void ControllerEventManager::run() {
     for (;;) {
         Event event;
         bool last = false;
         {
             std::unique_lock lock(mu_);
-            cv_.wait(lock, [&] { return !queue_.empty(); });
+            for (;;) {
+                queue_due_events(std::chrono::steady_clock::now());
+                if (!queue_.empty()) {
+                    break;
+                }
+                if (scheduled_.empty() || stopping_) {
+                    cv_.wait(lock);
+                } else {
+                    cv_.wait_until(lock, scheduled_.begin()->first);
+                }
+            }
             event = std::move(queue_.front());
             queue_.pop_front();
             last = stopping_ && queue_.empty();

@@ -71,4 +71,31 @@ std::optional<ElectionResult> controlled_shutdown_leader(
     return std::nullopt;
 }
 
+std::map<int32_t, std::vector<TopicPartition>> imbalanced_partitions(
+    const std::map<TopicPartition, std::vector<int32_t>>& assignments,
+    const std::map<TopicPartition, int32_t>& leaders, int32_t imbalance_percentage) {
+    std::map<int32_t, size_t> preferred_count;
+    std::map<int32_t, std::vector<TopicPartition>> not_led_by_preferred;
+    for (const auto& [tp, replicas] : assignments) {
+        if (replicas.empty()) {
+            continue;
+        }
+        const int32_t preferred = replicas.front();
+        ++preferred_count[preferred];
+        auto leader = leaders.find(tp);
+        if (leader != leaders.end() && leader->second != preferred) {
+            not_led_by_preferred[preferred].push_back(tp);
+        }
+    }
+    std::map<int32_t, std::vector<TopicPartition>> out;
+    for (auto& [broker, tps] : not_led_by_preferred) {
+        const double ratio =
+            static_cast<double>(tps.size()) / static_cast<double>(preferred_count[broker]);
+        if (ratio > static_cast<double>(imbalance_percentage) / 100.0) {
+            out[broker] = std::move(tps);
+        }
+    }
+    return out;
+}
+
 }  // namespace samsa::controller

@@ -9,13 +9,34 @@
 //   preferred           assignment[0] if it is live AND in the ISR          unchanged
 //   controlled shutdown first in assignment live AND in ISR AND not         ISR − shutting down
 //                       shutting down
+//
+// And the choice auto leader rebalancing makes (which partitions get a preferred election).
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "broker/protocol/error_code.h"
+#include "common/types.h"
+
 namespace samsa::controller {
+
+// ElectLeaders' ElectionType (KIP-460): the preferred replica, or (unclean) the first live
+// replica when no in-sync replica is live.
+enum class ElectionType : int8_t { preferred = 0, unclean = 1 };
+
+// One partition's outcome of an election an operator asked for (ElectLeaders, the
+// /admin/preferred_replica_election znode) or auto-rebalancing started: its new leader, or
+// why there is none, with Kafka's message.
+struct ElectionOutcome {
+    int32_t leader = -1;
+    protocol::ErrorCode error = protocol::ErrorCode::none;
+    std::optional<std::string> message;
+};
+using ElectionOutcomes = std::map<TopicPartition, ElectionOutcome>;
 
 struct ElectionResult {
     int32_t leader = -1;
@@ -41,5 +62,15 @@ std::optional<ElectionResult> preferred_replica_leader(const std::vector<int32_t
 std::optional<ElectionResult> controlled_shutdown_leader(
     const std::vector<int32_t>& assignment, const std::vector<int32_t>& isr,
     const IsLive& is_live_or_shutting_down, const std::function<bool(int32_t)>& shutting_down);
+
+// Kafka's checkAndTriggerAutoLeaderRebalance, the part that decides. Partitions are grouped by
+// their preferred replica (assignment[0]); for each broker b whose share of those partitions led
+// by another broker exceeds `imbalance_percentage`% (leader.imbalance.per.broker.percentage),
+// the result maps b to those partitions. A partition missing from `leaders` counts in b's total
+// only, as in Kafka. The caller leaves out topics being deleted and keeps, of each list, the
+// partitions b can lead now.
+std::map<int32_t, std::vector<TopicPartition>> imbalanced_partitions(
+    const std::map<TopicPartition, std::vector<int32_t>>& assignments,
+    const std::map<TopicPartition, int32_t>& leaders, int32_t imbalance_percentage);
 
 }  // namespace samsa::controller

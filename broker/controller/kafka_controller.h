@@ -2,11 +2,13 @@
 // KafkaController: the ZooKeeper-mode controller (Kafka's controller/KafkaController).
 //
 // Every broker runs one; the broker that creates the ephemeral /controller is the active
-// controller. It watches /brokers/ids, /brokers/topics (and each topic), /admin/delete_topics
-// and /isr_change_notification (where partition leaders announce the ISR changes they wrote to
-// the state znodes themselves: the classic path, IBP < 2.7); elects partition leaders and
-// writes them to each partition's `state` znode; and tells brokers through LeaderAndIsr,
-// UpdateMetadata and StopReplica. Every action is an event on one thread
+// controller. It watches /brokers/ids, /brokers/topics (and each topic), /admin/delete_topics,
+// /isr_change_notification (where partition leaders announce the ISR changes they wrote to
+// the state znodes themselves: the classic path, IBP < 2.7) and the existence of
+// /admin/preferred_replica_election; elects partition leaders and writes them to each
+// partition's `state` znode; and tells brokers through LeaderAndIsr, UpdateMetadata and
+// StopReplica. Preferred replica elections come from that znode, from ElectLeaders and, with
+// auto.leader.rebalance.enable, from a check every leader.imbalance.check.interval.seconds. Every action is an event on one thread
 // (ControllerEventManager), so the ControllerContext needs no locks and ZooKeeper calls may
 // block there.
 //
@@ -29,6 +31,7 @@
 
 #include "broker/controller/controller_context.h"
 #include "broker/controller/controller_event_manager.h"
+#include "broker/controller/election.h"
 #include "broker/protocol/error_code.h"
 #include "common/result.h"
 #include "zk/broker_info.h"
@@ -51,6 +54,9 @@ struct ControllerConfig {
     bool delete_topic_enable = true;
     bool unclean_leader_election_enable = false;
     std::chrono::milliseconds socket_timeout{30000};  // controller.socket.timeout.ms
+    bool auto_leader_rebalance_enable = true;
+    int32_t leader_imbalance_per_broker_percentage = 10;
+    std::chrono::seconds leader_imbalance_check_interval{300};
 };
 
 // The controller's answer to a broker's ControlledShutdown request.
@@ -61,6 +67,13 @@ struct ControlledShutdownResult {
     std::vector<TopicPartition> remaining_partitions;
 };
 using ControlledShutdownCallback = std::function<void(ControlledShutdownResult)>;
+
+// Who asked for an election (Kafka's ElectionTrigger): only an operator's ElectLeaders may
+// elect an out-of-sync replica; znode-triggered ones delete the znode when done.
+enum class ElectionTrigger { admin_client, zk, auto_rebalance };
+
+// The controller's answer to ElectLeaders: one outcome per partition asked about.
+using ElectLeadersCallback = std::function<void(ElectionOutcomes)>;
 
 class KafkaController {
 public:
@@ -92,6 +105,15 @@ public:
     void controlled_shutdown(int32_t broker_id, int64_t broker_epoch,
                              ControlledShutdownCallback done);
 
+    // Kafka's electLeaders (ElectLeaders API): queues a ReplicaLeaderElection event that runs
+    // `type`'s election for each of `partitions` that needs one and answers, per partition, the
+    // new leader or ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE,
+    // ELIGIBLE_LEADERS_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION, INVALID_TOPIC_EXCEPTION (topic
+    // being deleted) or NOT_CONTROLLER. `done` is called exactly once, as for
+    // controlled_shutdown. Thread-safe.
+    void elect_leaders(std::set<TopicPartition> partitions, ElectionType type,
+                       ElectLeadersCallback done);
+
 private:
     class Watches;
 
@@ -105,6 +127,10 @@ private:
     void process_topic_deletion();
     void process_isr_change_notification();
     ControlledShutdownResult process_controlled_shutdown(int32_t broker_id, int64_t broker_epoch);
+    ElectionOutcomes process_replica_leader_election(const std::set<TopicPartition>& partitions,
+                                                     ElectionType type, ElectionTrigger trigger);
+    void process_preferred_replica_election_znode();
+    void process_auto_preferred_replica_leader_election(int32_t controller_epoch);
     void process_stop_replica_response(int32_t broker, std::map<TopicPartition, int16_t> errors);
     void process_expire();
     void process_register_and_reelect();
@@ -127,6 +153,14 @@ private:
     void send_update_metadata(const std::vector<int32_t>& brokers,
                               const std::vector<TopicPartition>& partitions);
     void add_broker_channel(const zk::BrokerInfo& broker);
+    // Elections (Kafka's onReplicaElection and the auto-rebalance check).
+    ElectionOutcomes on_replica_election(const std::vector<TopicPartition>& partitions,
+                                         ElectionType type, ElectionTrigger trigger);
+    void remove_partitions_from_preferred_replica_election(
+        const std::vector<TopicPartition>& partitions, ElectionTrigger trigger);
+    void check_and_trigger_auto_leader_rebalance();
+    bool can_preferred_replica_be_leader(const TopicPartition& tp) const;
+    void schedule_auto_leader_rebalance_task(std::chrono::milliseconds delay);
     void send_batch();
     // Topic deletion (Kafka's TopicDeletionManager).
     void resume_deletions();

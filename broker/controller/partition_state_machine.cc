@@ -1,10 +1,11 @@
 #include "broker/controller/partition_state_machine.h"
 
 #include <algorithm>
+#include <cctype>
 
+#include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "broker/controller/election.h"
 #include "broker/controller/zk_conversions.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
@@ -177,9 +178,22 @@ result<std::vector<TopicPartition>> PartitionStateMachine::refresh_leadership(
 
 result<void> PartitionStateMachine::update_leadership(std::vector<TopicPartition> pending,
                                                       const NextLeadership& next,
-                                                      const OnWritten& written) {
+                                                      const OnWritten& written,
+                                                      const OnFailed& failed) {
+    auto fail = [&](const TopicPartition& tp, const std::string& why) {
+        if (failed) {
+            failed(tp, why);
+        }
+    };
     for (int attempt = 0; attempt < kMaxUpdateAttempts && !pending.empty(); ++attempt) {
         SAMSA_TRY(auto current, refresh_leadership(pending));
+        if (current.size() != pending.size()) {
+            for (const auto& tp : pending) {
+                if (std::find(current.begin(), current.end(), tp) == current.end()) {
+                    fail(tp, "it has no state znode");
+                }
+            }
+        }
         std::map<TopicPartition, zk::LeaderIsrAndControllerEpoch> updates;
         for (const auto& tp : current) {
             if (auto l = next(tp, context_.leadership[tp])) {
@@ -200,6 +214,7 @@ result<void> PartitionStateMachine::update_leadership(std::vector<TopicPartition
             }
             if (r.ec) {
                 logger().error("{}: cannot write its new state: {}", tp, r.ec.message());
+                fail(tp, "cannot write its state znode: " + r.ec.message());
                 continue;
             }
             auto l = from_zk(updates[tp]);
@@ -207,6 +222,9 @@ result<void> PartitionStateMachine::update_leadership(std::vector<TopicPartition
             context_.leadership[tp] = l;
             written(tp, l);
         }
+    }
+    for (const auto& tp : pending) {
+        fail(tp, "its state znode kept changing");
     }
     return success();
 }
@@ -233,19 +251,102 @@ std::vector<int32_t> PartitionStateMachine::live_or_shutting_down_replicas(
     return out;
 }
 
+namespace {
+
+// Kafka's StateChangeFailedException message, which ElectLeaders hands to the client.
+ElectionOutcome failed_election(const TopicPartition& tp, protocol::ErrorCode error,
+                                const std::string& strategy) {
+    return ElectionOutcome{-1, error,
+                           fmt::format("Failed to elect leader for partition {} under strategy {}",
+                                       tp, strategy)};
+}
+
+// Kafka parses boolean configs case-insensitively.
+std::optional<bool> parse_bool(std::string value) {
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (value == "true") {
+        return true;
+    }
+    if (value == "false") {
+        return false;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+void PartitionStateMachine::on_elected(const TopicPartition& tp,
+                                       const LeaderIsrAndControllerEpoch& l, const char* how) {
+    context_.partition_states[tp] = PartitionState::online;
+    batch_.add_leader_and_isr(live_replicas(tp), tp, l, /*is_new=*/false);
+    logger().info("{}: elected leader {} at epoch {} ({}), ISR [{}]", tp, l.leader_and_isr.leader,
+                  l.leader_and_isr.leader_epoch, how, fmt::join(l.leader_and_isr.isr, ","));
+}
+
+bool PartitionStateMachine::unclean_leader_election_enabled(const std::string& topic) {
+    static const std::string kKey = "unclean.leader.election.enable";
+    auto config = zk_.get_topic_config(topic);
+    if (!config) {
+        // Not knowing whether data loss is allowed, do not risk it.
+        logger().error("cannot read the config of topic {}: {}; no unclean election", topic,
+                       config.error().message());
+        return false;
+    }
+    auto it = config.value().find(kKey);
+    if (it == config.value().end()) {
+        return unclean_leader_election_;
+    }
+    if (auto v = parse_bool(it->second)) {
+        return *v;
+    }
+    logger().error("topic {} has an invalid {} \"{}\"; no unclean election", topic, kKey,
+                   it->second);
+    return false;
+}
+
+result<void> PartitionStateMachine::elect_leaders(const std::vector<TopicPartition>& tps) {
+    SAMSA_TRY(elect_offline_leaders(tps, /*allow_unclean=*/false));
+    return success();
+}
+
 // Offline/Online → Online through the offline election: leader = first live in-sync replica
 // in assignment order (or, if allowed, any live replica), epoch + 1, conditional write.
-result<void> PartitionStateMachine::elect_leaders(const std::vector<TopicPartition>& tps) {
+result<ElectionOutcomes> PartitionStateMachine::elect_offline_leaders(
+    const std::vector<TopicPartition>& tps, bool allow_unclean) {
+    const std::string strategy = fmt::format("OfflinePartitionLeaderElectionStrategy({})",
+                                             allow_unclean);
+    ElectionOutcomes outcomes;
+    std::map<std::string, bool> unclean_by_topic;  // read once per topic, and only if needed
+    auto unclean_allowed = [&](const std::string& topic) {
+        if (allow_unclean) {
+            return true;
+        }
+        auto it = unclean_by_topic.find(topic);
+        if (it == unclean_by_topic.end()) {
+            it = unclean_by_topic.emplace(topic, unclean_leader_election_enabled(topic)).first;
+        }
+        return it->second;
+    };
     auto next = [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& old)
         -> std::optional<LeaderIsrAndControllerEpoch> {
-        auto elected = offline_partition_leader(
-            context_.replicas(tp), old.leader_and_isr.isr,
-            [&](int32_t b) { return context_.is_live(b); }, unclean_leader_election_);
+        auto is_live = [&](int32_t b) { return context_.is_live(b); };
+        const auto& isr = old.leader_and_isr.isr;
+        auto elected = offline_partition_leader(context_.replicas(tp), isr, is_live, false);
+        if (!elected && unclean_allowed(tp.topic)) {
+            elected = offline_partition_leader(context_.replicas(tp), isr, is_live, true);
+            if (elected) {
+                logger().warn("{}: unclean election of {}, which is not in the ISR [{}]: "
+                              "messages may be lost",
+                              tp, elected->leader, fmt::join(isr, ","));
+            }
+        }
         if (!elected) {
             logger().error("{}: no live in-sync replica among [{}] (ISR [{}]); it stays Offline",
-                           tp, fmt::join(context_.replicas(tp), ","),
-                           fmt::join(old.leader_and_isr.isr, ","));
+                           tp, fmt::join(context_.replicas(tp), ","), fmt::join(isr, ","));
             context_.partition_states[tp] = PartitionState::offline;
+            outcomes[tp] = failed_election(tp, protocol::ErrorCode::eligible_leaders_not_available,
+                                           strategy);
             return std::nullopt;
         }
         LeaderIsrAndControllerEpoch l = old;
@@ -253,13 +354,52 @@ result<void> PartitionStateMachine::elect_leaders(const std::vector<TopicPartiti
         l.leader_and_isr.isr = elected->isr;
         return l;
     };
-    return update_leadership(tps, next, [&](const TopicPartition& tp,
-                                            const LeaderIsrAndControllerEpoch& l) {
-        context_.partition_states[tp] = PartitionState::online;
-        batch_.add_leader_and_isr(live_replicas(tp), tp, l, /*is_new=*/false);
-        logger().info("{}: elected leader {} at epoch {}, ISR [{}]", tp, l.leader_and_isr.leader,
-                      l.leader_and_isr.leader_epoch, fmt::join(l.leader_and_isr.isr, ","));
-    });
+    SAMSA_TRY(update_leadership(
+        tps, next,
+        [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& l) {
+            on_elected(tp, l, "offline election");
+            outcomes[tp] = ElectionOutcome{l.leader_and_isr.leader, protocol::ErrorCode::none, {}};
+        },
+        [&](const TopicPartition& tp, const std::string& why) {
+            logger().error("{}: election failed: {}", tp, why);
+            outcomes[tp] = failed_election(tp, protocol::ErrorCode::eligible_leaders_not_available,
+                                           strategy);
+        }));
+    return outcomes;
+}
+
+result<ElectionOutcomes> PartitionStateMachine::elect_preferred_leaders(
+    const std::vector<TopicPartition>& tps) {
+    const std::string strategy = "PreferredReplicaPartitionLeaderElectionStrategy";
+    ElectionOutcomes outcomes;
+    auto next = [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& old)
+        -> std::optional<LeaderIsrAndControllerEpoch> {
+        auto elected = preferred_replica_leader(context_.replicas(tp), old.leader_and_isr.isr,
+                                                [&](int32_t b) { return context_.is_live(b); });
+        if (!elected) {
+            logger().warn("{}: preferred replica {} is not live or not in the ISR [{}]", tp,
+                          context_.replicas(tp).empty() ? -1 : context_.replicas(tp).front(),
+                          fmt::join(old.leader_and_isr.isr, ","));
+            outcomes[tp] = failed_election(tp, protocol::ErrorCode::preferred_leader_not_available,
+                                           strategy);
+            return std::nullopt;
+        }
+        LeaderIsrAndControllerEpoch l = old;
+        l.leader_and_isr.leader = elected->leader;
+        return l;
+    };
+    SAMSA_TRY(update_leadership(
+        tps, next,
+        [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& l) {
+            on_elected(tp, l, "preferred replica");
+            outcomes[tp] = ElectionOutcome{l.leader_and_isr.leader, protocol::ErrorCode::none, {}};
+        },
+        [&](const TopicPartition& tp, const std::string& why) {
+            logger().error("{}: preferred replica election failed: {}", tp, why);
+            outcomes[tp] = failed_election(tp, protocol::ErrorCode::preferred_leader_not_available,
+                                           strategy);
+        }));
+    return outcomes;
 }
 
 result<void> PartitionStateMachine::remove_replica_from_isr(

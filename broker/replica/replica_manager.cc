@@ -219,8 +219,10 @@ ErrorCode ReplicaManager::check_control_epochs(int32_t controller_epoch, int64_t
     if (controller_epoch < controller_epoch_) {
         return ErrorCode::stale_controller_epoch;
     }
-    // -1: the controller does not know our epoch (an older request version); accepted.
-    if (broker_epoch != -1 && broker_epoch < broker_epoch_) {
+    // -1: the controller does not know our epoch (an older request version); accepted. A
+    // request naming an epoch before we have one was meant for our previous incarnation, whose
+    // registration a restart waits out (Kafka serves no request before registering): stale.
+    if (broker_epoch != -1 && (broker_epoch_ == -1 || broker_epoch < broker_epoch_)) {
         return ErrorCode::stale_broker_epoch;
     }
     controller_epoch_ = controller_epoch;

@@ -259,7 +259,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"leader.imbalance.per.broker.percentage", "10",
          &K::leader_imbalance_per_broker_percentage},
         {"leader.imbalance.check.interval.seconds", "300",
-         &K::leader_imbalance_check_interval_seconds},
+         &K::leader_imbalance_check_interval_seconds, at_least(1)},
         // Controlled shutdown
         {"controlled.shutdown.enable", "true", &K::controlled_shutdown_enable},
         {"controlled.shutdown.max.retries", "3", &K::controlled_shutdown_max_retries},

@@ -288,6 +288,10 @@ void KafkaServer::start_network() {
     cc.delete_topic_enable = config_.delete_topic_enable;
     cc.unclean_leader_election_enable = config_.unclean_leader_election_enable;
     cc.socket_timeout = std::chrono::milliseconds(config_.controller_socket_timeout_ms);
+    cc.auto_leader_rebalance_enable = config_.auto_leader_rebalance_enable;
+    cc.leader_imbalance_per_broker_percentage = config_.leader_imbalance_per_broker_percentage;
+    cc.leader_imbalance_check_interval =
+        std::chrono::seconds(config_.leader_imbalance_check_interval_seconds);
     auto* replicas = c_->replicas.get();
     auto* broker_epoch = &c_->broker_epoch;
     c_->controller = std::make_unique<controller::KafkaController>(

@@ -701,3 +701,76 @@ def parse_controlled_shutdown(payload, version=3):
         r.skip_tags()
     assert r.remaining() == 0, f"{r.remaining()} trailing bytes in ControlledShutdown v{version}"
     return correlation_id, error, remaining
+
+
+# --------------------------------------------------------------------------------------------
+# ElectLeaders (key 43): elect preferred (0) or, unclean (1), any live replicas.
+
+
+def elect_leaders_request(correlation_id, partitions, election_type=0, timeout_ms=30000,
+                          version=2):
+    """partitions: {topic: [partition, ...]} or None (every partition). v0 has no
+    ElectionType; v2 is flexible (request header v2)."""
+    flexible = version >= 2
+
+    def array_len(n):
+        return uvarint(n + 1) if flexible else i32(n)
+
+    def name(s):
+        return compact_string(s) if flexible else string(s)
+
+    body = b""
+    if version >= 1:
+        body += i8(election_type)
+    if partitions is None:
+        body += uvarint(0) if flexible else i32(-1)
+    else:
+        body += array_len(len(partitions))
+        for topic, ids in partitions.items():
+            body += name(topic) + array_len(len(ids)) + b"".join(i32(p) for p in ids)
+            if flexible:
+                body += uvarint(0)
+    body += i32(timeout_ms)
+    if flexible:
+        body += uvarint(0)
+    return request(43, version, correlation_id, body, flexible_header=flexible)
+
+
+def parse_elect_leaders(payload, version=2):
+    """Returns (correlation_id, error_code, {(topic, partition): (error, message)}); the
+    top-level error is None in v0, which has none."""
+    r = Reader(payload)
+    flexible = version >= 2
+    correlation_id = r.i32()
+    if flexible:
+        r.skip_tags()  # response header v1
+
+    def count():
+        return r.uvarint() - 1 if flexible else r.i32()
+
+    def text():
+        if not flexible:
+            return r.string()
+        n = r.uvarint() - 1
+        if n < 0:
+            return None
+        s = r.data[r.pos:r.pos + n].decode()
+        r.pos += n
+        return s
+
+    r.i32()  # throttle time
+    error = r.i16() if version >= 1 else None
+    results = {}
+    for _ in range(count()):
+        topic = text()
+        for _ in range(count()):
+            partition, perr = r.i32(), r.i16()
+            results[(topic, partition)] = (perr, text())
+            if flexible:
+                r.skip_tags()
+        if flexible:
+            r.skip_tags()
+    if flexible:
+        r.skip_tags()
+    assert r.remaining() == 0, f"{r.remaining()} trailing bytes in ElectLeaders v{version}"
+    return correlation_id, error, results

@@ -80,5 +80,66 @@ TEST(ElectionTest, ControlledShutdownFailsWhenOnlyShuttingDownBrokersAreInSync) 
                                             [](int32_t b) { return b != 3; }));
 }
 
+TEST(ElectionTest, PreferredElectionKeepsTheIsr) {
+    auto r = preferred_replica_leader({2, 1, 3}, {1, 3, 2}, live({1, 2, 3}));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->isr, (std::vector<int32_t>{1, 3, 2}));
+}
+
+TEST(ElectionTest, UncleanElectionPrefersALiveInSyncReplicaWhenThereIsOne) {
+    auto r = offline_partition_leader({1, 2, 3}, {3}, live({2, 3}), true);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->leader, 3);
+    EXPECT_EQ(r->isr, (std::vector<int32_t>{3}));
+}
+
+TEST(ElectionTest, UncleanElectionNeedsALiveReplica) {
+    EXPECT_FALSE(offline_partition_leader({1, 2}, {1}, live({3}), true));
+}
+
+// ---- Auto leader rebalance -----------------------------------------------------------------
+
+TopicPartition tp(int32_t p) { return TopicPartition{"t", p}; }
+
+TEST(LeaderImbalanceTest, BalancedClusterNeedsNoElection) {
+    std::map<TopicPartition, std::vector<int32_t>> a{
+        {tp(0), {1, 2}}, {tp(1), {2, 1}}};
+    std::map<TopicPartition, int32_t> leaders{{tp(0), 1}, {tp(1), 2}};
+    EXPECT_TRUE(imbalanced_partitions(a, leaders, 10).empty());
+}
+
+TEST(LeaderImbalanceTest, BrokerOverThePercentageGetsItsPartitionsBack) {
+    // Broker 1 is preferred for 3 partitions and leads 1 of them: 2/3 > 10%.
+    std::map<TopicPartition, std::vector<int32_t>> a{
+        {tp(0), {1, 2}}, {tp(1), {1, 2}}, {tp(2), {1, 2}}, {tp(3), {2, 1}}};
+    std::map<TopicPartition, int32_t> leaders{{tp(0), 2}, {tp(1), 1}, {tp(2), 2}, {tp(3), 2}};
+    auto r = imbalanced_partitions(a, leaders, 10);
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r.at(1), (std::vector<TopicPartition>{tp(0), tp(2)}));
+}
+
+TEST(LeaderImbalanceTest, RatioMustExceedThePercentageNotJustReachIt) {
+    // 1 of 4 partitions preferred on broker 1 is led elsewhere: 25%.
+    std::map<TopicPartition, std::vector<int32_t>> a{
+        {tp(0), {1, 2}}, {tp(1), {1, 2}}, {tp(2), {1, 2}}, {tp(3), {1, 2}}};
+    std::map<TopicPartition, int32_t> leaders{{tp(0), 2}, {tp(1), 1}, {tp(2), 1}, {tp(3), 1}};
+    EXPECT_TRUE(imbalanced_partitions(a, leaders, 25).empty());
+    EXPECT_EQ(imbalanced_partitions(a, leaders, 24).at(1), (std::vector<TopicPartition>{tp(0)}));
+}
+
+TEST(LeaderImbalanceTest, PartitionWithoutKnownLeaderCountsOnlyInTheTotal) {
+    // Broker 1: partition 0 led by 2, partition 1 unknown: 1/2 = 50%.
+    std::map<TopicPartition, std::vector<int32_t>> a{{tp(0), {1, 2}}, {tp(1), {1, 2}}};
+    std::map<TopicPartition, int32_t> leaders{{tp(0), 2}};
+    EXPECT_TRUE(imbalanced_partitions(a, leaders, 50).empty());
+    EXPECT_EQ(imbalanced_partitions(a, leaders, 49).at(1), (std::vector<TopicPartition>{tp(0)}));
+}
+
+TEST(LeaderImbalanceTest, LeaderlessPartitionCountsAsNotLedByThePreferredReplica) {
+    std::map<TopicPartition, std::vector<int32_t>> a{{tp(0), {1, 2}}};
+    std::map<TopicPartition, int32_t> leaders{{tp(0), -1}};
+    EXPECT_EQ(imbalanced_partitions(a, leaders, 10).at(1), (std::vector<TopicPartition>{tp(0)}));
+}
+
 }  // namespace
 }  // namespace samsa::controller

@@ -303,5 +303,20 @@ TEST(ZkDataTest, IsrChangeNotificationRoundTrips) {
     EXPECT_EQ(IsrChangeNotificationSequenceZNode::decode(json).value(), partitions);
 }
 
+TEST(ZkDataTest, PreferredReplicaElectionListsPartitionsAsTheToolWritesThem) {
+    EXPECT_EQ(PreferredReplicaElectionZNode::path(), "/admin/preferred_replica_election");
+    // kafka-preferred-replica-election.sh's JSON, key order as it writes it.
+    auto decoded = PreferredReplicaElectionZNode::decode(
+        R"({"version":1,"partitions":[{"partition":2,"topic":"orders"}]})");
+    ASSERT_TRUE(decoded);
+    EXPECT_EQ(decoded.value(), (std::vector<TopicPartition>{{"orders", 2}}));
+    EXPECT_EQ(PreferredReplicaElectionZNode::decode(
+                  PreferredReplicaElectionZNode::encode(decoded.value()))
+                  .value(),
+              decoded.value());
+    EXPECT_FALSE(PreferredReplicaElectionZNode::decode(R"({"version":1})"));
+    EXPECT_FALSE(PreferredReplicaElectionZNode::decode("not json"));
+}
+
 }  // namespace
 }  // namespace samsa::zk
