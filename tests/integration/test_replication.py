@@ -126,6 +126,10 @@ class ReplicationTest(harness.IntegrationTestCase):
         # And the record it appended is not in the partition as the new leader serves it.
         wait_until(lambda: self.cluster.registered() == [1, 2, 3], 30, "all registered")
         new_leader = next(b for b in self.cluster.brokers if b.broker_id != old["leader"])
+        # A new leader's high watermark moves up to its log end once its followers have
+        # fetched from it (it only knew the HW its old leader last told it).
+        wait_until(lambda: harness.watermarks(new_leader, topic)[1] >= 100, 30,
+                   "the new leader's high watermark past the 100 acknowledged records")
         read = harness.consume_partitions(new_leader, topic, [0])[0]
         self.assertEqual(len(read), 100)
         self.assertNotIn(b"after-replacement", [m.value() for m in read])
