@@ -8,6 +8,7 @@
 #include "broker/protocol/error_code.h"
 #include "broker/replica/partition.h"
 #include "tests/unit/log/test_util.h"
+#include "tests/unit/replica/partition_fixture.h"
 
 namespace samsa::replica {
 namespace {
@@ -15,15 +16,8 @@ namespace {
 using log::EpochEndOffset;
 using protocol::ErrorCode;
 
-class LastOffsetForLeaderEpochTest : public ::testing::Test {
+class LastOffsetForLeaderEpochTest : public test::PartitionFixture {
 protected:
-    void SetUp() override {
-        auto log =
-            log::Log::open(dir_ / "t-0", tp_, log::LogConfig{}, 0, true, log::system_clock());
-        ASSERT_TRUE(log) << log.error().message();
-        log_ = std::move(log).value();
-        partition_ = std::make_unique<Partition>(tp_, kLocal, log_);
-    }
 
     static PartitionRole role(int32_t leader, int32_t epoch) {
         PartitionRole r;
@@ -36,8 +30,7 @@ protected:
     }
 
     void append(int records) {
-        batch_ = log::test::make_simple_batch(records, 1'700'000'000'000);
-        auto a = partition_->append_records_to_leader(batch_, 1, 1);
+        auto a = PartitionFixture::append(records);
         ASSERT_TRUE(a) << a.error().message();
     }
 
@@ -46,12 +39,6 @@ protected:
         return partition_->last_offset_for_leader_epoch(current_leader_epoch, epoch, true);
     }
 
-    static constexpr int32_t kLocal = 1;
-    TopicPartition tp_{"t", 0};
-    log::test::TempDir dir_;
-    std::shared_ptr<log::Log> log_;
-    std::unique_ptr<Partition> partition_;
-    std::vector<uint8_t> batch_;
 };
 
 TEST_F(LastOffsetForLeaderEpochTest, LatestEpochEndsAtTheLogEndOffset) {

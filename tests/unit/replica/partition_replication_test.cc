@@ -7,6 +7,7 @@
 #include "broker/protocol/error_code.h"
 #include "broker/replica/partition.h"
 #include "tests/unit/log/test_util.h"
+#include "tests/unit/replica/partition_fixture.h"
 
 namespace samsa::replica {
 namespace {
@@ -14,20 +15,12 @@ namespace {
 using log::test::make_simple_batch;
 using protocol::ErrorCode;
 
-constexpr int32_t kLocal = 1;
 constexpr int32_t kFollower = 2;
 constexpr int32_t kOther = 3;
 constexpr int64_t kLagMs = 10'000;
 
-class PartitionReplicationTest : public ::testing::Test {
+class PartitionReplicationTest : public test::PartitionFixture {
 protected:
-    void SetUp() override {
-        auto log = log::Log::open(dir_ / "t-0", tp_, log::LogConfig{}, 0, true,
-                                  log::system_clock());
-        ASSERT_TRUE(log) << log.error().message();
-        log_ = std::move(log).value();
-        partition_ = std::make_unique<Partition>(tp_, kLocal, log_);
-    }
 
     static PartitionRole role(int32_t leader, int32_t epoch, std::vector<int32_t> isr) {
         PartitionRole r;
@@ -41,18 +34,11 @@ protected:
     }
 
     void append(int records) {
-        batch_ = make_simple_batch(records, 1'700'000'000'000);
-        auto a = partition_->append_records_to_leader(batch_, 1, 1);
+        auto a = PartitionFixture::append(records);
         ASSERT_TRUE(a) << a.error().message();
     }
 
     int64_t now() const { return log::system_now_ms(); }
-
-    TopicPartition tp_{"t", 0};
-    log::test::TempDir dir_;
-    std::shared_ptr<log::Log> log_;
-    std::unique_ptr<Partition> partition_;
-    std::vector<uint8_t> batch_;
 };
 
 TEST_F(PartitionReplicationTest, HighWatermarkIsTheSmallestIsrLogEnd) {

@@ -5,6 +5,7 @@
 #include "broker/log/leader_epoch_file_cache.h"
 #include "broker/protocol/error_code.h"
 #include "tests/unit/log/test_util.h"
+#include "tests/unit/replica/partition_fixture.h"
 
 namespace samsa::replica {
 namespace {
@@ -12,14 +13,8 @@ namespace {
 using protocol::ErrorCode;
 using log::test::make_simple_batch;
 
-class PartitionTest : public ::testing::Test {
+class PartitionTest : public test::PartitionFixture {
 protected:
-    void SetUp() override {
-        auto log = log::Log::open(dir_ / "t-0", tp_, log::LogConfig{}, 0, true, log::system_clock());
-        ASSERT_TRUE(log) << log.error().message();
-        log_ = std::move(log).value();
-        partition_ = std::make_unique<Partition>(tp_, kLocal, log_);
-    }
 
     static PartitionRole role(int32_t leader, int32_t epoch, std::vector<int32_t> isr) {
         PartitionRole r;
@@ -30,18 +25,6 @@ protected:
         r.replicas = {kLocal, 2};
         return r;
     }
-
-    result<log::AppendInfo> append(int records, int16_t acks = 1, int32_t min_isr = 1) {
-        batch_ = make_simple_batch(records, 1'700'000'000'000);
-        return partition_->append_records_to_leader(batch_, acks, min_isr);
-    }
-
-    static constexpr int32_t kLocal = 1;
-    TopicPartition tp_{"t", 0};
-    log::test::TempDir dir_;
-    std::shared_ptr<log::Log> log_;
-    std::unique_ptr<Partition> partition_;
-    std::vector<uint8_t> batch_;
 };
 
 TEST_F(PartitionTest, LeaderWithItselfAsIsrAdvancesHighWatermarkOnAppend) {
