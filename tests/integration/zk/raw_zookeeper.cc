@@ -53,8 +53,30 @@ void expire_session(const std::string& connect_string, const zk::SessionCredenti
     id.client_id = credentials.id;
     std::memcpy(id.passwd, credentials.password.data(),
                 std::min(credentials.password.size(), sizeof(id.passwd)));
-    zhandle_t* zh = open_handle(connect_string, &id);
-    zookeeper_close(zh);  // closes the shared session on the server
+    // Joining the session and closing it ends it on the server, unless the session's own client
+    // reconnects in between and takes the session back before our close arrives. So repeat until
+    // joining the session is answered with "expired": only then is it provably gone.
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        zhandle_t* zh = zookeeper_init2(connect_string.c_str(), nullptr, 10000, &id, nullptr, 0, &quiet);
+        if (zh == nullptr) {
+            throw std::runtime_error("zookeeper_init failed");
+        }
+        const bool settled = eventually(
+            [&] {
+                const int state = zoo_state(zh);
+                return state == ZOO_CONNECTED_STATE || state == ZOO_EXPIRED_SESSION_STATE;
+            },
+            15s);
+        const bool expired = zoo_state(zh) == ZOO_EXPIRED_SESSION_STATE;
+        zookeeper_close(zh);  // when connected, this closes the shared session on the server
+        if (!settled) {
+            throw std::runtime_error("raw handle did not connect to " + connect_string);
+        }
+        if (expired) {
+            return;
+        }
+    }
+    throw std::runtime_error("the session did not expire");
 }
 
 }  // namespace samsa::test
