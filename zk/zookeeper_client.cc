@@ -201,6 +201,10 @@ std::unique_ptr<ZooKeeperClient::Session> ZooKeeperClient::open_session() {
     if (zh == nullptr) {
         return nullptr;
     }
+    // By default the C client resolves the server names again each time it polls its socket:
+    // a netlink socket and a getaddrinfo() per ZooKeeper operation, which dominated the cost of
+    // creating thousands of partitions. Resolve on (re)connection only, as the Java client does.
+    zoo_set_servers_resolution_delay(zh, -1);
     session->handle.reset(zh);
     return session;
 }

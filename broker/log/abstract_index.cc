@@ -17,8 +17,9 @@ AbstractIndex::~AbstractIndex() { unmap(); }
 
 result<void> AbstractIndex::open(int64_t max_index_bytes) {
     SAMSA_TRY(int fd, open_file(path_, O_RDWR | O_CREAT));
-    file_ = std::make_shared<FileHandle>(fd, path_);
+    FileHandle file(fd, path_);
     SAMSA_TRY(int64_t size, file_size(fd, path_));
+    open_ = true;
     entries_ = static_cast<int32_t>(size / entry_size_);
     if (size == 0) {
         return resize(max_index_bytes);  // new: preallocate for appends
@@ -30,21 +31,31 @@ result<void> AbstractIndex::open(int64_t max_index_bytes) {
 
 result<void> AbstractIndex::resize(int64_t max_index_bytes) {
     int64_t length = max_index_bytes / entry_size_ * entry_size_;
+    SAMSA_TRY(int fd, open_file(path_, O_RDWR));
+    FileHandle file(fd, path_);  // closed on return: the mapping does not need it
     unmap();
-    if (::ftruncate(file_->fd(), static_cast<off_t>(length)) != 0) {
+    if (::ftruncate(fd, static_cast<off_t>(length)) != 0) {
         return io_error("ftruncate", path_);
     }
     max_entries_ = static_cast<int32_t>(length / entry_size_);
     entries_ = std::min(entries_, max_entries_);
-    return map(length);
+    return map(fd, length);
 }
 
-result<void> AbstractIndex::map(int64_t length) {
+result<std::shared_ptr<const FileHandle>> AbstractIndex::open_for_flush() const {
+    if (!open_) {
+        return std::shared_ptr<const FileHandle>();
+    }
+    SAMSA_TRY(int fd, open_file(path_, O_RDONLY));
+    return std::make_shared<const FileHandle>(fd, path_);
+}
+
+result<void> AbstractIndex::map(int fd, int64_t length) {
     if (length == 0) {
         return success();  // mmap refuses empty mappings; an empty index needs none
     }
     void* p = ::mmap(nullptr, static_cast<size_t>(length), PROT_READ | PROT_WRITE, MAP_SHARED,
-                     file_->fd(), 0);
+                     fd, 0);
     if (p == MAP_FAILED) {
         return io_error("mmap", path_);
     }
@@ -70,11 +81,12 @@ result<void> AbstractIndex::rename_to(const std::string& path) {
 }
 
 result<void> AbstractIndex::close() {
-    if (file_ == nullptr) {
+    if (!open_) {
         return success();
     }
     auto trimmed = trim();
     unmap();
+    open_ = false;
     return trimmed;
 }
 
@@ -82,7 +94,7 @@ result<void> AbstractIndex::delete_file() {
     unmap();
     entries_ = 0;
     max_entries_ = 0;
-    file_.reset();
+    open_ = false;
     if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
         return io_error("unlink", path_);
     }

@@ -6,6 +6,10 @@
 // the file size / entry size, which is why an index left untrimmed by a crash is either
 // rebuilt by recovery or fails its sanity check. Indexes have no checksums.
 //
+// As in Kafka, the file is closed once mapped: the mapping keeps it alive, and a broker with
+// 10,000 replicas holds one descriptor per segment (its log) rather than three. Resizing and
+// flushing open the file again by path, briefly.
+//
 // Not thread-safe: the owning LogSegment (under its Log's lock) serializes every call.
 
 #include <cstdint>
@@ -30,8 +34,9 @@ public:
     int32_t max_entries() const { return max_entries_; }
     bool is_full() const { return entries_ >= max_entries_; }
     int64_t size_in_bytes() const { return int64_t{entries_} * entry_size_; }
-    // The open file, for fsync outside the log's lock (fsync also writes back mapped pages).
-    std::shared_ptr<const FileHandle> handle() const { return file_; }
+    // The file opened again, for fsync outside the log's lock (fsync also writes back the
+    // pages written through the mapping). Null once the index is deleted.
+    result<std::shared_ptr<const FileHandle>> open_for_flush() const;
 
     // Resizes the file and mapping to `max_index_bytes` (rounded down to whole entries),
     // keeping the entries. Used to preallocate on open and to trim on roll.
@@ -75,13 +80,13 @@ protected:
     }
 
 private:
-    result<void> map(int64_t length);
+    result<void> map(int fd, int64_t length);
     void unmap();
 
     std::string path_;
     int64_t base_offset_;
     int32_t entry_size_;
-    std::shared_ptr<FileHandle> file_;
+    bool open_ = false;  // opened and neither closed nor deleted
     uint8_t* map_ = nullptr;
     int64_t map_length_ = 0;
     int32_t entries_ = 0;

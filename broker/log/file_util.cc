@@ -131,12 +131,14 @@ result<int64_t> file_size(int fd, const std::string& path) {
     return static_cast<int64_t>(st.st_size);
 }
 
-result<void> atomic_write_file(const std::string& path, std::string_view content) {
+namespace {
+
+result<void> write_and_rename(const std::string& path, std::string_view content, bool sync) {
     std::string tmp = path + ".tmp";
     SAMSA_TRY(int fd, open_file(tmp, O_WRONLY | O_CREAT | O_TRUNC));
     auto bytes = std::span(reinterpret_cast<const uint8_t*>(content.data()), content.size());
     auto written = pwrite_fully(fd, bytes, 0, tmp);
-    auto synced = written ? fsync_fd(fd, tmp) : written;
+    auto synced = written && sync ? fsync_fd(fd, tmp) : written;
     ::close(fd);
     if (!synced) {
         return synced.error();
@@ -144,7 +146,18 @@ result<void> atomic_write_file(const std::string& path, std::string_view content
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         return io_error("rename to " + path, tmp);
     }
+    return success();
+}
+
+}  // namespace
+
+result<void> atomic_write_file(const std::string& path, std::string_view content) {
+    SAMSA_TRY(write_and_rename(path, content, /*sync=*/true));
     return fsync_dir(std::filesystem::path(path).parent_path().string());
+}
+
+result<void> replace_file_unsynced(const std::string& path, std::string_view content) {
+    return write_and_rename(path, content, /*sync=*/false);
 }
 
 result<std::string> read_whole_file(const std::string& path) {

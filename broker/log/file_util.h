@@ -35,6 +35,10 @@ result<int64_t> file_size(int fd, const std::string& path);
 
 // Writes `content` to `path` + ".tmp", fsyncs it, renames it over `path`, fsyncs the dir.
 result<void> atomic_write_file(const std::string& path, std::string_view content);
+// The same without either fsync: readers see the old or the new content, never a mix, but a
+// crash may leave the file empty or missing. Only for files whose loss is repaired from
+// elsewhere (partition.metadata's topic id comes again with the next LeaderAndIsr).
+result<void> replace_file_unsynced(const std::string& path, std::string_view content);
 // The whole file; Errc::storage_error if it cannot be read (check existence first).
 result<std::string> read_whole_file(const std::string& path);
 

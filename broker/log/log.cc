@@ -360,7 +360,7 @@ result<void> Log::flush_up_to(int64_t offset) {
             --it;
         }
         for (; it != segments_.end() && it->first < offset; ++it) {
-            auto h = it->second->flush_handles();
+            SAMSA_TRY(auto h, it->second->flush_handles());
             handles.insert(handles.end(), h.begin(), h.end());
         }
         truncations = truncations_;

@@ -1,6 +1,7 @@
 #include "broker/log/log_loader.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -36,17 +37,22 @@ bool has_suffix(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Step 1; returns the base offsets of the .log files.
-std::set<int64_t> clean_dir(const std::string& dir, const TopicPartition& tp) {
+// Step 1; returns the base offsets of the .log files. A directory that cannot be listed (no
+// descriptors left, I/O errors) is a storage error, not an exception.
+result<std::set<int64_t>> clean_dir(const std::string& dir, const TopicPartition& tp) {
     auto logger = get_logger("log");
     std::set<int64_t> bases;
     std::vector<fs::path> indexes;
-    for (const auto& entry : fs::directory_iterator(dir)) {
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const fs::directory_entry& entry = *it;
         std::string name = entry.path().filename().string();
         if (has_suffix(name, kDeletedFileSuffix) || has_suffix(name, ".cleaned") ||
             has_suffix(name, ".swap")) {
             logger->info("{}: deleting leftover file {}", tp, name);
-            fs::remove(entry.path());
+            std::error_code ignored;  // deleted at the next load if not now
+            fs::remove(entry.path(), ignored);
         } else if (entry.path().extension() == kLogFileSuffix &&
                    is_offset_name(entry.path().stem().string())) {
             bases.insert(std::stoll(entry.path().stem().string()));
@@ -55,11 +61,16 @@ std::set<int64_t> clean_dir(const std::string& dir, const TopicPartition& tp) {
             indexes.push_back(entry.path());
         }
     }
+    if (ec) {
+        errno = ec.value();
+        return io_error("list", dir);
+    }
     for (const auto& index : indexes) {
         std::string stem = index.stem().string();
         if (!is_offset_name(stem) || !bases.contains(std::stoll(stem))) {
             logger->warn("{}: deleting orphaned index {}", tp, index.filename().string());
-            fs::remove(index);
+            std::error_code ignored;  // deleted at the next load if not now
+            fs::remove(index, ignored);
         }
     }
     return bases;
@@ -153,7 +164,8 @@ result<LoadedLog> LogLoader::load(const LoadParams& p) {
     SAMSA_TRY(log.epoch_cache,
               LeaderEpochFileCache::load(p.dir + "/" + kLeaderEpochCheckpointFile, p.tp));
     std::set<int64_t> recovered;
-    for (int64_t base : clean_dir(p.dir, p.tp)) {
+    SAMSA_TRY(auto bases, clean_dir(p.dir, p.tp));
+    for (int64_t base : bases) {
         bool had_indexes = index_files_exist(p.dir, base);
         SAMSA_TRY(auto seg, LogSegment::open(p.dir, base, segment_options(p.config, p.now_ms)));
         if (!had_indexes || !seg->indexes_look_sane()) {

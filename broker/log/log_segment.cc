@@ -256,15 +256,18 @@ result<void> LogSegment::on_become_inactive() {
 }
 
 result<void> LogSegment::flush() const {
-    for (const auto& handle : flush_handles()) {
+    SAMSA_TRY(auto handles, flush_handles());
+    for (const auto& handle : handles) {
         SAMSA_TRY(fsync_fd(handle->fd(), handle->path()));
     }
     return success();
 }
 
-std::vector<std::shared_ptr<const FileHandle>> LogSegment::flush_handles() const {
+result<std::vector<std::shared_ptr<const FileHandle>>> LogSegment::flush_handles() const {
     std::vector<std::shared_ptr<const FileHandle>> handles{log_->handle()};
-    for (auto h : {offset_index_->handle(), time_index_->handle()}) {
+    for (const AbstractIndex* index : {static_cast<const AbstractIndex*>(offset_index_.get()),
+                                       static_cast<const AbstractIndex*>(time_index_.get())}) {
+        SAMSA_TRY(auto h, index->open_for_flush());
         if (h != nullptr) {
             handles.push_back(std::move(h));
         }

@@ -110,7 +110,7 @@ public:
     result<void> on_become_inactive();
     result<void> flush() const;
     // The descriptors to fsync when flushing outside the Log's lock.
-    std::vector<std::shared_ptr<const FileHandle>> flush_handles() const;
+    result<std::vector<std::shared_ptr<const FileHandle>>> flush_handles() const;
     // Adds `suffix` (".deleted") to the three files, or removes it when `suffix` is empty.
     result<void> change_file_suffixes(const std::string& suffix);
     result<void> delete_files();

@@ -53,7 +53,10 @@ result<void> PartitionMetadataFile::write(std::string_view topic_id) const {
         get_logger("log")->error("refusing to write invalid topic id '{}' to {}", topic_id, path_);
         return std::make_error_code(std::errc::invalid_argument);
     }
-    return atomic_write_file(path_, fmt::format("version: 0\ntopic_id: {}", topic_id));
+    // Not fsynced (Kafka 3.0 stopped flushing it on the LeaderAndIsr path too, KAFKA-13092):
+    // two fsyncs per partition made creating or moving thousands of partitions disk-bound,
+    // and a file lost in a crash reads as "no topic id", which the next LeaderAndIsr writes.
+    return replace_file_unsynced(path_, fmt::format("version: 0\ntopic_id: {}", topic_id));
 }
 
 result<std::optional<std::string>> PartitionMetadataFile::read() const {

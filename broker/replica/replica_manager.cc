@@ -229,22 +229,30 @@ ErrorCode ReplicaManager::check_control_epochs(int32_t controller_epoch, int64_t
     return ErrorCode::none;
 }
 
+const log::LogConfig& ReplicaManager::log_config_for(const std::string& topic,
+                                                     TopicConfigMemo& configs) {
+    if (auto it = configs.find(topic); it != configs.end()) {
+        return it->second;
+    }
+    auto overrides = load_topic_config_(topic);
+    auto config = overrides ? log::apply_topic_overrides(default_log_config_, overrides.value())
+                            : result<log::LogConfig>(default_log_config_);
+    if (!config) {
+        logger().warn("{}: invalid topic config in ZooKeeper ({}); using broker defaults", topic,
+                      config.error().message());
+        config = default_log_config_;
+    }
+    return configs.emplace(topic, std::move(config).value()).first->second;
+}
+
 result<std::shared_ptr<Partition>> ReplicaManager::get_or_create_partition(
-    const TopicPartition& tp) {
+    const TopicPartition& tp, TopicConfigMemo& configs) {
     if (auto existing = get_partition(tp)) {
         return existing;
     }
     std::shared_ptr<log::Log> log = logs_.get_log(tp);
     if (!log) {
-        auto overrides = load_topic_config_(tp.topic);
-        auto config = overrides ? log::apply_topic_overrides(default_log_config_, overrides.value())
-                                : result<log::LogConfig>(default_log_config_);
-        if (!config) {
-            logger().warn("{}: invalid topic config in ZooKeeper ({}); using broker defaults", tp,
-                          config.error().message());
-            config = default_log_config_;
-        }
-        SAMSA_TRY(auto created, logs_.get_or_create_log(tp, config.value()));
+        SAMSA_TRY(auto created, logs_.get_or_create_log(tp, log_config_for(tp.topic, configs)));
         log = created;
     }
     std::lock_guard lock(mu_);
@@ -270,6 +278,7 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
         return make_leader_and_isr_response(request, version, e, errors);
     }
     auto topic_ids = topic_ids_of(request);
+    TopicConfigMemo configs;
     std::vector<std::pair<std::shared_ptr<Partition>, PartitionRole>> changes;
     for (const auto& s : states) {
         TopicPartition tp{s.topic_name, s.partition_index};
@@ -283,7 +292,7 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
             errors[tp] = ErrorCode::unknown_topic_or_partition;
             continue;
         }
-        auto partition = get_or_create_partition(tp);
+        auto partition = get_or_create_partition(tp, configs);
         if (!partition) {
             logger().error("{}: cannot create the log: {}", tp, partition.error().message());
             errors[tp] = ErrorCode::kafka_storage_error;

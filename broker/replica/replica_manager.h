@@ -113,8 +113,13 @@ public:
     size_t fetching_partition_count() const { return fetchers_->partition_count(); }
 
 private:
+    // Topic config overrides read while handling one LeaderAndIsr: one ZooKeeper read per
+    // topic rather than per partition (thousands of partitions arrive in one request).
+    using TopicConfigMemo = std::map<std::string, log::LogConfig>;
     // Returns the partition, creating it and its log if needed. Errors: storage errors.
-    result<std::shared_ptr<Partition>> get_or_create_partition(const TopicPartition& tp);
+    result<std::shared_ptr<Partition>> get_or_create_partition(const TopicPartition& tp,
+                                                               TopicConfigMemo& configs);
+    const log::LogConfig& log_config_for(const std::string& topic, TopicConfigMemo& configs);
     protocol::ErrorCode check_control_epochs(int32_t controller_epoch, int64_t broker_epoch);
     // False (logged) if the partition's log records a topic id other than `topic_id`
     // (KIP-516: the log is left over from a deleted topic of the same name).
