@@ -445,6 +445,34 @@ result<std::map<std::string, TopicAssignment>> KafkaZkClient::get_topic_assignme
     return assignments;
 }
 
+result<std::optional<std::pair<TopicAssignment, int32_t>>>
+KafkaZkClient::get_topic_assignment_and_version(const std::string& topic) {
+    using Found = std::optional<std::pair<TopicAssignment, int32_t>>;
+    auto response = zk_.get_data(TopicZNode::path(topic));
+    if (!response) {
+        if (response.error() == Errc::no_node) {
+            return Found();
+        }
+        return response.error();
+    }
+    SAMSA_TRY(auto assignment, TopicZNode::decode(response.value().data.value_or("")));
+    return Found(std::in_place, std::move(assignment), response.value().stat.version);
+}
+
+result<void> KafkaZkClient::set_topic_assignment(const std::string& topic,
+                                                 const TopicAssignment& assignment,
+                                                 int32_t expected_version) {
+    SAMSA_TRY(zk_.set_data(SetDataOp{TopicZNode::path(topic),
+                                     TopicZNode::encode(assignment.topic_id, assignment.partitions),
+                                     expected_version}));
+    return success();
+}
+
+result<bool> KafkaZkClient::is_topic_marked_for_deletion(const std::string& topic) {
+    SAMSA_TRY(auto stat, zk_.exists(DeleteTopicsTopicZNode::path(topic)));
+    return stat.has_value();
+}
+
 result<ConfigMap> KafkaZkClient::get_topic_config(const std::string& topic) {
     auto response = zk_.get_data(ConfigEntityZNode::path(kConfigTypeTopic, topic));
     if (!response) {

@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace samsa::zk {
@@ -117,6 +118,15 @@ class KafkaZkClient {
     // Topics without a znode are left out.
     result<std::map<std::string, TopicAssignment>> get_topic_assignments(
         const std::vector<std::string>& topics);
+    // The topic znode and its version, for a conditional update; nullopt without a node.
+    result<std::optional<std::pair<TopicAssignment, int32_t>>> get_topic_assignment_and_version(
+        const std::string& topic);
+    // Rewrites /brokers/topics/<t> (Kafka's setTopicAssignment, as CreatePartitions uses it),
+    // conditional on `expected_version`: Errc::bad_version if someone wrote it since.
+    result<void> set_topic_assignment(const std::string& topic, const TopicAssignment& assignment,
+                                      int32_t expected_version);
+    // Kafka's isTopicMarkedForDeletion: /admin/delete_topics/<t> exists.
+    result<bool> is_topic_marked_for_deletion(const std::string& topic);
     result<ConfigMap> get_topic_config(const std::string& topic);
     // Kafka's setOrCreateEntityConfigs: setData, or create (with parents) if missing.
     result<void> set_or_create_entity_configs(std::string_view entity_type,

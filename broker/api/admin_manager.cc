@@ -1,7 +1,6 @@
 #include "broker/api/admin_manager.h"
 
 #include <algorithm>
-#include <random>
 #include <set>
 
 #include "broker/replica/metadata_cache.h"
@@ -29,13 +28,12 @@ std::string unify_collision_chars(std::string name) {
     return name;
 }
 
-int32_t random_below(int32_t n) {
-    static thread_local std::mt19937 rng{std::random_device{}()};
-    return std::uniform_int_distribution<int32_t>(0, n - 1)(rng);
-}
-
 TopicOutcome check_explicit_assignment(const std::map<int32_t, std::vector<int32_t>>& assignment,
-                                       const std::vector<int32_t>& live_brokers) {
+                                       const std::vector<BrokerPlacement>& live_brokers) {
+    auto is_live = [&](int32_t id) {
+        return std::any_of(live_brokers.begin(), live_brokers.end(),
+                           [&](const BrokerPlacement& b) { return b.id == id; });
+    };
     int32_t expected = 0;
     for (const auto& [partition, replicas] : assignment) {
         if (partition != expected++) {
@@ -54,7 +52,7 @@ TopicOutcome check_explicit_assignment(const std::map<int32_t, std::vector<int32
                             std::to_string(partition));
         }
         for (int32_t b : replicas) {
-            if (std::find(live_brokers.begin(), live_brokers.end(), b) == live_brokers.end()) {
+            if (!is_live(b)) {
                 return fail(ErrorCode::invalid_replica_assignment,
                             "Unknown broker " + std::to_string(b) + " in assignment of partition " +
                                 std::to_string(partition));
@@ -99,27 +97,7 @@ bool AdminManager::valid_topic_name(std::string_view name, std::string* why) {
     return true;
 }
 
-std::map<int32_t, std::vector<int32_t>> AdminManager::assign_replicas(
-    const std::vector<int32_t>& brokers, int32_t partitions, int16_t replication_factor,
-    int32_t start_index, int32_t shift) {
-    std::map<int32_t, std::vector<int32_t>> out;
-    const auto n = static_cast<int32_t>(brokers.size());
-    for (int32_t p = 0; p < partitions; ++p) {
-        if (p > 0 && p % n == 0) {
-            ++shift;
-        }
-        int32_t first = (p + start_index) % n;
-        std::vector<int32_t> replicas{brokers[first]};
-        for (int32_t j = 0; j < replication_factor - 1; ++j) {
-            int32_t step = 1 + (shift + j) % (n - 1);
-            replicas.push_back(brokers[(first + step) % n]);
-        }
-        out[p] = std::move(replicas);
-    }
-    return out;
-}
-
-TopicOutcome AdminManager::validate(const NewTopic& topic, const std::vector<int32_t>& live,
+TopicOutcome AdminManager::validate(const NewTopic& topic, const std::vector<BrokerPlacement>& live,
                                     std::map<int32_t, std::vector<int32_t>>& assignment) const {
     std::string why;
     if (!valid_topic_name(topic.name, &why)) {
@@ -143,28 +121,22 @@ TopicOutcome AdminManager::validate(const NewTopic& topic, const std::vector<int
         topic.num_partitions == -1 ? defaults_.num_partitions : topic.num_partitions;
     const int16_t rf = topic.replication_factor == -1 ? defaults_.default_replication_factor
                                                       : topic.replication_factor;
-    if (partitions <= 0) {
-        return fail(ErrorCode::invalid_partitions, "Number of partitions must be larger than 0.");
+    const auto start = random_assignment_start(static_cast<int32_t>(live.size()));
+    auto placed = assign_replicas_to_brokers(live, partitions, rf, start);
+    if (placed.error == ErrorCode::unknown_server_error) {
+        logger().error("cannot place replicas of {}: not all brokers have rack information for "
+                       "replica rack aware assignment",
+                       topic.name);
     }
-    if (rf <= 0) {
-        return fail(ErrorCode::invalid_replication_factor,
-                    "Replication factor must be larger than 0.");
-    }
-    if (rf > static_cast<int32_t>(live.size())) {
-        return fail(ErrorCode::invalid_replication_factor,
-                    "Replication factor: " + std::to_string(rf) +
-                        " larger than available brokers: " + std::to_string(live.size()) + ".");
-    }
-    const auto n = static_cast<int32_t>(live.size());
-    assignment = assign_replicas(live, partitions, rf, random_below(n), random_below(n));
-    return {};
+    assignment = std::move(placed.assignment);
+    return {placed.error, std::move(placed.message)};
 }
 
 TopicOutcome AdminManager::create_topic(const NewTopic& topic, bool validate_only) {
     auto snapshot = metadata_.snapshot();
-    std::vector<int32_t> live;
+    std::vector<BrokerPlacement> live;
     for (const auto& [id, b] : snapshot->brokers) {
-        live.push_back(id);
+        live.push_back(BrokerPlacement{id, b.rack});
     }
     // Existence first (as Kafka's createTopics does): a broker that has just started knows no
     // live brokers yet, and must answer an auto-create of an existing topic with

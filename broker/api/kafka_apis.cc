@@ -35,6 +35,7 @@ constexpr std::array kHandlers{
     ApiHandler{ApiKey::api_versions, 0, 3, handle_api_versions},
     ApiHandler{ApiKey::create_topics, 0, 4, handle_create_topics},
     ApiHandler{ApiKey::delete_topics, 0, 3, handle_delete_topics},
+    ApiHandler{ApiKey::create_partitions, 0, 3, handle_create_partitions},
     ApiHandler{ApiKey::offset_for_leader_epoch, 0, 4, handle_offset_for_leader_epoch},
     ApiHandler{ApiKey::elect_leaders, 0, 2, handle_elect_leaders},
 };

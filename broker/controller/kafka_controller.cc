@@ -631,12 +631,22 @@ void KafkaController::process_partition_modifications(const std::string& topic) 
     for (const auto& [p, replicas] : assignments.value().at(topic).partitions) {
         TopicPartition tp{topic, p};
         if (!context_.assignments.contains(tp)) {
-            context_.assignments[tp] = to_ints(replicas.replicas);
             added.push_back(tp);
         }
     }
-    if (added.empty() || context_.topics_to_be_deleted.contains(topic)) {
+    if (added.empty()) {
         return;
+    }
+    if (context_.topics_to_be_deleted.contains(topic)) {
+        // Never created, so the deletion has nothing of them to stop; it removes the znode.
+        // (Kafka also writes the old assignment back; CreatePartitions refuses such topics.)
+        logger().warn("skipping {} partitions added to {}: the topic is being deleted",
+                      added.size(), topic);
+        return;
+    }
+    for (const auto& tp : added) {
+        context_.assignments[tp] =
+            to_ints(assignments.value().at(topic).partitions.at(tp.partition).replicas);
     }
     guarded("creating partitions", [&] { return partitions_->on_new_partitions(added); });
     send_batch();

@@ -30,15 +30,17 @@ class Cluster:
     """One ZooKeeper (or the given ensemble, zk_ensemble.Ensemble) and `brokers` brokers
     sharing a chroot."""
 
-    def __init__(self, brokers=3, props=None, zk=None):
+    def __init__(self, brokers=3, props=None, zk=None, broker_props=None):
+        """broker_props: {broker id: props} on top of `props` for that broker only (racks)."""
         self.zk = zk or harness.ZooKeeper().start()
         self.brokers = []
         props = dict(props or {})
-        first = harness.Broker(self.zk, broker_id=1, props=props)
+        broker_props = broker_props or {}
+        first = harness.Broker(self.zk, broker_id=1, props={**props, **broker_props.get(1, {})})
         self.brokers.append(first)
         for i in range(2, brokers + 1):
             self.brokers.append(harness.Broker(self.zk, broker_id=i, chroot=first.chroot,
-                                               props=props))
+                                               props={**props, **broker_props.get(i, {})}))
         first.start(wait=False)
         for b in self.brokers[1:]:
             b.start(wait=False)

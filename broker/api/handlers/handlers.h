@@ -27,6 +27,7 @@ HandlerResult handle_controlled_shutdown(RequestContext& ctx, protocol::Reader& 
 HandlerResult handle_api_versions(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_create_topics(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_delete_topics(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_create_partitions(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_offset_for_leader_epoch(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_elect_leaders(RequestContext& ctx, protocol::Reader& body);
 

@@ -4,16 +4,13 @@
 // — until the controller's UpdateMetadata shows the change, as Kafka's DelayedCreatePartitions
 // and DelayedDeleteTopics do. A timeout answers REQUEST_TIMED_OUT; the change still happens.
 
-#include <chrono>
-#include <functional>
 #include <map>
 #include <set>
 #include <vector>
 
-#include <boost/asio/this_coro.hpp>
-
 #include "broker/api/admin_manager.h"
 #include "broker/api/errors.h"
+#include "broker/api/handlers/await_metadata.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/controller/kafka_controller.h"
 #include "broker/net/run_on.h"
@@ -44,24 +41,6 @@ bool has_leaders(const replica::MetadataSnapshot& s, const std::string& topic) {
 
 bool is_gone(const replica::MetadataSnapshot& s, const std::string& topic) {
     return !s.topics.contains(topic);
-}
-
-// Waits until `done(snapshot, topic)` holds for every topic in `pending` or the timeout;
-// returns the topics still pending.
-boost::asio::awaitable<std::set<std::string>> await_metadata(
-    replica::MetadataCache& cache, std::set<std::string> pending, int32_t timeout_ms,
-    std::function<bool(const replica::MetadataSnapshot&, const std::string&)> done) {
-    auto waiter = std::make_shared<replica::Waiter>(co_await boost::asio::this_coro::executor);
-    cache.watchers().add(waiter);
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 0));
-    for (;;) {
-        auto snapshot = cache.snapshot();
-        std::erase_if(pending, [&](const std::string& t) { return done(*snapshot, t); });
-        if (pending.empty() || !co_await waiter->wait_until(deadline)) {
-            co_return pending;
-        }
-    }
 }
 
 NewTopic to_new_topic(const protocol::CreateTopicsRequestData::CreatableTopic& t) {
