@@ -21,6 +21,7 @@ Not a test: it prints figures (bench/RESULTS.md)."""
 import argparse
 import os
 import resource
+import shutil
 import signal
 import socket
 import sys
@@ -63,7 +64,8 @@ def metadata(broker, timeout=10):
 
 
 class Bench:
-    def __init__(self, partitions, topics, log):
+    def __init__(self, partitions, topics, log, logs_dir=None):
+        self.logs_dir = logs_dir
         self.partitions = partitions
         self.topics = topics
         self.log = log
@@ -129,8 +131,11 @@ class Bench:
         expired = threading.Event()
         expired_at = []
 
+        old_czxid = zkc.exists("/controller").czxid
+
         def on_change(data, stat, event=None):
-            if data is None and not expired.is_set():
+            # Gone, or already re-created by the next controller by the time the watch read it.
+            if (stat is None or stat.czxid != old_czxid) and not expired.is_set():
                 expired_at.append(time.monotonic())
                 expired.set()
                 return False
@@ -161,9 +166,13 @@ class Bench:
                  f"{back - t0:.2f} s (including its stale registration's expiry)")
 
     def pick_shutdown_victim(self):
-        """A broker that is not the controller (its shutdown is not a failover too)."""
+        """The broker that leads the most partitions, the controller excepted (its shutdown
+        would be a failover too)."""
         controller_id = self.cluster.controller()
-        return next(b for b in self.cluster.brokers if b.broker_id != controller_id)
+        candidates = [b for b in self.cluster.brokers if b.broker_id != controller_id]
+        md = metadata(self.cluster.brokers[0]) or {}
+        return max(candidates,
+                   key=lambda b: sum(1 for leader, _ in md.values() if leader == b.broker_id))
 
     def controlled_shutdown(self, victim):
         others = [b for b in self.cluster.brokers if b is not victim]
@@ -223,6 +232,10 @@ class Bench:
                 self.log(f"--- broker {b.broker_id} log tail:\n{b.log_tail(3000)}")
             raise
         finally:
+            if self.logs_dir:
+                os.makedirs(self.logs_dir, exist_ok=True)
+                for b in self.cluster.brokers:
+                    shutil.copy(b.log_path, os.path.join(self.logs_dir, f"broker{b.broker_id}.log"))
             self.cluster.cleanup()
 
 
@@ -231,6 +244,7 @@ def main():
     parser.add_argument("--partitions", type=int, default=10000)
     parser.add_argument("--topics", type=int, default=10,
                         help="the partitions are spread over this many topics")
+    parser.add_argument("--logs", help="copy the brokers' logs into this directory")
     args = parser.parse_args()
     if args.partitions % args.topics:
         parser.error("--partitions must be a multiple of --topics")
@@ -239,7 +253,7 @@ def main():
         # leader as Kafka's default.
         "num.replica.fetchers": "1",
     }
-    Bench(args.partitions, args.topics, lambda s: print(s, flush=True)).run(props)
+    Bench(args.partitions, args.topics, lambda s: print(s, flush=True), args.logs).run(props)
 
 
 if __name__ == "__main__":

@@ -30,13 +30,13 @@ std::error_code checkpoint_malformed(const std::string& path, size_t line_no,
 }
 
 result<void> write_checkpoint_lines(const std::string& path, int32_t version,
-                                    const std::vector<std::string>& entries) {
+                                    const std::vector<std::string>& entries, bool sync) {
     std::string out = fmt::format("{}\n{}\n", version, entries.size());
     for (const auto& entry : entries) {
         out += entry;
         out += '\n';
     }
-    return atomic_write_file(path, out);
+    return sync ? atomic_write_file(path, out) : replace_file_unsynced(path, out);
 }
 
 result<std::vector<std::vector<std::string>>> read_checkpoint_lines(

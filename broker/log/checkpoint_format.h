@@ -22,9 +22,10 @@
 namespace samsa::log {
 
 // Kafka's checkpoint frame: line 1 `version`, line 2 the number of entries, then `entries`,
-// one per line (each given without its newline). Written atomically (atomic_write_file).
+// one per line (each given without its newline). Written atomically (atomic_write_file), or
+// without fsyncs when `sync` is false (replace_file_unsynced: the caller syncs later).
 result<void> write_checkpoint_lines(const std::string& path, int32_t version,
-                                    const std::vector<std::string>& entries);
+                                    const std::vector<std::string>& entries, bool sync = true);
 // The entry lines of a checkpoint, each split on whitespace into exactly `fields` fields. A
 // missing or zero-byte file (Kafka creates them empty) has none. Errc::corrupt_checkpoint,
 // logged with the line, for another version, a bad count, or a line with the wrong number of

@@ -44,16 +44,20 @@ result<LeaderEpochFileCache> LeaderEpochFileCache::load(std::string path, TopicP
     return cache;
 }
 
-result<void> LeaderEpochFileCache::flush() const {
+result<void> LeaderEpochFileCache::flush(bool sync) {
     std::vector<std::string> lines;
     lines.reserve(entries_.size());
     for (const auto& e : entries_) {
         lines.push_back(fmt::format("{} {}", e.epoch, e.start_offset));
     }
-    return write_checkpoint_lines(path_, kCheckpointVersion, lines);
+    SAMSA_TRY(write_checkpoint_lines(path_, kCheckpointVersion, lines, sync));
+    unsynced_ = !sync;
+    return success();
 }
 
-result<void> LeaderEpochFileCache::assign(int32_t epoch, int64_t start_offset) {
+result<void> LeaderEpochFileCache::sync() { return unsynced_ ? flush(true) : success(); }
+
+result<void> LeaderEpochFileCache::assign(int32_t epoch, int64_t start_offset, bool sync) {
     if (epoch < 0 || start_offset < 0) {
         get_logger("log")->error("{}: invalid leader epoch entry ({}, {})", tp_, epoch,
                                  start_offset);
@@ -78,7 +82,7 @@ result<void> LeaderEpochFileCache::assign(int32_t epoch, int64_t start_offset) {
                                 "cache now holds {} entries",
                                 tp_, epoch, start_offset, describe(removed), entries_.size());
     }
-    return flush();
+    return flush(sync);
 }
 
 result<void> LeaderEpochFileCache::truncate_from_end(int64_t end_offset) {

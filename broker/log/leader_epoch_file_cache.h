@@ -9,7 +9,12 @@
 //   2                number of entries
 //   0 0              "<epoch> <startOffset>", oldest first
 //   3 1834
-// Every change rewrites the whole file: <file>.tmp, fsync, rename (then fsync the dir).
+// Every change rewrites the whole file: <file>.tmp, fsync, rename (then fsync the dir). A new
+// leader's entry is the exception (assign with sync=false): thousands of partitions change
+// leader at once on a failover, and two fsyncs each made that disk-bound. Its file is written
+// unsynced and synced by sync(), which the Log calls before its recovery point moves past
+// records of that epoch; a crash before then loses nothing that recovery does not rebuild
+// from the batches' partitionLeaderEpoch (everything after the recovery point).
 //
 // Invariant: epochs and start offsets both strictly increase along entries(). assign() keeps
 // it by first dropping the entries the new one conflicts with.
@@ -64,7 +69,10 @@ public:
     // before it. Entries with epoch >= `epoch` or start >= `start_offset` are removed first
     // (a warning when that drops more than a placeholder at the same offset). Writes the file
     // when anything changed. Negative values are std::errc::invalid_argument.
-    result<void> assign(int32_t epoch, int64_t start_offset);
+    result<void> assign(int32_t epoch, int64_t start_offset, bool sync = true);
+    // Makes an unsynced write durable (see above); nothing to do otherwise.
+    result<void> sync();
+    bool has_unsynced_write() const { return unsynced_; }
     // Log truncation: removes the entries starting at or after `end_offset`.
     result<void> truncate_from_end(int64_t end_offset);
     // The log start moved to `start_offset`: removes the entries starting at or before it and
@@ -94,11 +102,12 @@ private:
     LeaderEpochFileCache(std::string path, TopicPartition tp)
         : path_(std::move(path)), tp_(std::move(tp)) {}
 
-    result<void> flush() const;
+    result<void> flush(bool sync = true);
 
     std::string path_;
     TopicPartition tp_;
     std::vector<EpochEntry> entries_;  // oldest first
+    bool unsynced_ = false;            // the file holds entries_ but may not be durable
 };
 
 }  // namespace samsa::log

@@ -370,6 +370,9 @@ result<void> Log::flush_up_to(int64_t offset) {
     }
     std::unique_lock lock(mu_);
     if (truncations == truncations_ && offset > recovery_point_) {
+        // Recovery will not look before the recovery point again: the epochs of what it passes
+        // must be durable first (a new leader's entry is written unsynced).
+        SAMSA_TRY(epoch_cache_.sync());
         recovery_point_ = offset;
     }
     last_flush_ms_ = clock_();
@@ -527,7 +530,7 @@ std::optional<int32_t> Log::epoch_for_offset(int64_t offset) const {
 result<void> Log::assign_epoch_start_offset(int32_t epoch, int64_t start_offset) {
     std::unique_lock lock(mu_);
     SAMSA_TRY(check_open());
-    return epoch_cache_.assign(epoch, start_offset);
+    return epoch_cache_.assign(epoch, start_offset, /*sync=*/false);
 }
 
 std::vector<EpochEntry> Log::epoch_entries() const {
@@ -577,6 +580,9 @@ result<void> Log::close() {
     closed_ = true;
     purge_locked(0, true);
     std::error_code error;
+    if (auto r = epoch_cache_.sync(); !r) {
+        error = r.error();
+    }
     for (auto& [base, segment] : segments_) {
         if (auto r = segment->close(); !r && !error) {
             error = r.error();

@@ -266,6 +266,7 @@ result<std::shared_ptr<Partition>> ReplicaManager::get_or_create_partition(
 
 LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIsrRequest& request,
                                                                int16_t version) {
+    const auto started = std::chrono::steady_clock::now();
     std::map<TopicPartition, ErrorCode> errors;
     auto states = partition_states(request);
     if (auto e = check_control_epochs(request.controller_epoch, request.broker_epoch);
@@ -339,6 +340,12 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
     }
     start_fetchers(followers, leaders);
     fetchers_->shutdown_idle_fetchers();
+    logger().info("LeaderAndIsr from controller {} epoch {}: {} partitions, {} changed role, "
+                  "in {} ms",
+                  request.controller_id, request.controller_epoch, states.size(), changes.size(),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count());
     return make_leader_and_isr_response(request, version, ErrorCode::none, errors);
 }
 

@@ -66,6 +66,30 @@ protected:
     TempDir dir_;
 };
 
+// ---- Unsynced writes (a new leader's entry) ---------------------------------------------------
+
+TEST_F(LeaderEpochFileCacheTest, UnsyncedAssignWritesTheFileAndWaitsForSync) {
+    auto cache = load();
+    ASSERT_TRUE(cache.assign(0, 0));
+    EXPECT_FALSE(cache.has_unsynced_write());
+    ASSERT_TRUE(cache.assign(3, 5, /*sync=*/false));
+    // Readers (and a clean reopen) see the entry at once; only its durability waits.
+    EXPECT_TRUE(cache.has_unsynced_write());
+    EXPECT_EQ(text_of(path()), "0\n2\n0 0\n3 5\n");
+    ASSERT_TRUE(cache.sync());
+    EXPECT_FALSE(cache.has_unsynced_write());
+    EXPECT_EQ(text_of(path()), "0\n2\n0 0\n3 5\n");
+    EXPECT_EQ(load().entries(), (Entries{{0, 0}, {3, 5}}));
+}
+
+TEST_F(LeaderEpochFileCacheTest, ASyncedChangeAfterAnUnsyncedOneLeavesNothingPending) {
+    auto cache = load();
+    ASSERT_TRUE(cache.assign(2, 0, /*sync=*/false));
+    ASSERT_TRUE(cache.truncate_from_end(0));
+    EXPECT_FALSE(cache.has_unsynced_write());
+    EXPECT_TRUE(load().entries().empty());
+}
+
 // ---- OffsetsForLeaderEpoch: every row of the table --------------------------------------------
 
 TEST_F(LeaderEpochFileCacheTest, LatestEpochEndsAtTheLogEndOffset) {
