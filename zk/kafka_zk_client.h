@@ -204,6 +204,10 @@ class KafkaZkClient {
     // Sends every op as its own multi, prefixed by the epoch check unless the version is
     // kMatchAnyVersion; returns each op's result, or controller_moved.
     result<std::vector<OpResult>> fenced(std::vector<Op> ops, int32_t epoch_zk_version);
+    // One multi per group (each prefixed by the controller epoch check when fenced); each
+    // group's results without the check's.
+    result<std::vector<std::vector<OpResult>>> multis(const std::vector<std::vector<Op>>& groups,
+                                                      int32_t epoch_zk_version);
     result<void> delete_recursive(const std::string& path, int32_t epoch_zk_version);
 
     ZooKeeperClient& zk_;

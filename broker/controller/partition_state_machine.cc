@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -186,21 +187,37 @@ result<void> PartitionStateMachine::update_leadership(std::vector<TopicPartition
         }
     };
     for (int attempt = 0; attempt < kMaxUpdateAttempts && !pending.empty(); ++attempt) {
-        SAMSA_TRY(auto current, refresh_leadership(pending));
-        if (current.size() != pending.size()) {
-            for (const auto& tp : pending) {
-                if (std::find(current.begin(), current.end(), tp) == current.end()) {
-                    fail(tp, "it has no state znode");
-                }
-            }
-        }
         std::map<TopicPartition, zk::LeaderIsrAndControllerEpoch> updates;
-        for (const auto& tp : current) {
+        auto plan = [&](const TopicPartition& tp) {
             if (auto l = next(tp, context_.leadership[tp])) {
                 l->leader_and_isr.leader_epoch = context_.leadership[tp].leader_and_isr.leader_epoch + 1;
                 l->controller_epoch = context_.epoch;
                 updates[tp] = to_zk(*l);
+                return true;
             }
+            return false;
+        };
+        // First try: a change planned from the cached state is written conditionally on the
+        // cached zkVersion, so a stale cache costs one bad_version and a re-read, never a wrong
+        // write; reading every state znode first doubled the ZooKeeper work of a failover. A
+        // partition the cache says needs nothing (or that it does not know) is read to be sure.
+        std::vector<TopicPartition> to_read;
+        for (const auto& tp : pending) {
+            if (attempt > 0 || !context_.leadership.contains(tp) || !plan(tp)) {
+                to_read.push_back(tp);
+            }
+        }
+        SAMSA_TRY(auto current, refresh_leadership(to_read));
+        if (current.size() != to_read.size()) {
+            std::set<TopicPartition> found(current.begin(), current.end());
+            for (const auto& tp : to_read) {
+                if (!found.contains(tp)) {
+                    fail(tp, "it has no state znode");
+                }
+            }
+        }
+        for (const auto& tp : current) {
+            plan(tp);
         }
         pending.clear();
         if (updates.empty()) {

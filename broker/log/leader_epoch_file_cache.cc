@@ -45,13 +45,17 @@ result<LeaderEpochFileCache> LeaderEpochFileCache::load(std::string path, TopicP
 }
 
 result<void> LeaderEpochFileCache::flush(bool sync) {
+    if (!sync) {
+        unsynced_ = true;  // written by sync()
+        return success();
+    }
     std::vector<std::string> lines;
     lines.reserve(entries_.size());
     for (const auto& e : entries_) {
         lines.push_back(fmt::format("{} {}", e.epoch, e.start_offset));
     }
-    SAMSA_TRY(write_checkpoint_lines(path_, kCheckpointVersion, lines, sync));
-    unsynced_ = !sync;
+    SAMSA_TRY(write_checkpoint_lines(path_, kCheckpointVersion, lines));
+    unsynced_ = false;
     return success();
 }
 

@@ -11,10 +11,11 @@
 //   3 1834
 // Every change rewrites the whole file: <file>.tmp, fsync, rename (then fsync the dir). A new
 // leader's entry is the exception (assign with sync=false): thousands of partitions change
-// leader at once on a failover, and two fsyncs each made that disk-bound. Its file is written
-// unsynced and synced by sync(), which the Log calls before its recovery point moves past
-// records of that epoch; a crash before then loses nothing that recovery does not rebuild
-// from the batches' partitionLeaderEpoch (everything after the recovery point).
+// leader at once on a failover, and two fsyncs and a new inode each made that disk- and
+// kernel-bound. Its file is written by sync(), which the Log calls before its recovery point
+// moves past records of that epoch and when it closes; a crash before then loses nothing that
+// recovery does not rebuild from the batches' partitionLeaderEpoch (everything after the
+// recovery point). The entries in memory are the truth meanwhile.
 //
 // Invariant: epochs and start offsets both strictly increase along entries(). assign() keeps
 // it by first dropping the entries the new one conflicts with.
@@ -70,7 +71,7 @@ public:
     // (a warning when that drops more than a placeholder at the same offset). Writes the file
     // when anything changed. Negative values are std::errc::invalid_argument.
     result<void> assign(int32_t epoch, int64_t start_offset, bool sync = true);
-    // Makes an unsynced write durable (see above); nothing to do otherwise.
+    // Writes (durably) what an unsynced assign left in memory only; nothing to do otherwise.
     result<void> sync();
     bool has_unsynced_write() const { return unsynced_; }
     // Log truncation: removes the entries starting at or after `end_offset`.
@@ -107,7 +108,7 @@ private:
     std::string path_;
     TopicPartition tp_;
     std::vector<EpochEntry> entries_;  // oldest first
-    bool unsynced_ = false;            // the file holds entries_ but may not be durable
+    bool unsynced_ = false;            // entries_ has changes the file does not hold yet
 };
 
 }  // namespace samsa::log

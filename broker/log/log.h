@@ -122,8 +122,8 @@ public:
     // The epoch that wrote `offset`, nullopt if none is known.
     std::optional<int32_t> epoch_for_offset(int64_t offset) const;
     // Becoming leader (Kafka's Partition.makeLeader step 3): `epoch` starts at `start_offset`,
-    // the LEO. Writes the cache's file unsynced (synced before the recovery point passes the
-    // epoch's records: LeaderEpochFileCache); assign says what it replaces.
+    // the LEO. The cache's file is written later (before the recovery point passes the
+    // epoch's records, or on close: LeaderEpochFileCache); assign says what it replaces.
     result<void> assign_epoch_start_offset(int32_t epoch, int64_t start_offset);
     // A copy of the cache's entries, oldest first.
     std::vector<EpochEntry> epoch_entries() const;

@@ -280,6 +280,48 @@ TEST_F(KafkaZkClientTest, PartitionStateWritesAreFencedByTheControllerEpoch) {
     EXPECT_FALSE(by_new_controller.value().at(p0).ec);
 }
 
+// Hundreds of state znodes go to ZooKeeper as a few multis; one stale zkVersion fails only its
+// own partition, the rest of its batch still being written.
+TEST_F(KafkaZkClientTest, ManyPartitionStateWritesAreBatchedWithPerPartitionResults) {
+    auto a = broker();
+    const auto elected = a.kafka->try_register_controller(BrokerId(1), 1).value();
+    ASSERT_TRUE(elected.elected);
+    const int32_t v = elected.epoch_zk_version;
+    constexpr int kPartitions = 300;
+    std::map<int32_t, std::vector<BrokerId>> assignment;
+    std::map<TopicPartition, LeaderIsrAndControllerEpoch> initial;
+    for (int p = 0; p < kPartitions; ++p) {
+        assignment[p] = {BrokerId(1), BrokerId(2)};
+        initial[{"many", p}] = state(1, 0, 1);
+    }
+    ASSERT_TRUE(a.kafka->create_topic("many", Uuid::random(), assignment, {}));
+    auto created = a.kafka->create_partition_states(initial, v);
+    ASSERT_TRUE(created) << created.error().message();
+    for (const auto& [tp, ec] : created.value()) {
+        EXPECT_FALSE(ec) << tp.partition;
+    }
+    std::map<TopicPartition, LeaderIsrAndControllerEpoch> next;
+    for (int p = 0; p < kPartitions; ++p) {
+        // Partition 150's expected zkVersion is stale (1; the znode is at 0).
+        next[{"many", p}] = state(2, 1, 1, p == 150 ? 1 : 0);
+    }
+    auto updated = a.kafka->update_partition_states(next, v);
+    ASSERT_TRUE(updated) << updated.error().message();
+    for (const auto& [tp, r] : updated.value()) {
+        if (tp.partition == 150) {
+            EXPECT_EQ(r.ec, Errc::bad_version);
+        } else {
+            EXPECT_FALSE(r.ec) << tp.partition << ": " << r.ec.message();
+            EXPECT_EQ(r.zk_version, 1) << tp.partition;
+        }
+    }
+    auto states = a.kafka->get_partition_states({{"many", 0}, {"many", 150}, {"many", 299}});
+    ASSERT_TRUE(states);
+    EXPECT_EQ(states.value().at({"many", 0}), state(2, 1, 1, 1));
+    EXPECT_EQ(states.value().at({"many", 150}), state(1, 0, 1, 0));
+    EXPECT_EQ(states.value().at({"many", 299}), state(2, 1, 1, 1));
+}
+
 // The classic ISR path end to end at the ZooKeeper level: a leader shrinks its ISR and leaves a
 // notification; the controller lists, reads and deletes the notifications (fenced).
 TEST_F(KafkaZkClientTest, IsrChangesWrittenByLeadersReachTheControllerThroughNotifications) {

@@ -68,14 +68,15 @@ protected:
 
 // ---- Unsynced writes (a new leader's entry) ---------------------------------------------------
 
-TEST_F(LeaderEpochFileCacheTest, UnsyncedAssignWritesTheFileAndWaitsForSync) {
+TEST_F(LeaderEpochFileCacheTest, UnsyncedAssignIsWrittenBySync) {
     auto cache = load();
     ASSERT_TRUE(cache.assign(0, 0));
     EXPECT_FALSE(cache.has_unsynced_write());
     ASSERT_TRUE(cache.assign(3, 5, /*sync=*/false));
-    // Readers (and a clean reopen) see the entry at once; only its durability waits.
+    // Queries see the entry at once; the file gets it at sync().
     EXPECT_TRUE(cache.has_unsynced_write());
-    EXPECT_EQ(text_of(path()), "0\n2\n0 0\n3 5\n");
+    EXPECT_EQ(cache.end_offset_for(0, 9), (EpochEndOffset{0, 5}));
+    EXPECT_EQ(text_of(path()), "0\n1\n0 0\n");
     ASSERT_TRUE(cache.sync());
     EXPECT_FALSE(cache.has_unsynced_write());
     EXPECT_EQ(text_of(path()), "0\n2\n0 0\n3 5\n");
@@ -393,6 +394,24 @@ TEST_F(LogLeaderEpochTest, EpochsSurviveACleanReopen) {
     log = open_log(/*clean=*/true);
     ASSERT_TRUE(log);
     EXPECT_EQ(log->epoch_entries(), (Entries{{0, 0}, {5, 3}}));
+}
+
+TEST_F(LogLeaderEpochTest, ANewLeadersEpochReachesTheFileOnFlushAndOnClose) {
+    auto log = open_log();
+    append_at_epoch(*log, 3, 0);
+    ASSERT_TRUE(log->flush());
+    ASSERT_TRUE(log->assign_epoch_start_offset(4, log->log_end_offset()));
+    EXPECT_EQ(text_of(checkpoint()), "0\n1\n0 0\n");  // not yet: nothing of epoch 4 is durable
+    append_at_epoch(*log, 2, 4);
+    ASSERT_TRUE(log->flush());  // the recovery point passes epoch 4's records: its entry first
+    EXPECT_EQ(text_of(checkpoint()), "0\n2\n0 0\n4 3\n");
+    ASSERT_TRUE(log->assign_epoch_start_offset(6, log->log_end_offset()));
+    append_at_epoch(*log, 1, 6);  // (an epoch that wrote nothing is trimmed on load, as Kafka)
+    ASSERT_TRUE(log->close());
+    log.reset();
+    log = open_log(/*clean=*/true);
+    ASSERT_TRUE(log);
+    EXPECT_EQ(log->epoch_entries(), (Entries{{0, 0}, {4, 3}, {6, 5}}));
 }
 
 TEST_F(LogLeaderEpochTest, UncleanRecoveryRebuildsADeletedCheckpointFromTheBatches) {

@@ -87,6 +87,7 @@ TEST_F(PartitionTest, ReadsFenceStaleAndFutureLeaderEpochs) {
 
 TEST_F(PartitionTest, FirstLeadershipWritesTheLeaderEpochCheckpoint) {
     ASSERT_TRUE(partition_->make_leader(role(kLocal, 0, {kLocal})));
+    ASSERT_TRUE(log_->close());  // a new leader's entry is written on close (or flush)
     auto bytes = log::test::read_file_bytes(log_->dir() + "/" + log::kLeaderEpochCheckpointFile);
     EXPECT_EQ(std::string(bytes.begin(), bytes.end()), "0\n1\n0 0\n");
 }

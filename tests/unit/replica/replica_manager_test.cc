@@ -77,6 +77,11 @@ TEST_F(ReplicaManagerTest, LeaderAndIsrRecordsTheTopicIdAndTheFirstEpoch) {
     auto id = log::PartitionMetadataFile(partition_dir() + "/partition.metadata").read();
     ASSERT_TRUE(id && id.value());
     EXPECT_EQ(*id.value(), kTopicId.to_string());
+    // The epoch is in the cache at once, and in its file once the log is flushed or closed
+    // (LeaderEpochFileCache: a new leader's entry is not fsynced on the LeaderAndIsr path).
+    auto log = logs_->get_log({"t", 0});
+    EXPECT_EQ(log->epoch_entries(), (std::vector<log::EpochEntry>{{0, 0}}));
+    ASSERT_TRUE(log->close());
     auto epochs = log::test::read_file_bytes(partition_dir() + "/leader-epoch-checkpoint");
     EXPECT_EQ(std::string(epochs.begin(), epochs.end()), "0\n1\n0 0\n");
 }
