@@ -257,7 +257,8 @@ void KafkaController::maybe_remove_from_zk_reassignment(
         if (guarded("deleting the reassignment znode", [&] {
                 return zk_.delete_partition_reassignment(context_.epoch_zk_version);
             })) {
-            events_.put({"ZkPartitionReassignment", [this] { process_zk_partition_reassignment(); }});
+            events_.put({"ZkPartitionReassignment",
+                         [this] { process_zk_partition_reassignment(); }});
         }
     } else if (kept.size() != listed.value()->size()) {
         guarded("updating the reassignment znode", [&] {
@@ -286,7 +287,8 @@ void KafkaController::maybe_resume_reassignments(
         }
         logger().info("resuming the reassignment of {} to [{}]", tp,
                       fmt::join(assignment.target_replicas(), ","));
-        guarded("resuming a reassignment", [&] { return on_partition_reassignment(tp, assignment); });
+        guarded("resuming a reassignment",
+                [&] { return on_partition_reassignment(tp, assignment); });
     }
 }
 

@@ -5,7 +5,8 @@ the removed broker's partition directories are deleted, and the topic znodes lis
 with no adding/removing replicas. The /admin/reassign_partitions znode moves a partition too and
 is deleted when done. A move to a frozen (SIGSTOP) broker cannot complete, so
 ListPartitionReassignments shows it, and a cancellation (null replicas) puts the original
-replicas back; invalid requests get INVALID_REPLICA_ASSIGNMENT."""
+replicas back; invalid requests get INVALID_REPLICA_ASSIGNMENT. A new controller resumes a move
+from the topic znodes, and a topic's deletion waits for its move."""
 
 import json
 import os
@@ -14,6 +15,7 @@ import signal
 import harness
 import replication_verifier
 import wire
+import wire_reassignment
 from harness import wait_until
 
 NONE, UNKNOWN_TOPIC_OR_PARTITION, INVALID_REPLICA_ASSIGNMENT = 0, 3, 39
@@ -71,15 +73,15 @@ class ReassignmentTestCase(harness.IntegrationTestCase):
                 not z.get("removing_replicas"))
 
     def alter(self, broker, targets):
-        frame = wire.alter_partition_reassignments_request(11, targets)
-        correlation_id, top, results = wire.parse_alter_partition_reassignments(
+        frame = wire_reassignment.alter_partition_reassignments_request(11, targets)
+        correlation_id, top, results = wire_reassignment.parse_alter_partition_reassignments(
             wire.roundtrip(broker.port, frame, timeout=60))
         self.assertEqual(correlation_id, 11)
         return top, results
 
     def list_reassignments(self, broker, partitions=None):
-        frame = wire.list_partition_reassignments_request(12, partitions)
-        correlation_id, top, ongoing = wire.parse_list_partition_reassignments(
+        frame = wire_reassignment.list_partition_reassignments_request(12, partitions)
+        correlation_id, top, ongoing = wire_reassignment.parse_list_partition_reassignments(
             wire.roundtrip(broker.port, frame, timeout=60))
         self.assertEqual(correlation_id, 12)
         return top, ongoing
@@ -223,6 +225,66 @@ class AlterPartitionReassignmentsTest(ReassignmentTestCase):
             self.assertTrue(message)
         self.assertTrue(self.moved("valid", [1, 2]))
         self.assertEqual(self.list_reassignments(controller), ((NONE, None), {}))
+
+
+class ResumedReassignmentTest(ReassignmentTestCase):
+    def freeze_other_than_controller(self):
+        """(controller, a broker to freeze, the third broker)."""
+        controller = self.controller_broker()
+        frozen = next(b for b in self.cluster.brokers if b is not controller)
+        other = next(x for x in self.cluster.brokers if x is not controller and x is not frozen)
+        return controller, frozen, other
+
+    def test_a_new_controller_resumes_a_move(self):
+        controller, frozen, other = self.freeze_other_than_controller()
+        c, t, o = controller.broker_id, frozen.broker_id, other.broker_id
+        self.create("resumed", [c, o])
+        self.assertEqual(self.produce_and_check("resumed", 50), list(range(50)))
+        os.kill(frozen.pid, signal.SIGSTOP)
+        try:
+            top, results = self.alter(controller, {("resumed", 0): [o, t]})
+            self.assertEqual((top[0], results), (NONE, {("resumed", 0): (NONE, None)}))
+            # The controller goes (controlled shutdown); the next one finds the move in the
+            # topic znode.
+            controller.stop()
+            wait_until(lambda: self.cluster.controller() == o, 30, f"broker {o} controller")
+            self.assertEqual(self.topic_znode("resumed")["adding_replicas"], {"0": [t]})
+        finally:
+            os.kill(frozen.pid, signal.SIGCONT)
+        wait_until(lambda: self.moved("resumed", [o, t]), 90, "resumed at [o, t]")
+        wait_until(lambda: sorted(self.cluster.partition_states("resumed", 1)[0]["isr"]) ==
+                   sorted([o, t]), 60, "resumed: ISR = [o, t]")
+        self.assertEqual(self.produce_and_check("resumed", 50), list(range(50)) * 2)
+
+    def test_a_topic_deletion_waits_for_its_move(self):
+        controller, frozen, other = self.freeze_other_than_controller()
+        c, t, o = controller.broker_id, frozen.broker_id, other.broker_id
+        self.create("doomed", [c, o])
+        os.kill(frozen.pid, signal.SIGSTOP)
+        try:
+            top, results = self.alter(controller, {("doomed", 0): [o, t]})
+            self.assertEqual((top[0], results), (NONE, {("doomed", 0): (NONE, None)}))
+            zkc = self.cluster.zk_client()
+            try:
+                zkc.create("/admin/delete_topics/doomed")
+                wait_until(lambda: "deletion of doomed waits for its partition reassignments"
+                           in controller.log_text(), 30, "the deletion held back")
+                self.assertIsNotNone(zkc.exists("/brokers/topics/doomed"))
+            finally:
+                zkc.stop()
+                zkc.close()
+        finally:
+            os.kill(frozen.pid, signal.SIGCONT)
+        # Once the move is done, the deletion goes on.
+        zkc = self.cluster.zk_client()
+        try:
+            wait_until(lambda: zkc.exists("/brokers/topics/doomed") is None, 90,
+                       "doomed deleted after its move")
+        finally:
+            zkc.stop()
+            zkc.close()
+        for b in (controller, frozen, other):
+            self.wait_replica_deleted(b, "doomed")
 
 
 class ZkReassignmentTest(ReassignmentTestCase):
