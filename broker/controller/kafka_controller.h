@@ -222,7 +222,7 @@ private:
     result<void> move_reassigned_partition_leader_if_required(
         const TopicPartition& tp, const ReplicaAssignment& completed);
     result<void> stop_removed_replicas_of_reassigned_partition(
-        const TopicPartition& tp, const std::vector<int32_t>& removed);
+        const TopicPartition& tp, const std::vector<int32_t>& removed, bool before_any_bump);
     result<void> update_replica_assignment_for_partition(const TopicPartition& tp,
                                                          const ReplicaAssignment& assignment);
     void remove_partition_from_reassigning_partitions(const TopicPartition& tp,

@@ -330,7 +330,8 @@ result<void> KafkaController::on_partition_reassignment(const TopicPartition& tp
     const ReplicaAssignment completed{reassignment.target_replicas(), {}, {}};
     context_.set_full_assignment(tp, completed);
     SAMSA_TRY(move_reassigned_partition_leader_if_required(tp, completed));
-    SAMSA_TRY(stop_removed_replicas_of_reassigned_partition(tp, reassignment.removing));
+    SAMSA_TRY(stop_removed_replicas_of_reassigned_partition(tp, reassignment.removing,
+                                                            /*before_any_bump=*/false));
     SAMSA_TRY(update_replica_assignment_for_partition(tp, completed));
     remove_partition_from_reassigning_partitions(tp, completed);
     if (!channels_) {
@@ -352,7 +353,8 @@ result<void> KafkaController::update_current_reassignment(const TopicPartition& 
         // A move replacing another: replicas the earlier one was adding may be unneeded now.
         auto unneeded = without(current.replicas, reassignment.replicas);
         if (!unneeded.empty()) {
-            SAMSA_TRY(stop_removed_replicas_of_reassigned_partition(tp, unneeded));
+            SAMSA_TRY(stop_removed_replicas_of_reassigned_partition(tp, unneeded,
+                                                                    /*before_any_bump=*/true));
         }
     }
     watch_reassignment_isr(tp);
@@ -406,8 +408,10 @@ result<void> KafkaController::move_reassigned_partition_leader_if_required(
 
 // Kafka's stopRemovedReplicasOfReassignedPartition: each removed replica leaves the ISR
 // (OfflineReplica) and is stopped and deleted (ReplicaDeletionStarted → NonExistent).
+// `before_any_bump`: no epoch has been bumped since the removed replicas last heard from the
+// controller (a move replaced before it completed), so one is made unless the ISR shrink did.
 result<void> KafkaController::stop_removed_replicas_of_reassigned_partition(
-    const TopicPartition& tp, const std::vector<int32_t>& removed) {
+    const TopicPartition& tp, const std::vector<int32_t>& removed, bool before_any_bump) {
     // The replicas that stay learn each new epoch; the removed ones must not, so that the
     // StopReplica below is newer than what they have.
     std::vector<int32_t> staying;
@@ -416,16 +420,17 @@ result<void> KafkaController::stop_removed_replicas_of_reassigned_partition(
             staying.push_back(r);
         }
     }
+    const int32_t epoch_before = context_.leadership[tp].leader_and_isr.leader_epoch;
     for (int32_t replica : removed) {
-        const int32_t epoch_before = context_.leadership[tp].leader_and_isr.leader_epoch;
         SAMSA_TRY(partitions_->remove_replica_from_isr(replica, {tp}));
-        if (context_.leadership[tp].leader_and_isr.leader_epoch == epoch_before) {
-            // Not in the ISR, so no new epoch yet: a broker ignores a StopReplica that is not
-            // newer than the epoch it has (KIP-570), so make one.
-            SAMSA_TRY(auto bumped, partitions_->bump_leader_epoch(tp));
-            if (bumped) {
-                batch_->add_leader_and_isr(staying, tp, *bumped, false);
-            }
+    }
+    if (before_any_bump && context_.leadership[tp].leader_and_isr.leader_epoch == epoch_before) {
+        // None was in the ISR, so no new epoch yet: a broker ignores a StopReplica that is not
+        // newer than the epoch it has (KIP-570), so make one. (Kafka sends it at the same
+        // epoch, and the replica stays behind.)
+        SAMSA_TRY(auto bumped, partitions_->bump_leader_epoch(tp));
+        if (bumped) {
+            batch_->add_leader_and_isr(staying, tp, *bumped, false);
         }
     }
     const auto epoch = context_.leadership[tp].leader_and_isr.leader_epoch;
