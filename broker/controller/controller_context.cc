@@ -117,9 +117,10 @@ void ControllerContext::remove_topic(const std::string& topic) {
         assignments.erase(tp);
         leadership.erase(tp);
         partition_states.erase(tp);
-        adding_removing.erase(tp);
-        partitions_being_reassigned.erase(tp);
     }
+    std::erase_if(adding_removing, [&](const auto& e) { return e.first.topic == topic; });
+    std::erase_if(partitions_being_reassigned,
+                  [&](const TopicPartition& tp) { return tp.topic == topic; });
 }
 
 void ControllerContext::reset() { *this = ControllerContext{}; }
