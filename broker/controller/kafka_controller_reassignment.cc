@@ -200,7 +200,11 @@ std::set<TopicPartition> KafkaController::process_zk_partition_reassignment() {
                 [&] { return zk_.delete_partition_reassignment(context_.epoch_zk_version); });
         return {};
     }
-    if (!listed || !listed.value()) {
+    if (!listed) {
+        logger().error("cannot read {}: {}", kReassignPartitionsPath, listed.error().message());
+        return {};
+    }
+    if (!listed.value()) {
         return {};
     }
     std::map<TopicPartition, ApiError> failed;
