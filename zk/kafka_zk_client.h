@@ -14,7 +14,7 @@
 //
 // Not yet here, by design (seams): config change notifications (ConfigEntityChangeNotificationSequenceZNode, written after
 // set_or_create_entity_configs), ACL storage (AclZNodes), broker-id generation (/brokers/seqid),
-// producer id blocks, reassignments. Their paths and codecs are in zk_data.h.
+// producer id blocks. Their paths and codecs are in zk_data.h.
 //
 // Borrows the ZooKeeperClient, which must outlive it. Thread-safe as the client is.
 
@@ -187,6 +187,22 @@ class KafkaZkClient {
     result<std::optional<std::vector<TopicPartition>>> get_preferred_replica_election();
     // Deletes the node, fenced; a missing node is fine.
     result<void> delete_preferred_replica_election(int32_t expected_controller_epoch_zk_version);
+
+    // --- Partition reassignment (KIP-455; kafka_zk_client_reassignment.cc) ----------------------
+    // Rewrites /brokers/topics/<t> (version 3) with every partition's full assignment, fenced.
+    result<void> set_topic_assignment(const std::string& topic, const std::optional<Uuid>& topic_id,
+                                      const std::map<int32_t, ReplicaAssignment>& partitions,
+                                      int32_t expected_controller_epoch_zk_version);
+    // The targets /admin/reassign_partitions lists; nullopt when there is no node. A malformed
+    // node is Errc::malformed_data.
+    result<std::optional<std::map<TopicPartition, std::vector<BrokerId>>>>
+    get_partition_reassignment();
+    // Sets the node's targets, creating it if it is gone; fenced.
+    result<void> set_or_create_partition_reassignment(
+        const std::map<TopicPartition, std::vector<BrokerId>>& targets,
+        int32_t expected_controller_epoch_zk_version);
+    // Deletes the node, fenced; a missing node is fine.
+    result<void> delete_partition_reassignment(int32_t expected_controller_epoch_zk_version);
 
     // --- Watches (the controller's) ------------------------------------------------------------
     // Registers `handler` and arms an exists watch; true if the node exists now.

@@ -580,6 +580,42 @@ result<std::vector<TopicPartition>> PreferredReplicaElectionZNode::decode(std::s
     return decode_partition_list(data);
 }
 
+std::string ReassignPartitionsZNode::encode(
+    const std::map<TopicPartition, std::vector<BrokerId>>& targets) {
+    json::array list;
+    for (const auto& [tp, replicas] : targets) {
+        list.emplace_back(json::object{{"topic", tp.topic},
+                                       {"partition", tp.partition},
+                                       {"replicas", broker_array(replicas)}});
+    }
+    return to_text(json::object{{"version", 1}, {"partitions", std::move(list)}});
+}
+
+result<std::map<TopicPartition, std::vector<BrokerId>>> ReassignPartitionsZNode::decode(
+    std::string_view data) {
+    SAMSA_TRY(auto o, parse_object(data));
+    const json::value* list = o.if_contains("partitions");
+    if (list == nullptr || !list->is_array()) {
+        return Errc::malformed_data;
+    }
+    std::map<TopicPartition, std::vector<BrokerId>> targets;
+    for (const json::value& e : list->get_array()) {
+        if (!e.is_object()) {
+            return Errc::malformed_data;
+        }
+        SAMSA_TRY(auto topic, require_string(e.get_object(), "topic"));
+        SAMSA_TRY(auto partition, require_int32(e.get_object(), "partition"));
+        const json::value* replicas = e.get_object().if_contains("replicas");
+        if (replicas == nullptr) {
+            return Errc::malformed_data;
+        }
+        SAMSA_TRY(auto ids, to_broker_ids(*replicas));
+        // A partition listed twice: the last entry wins, as Kafka's map does.
+        targets[TopicPartition{std::move(topic), partition}] = std::move(ids);
+    }
+    return targets;
+}
+
 std::string AclZNodes::resource_path(bool prefixed, std::string_view resource_type,
                                      std::string_view resource_name) {
     return std::string(prefixed ? "/kafka-acl-extended/prefixed" : "/kafka-acl") + "/" +

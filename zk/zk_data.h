@@ -23,6 +23,8 @@
 //   /config/<type>/<name>          {"version":1,"config":{"retention.ms":"86400000"}} (string
 //   values) /config/changes/config_change_<seq>   {"version":2,"entity_path":"topics/t"}
 //   /admin/delete_topics/<t>       null data
+//   /admin/reassign_partitions     {"version":1,"partitions":[{"topic":"t","partition":0,
+//                                   "replicas":[1,2]}]}
 //   /isr_change_notification/isr_change_<seq>
 //                                  {"version":1,"partitions":[{"topic":"t","partition":0}]}
 //
@@ -226,8 +228,14 @@ struct DeleteTopicsTopicZNode {
     static std::string path(std::string_view topic);
 };
 
+// Written by kafka-reassign-partitions.sh (the pre-KIP-455 path): the target replicas of the
+// partitions to move. The controller removes each entry once its move completes (or fails) and
+// deletes the node when none is left.
+// {"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2,3]}]}
 struct ReassignPartitionsZNode {
     static std::string path() { return "/admin/reassign_partitions"; }
+    static std::string encode(const std::map<TopicPartition, std::vector<BrokerId>>& targets);
+    static result<std::map<TopicPartition, std::vector<BrokerId>>> decode(std::string_view data);
 };
 
 // Written by kafka-preferred-replica-election.sh (the pre-ElectLeaders path); the controller

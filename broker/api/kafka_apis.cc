@@ -38,6 +38,8 @@ constexpr std::array kHandlers{
     ApiHandler{ApiKey::create_partitions, 0, 3, handle_create_partitions},
     ApiHandler{ApiKey::offset_for_leader_epoch, 0, 4, handle_offset_for_leader_epoch},
     ApiHandler{ApiKey::elect_leaders, 0, 2, handle_elect_leaders},
+    ApiHandler{ApiKey::alter_partition_reassignments, 0, 0, handle_alter_partition_reassignments},
+    ApiHandler{ApiKey::list_partition_reassignments, 0, 0, handle_list_partition_reassignments},
 };
 
 const ApiHandler* find_handler(int16_t key) {

@@ -1,6 +1,7 @@
 #include "broker/controller/controller_context.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace samsa::controller {
 
@@ -82,6 +83,31 @@ const std::vector<int32_t>& ControllerContext::replicas(const TopicPartition& tp
     return it == assignments.end() ? kNone : it->second;
 }
 
+ReplicaAssignment ControllerContext::full_assignment(const TopicPartition& tp) const {
+    ReplicaAssignment out{replicas(tp), {}, {}};
+    if (auto it = adding_removing.find(tp); it != adding_removing.end()) {
+        out.adding = it->second.first;
+        out.removing = it->second.second;
+    }
+    return out;
+}
+
+void ControllerContext::set_full_assignment(const TopicPartition& tp,
+                                            const ReplicaAssignment& assignment) {
+    assignments[tp] = assignment.replicas;
+    if (assignment.is_being_reassigned()) {
+        adding_removing[tp] = {assignment.adding, assignment.removing};
+    } else {
+        adding_removing.erase(tp);
+    }
+}
+
+bool ControllerContext::is_topic_being_reassigned(const std::string& topic) const {
+    auto it = partitions_being_reassigned.lower_bound(
+        TopicPartition{topic, std::numeric_limits<int32_t>::min()});
+    return it != partitions_being_reassigned.end() && it->topic == topic;
+}
+
 void ControllerContext::remove_topic(const std::string& topic) {
     all_topics.erase(topic);
     topic_ids.erase(topic);
@@ -92,6 +118,9 @@ void ControllerContext::remove_topic(const std::string& topic) {
         leadership.erase(tp);
         partition_states.erase(tp);
     }
+    std::erase_if(adding_removing, [&](const auto& e) { return e.first.topic == topic; });
+    std::erase_if(partitions_being_reassigned,
+                  [&](const TopicPartition& tp) { return tp.topic == topic; });
 }
 
 void ControllerContext::reset() { *this = ControllerContext{}; }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/controller/replica_assignment.h"
 #include "broker/protocol/wire.h"
 #include "common/types.h"
 #include "zk/zk_data.h"
@@ -48,6 +49,11 @@ public:
     std::map<TopicPartition, std::vector<int32_t>> assignments;  // first = preferred leader
     std::map<TopicPartition, LeaderIsrAndControllerEpoch> leadership;
     std::map<TopicPartition, PartitionState> partition_states;
+    // KIP-455: the adding and removing replicas of partitions mid-move (`assignments` holds
+    // their full RS), and the partitions whose reassignment is in progress.
+    std::map<TopicPartition, std::pair<std::vector<int32_t>, std::vector<int32_t>>>
+        adding_removing;
+    std::set<TopicPartition> partitions_being_reassigned;
     std::set<std::string> topics_to_be_deleted;
     std::set<std::string> topics_ineligible_for_deletion;
 
@@ -71,6 +77,11 @@ public:
     std::vector<TopicPartition> partitions_in(PartitionState state) const;
     PartitionState state_of(const TopicPartition& tp) const;
     const std::vector<int32_t>& replicas(const TopicPartition& tp) const;
+
+    // The partition's RS with its AR and RR (empty unless it is mid-move), and setting them.
+    ReplicaAssignment full_assignment(const TopicPartition& tp) const;
+    void set_full_assignment(const TopicPartition& tp, const ReplicaAssignment& assignment);
+    bool is_topic_being_reassigned(const std::string& topic) const;
 
     void remove_topic(const std::string& topic);
     void reset();

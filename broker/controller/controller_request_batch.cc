@@ -49,7 +49,7 @@ void ControllerRequestBatch::add_leader_and_isr(const std::vector<int32_t>& brok
         }
         auto& pending = leader_and_isr_[b][tp];
         pending.leadership = leadership;
-        pending.replicas = context_.replicas(tp);
+        pending.assignment = context_.full_assignment(tp);
         pending.is_new = pending.is_new || is_new;
     }
     add_update_metadata(context_.live_or_shutting_down_broker_ids(), {tp});
@@ -94,7 +94,9 @@ void ControllerRequestBatch::send_leader_and_isr() {
             state.leader_epoch = p.leadership.leader_and_isr.leader_epoch;
             state.isr = p.leadership.leader_and_isr.isr;
             state.zk_version = p.leadership.leader_and_isr.zk_version;
-            state.replicas = p.replicas;
+            state.replicas = p.assignment.replicas;
+            state.adding_replicas = p.assignment.adding;
+            state.removing_replicas = p.assignment.removing;
             state.is_new = p.is_new;
             leaders.insert(state.leader);
             topic.partition_states.push_back(std::move(state));

@@ -39,7 +39,7 @@ public:
 private:
     struct PendingLeaderAndIsr {
         LeaderIsrAndControllerEpoch leadership;
-        std::vector<int32_t> replicas;
+        ReplicaAssignment assignment;  // RS, with AR and RR while the partition moves
         bool is_new = false;
     };
     struct PendingStopReplica {

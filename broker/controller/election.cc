@@ -59,6 +59,17 @@ std::optional<ElectionResult> preferred_replica_leader(const std::vector<int32_t
     return std::nullopt;
 }
 
+std::optional<ElectionResult> reassign_partition_leader(const std::vector<int32_t>& target,
+                                                        const std::vector<int32_t>& isr,
+                                                        const IsLive& is_live) {
+    for (int32_t r : target) {
+        if (is_live(r) && contains(isr, r)) {
+            return ElectionResult{r, isr};
+        }
+    }
+    return std::nullopt;
+}
+
 std::optional<ElectionResult> controlled_shutdown_leader(
     const std::vector<int32_t>& assignment, const std::vector<int32_t>& isr,
     const IsLive& is_live_or_shutting_down, const std::function<bool(int32_t)>& shutting_down) {

@@ -7,6 +7,7 @@
 //                       if none and unclean election is allowed, the first  [leader]
 //                       live replica
 //   preferred           assignment[0] if it is live AND in the ISR          unchanged
+//   reassign            first target replica live AND in ISR                unchanged
 //   controlled shutdown first in assignment live AND in ISR AND not         ISR − shutting down
 //                       shutting down
 //
@@ -58,6 +59,13 @@ std::optional<ElectionResult> offline_partition_leader(const std::vector<int32_t
 std::optional<ElectionResult> preferred_replica_leader(const std::vector<int32_t>& assignment,
                                                        const std::vector<int32_t>& isr,
                                                        const IsLive& is_live);
+
+// A partition whose reassignment completes while its leader is not among the targets, or is
+// dead (Kafka's reassignPartitionLeaderElection): the first target replica that is live and in
+// the ISR, which stays as it is.
+std::optional<ElectionResult> reassign_partition_leader(const std::vector<int32_t>& target,
+                                                        const std::vector<int32_t>& isr,
+                                                        const IsLive& is_live);
 
 std::optional<ElectionResult> controlled_shutdown_leader(
     const std::vector<int32_t>& assignment, const std::vector<int32_t>& isr,

@@ -9,6 +9,7 @@
 
 #include "broker/controller/controller_channel_manager.h"
 #include "broker/controller/controller_request_batch.h"
+#include "broker/controller/controller_zk_handlers.h"
 #include "broker/controller/partition_state_machine.h"
 #include "broker/controller/zk_conversions.h"
 #include "common/logging.h"
@@ -31,6 +32,7 @@ const std::string kTopicsPath = "/brokers/topics";
 const std::string kDeleteTopicsPath = "/admin/delete_topics";
 const std::string kIsrChangeNotificationPath = zk::IsrChangeNotificationZNode::path();
 const std::string kPreferredReplicaElectionPath = zk::PreferredReplicaElectionZNode::path();
+const std::string kReassignPartitionsPath = zk::ReassignPartitionsZNode::path();
 // Kafka starts the auto leader rebalance task this long after failover.
 constexpr std::chrono::seconds kFirstAutoLeaderRebalanceDelay{5};
 
@@ -39,47 +41,6 @@ int64_t now_ms() {
                std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
-
-// Watch handlers that only queue a controller event: they run on ZooKeeper's watch delivery
-// (an inline executor), where nothing else may happen.
-class DataWatch : public zk::ZNodeChangeHandler {
-public:
-    DataWatch(std::string path, std::function<void()> changed, std::function<void()> deleted)
-        : ZNodeChangeHandler(std::move(path)),
-          changed_(std::move(changed)),
-          deleted_(std::move(deleted)) {}
-    void on_create() override { changed_(); }
-    void on_data_change() override { changed_(); }
-    void on_delete() override { deleted_(); }
-
-private:
-    std::function<void()> changed_;
-    std::function<void()> deleted_;
-};
-
-class ChildWatch : public zk::ZNodeChildChangeHandler {
-public:
-    ChildWatch(std::string path, std::function<void()> changed)
-        : ZNodeChildChangeHandler(std::move(path)), changed_(std::move(changed)) {}
-    void on_child_change() override { changed_(); }
-
-private:
-    std::function<void()> changed_;
-};
-
-class SessionWatch : public zk::StateChangeHandler {
-public:
-    SessionWatch(std::function<void()> before, std::function<void()> after)
-        : StateChangeHandler("controller-state-change-handler"),
-          before_(std::move(before)),
-          after_(std::move(after)) {}
-    void before_initializing_session() override { before_(); }
-    void after_initializing_session() override { after_(); }
-
-private:
-    std::function<void()> before_;
-    std::function<void()> after_;
-};
 
 }  // namespace
 
@@ -148,6 +109,14 @@ public:
                 },
                 [] {}),
             zk::inline_executor());
+        c_.zk_client_.register_znode_change_handler(
+            std::make_shared<CreationWatch>(kReassignPartitionsPath,
+                                            [this] {
+                                                put("ZkPartitionReassignment", [this] {
+                                                    c_.process_zk_partition_reassignment();
+                                                });
+                                            }),
+            zk::inline_executor());
     }
 
     void register_topic_watch(const std::string& topic) {
@@ -172,6 +141,7 @@ public:
         c_.zk_client_.unregister_znode_child_change_handler(kDeleteTopicsPath);
         c_.zk_client_.unregister_znode_child_change_handler(kIsrChangeNotificationPath);
         c_.zk_client_.unregister_znode_change_handler(kPreferredReplicaElectionPath);
+        c_.zk_client_.unregister_znode_change_handler(kReassignPartitionsPath);
         for (const auto& t : std::set<std::string>(topic_watches_)) {
             unregister_topic_watch(t);
         }
@@ -312,6 +282,7 @@ void KafkaController::on_controller_resignation() {
         return;
     }
     watches_->unregister_failover_watches();
+    unwatch_all_reassignment_isrs();
     channels_->shutdown();
     partitions_.reset();
     batch_.reset();
@@ -401,6 +372,8 @@ void KafkaController::on_controller_failover() {
     timer.mark("leaders elected");
     send_batch();
     timer.mark("requests queued");
+    // Moves asked for through the znode meanwhile, and those the topic znodes show unfinished.
+    initialize_partition_reassignments();
     resume_deletions();
     // Elections asked for through the znode while no controller was watching it (this also
     // arms the watch).
@@ -550,6 +523,13 @@ void KafkaController::on_broker_startup(const std::vector<int32_t>& brokers) {
     }
     guarded("electing leaders", [&] { return partitions_->trigger_online_state_change(); });
     send_batch();
+    // Moves waiting for one of these brokers to come back.
+    maybe_resume_reassignments([&](const TopicPartition&, const ReplicaAssignment& a) {
+        const auto targets = a.target_replicas();
+        return std::any_of(brokers.begin(), brokers.end(), [&](int32_t b) {
+            return std::find(targets.begin(), targets.end(), b) != targets.end();
+        });
+    });
     context_.topics_ineligible_for_deletion.clear();
     resume_deletions();
 }
@@ -614,7 +594,12 @@ std::vector<TopicPartition> KafkaController::track_topic(const std::string& topi
     std::vector<TopicPartition> partitions;
     for (const auto& [p, replicas] : assignment.partitions) {
         TopicPartition tp{topic, p};
-        context_.assignments[tp] = to_ints(replicas.replicas);
+        ReplicaAssignment full{to_ints(replicas.replicas), to_ints(replicas.adding_replicas),
+                               to_ints(replicas.removing_replicas)};
+        context_.set_full_assignment(tp, full);
+        if (full.is_being_reassigned()) {
+            context_.partitions_being_reassigned.insert(tp);  // resumed at failover step 9
+        }
         partitions.push_back(tp);
     }
     // Arm the data watch that reports added partitions (Kafka's PartitionModificationsHandler).
@@ -705,6 +690,11 @@ void KafkaController::resume_deletions() {
     for (const auto& topic : std::set<std::string>(context_.topics_to_be_deleted)) {
         if (deletion_pending_.contains(topic) ||
             context_.topics_ineligible_for_deletion.contains(topic)) {
+            continue;
+        }
+        if (context_.is_topic_being_reassigned(topic)) {
+            // Resumed when the move completes (or is cancelled).
+            logger().info("deletion of {} waits for its partition reassignments", topic);
             continue;
         }
         bool all_live = true;

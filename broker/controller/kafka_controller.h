@@ -4,8 +4,9 @@
 // Every broker runs one; the broker that creates the ephemeral /controller is the active
 // controller. It watches /brokers/ids, /brokers/topics (and each topic), /admin/delete_topics,
 // /isr_change_notification (where partition leaders announce the ISR changes they wrote to
-// the state znodes themselves: the classic path, IBP < 2.7) and the existence of
-// /admin/preferred_replica_election; elects partition leaders and writes them to each
+// the state znodes themselves: the classic path, IBP < 2.7), the existence of
+// /admin/preferred_replica_election and /admin/reassign_partitions, and the state znodes of
+// partitions being reassigned; elects partition leaders and writes them to each
 // partition's `state` znode; and tells brokers through LeaderAndIsr, UpdateMetadata and
 // StopReplica. Preferred replica elections come from that znode, from ElectLeaders and, with
 // auto.leader.rebalance.enable, from a check every leader.imbalance.check.interval.seconds. Every action is an event on one thread
@@ -32,6 +33,7 @@
 #include "broker/controller/controller_context.h"
 #include "broker/controller/controller_event_manager.h"
 #include "broker/controller/election.h"
+#include "broker/controller/replica_assignment.h"
 #include "broker/protocol/error_code.h"
 #include "common/result.h"
 #include "zk/broker_info.h"
@@ -67,6 +69,21 @@ struct ControlledShutdownResult {
     std::vector<TopicPartition> remaining_partitions;
 };
 using ControlledShutdownCallback = std::function<void(ControlledShutdownResult)>;
+
+// The controller's answers to AlterPartitionReassignments and ListPartitionReassignments: a
+// top-level error (NOT_CONTROLLER) or one entry per partition.
+struct AlterReassignmentsResult {
+    protocol::ErrorCode error = protocol::ErrorCode::none;
+    std::map<TopicPartition, ApiError> partitions;
+};
+struct ListReassignmentsResult {
+    protocol::ErrorCode error = protocol::ErrorCode::none;
+    std::map<TopicPartition, ReplicaAssignment> partitions;  // those being reassigned
+};
+using AlterReassignmentsCallback = std::function<void(AlterReassignmentsResult)>;
+using ListReassignmentsCallback = std::function<void(ListReassignmentsResult)>;
+// A partition's target replicas, or nullopt to cancel its reassignment.
+using ReassignmentTargets = std::map<TopicPartition, std::optional<std::vector<int32_t>>>;
 
 // Who asked for an election (Kafka's ElectionTrigger): only an operator's ElectLeaders may
 // elect an out-of-sync replica; znode-triggered ones delete the znode when done.
@@ -113,6 +130,17 @@ public:
     // controlled_shutdown. Thread-safe.
     void elect_leaders(std::set<TopicPartition> partitions, ElectionType type,
                        ElectLeadersCallback done);
+
+    // Kafka's alterPartitionReassignments (KIP-455): validates each target and starts (or,
+    // for nullopt, cancels) the partition's reassignment; the move itself goes on after the
+    // answer. Per partition: none, INVALID_REPLICA_ASSIGNMENT, NO_REASSIGNMENT_IN_PROGRESS,
+    // UNKNOWN_TOPIC_OR_PARTITION. `done` is called exactly once, as for controlled_shutdown.
+    // Thread-safe.
+    void alter_partition_reassignments(ReassignmentTargets targets,
+                                       AlterReassignmentsCallback done);
+    // Kafka's listPartitionReassignments: those of `partitions` (nullopt: all) being moved.
+    void list_partition_reassignments(std::optional<std::set<TopicPartition>> partitions,
+                                      ListReassignmentsCallback done);
 
 private:
     class Watches;
@@ -166,6 +194,46 @@ private:
     void resume_deletions();
     void start_deletion(const std::string& topic);
     void complete_deletion(const std::string& topic);
+    // Partition reassignment (kafka_controller_reassignment.cc; ZK-MODE §b "Event:
+    // reassignment"). Phases U, A and B are in on_partition_reassignment.
+    AlterReassignmentsResult process_api_partition_reassignment(
+        const ReassignmentTargets& targets);
+    ListReassignmentsResult process_list_partition_reassignments(
+        const std::optional<std::set<TopicPartition>>& partitions);
+    // The /admin/reassign_partitions znode; returns the partitions whose move it started.
+    std::set<TopicPartition> process_zk_partition_reassignment();
+    void process_partition_reassignment_isr_change(const TopicPartition& tp);
+    void initialize_partition_reassignments();
+    void maybe_resume_reassignments(
+        const std::function<bool(const TopicPartition&, const ReplicaAssignment&)>& resume);
+    void maybe_complete_reassignment(const TopicPartition& tp);
+    std::map<TopicPartition, ApiError> maybe_trigger_partition_reassignment(
+        const std::map<TopicPartition, ReplicaAssignment>& reassignments);
+    std::optional<ReplicaAssignment> maybe_build_reassignment(
+        const TopicPartition& tp, const std::optional<std::vector<int32_t>>& target) const;
+    result<void> on_partition_reassignment(const TopicPartition& tp,
+                                           const ReplicaAssignment& reassignment);
+    result<void> update_current_reassignment(const TopicPartition& tp,
+                                             const ReplicaAssignment& reassignment);
+    result<bool> is_reassignment_complete(const TopicPartition& tp,
+                                          const ReplicaAssignment& reassignment);
+    result<void> update_leader_epoch_and_send_request(const TopicPartition& tp,
+                                                      const ReplicaAssignment& assignment);
+    result<void> move_reassigned_partition_leader_if_required(
+        const TopicPartition& tp, const ReplicaAssignment& completed);
+    result<void> stop_removed_replicas_of_reassigned_partition(
+        const TopicPartition& tp, const std::vector<int32_t>& removed, bool before_any_bump);
+    result<void> update_replica_assignment_for_partition(const TopicPartition& tp,
+                                                         const ReplicaAssignment& assignment);
+    void remove_partition_from_reassigning_partitions(const TopicPartition& tp,
+                                                      const ReplicaAssignment& completed);
+    void maybe_remove_from_zk_reassignment(
+        const std::function<bool(const TopicPartition&, const std::vector<int32_t>&)>& remove);
+    // Data watches on the state znodes of partitions being moved (the classic ISR path: the
+    // leader writes ISR changes there).
+    void watch_reassignment_isr(const TopicPartition& tp);
+    void unwatch_reassignment_isr(const TopicPartition& tp);
+    void unwatch_all_reassignment_isrs();
     // Runs `step`; on Errc::controller_moved resigns, on other errors logs. Returns success.
     bool guarded(const char* what, const std::function<result<void>()>& step);
 
@@ -183,6 +251,7 @@ private:
     std::unique_ptr<Watches> watches_;
     // Replicas of topics being deleted that have not yet confirmed (topic → broker/partition).
     std::map<std::string, std::set<std::pair<int32_t, TopicPartition>>> deletion_pending_;
+    std::set<TopicPartition> reassignment_isr_watches_;
     std::atomic<int32_t> active_controller_id_{-1};
     std::atomic<bool> active_{false};  // failover done, not resigned
     std::atomic<bool> shut_down_{false};

@@ -216,9 +216,13 @@ void KafkaController::process_auto_preferred_replica_leader_election(int32_t con
     }
 }
 
-// Kafka's checkAndTriggerAutoLeaderRebalance. Samsa has no partition reassignment yet, so the
-// "no reassignment in progress" condition always holds.
+// Kafka's checkAndTriggerAutoLeaderRebalance: nothing moves while a reassignment runs (its RS
+// puts the target's preferred replica first before that replica has caught up).
 void KafkaController::check_and_trigger_auto_leader_rebalance() {
+    if (!context_.partitions_being_reassigned.empty()) {
+        logger().debug("partition reassignments in progress; no leader rebalance");
+        return;
+    }
     std::map<TopicPartition, std::vector<int32_t>> assignments;
     std::map<TopicPartition, int32_t> leaders;
     for (const auto& [tp, replicas] : context_.assignments) {

@@ -58,6 +58,12 @@ void KafkaController::process_isr_change_notification() {
             logger().info("ISR changes of [{}] reported by their leaders",
                           fmt::join(refreshed, ","));
             send_update_metadata(context_.live_or_shutting_down_broker_ids(), refreshed);
+            // The state watch of a partition being moved usually got there first.
+            for (const auto& tp : refreshed) {
+                if (channels_ && context_.partitions_being_reassigned.contains(tp)) {
+                    maybe_complete_reassignment(tp);
+                }
+            }
         }
     }
     // Deleted whatever happened to them, as Kafka does: a partition's next change brings a new

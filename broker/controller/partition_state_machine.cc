@@ -419,6 +419,43 @@ result<ElectionOutcomes> PartitionStateMachine::elect_preferred_leaders(
     return outcomes;
 }
 
+result<void> PartitionStateMachine::elect_reassigned_leaders(
+    const std::vector<TopicPartition>& tps) {
+    auto next = [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& old)
+        -> std::optional<LeaderIsrAndControllerEpoch> {
+        auto elected = reassign_partition_leader(context_.replicas(tp), old.leader_and_isr.isr,
+                                                 [&](int32_t b) { return context_.is_live(b); });
+        if (!elected) {
+            logger().error("{}: no live in-sync replica among the targets [{}] (ISR [{}]); "
+                           "leader {} stays",
+                           tp, fmt::join(context_.replicas(tp), ","),
+                           fmt::join(old.leader_and_isr.isr, ","), old.leader_and_isr.leader);
+            return std::nullopt;
+        }
+        LeaderIsrAndControllerEpoch l = old;
+        l.leader_and_isr.leader = elected->leader;
+        return l;
+    };
+    return update_leadership(tps, next,
+                             [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& l) {
+                                 on_elected(tp, l, "reassignment");
+                             });
+}
+
+result<std::optional<LeaderIsrAndControllerEpoch>> PartitionStateMachine::bump_leader_epoch(
+    const TopicPartition& tp) {
+    std::optional<LeaderIsrAndControllerEpoch> bumped;
+    SAMSA_TRY(update_leadership(
+        {tp},
+        [](const TopicPartition&, const LeaderIsrAndControllerEpoch& old)
+            -> std::optional<LeaderIsrAndControllerEpoch> { return old; },
+        [&](const TopicPartition&, const LeaderIsrAndControllerEpoch& l) { bumped = l; },
+        [&](const TopicPartition& p, const std::string& why) {
+            logger().error("{}: cannot bump its leader epoch: {}", p, why);
+        }));
+    return bumped;
+}
+
 result<void> PartitionStateMachine::remove_replica_from_isr(
     int32_t broker, const std::vector<TopicPartition>& tps) {
     auto next = [&](const TopicPartition&, const LeaderIsrAndControllerEpoch& old)

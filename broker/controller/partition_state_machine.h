@@ -6,7 +6,8 @@
 //
 // New → Online elects the first live replica and writes the partition's `state` znode;
 // Offline/Online → Online runs the offline (or, for a broker's controlled shutdown, the
-// controlled shutdown; for a preferred replica election, the preferred) election on the
+// controlled shutdown; for a preferred replica election, the preferred; for a completed
+// reassignment, the reassign) election on the
 // current state znode and bumps the leader epoch; every
 // ZooKeeper write carries the controller-epoch check (a failed check means another controller
 // took over: the caller resigns). Each transition queues LeaderAndIsr and UpdateMetadata in the
@@ -64,6 +65,15 @@ public:
     // replica (as Kafka does). No candidate: ELIGIBLE_LEADERS_NOT_AVAILABLE.
     result<ElectionOutcomes> elect_offline_leaders(const std::vector<TopicPartition>& partitions,
                                                    bool allow_unclean);
+    // Online → Online through the reassign election (a partition whose move completes while
+    // its leader is not a target replica, or is dead): the first target replica that is live
+    // and in the ISR leads; the ISR stays. The context's assignment must already be the
+    // targets, which get the LeaderAndIsr.
+    result<void> elect_reassigned_leaders(const std::vector<TopicPartition>& partitions);
+    // The partition's leader and ISR as they are, at leader epoch + 1 (Kafka's
+    // updateLeaderEpoch: replicas learn a new assignment only from a newer epoch). Queues
+    // nothing; nullopt if it has no state znode or it kept changing.
+    result<std::optional<LeaderIsrAndControllerEpoch>> bump_leader_epoch(const TopicPartition& tp);
     // Memory-only transitions used by topic deletion.
     void to_offline(const std::vector<TopicPartition>& partitions);
     void to_non_existent(const std::vector<TopicPartition>& partitions);

@@ -1,4 +1,5 @@
-// ControllerContext: which brokers count as live, and what a controlled shutdown must move.
+// ControllerContext: which brokers count as live, what a controlled shutdown must move, and the
+// replica lists of partitions being reassigned.
 
 #include "broker/controller/controller_context.h"
 
@@ -45,6 +46,26 @@ TEST_F(ControllerContextTest, ControlledShutdownMovesOnlyReplicatedPartitionsNot
     EXPECT_EQ(context_.partition_leaders_on_broker(1), (std::vector<TopicPartition>{{"a", 0}}));
     EXPECT_EQ(context_.partition_leaders_on_broker(2), (std::vector<TopicPartition>{{"a", 1}}));
     EXPECT_TRUE(context_.partition_leaders_on_broker(3).empty());
+}
+
+TEST_F(ControllerContextTest, AFullAssignmentKeepsAddingAndRemovingOnlyWhileMoving) {
+    const TopicPartition tp{"moving", 0};
+    context_.set_full_assignment(tp, ReplicaAssignment{{2, 3, 1}, {3}, {1}});
+    EXPECT_EQ(context_.replicas(tp), (std::vector<int32_t>{2, 3, 1}));
+    EXPECT_EQ(context_.full_assignment(tp), (ReplicaAssignment{{2, 3, 1}, {3}, {1}}));
+    context_.set_full_assignment(tp, ReplicaAssignment{{2, 3}, {}, {}});
+    EXPECT_EQ(context_.full_assignment(tp), (ReplicaAssignment{{2, 3}, {}, {}}));
+    EXPECT_TRUE(context_.adding_removing.empty());
+}
+
+TEST_F(ControllerContextTest, ATopicIsBeingReassignedWhileAnyOfItsPartitionsIs) {
+    context_.partitions_being_reassigned.insert({"orders", 2});
+    EXPECT_TRUE(context_.is_topic_being_reassigned("orders"));
+    // Neither a topic whose name is a prefix nor one sorting right after counts.
+    EXPECT_FALSE(context_.is_topic_being_reassigned("order"));
+    EXPECT_FALSE(context_.is_topic_being_reassigned("orders2"));
+    context_.remove_topic("orders");
+    EXPECT_FALSE(context_.is_topic_being_reassigned("orders"));
 }
 
 }  // namespace

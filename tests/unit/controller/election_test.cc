@@ -141,5 +141,15 @@ TEST(LeaderImbalanceTest, LeaderlessPartitionCountsAsNotLedByThePreferredReplica
     EXPECT_EQ(imbalanced_partitions(a, leaders, 10).at(1), (std::vector<TopicPartition>{tp(0)}));
 }
 
+TEST(ElectionTest, ReassignElectionPicksFirstLiveInSyncTargetAndKeepsTheIsr) {
+    auto r = reassign_partition_leader({3, 2}, {1, 2, 3}, live({1, 2, 3}));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->leader, 3);
+    EXPECT_EQ(r->isr, (std::vector<int32_t>{1, 2, 3}));
+    // A dead or out-of-sync target is skipped; none eligible, no leader.
+    EXPECT_EQ(reassign_partition_leader({3, 2}, {1, 2, 3}, live({1, 2}))->leader, 2);
+    EXPECT_FALSE(reassign_partition_leader({3}, {1, 2}, live({1, 2, 3})));
+}
+
 }  // namespace
 }  // namespace samsa::controller

@@ -318,5 +318,28 @@ TEST(ZkDataTest, PreferredReplicaElectionListsPartitionsAsTheToolWritesThem) {
     EXPECT_FALSE(PreferredReplicaElectionZNode::decode("not json"));
 }
 
+TEST(ZkDataTest, ReassignPartitionsReadsTheToolsTargetsAndWritesThemBack) {
+    EXPECT_EQ(ReassignPartitionsZNode::path(), "/admin/reassign_partitions");
+    // kafka-reassign-partitions.sh's JSON (it also writes "log_dirs", which is ignored).
+    auto decoded = ReassignPartitionsZNode::decode(
+        R"({"version":1,"partitions":[{"topic":"orders","partition":1,"replicas":[3,2],)"
+        R"("log_dirs":["any","any"]},{"topic":"audit","partition":0,"replicas":[1]}]})");
+    ASSERT_TRUE(decoded);
+    const std::map<TopicPartition, std::vector<BrokerId>> expected{
+        {{"orders", 1}, {BrokerId{3}, BrokerId{2}}}, {{"audit", 0}, {BrokerId{1}}}};
+    EXPECT_EQ(decoded.value(), expected);
+    EXPECT_EQ(ReassignPartitionsZNode::decode(ReassignPartitionsZNode::encode(expected)).value(),
+              expected);
+    EXPECT_EQ(ReassignPartitionsZNode::encode({}), R"({"version":1,"partitions":[]})");
+}
+
+TEST(ZkDataTest, ReassignPartitionsRejectsEntriesWithoutReplicas) {
+    EXPECT_FALSE(ReassignPartitionsZNode::decode(
+        R"({"version":1,"partitions":[{"topic":"t","partition":0}]})"));
+    EXPECT_FALSE(ReassignPartitionsZNode::decode(
+        R"({"version":1,"partitions":[{"topic":"t","partition":0,"replicas":["1"]}]})"));
+    EXPECT_FALSE(ReassignPartitionsZNode::decode(R"({"version":1})"));
+}
+
 }  // namespace
 }  // namespace samsa::zk
