@@ -154,13 +154,17 @@ class LogLayoutTest(harness.ClusterTestCase):
             self.assertEqual(f.read().splitlines(), ["version: 0", f"topic_id: {topic_id}"])
 
     def test_leader_epoch_checkpoint(self):
-        # Kafka writes <partition dir>/leader-epoch-checkpoint when the partition's leader
-        # assigns an epoch its start offset: version 0, one entry, epoch 0 starting at offset 0.
+        # <partition dir>/leader-epoch-checkpoint in Kafka's format: version 0, one entry, epoch
+        # 0 starting at offset 0. A new leader's entry is written (fsynced) before the log's
+        # recovery point passes records of its epoch, not on the LeaderAndIsr path (thousands
+        # of partitions change leader at once there): rolling segments makes the broker flush
+        # the rolled ones, which moves the recovery point.
         topic = harness.unique_topic("epochs")
-        pdir = self.create_topic(topic, {})
-        self.produce(topic, 0, 10)
+        pdir = self.create_topic(topic, {"segment.bytes": str(SEGMENT_BYTES)})
+        self.produce(topic, 0, 1000)
         path = os.path.join(pdir, "leader-epoch-checkpoint")
-        self.assertTrue(os.path.exists(path), f"no leader-epoch-checkpoint in {os.listdir(pdir)}")
+        harness.wait_until(lambda: os.path.exists(path), 30,
+                           f"leader-epoch-checkpoint in {pdir} once rolled segments are flushed")
         with open(path) as f:
             self.assertEqual(f.read().splitlines(), ["0", "1", "0 0"])
 
