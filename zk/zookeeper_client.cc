@@ -300,7 +300,14 @@ void ZooKeeperClient::submit(PendingRequest* request) {
                 std::lock_guard queue_lock(queue_mu_);
                 outstanding_.insert(request);
             }
-            rc = request->submit(zh);
+            // Never hand the C client a request on an expired (or auth-failed) handle: with a
+            // chroot, its zoo_amulti then frees each op's prefixed path twice (its path check
+            // frees it on ZINVALIDSTATE and the multi frees it again), which aborted brokers
+            // resumed after a freeze. Such a handle can only answer ZINVALIDSTATE anyway.
+            const int state = zoo_state(zh);
+            rc = state == ZOO_EXPIRED_SESSION_STATE || state == ZOO_AUTH_FAILED_STATE
+                     ? ZINVALIDSTATE
+                     : request->submit(zh);
             if (rc == ZINVALIDSTATE) {
                 rc = zoo_state(zh) == ZOO_AUTH_FAILED_STATE ? ZAUTHFAILED : ZSESSIONEXPIRED;
             }
