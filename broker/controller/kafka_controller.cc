@@ -337,6 +337,10 @@ void KafkaController::on_controller_failover() {
         return;
     }
     timer.mark("context loaded");
+    // Active before the first UpdateMetadata names this broker the controller: a client that
+    // reads that and sends CreateTopics here at once must not be told NOT_CONTROLLER (admin
+    // requests only write znodes, which the watches just armed will bring back to this thread).
+    active_ = true;
     std::vector<TopicPartition> all;
     for (const auto& [tp, r] : context_.assignments) {
         all.push_back(tp);
