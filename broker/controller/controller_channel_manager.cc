@@ -20,12 +20,13 @@ constexpr auto kRetryBackoff = std::chrono::milliseconds(100);
 class ControllerChannelManager::SendThread {
 public:
     SendThread(int32_t controller_id, int32_t broker, BrokerEndpoint endpoint,
-               std::chrono::milliseconds timeout)
+               std::chrono::milliseconds timeout,
+               std::shared_ptr<const net::ChannelSecurity> security)
         : broker_(broker),
           channel_(endpoint.host, endpoint.port,
                    "controller-" + std::to_string(controller_id) + "-to-broker-" +
                        std::to_string(broker),
-                   timeout),
+                   timeout, std::move(security)),
           thread_([this] { run(); }) {}
 
     ~SendThread() {
@@ -111,9 +112,12 @@ private:
     std::thread thread_;  // last: starts after everything above is built
 };
 
-ControllerChannelManager::ControllerChannelManager(int32_t controller_id,
-                                                   std::chrono::milliseconds socket_timeout)
-    : controller_id_(controller_id), socket_timeout_(socket_timeout) {}
+ControllerChannelManager::ControllerChannelManager(
+    int32_t controller_id, std::chrono::milliseconds socket_timeout,
+    std::shared_ptr<const net::ChannelSecurity> security)
+    : controller_id_(controller_id),
+      socket_timeout_(socket_timeout),
+      security_(std::move(security)) {}
 
 ControllerChannelManager::~ControllerChannelManager() { shutdown(); }
 
@@ -125,7 +129,8 @@ void ControllerChannelManager::add_broker(int32_t broker, BrokerEndpoint endpoin
     logger().info("controller channel to broker {} at {}:{}", broker, endpoint.host,
                   endpoint.port);
     brokers_[broker] =
-        std::make_unique<SendThread>(controller_id_, broker, std::move(endpoint), socket_timeout_);
+        std::make_unique<SendThread>(controller_id_, broker, std::move(endpoint),
+                                                    socket_timeout_, security_);
 }
 
 void ControllerChannelManager::remove_broker(int32_t broker) {

@@ -19,6 +19,7 @@
 #include <thread>
 #include <variant>
 
+#include "broker/net/channel_security.h"
 #include "broker/protocol/generated/leader_and_isr_request.h"
 #include "broker/protocol/generated/leader_and_isr_response.h"
 #include "broker/protocol/generated/stop_replica_request.h"
@@ -48,7 +49,8 @@ struct BrokerEndpoint {
 
 class ControllerChannelManager {
 public:
-    ControllerChannelManager(int32_t controller_id, std::chrono::milliseconds socket_timeout);
+    ControllerChannelManager(int32_t controller_id, std::chrono::milliseconds socket_timeout,
+                             std::shared_ptr<const net::ChannelSecurity> security = nullptr);
     ~ControllerChannelManager();
     ControllerChannelManager(const ControllerChannelManager&) = delete;
     ControllerChannelManager& operator=(const ControllerChannelManager&) = delete;
@@ -65,6 +67,7 @@ private:
 
     const int32_t controller_id_;
     const std::chrono::milliseconds socket_timeout_;
+    const std::shared_ptr<const net::ChannelSecurity> security_;
     std::mutex mu_;
     std::map<int32_t, std::unique_ptr<SendThread>> brokers_;
 };

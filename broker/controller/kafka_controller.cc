@@ -318,8 +318,8 @@ private:
 
 void KafkaController::on_controller_failover() {
     PhaseTimer timer;
-    channels_ = std::make_unique<ControllerChannelManager>(config_.broker_id,
-                                                           config_.socket_timeout);
+    channels_ = std::make_unique<ControllerChannelManager>(
+        config_.broker_id, config_.socket_timeout, config_.channel_security);
     batch_ = std::make_unique<ControllerRequestBatch>(context_, *channels_, config_.broker_id,
                                                       config_.inter_broker_listener);
     partitions_ = std::make_unique<PartitionStateMachine>(context_, zk_, *batch_,

@@ -21,6 +21,7 @@
 // to `on_registered`), and the election runs again — Kafka's RegisterBrokerAndReelect.
 
 #include <atomic>
+#include <memory>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -38,6 +39,10 @@
 #include "common/result.h"
 #include "zk/broker_info.h"
 #include "zk/zk_data.h"
+
+namespace samsa::net {
+struct ChannelSecurity;
+}  // namespace samsa::net
 
 namespace samsa::zk {
 class KafkaZkClient;
@@ -59,6 +64,8 @@ struct ControllerConfig {
     bool auto_leader_rebalance_enable = true;
     int32_t leader_imbalance_per_broker_percentage = 10;
     std::chrono::seconds leader_imbalance_check_interval{300};
+    // How to reach the brokers' inter-broker listener (null: PLAINTEXT).
+    std::shared_ptr<const net::ChannelSecurity> channel_security;
 };
 
 // The controller's answer to a broker's ControlledShutdown request.

@@ -7,7 +7,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
+
+#include <openssl/ssl.h>
+
+#include "auth/ssl_factory.h"
 
 #include "broker/protocol/generated/api_table.h"
 #include "broker/protocol/generated/request_header.h"
@@ -18,9 +23,47 @@ namespace samsa::net {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+namespace {
+
+// One request/response exchange over `stream` (TCP or TLS), as callbacks on the channel's
+// io_context: write the frame, read the size, read the response into `payload`.
+template <typename Stream>
+void start_exchange(Stream& stream, const std::vector<uint8_t>& frame,
+                    std::array<uint8_t, 4>& size_bytes, std::vector<uint8_t>& payload,
+                    boost::system::error_code& io_ec, bool& done) {
+    asio::async_write(stream, asio::buffer(frame), [&](const boost::system::error_code& e,
+                                                       size_t) {
+        if (e) {
+            io_ec = e;
+            done = true;
+            return;
+        }
+        asio::async_read(stream, asio::buffer(size_bytes), [&](const boost::system::error_code& e2,
+                                                               size_t) {
+            if (e2) {
+                io_ec = e2;
+                done = true;
+                return;
+            }
+            uint32_t n = (uint32_t{size_bytes[0]} << 24) | (uint32_t{size_bytes[1]} << 16) |
+                         (uint32_t{size_bytes[2]} << 8) | size_bytes[3];
+            // Capacity is kept across responses; only growth allocates (and zero-fills).
+            payload.resize(n);
+            asio::async_read(stream, asio::buffer(payload),
+                             [&](const boost::system::error_code& e3, size_t) {
+                                 io_ec = e3;
+                                 done = true;
+                             });
+        });
+    });
+}
+
+}  // namespace
+
 struct BlockingChannel::Impl {
     asio::io_context io;
     std::optional<tcp::socket> socket;
+    std::optional<asio::ssl::stream<tcp::socket&>> tls;
 
     // Runs the io_context until `done` or the timeout; on timeout closes the socket so the
     // pending operation completes with operation_aborted.
@@ -40,16 +83,19 @@ struct BlockingChannel::Impl {
 };
 
 BlockingChannel::BlockingChannel(std::string host, uint16_t port, std::string client_id,
-                                 std::chrono::milliseconds timeout)
+                                 std::chrono::milliseconds timeout,
+                                 std::shared_ptr<const ChannelSecurity> security)
     : impl_(std::make_unique<Impl>()),
       host_(std::move(host)),
       port_(port),
       client_id_(std::move(client_id)),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      security_(std::move(security)) {}
 
 BlockingChannel::~BlockingChannel() { close(); }
 
 void BlockingChannel::close() {
+    impl_->tls.reset();
     if (impl_->socket) {
         boost::system::error_code ec;
         impl_->socket->close(ec);
@@ -80,6 +126,31 @@ result<void> BlockingChannel::ensure_connected() {
         return err;
     }
     impl_->socket->set_option(tcp::no_delay(true), ec);
+    if (security_ && security_->ssl) {
+        return start_tls();
+    }
+    return success();
+}
+
+result<void> BlockingChannel::start_tls() {
+    SSL* ssl = SSL_new(security_->ssl->context().get());
+    if (ssl == nullptr) {
+        close();
+        return std::make_error_code(std::errc::not_enough_memory);
+    }
+    auth::prepare_client_ssl(ssl, security_->ssl->config(), host_);
+    impl_->tls.emplace(*impl_->socket, ssl);  // takes ownership of ssl
+    bool done = false;
+    boost::system::error_code handshake_ec;
+    impl_->tls->async_handshake(asio::ssl::stream_base::client,
+                                [&](const boost::system::error_code& e) {
+                                    handshake_ec = e;
+                                    done = true;
+                                });
+    if (auto err = impl_->run(timeout_, done, handshake_ec)) {
+        close();
+        return err;
+    }
     return success();
 }
 
@@ -110,31 +181,11 @@ result<std::span<const uint8_t>> BlockingChannel::exchange(protocol::ApiKey key,
     boost::system::error_code io_ec;
     std::array<uint8_t, 4> size_bytes{};
     std::vector<uint8_t>& payload = reusable_frame();
-    asio::async_write(*impl_->socket, asio::buffer(frame.buffer()),
-                      [&](const boost::system::error_code& e, size_t) {
-        if (e) {
-            io_ec = e;
-            done = true;
-            return;
-        }
-        asio::async_read(*impl_->socket, asio::buffer(size_bytes),
-                         [&](const boost::system::error_code& e2, size_t) {
-            if (e2) {
-                io_ec = e2;
-                done = true;
-                return;
-            }
-            uint32_t n = (uint32_t{size_bytes[0]} << 24) | (uint32_t{size_bytes[1]} << 16) |
-                         (uint32_t{size_bytes[2]} << 8) | size_bytes[3];
-            // Capacity is kept across responses; only growth allocates (and zero-fills).
-            payload.resize(n);
-            asio::async_read(*impl_->socket, asio::buffer(payload),
-                             [&](const boost::system::error_code& e3, size_t) {
-                                 io_ec = e3;
-                                 done = true;
-                             });
-        });
-    });
+    if (impl_->tls) {
+        start_exchange(*impl_->tls, frame.buffer(), size_bytes, payload, io_ec, done);
+    } else {
+        start_exchange(*impl_->socket, frame.buffer(), size_bytes, payload, io_ec, done);
+    }
     if (auto err = impl_->run(timeout_, done, io_ec)) {
         close();
         return err;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/net/channel_security.h"
 #include "broker/protocol/api_key.h"
 #include "broker/protocol/wire.h"
 #include "common/result.h"
@@ -21,8 +22,10 @@ namespace samsa::net {
 
 class BlockingChannel {
 public:
+    // `security` null: PLAINTEXT.
     BlockingChannel(std::string host, uint16_t port, std::string client_id,
-                    std::chrono::milliseconds timeout);
+                    std::chrono::milliseconds timeout,
+                    std::shared_ptr<const ChannelSecurity> security = nullptr);
     ~BlockingChannel();
     BlockingChannel(const BlockingChannel&) = delete;
     BlockingChannel& operator=(const BlockingChannel&) = delete;
@@ -59,6 +62,8 @@ private:
     // still hold the old one.
     std::vector<uint8_t>& reusable_frame();
     result<void> ensure_connected();
+    // TLS: the client handshake over the connected socket.
+    result<void> start_tls();
 
     struct Impl;
     std::unique_ptr<Impl> impl_;
@@ -66,6 +71,7 @@ private:
     uint16_t port_;
     std::string client_id_;
     std::chrono::milliseconds timeout_;
+    std::shared_ptr<const ChannelSecurity> security_;
     int32_t next_correlation_id_ = 0;
     // The last response frame. Reused while nothing else holds it: a follower's fetches are
     // up to replica.fetch.response.max.bytes each, and a fresh buffer per response costs an

@@ -3,9 +3,11 @@
 #include <netinet/tcp.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <tuple>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -16,6 +18,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "auth/ssl_factory.h"
+#include "auth/ssl_peer.h"
+#include "auth/ssl_principal_mapper.h"
+#include "broker/net/tls_stream.h"
 #include "common/logging.h"
 
 namespace samsa::net {
@@ -58,7 +64,7 @@ void set_cork(tcp::socket& s, bool on) {
 }  // namespace
 
 Connection::Connection(tcp::socket socket, ConnectionConfig config, RequestHandler& handler,
-                       auth::Session session)
+                       auth::Session session, const TlsOptions* tls)
     : socket_(std::move(socket)),
       idle_timer_(socket_.get_executor()),
       config_(config),
@@ -83,6 +89,37 @@ Connection::Connection(tcp::socket socket, ConnectionConfig config, RequestHandl
     }
     // Non-blocking for Asio's synchronous calls too: flush() writes directly first.
     socket_.non_blocking(true, ec);
+    if (tls != nullptr) {
+        tls_ = std::make_unique<TlsStream>(socket_, tls->factory->context(), auth::SslMode::server);
+        principal_mapper_ = tls->principal_mapper;
+        handshake_timeout_ = tls->factory->config().handshake_timeout;
+    }
+}
+
+Connection::~Connection() = default;
+
+asio::awaitable<bool> Connection::start_tls() {
+    auto ec = co_await tls_->handshake(handshake_timeout_);
+    if (ec) {
+        // Plaintext sent to a TLS port, an untrusted or expired client certificate, no shared
+        // protocol, or no handshake within the deadline.
+        logger().info("TLS handshake with {} on {} failed: {}", peer_, session_.listener_name,
+                      ec == asio::error::timed_out ? "not finished within ssl.handshake.timeout.ms"
+                                                   : ec.message());
+        co_return false;
+    }
+    if (auto subject = auth::peer_certificate_subject(tls_->native_handle())) {
+        auto name = principal_mapper_->name(*subject);
+        if (!name) {
+            logger().info("refusing {}: no ssl.principal.mapping.rules rule applies to '{}'",
+                          peer_, *subject);
+            co_return false;
+        }
+        session_.principal.name = *name;
+    }
+    logger().debug("TLS with {} established ({}), principal {}", peer_,
+                   auth::negotiated_cipher(tls_->native_handle()), session_.principal.str());
+    co_return true;
 }
 
 asio::awaitable<void> Connection::run() {
@@ -90,6 +127,10 @@ asio::awaitable<void> Connection::run() {
     touch();
     asio::co_spawn(socket_.get_executor(), watch_idle(self), asio::detached);
     try {
+        if (tls_ && !co_await start_tls()) {
+            close();
+            co_return;
+        }
         for (;;) {
             if (!has_complete_request()) {
                 // Nothing else to handle until the client sends more: answer what is queued
@@ -158,8 +199,9 @@ asio::awaitable<bool> Connection::read_request(Frame& frame) {
         // Waiting for the client: an idle connection keeps only its small block.
         in_.shrink_if_empty();
         auto space = in_.prepare(wanted);
-        auto [ec, n] =
-            co_await socket_.async_read_some(asio::buffer(space.data(), space.size()), kAsTuple);
+        auto buffer = asio::buffer(space.data(), space.size());
+        auto [ec, n] = tls_ ? co_await tls_->read_some(buffer)
+                            : co_await socket_.async_read_some(buffer, kAsTuple);
         if (ec) {
             if (!is_normal_close(ec)) {
                 logger().debug("read from {} failed: {}", peer_, ec.message());
@@ -179,8 +221,13 @@ asio::awaitable<bool> Connection::read_large_request(size_t size, Frame& frame) 
     std::memcpy(frame->data(), have.data(), have.size());
     const size_t copied = have.size();
     in_.consume(in_.data().size());
-    auto [ec, n] = co_await asio::async_read(
-        socket_, asio::buffer(frame->data() + copied, size - copied), kAsTuple);
+    auto rest = asio::buffer(frame->data() + copied, size - copied);
+    boost::system::error_code ec;
+    if (tls_) {
+        ec = co_await tls_->read(rest);
+    } else {
+        std::tie(ec, std::ignore) = co_await asio::async_read(socket_, rest, kAsTuple);
+    }
     if (ec) {
         if (!is_normal_close(ec)) {
             logger().debug("read from {} failed mid-frame: {}", peer_, ec.message());
@@ -212,6 +259,12 @@ asio::awaitable<void> Connection::flush() {
     for (const auto& w : out_) {
         buffers.emplace_back(asio::buffer(w.buffer()));
     }
+    if (tls_) {
+        co_await tls_->write(buffers);
+        out_.clear();
+        out_bytes_ = 0;
+        co_return;
+    }
     // Straight to the socket first: the kernel almost always takes a few responses whole,
     // and a write that completes here costs one sendmsg and no round through the event loop.
     // Whatever it does not take is written asynchronously, when the socket can take more.
@@ -241,17 +294,54 @@ asio::awaitable<void> Connection::send_spliced(const protocol::Writer& response)
     size_t at = 0;
     for (const auto& splice : response.splices()) {
         if (splice.at > at) {
-            co_await asio::async_write(socket_, asio::buffer(buf.data() + at, splice.at - at),
-                                       asio::use_awaitable);
+            asio::const_buffer part(buf.data() + at, splice.at - at);
+            co_await write_all({&part, 1});
             at = splice.at;
         }
-        co_await send_file(splice.slice);
+        if (tls_) {
+            co_await send_file_tls(splice.slice);
+        } else {
+            co_await send_file(splice.slice);
+        }
     }
     if (at < buf.size()) {
-        co_await asio::async_write(socket_, asio::buffer(buf.data() + at, buf.size() - at),
-                                   asio::use_awaitable);
+        asio::const_buffer part(buf.data() + at, buf.size() - at);
+        co_await write_all({&part, 1});
     }
     set_cork(socket_, false);
+}
+
+asio::awaitable<void> Connection::write_all(std::span<const asio::const_buffer> buffers) {
+    if (tls_) {
+        co_await tls_->write(buffers);
+    } else {
+        co_await asio::async_write(socket_, buffers, asio::use_awaitable);
+    }
+}
+
+asio::awaitable<void> Connection::send_file_tls(const protocol::FileSlice& slice) {
+    constexpr size_t kChunk = 256 * 1024;
+    std::vector<uint8_t> chunk(std::min<size_t>(kChunk, static_cast<size_t>(slice.size)));
+    off_t offset = slice.position;
+    size_t left = static_cast<size_t>(slice.size);
+    while (left > 0) {
+        ssize_t n = ::pread(slice.file->fd(), chunk.data(), std::min(left, chunk.size()), offset);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            throw boost::system::system_error(errno, boost::system::system_category(), "pread");
+        }
+        if (n == 0) {
+            // Shrunk since the response was built: pad, as send_file() explains.
+            std::fill(chunk.begin(), chunk.end(), 0);
+            n = static_cast<ssize_t>(std::min(left, chunk.size()));
+        }
+        asio::const_buffer part(chunk.data(), static_cast<size_t>(n));
+        co_await tls_->write({&part, 1});
+        offset += n;
+        left -= static_cast<size_t>(n);
+    }
 }
 
 asio::awaitable<void> Connection::send_file(const protocol::FileSlice& slice) {

@@ -23,10 +23,16 @@
 //
 // Responses with file-backed records are sent with sendfile(2): the record bytes go from the
 // page cache to the socket without passing through user space.
+//
+// On TLS listeners (SSL, SASL_SSL) the connection first runs the TLS handshake, within the
+// listener's handshake deadline, and takes the principal from the client's certificate when it
+// sent one (ssl.principal.mapping.rules). Every byte then goes through the TLS stream: file
+// data is read into memory and encrypted, there is no zero-copy path.
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,6 +44,11 @@
 #include "broker/net/read_buffer.h"
 #include "broker/net/request_handler.h"
 
+namespace samsa::auth {
+class SslFactory;
+class SslPrincipalMapper;
+}  // namespace samsa::auth
+
 namespace samsa::net {
 
 struct ConnectionConfig {
@@ -47,10 +58,20 @@ struct ConnectionConfig {
     int32_t receive_buffer_bytes = 102400;         // socket.receive.buffer.bytes, -1 = OS default
 };
 
+// What a TLS listener gives each of its connections.
+struct TlsOptions {
+    std::shared_ptr<auth::SslFactory> factory;
+    std::shared_ptr<const auth::SslPrincipalMapper> principal_mapper;
+};
+
+class TlsStream;
+
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
     Connection(boost::asio::ip::tcp::socket socket, ConnectionConfig config,
-               RequestHandler& handler, auth::Session session);
+               RequestHandler& handler, auth::Session session,
+               const TlsOptions* tls = nullptr);
+    ~Connection();
 
     // The session coroutine. Call once, on the socket's executor.
     boost::asio::awaitable<void> run();
@@ -68,6 +89,13 @@ private:
     // straight into the frame.
     boost::asio::awaitable<bool> read_large_request(size_t size, Frame& frame);
     bool has_complete_request() const;
+    // TLS listeners: the handshake, then the principal from the client certificate. False
+    // when the connection must close (logged).
+    boost::asio::awaitable<bool> start_tls();
+    // Writes every byte of `buffers` through TLS or straight to the socket.
+    boost::asio::awaitable<void> write_all(std::span<const boost::asio::const_buffer> buffers);
+    // TLS: file slices are read into memory and written through the TLS stream.
+    boost::asio::awaitable<void> send_file_tls(const protocol::FileSlice& slice);
 
     boost::asio::awaitable<void> queue_response(protocol::Writer response);
     // Writes every queued response, in order, with one gathering write.
@@ -81,6 +109,9 @@ private:
     void touch() { last_activity_ = std::chrono::steady_clock::now(); }
 
     boost::asio::ip::tcp::socket socket_;
+    std::unique_ptr<TlsStream> tls_;  // TLS listeners only
+    std::shared_ptr<const auth::SslPrincipalMapper> principal_mapper_;
+    std::chrono::milliseconds handshake_timeout_{0};
     boost::asio::steady_timer idle_timer_;
     ConnectionConfig config_;
     RequestHandler& handler_;

@@ -62,10 +62,14 @@ SocketServer::~SocketServer() {
 
 void SocketServer::bind() {
     for (auto& l : listeners_) {
-        if (l.config.protocol != auth::SecurityProtocol::plaintext) {
+        if (auth::uses_sasl(l.config.protocol)) {
             throw std::runtime_error("listener " + l.config.name + " uses " +
                                      std::string(auth::to_string(l.config.protocol)) +
-                                     ", which this build does not serve yet (PLAINTEXT only)");
+                                     ", which this build does not serve yet (PLAINTEXT, SSL)");
+        }
+        if (auth::uses_tls(l.config.protocol) != l.config.tls.has_value()) {
+            throw std::logic_error("listener " + l.config.name + ": TLS options do not match " +
+                                   std::string(auth::to_string(l.config.protocol)));
         }
         auto endpoint = resolve_listener(l.config);
         // Acceptors run on the first processor; accepting is rare next to requests.
@@ -148,8 +152,9 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
     session.protocol = listener.config.protocol;
     session.authenticated = !auth::uses_sasl(listener.config.protocol);
     auto executor = socket.get_executor();
+    const TlsOptions* tls = listener.config.tls ? &*listener.config.tls : nullptr;
     auto conn = std::make_shared<Connection>(std::move(socket), connection_config_, handler_,
-                                             std::move(session));
+                                             std::move(session), tls);
     {
         std::lock_guard lock(mu_);
         if (stopping_) {

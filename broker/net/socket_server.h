@@ -7,8 +7,9 @@
 // lives on its Processor for good, and its requests are handled there, in order (connection.h).
 // Request handlers leave the Processor only for work that can block for long (net/run_on.h).
 //
-// Listeners are typed by security protocol. This issue serves PLAINTEXT; a listener of another
-// protocol is refused at bind() with a clear message until the security issue lands.
+// Listeners are typed by security protocol. PLAINTEXT and SSL listeners are served (SSL ones
+// with the TLS options their config gives: connection.h); SASL listeners are refused at bind()
+// with a clear message until SASL lands.
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,7 @@ struct ListenerConfig {
     std::string host;  // empty = all interfaces
     uint16_t port = 0;  // 0 = any free port; bound_port() tells which
     auth::SecurityProtocol protocol = auth::SecurityProtocol::plaintext;
+    std::optional<TlsOptions> tls;  // set for SSL and SASL_SSL listeners
 };
 
 class SocketServer {

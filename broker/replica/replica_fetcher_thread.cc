@@ -57,7 +57,7 @@ ReplicaFetcherThread::ReplicaFetcherThread(std::string name, FetcherConfig confi
       lookup_(std::move(lookup)),
       channel_(std::make_unique<net::BlockingChannel>(
           source_.host, source_.port, "broker-" + std::to_string(config.broker_id) + "-fetcher",
-          std::chrono::milliseconds(config.socket_timeout_ms))) {
+          std::chrono::milliseconds(config.socket_timeout_ms), config.security)) {
     thread_ = std::thread([this] { run(); });
 }
 

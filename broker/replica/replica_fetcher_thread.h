@@ -40,7 +40,8 @@
 
 namespace samsa::net {
 class BlockingChannel;
-}
+struct ChannelSecurity;
+}  // namespace samsa::net
 #include "broker/protocol/generated/offset_for_leader_epoch_response.h"
 
 namespace samsa::protocol {
@@ -60,6 +61,8 @@ struct FetcherConfig {
     int32_t partition_max_bytes = 1048576;     // replica.fetch.max.bytes
     int32_t socket_timeout_ms = 30000;         // replica.socket.timeout.ms
     int32_t backoff_ms = 1000;                 // replica.fetch.backoff.ms
+    // How to reach the leaders' inter-broker listener (null: PLAINTEXT).
+    std::shared_ptr<const net::ChannelSecurity> security;
 };
 
 struct SourceBroker {

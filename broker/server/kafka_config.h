@@ -212,6 +212,7 @@ struct KafkaConfig {
     std::string ssl_endpoint_identification_algorithm;
     std::vector<std::string> ssl_cipher_suites;
     std::string ssl_principal_mapping_rules;
+    int32_t ssl_handshake_timeout_ms = 0;  // Samsa's own: a TLS handshake's deadline
 
     // --- Authorizer
     std::string authorizer_class_name;

@@ -328,6 +328,7 @@ const std::vector<ConfigKey>& config_keys() {
          &K::ssl_endpoint_identification_algorithm},
         {"ssl.cipher.suites", "", &K::ssl_cipher_suites},
         {"ssl.principal.mapping.rules", "DEFAULT", &K::ssl_principal_mapping_rules},
+        {"ssl.handshake.timeout.ms", "10000", &K::ssl_handshake_timeout_ms, at_least(1)},
         // Authorizer
         {"authorizer.class.name", "", &K::authorizer_class_name},
         {"super.users", kNoDefault, &K::super_users},

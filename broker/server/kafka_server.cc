@@ -29,6 +29,7 @@
 #include "broker/protocol/generated/controlled_shutdown_response.h"
 #include "broker/replica/metadata_cache.h"
 #include "broker/replica/replica_manager.h"
+#include "broker/server/listener_security.h"
 #include "broker/server/log_config_defaults.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
@@ -86,6 +87,8 @@ struct KafkaServer::Components {
     std::unique_ptr<api::AdminManager> admin;
     std::unique_ptr<controller::KafkaController> controller;
     auth::AllowAllAuthorizer authorizer;
+    // How this broker's client channels reach the inter-broker listener (TLS context).
+    std::shared_ptr<const net::ChannelSecurity> channel_security;
     api::BrokerServices services;
     std::unique_ptr<api::KafkaApis> apis;
     std::unique_ptr<net::SocketServer> socket_server;
@@ -106,6 +109,8 @@ int32_t KafkaServer::broker_id() const { return c_->broker_id; }
 
 void KafkaServer::startup() {
     logger().info("starting");
+    // Key material is checked before anything else starts: a bad keystore stops start-up.
+    c_->channel_security = inter_broker_channel_security(config_);
     start_zookeeper();
     start_logs();
     start_network();
@@ -235,6 +240,7 @@ replica::ReplicationConfig KafkaServer::replication_config() const {
     r.fetcher.partition_max_bytes = config_.replica_fetch_max_bytes;
     r.fetcher.socket_timeout_ms = config_.replica_socket_timeout_ms;
     r.fetcher.backoff_ms = config_.replica_fetch_backoff_ms;
+    r.fetcher.security = c_->channel_security;
     r.num_replica_fetchers = config_.num_replica_fetchers;
     r.replica_lag_time_max_ms = config_.replica_lag_time_max_ms;
     zk::KafkaZkClient& zk = *c_->zk;
@@ -283,7 +289,8 @@ void KafkaServer::start_network() {
 
     std::vector<net::ListenerConfig> listeners;
     for (const auto& l : config_.listeners) {
-        listeners.push_back({l.listener_name, l.host, l.port, l.security_protocol});
+        listeners.push_back({l.listener_name, l.host, l.port, l.security_protocol,
+                             tls_options_for(config_, l.listener_name, l.security_protocol)});
     }
     net::ConnectionConfig connection;
     connection.max_request_bytes = config_.socket_request_max_bytes;
@@ -300,6 +307,7 @@ void KafkaServer::start_network() {
     controller::ControllerConfig cc;
     cc.broker_id = c_->broker_id;
     cc.inter_broker_listener = config_.inter_broker_listener_name;
+    cc.channel_security = c_->channel_security;
     cc.delete_topic_enable = config_.delete_topic_enable;
     cc.unclean_leader_election_enable = config_.unclean_leader_election_enable;
     cc.socket_timeout = std::chrono::milliseconds(config_.controller_socket_timeout_ms);
@@ -566,7 +574,8 @@ bool KafkaServer::try_controlled_shutdown(std::unique_ptr<net::BlockingChannel>&
     if (!channel || channel->host() != ep->host || channel->port() != port) {
         channel = std::make_unique<net::BlockingChannel>(
             ep->host, port, "broker-" + std::to_string(c_->broker_id) + "-controlled-shutdown",
-            std::chrono::milliseconds(config_.controller_socket_timeout_ms));
+            std::chrono::milliseconds(config_.controller_socket_timeout_ms),
+            c_->channel_security);
     }
     protocol::ControlledShutdownRequestData request;
     request.broker_id = c_->broker_id;
