@@ -22,6 +22,9 @@ Environment:
   ZOOKEEPER_HEAP_OPTS   heap flags (default: -Xmx512M -Xms512M, as Kafka's script)
   ZOOKEEPER_OPTS        extra JVM flags
   ZOOKEEPER_CLASSPATH   class path (default: Debian's /etc/zookeeper/conf and jars)
+  ZOOKEEPER_SUPER_DIGEST  user:password of a ZooKeeper super user, who passes every znode ACL
+                        (for operators of a cluster with zookeeper.set.acl=true: the server is
+                        given only its digest, user:base64(sha1(user:password)))
 USAGE
 }
 
@@ -42,6 +45,13 @@ jars=/usr/share/java
 ZOOKEEPER_CLASSPATH=${ZOOKEEPER_CLASSPATH:-/etc/zookeeper/conf:$jars/zookeeper.jar:$jars/slf4j-log4j12.jar:$jars/log4j-1.2.jar}
 read -r -a heap_opts <<<"${ZOOKEEPER_HEAP_OPTS:--Xmx512M -Xms512M}"
 read -r -a extra_opts <<<"${ZOOKEEPER_OPTS:-}"
+
+if [ -n "${ZOOKEEPER_SUPER_DIGEST:-}" ]; then
+    [[ "$ZOOKEEPER_SUPER_DIGEST" == *:* ]] || die "ZOOKEEPER_SUPER_DIGEST must be user:password"
+    super_user=${ZOOKEEPER_SUPER_DIGEST%%:*}
+    super_hash=$(printf '%s' "$ZOOKEEPER_SUPER_DIGEST" | openssl dgst -sha1 -binary | openssl base64 -A)
+    extra_opts+=("-Dzookeeper.DigestAuthenticationProvider.superDigest=$super_user:$super_hash")
+fi
 
 mkdir -p "$LOG_DIR"
 cmd=("$JAVA" "${heap_opts[@]}" "${extra_opts[@]}"

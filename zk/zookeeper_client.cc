@@ -205,6 +205,11 @@ std::unique_ptr<ZooKeeperClient::Session> ZooKeeperClient::open_session() {
     // a netlink socket and a getaddrinfo() per ZooKeeper operation, which dominated the cost of
     // creating thousands of partitions. Resolve on (re)connection only, as the Java client does.
     zoo_set_servers_resolution_delay(zh, -1);
+    if (!options_.auth_scheme.empty()) {
+        // Queued until the session is established; a refusal ends the session as AUTH_FAILED.
+        zoo_add_auth(zh, options_.auth_scheme.c_str(), options_.auth_credentials.data(),
+                     static_cast<int>(options_.auth_credentials.size()), nullptr, nullptr);
+    }
     session->handle.reset(zh);
     return session;
 }

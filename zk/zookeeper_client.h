@@ -70,6 +70,10 @@ struct ZooKeeperClientOptions {
     int max_in_flight_requests = 10;    // zookeeper.max.in.flight.requests
     int retry_timeout_ms = 0;           // sync ops' connection_loss retries; 0 = session timeout
     AclProvider acl_provider;           // empty = open_acl_unsafe() for every node
+    // Authentication added to every session (zoo_add_auth), e.g. "digest" and "user:password";
+    // empty scheme = none. Sent again by the C client whenever it reconnects.
+    std::string auth_scheme;
+    std::string auth_credentials;
 };
 
 enum class ConnectionState { connecting, connected, expired, auth_failed, closed };

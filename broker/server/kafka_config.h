@@ -89,6 +89,9 @@ struct KafkaConfig {
     int32_t zookeeper_connection_timeout_ms = 0;  // = session timeout when unset
     int32_t zookeeper_max_in_flight_requests = 0;
     bool zookeeper_set_acl = false;
+    // Samsa's own: "user:password" for ZooKeeper's digest scheme (Kafka takes its ZooKeeper
+    // login from a JAAS file). Secret.
+    std::string zookeeper_auth_digest;
 
     // --- Log basics
     std::string log_dir;                // only a fallback for log_dirs

@@ -184,6 +184,7 @@ const std::vector<ConfigKey>& config_keys() {
         {"zookeeper.max.in.flight.requests", "10", &K::zookeeper_max_in_flight_requests,
          at_least(1)},
         {"zookeeper.set.acl", "false", &K::zookeeper_set_acl},
+        {"zookeeper.auth.digest", kNoDefault, &K::zookeeper_auth_digest, {}, true},
         // Log basics
         {"log.dir", "/tmp/kafka-logs", &K::log_dir},
         {"log.dirs", kNoDefault, &K::log_dirs},

@@ -154,6 +154,17 @@ void check_cross_key_rules(KafkaConfig& c, const Supplied& given) {
     if (!given.contains("zookeeper.connection.timeout.ms")) {
         c.zookeeper_connection_timeout_ms = c.zookeeper_session_timeout_ms;
     }
+    if (c.zookeeper_set_acl && c.zookeeper_auth_digest.empty()) {
+        // Kafka: "zookeeper.set.acl is true, but the verification of the JAAS login file
+        // failed": znodes only their creator may change need a creator ZooKeeper knows.
+        throw ConfigError("zookeeper.set.acl", "true",
+                          "needs the broker to log in to ZooKeeper: set zookeeper.auth.digest "
+                          "(user:password)");
+    }
+    if (!c.zookeeper_auth_digest.empty() &&
+        c.zookeeper_auth_digest.find(':') == std::string::npos) {
+        throw ConfigError("zookeeper.auth.digest", "[hidden]", "must be user:password");
+    }
     const std::string id = std::to_string(c.broker_id);
     if (c.broker_id_generation_enable &&
         (c.broker_id < -1 || c.broker_id > c.reserved_broker_max_id)) {

@@ -34,6 +34,7 @@
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
 #include "zk/uuid.h"
+#include "zk/zk_data.h"
 #include "zk/zookeeper_client.h"
 
 namespace samsa::server {
@@ -130,6 +131,16 @@ void KafkaServer::start_zookeeper() {
     options.session_timeout_ms = config_.zookeeper_session_timeout_ms;
     options.connection_timeout_ms = config_.zookeeper_connection_timeout_ms;
     options.max_in_flight_requests = config_.zookeeper_max_in_flight_requests;
+    if (!config_.zookeeper_auth_digest.empty()) {
+        options.auth_scheme = "digest";
+        options.auth_credentials = config_.zookeeper_auth_digest;
+    }
+    if (config_.zookeeper_set_acl) {
+        // Kafka's secure layout: creator-all plus world-read, creator-only for credentials.
+        options.acl_provider = [](const std::string& path) {
+            return zk::ZkData::default_acls(true, path);
+        };
+    }
     auto client = zk::ZooKeeperClient::connect(options);
     if (!client) {
         fail("cannot connect to ZooKeeper at " + options.connect_string + " within " +
