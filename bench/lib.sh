@@ -49,7 +49,8 @@ start_broker() { # <broker-bin> [--override key=value]...
     mkdir -p "$work/data"
     SAMSA_BROKER_BIN=$bin "$SAMSA_ROOT/scripts/samsa-server-start.sh" -daemon \
         "$SAMSA_ROOT/config/server.properties" \
-        --override "log.dirs=$work/data" --override "listeners=PLAINTEXT://$bootstrap" \
+        --override "log.dirs=$work/data" \
+        --override "listeners=PLAINTEXT://$bootstrap${extra_listeners:+,$extra_listeners}" \
         --override "zookeeper.connect=127.0.0.1:$zk_port" "$@" >/dev/null
     wait_for 60 "the broker" -- kcat -b "$bootstrap" -L -m 5
     broker_pid=$(pid_file_process "$PID_DIR/samsaServer.pid") || die "the broker is not running"

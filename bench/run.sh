@@ -26,6 +26,8 @@ perf_dir=
 prefault=1
 broker_overrides=()
 producer_props=()
+security=plaintext
+client_props=()  # -X settings every samsa_bench command gets (the security protocol's)
 
 usage() {
     cat <<USAGE
@@ -44,6 +46,9 @@ USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--
   --no-prefault      before each produce run, do not write and delete a scratch file 20%
                      larger than the run's data (see prefault_page_cache and RESULTS.md)
   --override k=v     broker property (repeatable), e.g. --override num.io.threads=2
+  --security P       the clients' listener: plaintext (default) or ssl (TLS 1.3 with an ECDSA
+                     certificate made by scripts/samsa-certs.sh; the broker also keeps its
+                     PLAINTEXT listener for itself)
   --producer-prop k=v  librdkafka producer property (repeatable), after samsa_bench's own
   -j N               build parallelism (default $jobs)
   -h, --help         show this help
@@ -59,6 +64,11 @@ while [ $# -gt 0 ]; do
         --keep) keep=1; shift ;;
         --perf) [ -n "${2:-}" ] || die "--perf needs a directory"; perf_dir=$(realpath -m "$2"); shift 2 ;;
         --no-prefault) prefault=0; shift ;;
+        --security)
+            [[ "${2:-}" =~ ^(plaintext|ssl)$ ]] || die "--security takes plaintext or ssl"
+            security=$2
+            shift 2
+            ;;
         --override) [[ "${2:-}" == *=* ]] || die "--override needs key=value"; broker_overrides+=(--override "$2"); shift 2 ;;
         --producer-prop) [[ "${2:-}" == *=* ]] || die "--producer-prop needs key=value"; producer_props+=(-X "$2"); shift 2 ;;
         -j) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "-j needs a number"; jobs=$2; shift 2 ;;
@@ -100,7 +110,20 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_zookeeper
+if [ "$security" = ssl ]; then
+    tls=$work/tls
+    "$SAMSA_ROOT/scripts/samsa-certs.sh" --dir "$tls" ca >/dev/null
+    "$SAMSA_ROOT/scripts/samsa-certs.sh" --dir "$tls" broker broker >/dev/null
+    secure_port=$(free_port)
+    extra_listeners=SSL://127.0.0.1:$secure_port
+    broker_overrides+=(--override ssl.keystore.type=PEM --override "ssl.keystore.location=$tls/broker.pem"
+        --override ssl.truststore.type=PEM --override "ssl.truststore.location=$tls/ca.pem")
+    client_props=(-X security.protocol=ssl -X "ssl.ca.location=$tls/ca.pem")
+fi
 start_broker "$broker_bin" "${broker_overrides[@]}"
+if [ "$security" = ssl ]; then
+    bootstrap=127.0.0.1:$secure_port
+fi
 note "ZooKeeper on 127.0.0.1:$zk_port, broker (pid $broker_pid) on $bootstrap, data in $work"
 
 # --- measurements -----------------------------------------------------------------------------
@@ -160,18 +183,18 @@ topic_for() { echo "bench-${1}b-acks${2/-1/all}"; }
 for size in "${sizes[@]}"; do
     for acks in 1 -1; do
         topic=$(topic_for "$size" "$acks")
-        "$bench_bin" create-topic -b "$bootstrap" -t "$topic" -p "$partitions" >/dev/null
+        "$bench_bin" create-topic -b "$bootstrap" -t "$topic" -p "$partitions" "${client_props[@]}" >/dev/null
         note "produce $records x $size B, acks=${acks/-1/all} -> $topic"
         measure "produce-${size}B-acks${acks/-1/all}" $((records * size)) -- \
             produce -b "$bootstrap" -t "$topic" -n "$records" -s "$size" -a "$acks" -l 5 \
-            "${producer_props[@]}"
+            "${client_props[@]}" "${producer_props[@]}"
     done
 done
 for size in "${sizes[@]}"; do
     topic=$(topic_for "$size" 1)
     note "consume $records x $size B <- $topic"
     measure "consume-${size}B" $((records * size)) -- \
-        consume -b "$bootstrap" -t "$topic" -n "$records" -p "$partitions"
+        consume -b "$bootstrap" -t "$topic" -n "$records" -p "$partitions" "${client_props[@]}"
 done
 
 # --- summary ----------------------------------------------------------------------------------
