@@ -84,7 +84,7 @@ class AclAuthorizerTest(harness.IntegrationTestCase):
         from confluent_kafka.admin import NewTopic
         name = harness.unique_topic(prefix)
         admin = harness.confluent_admin(self.b1)
-        admin.create_topics([NewTopic(name, replica_assignment=[[broker_id]])])[name].result(30)
+        admin.create_topics([NewTopic(name, 1, replica_assignment=[[broker_id]])])[name].result(30)
         for b in (self.b1, self.b2):
             wait_until(lambda: metadata(b, [name])["topics"][name][1].get(0, (1, -1))[1]
                        == broker_id, 30, f"{name} led by {broker_id} in {b.name}'s metadata")
@@ -295,8 +295,8 @@ class SuperUserClusterTest(harness.IntegrationTestCase):
         wait_until(lambda: len(metadata(b1, None)["brokers"]) == 2, 60, "both brokers up")
         from confluent_kafka.admin import NewTopic
         t = harness.unique_topic("replicated")
-        harness.confluent_admin(b1).create_topics(
-            [NewTopic(t, 1, replication_factor=2)])[t].result(30)
+        admin = harness.confluent_admin(b1)
+        admin.create_topics([NewTopic(t, 1, replication_factor=2)])[t].result(30)
         wait_until(lambda: sorted(metadata(b1, [t])["topics"][t][1].get(0, (0, -1, [], []))[3])
                    == [1, 2], 30, f"both replicas of {t} in sync (replica fetches authorized)")
         from confluent_kafka import Producer

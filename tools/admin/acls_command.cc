@@ -75,6 +75,8 @@ std::map<ResourcePattern, std::set<AclEntry>> describe(AdminClient& client,
     request.resource_type_filter = type_code(f.resource_type);
     request.resource_name_filter = f.name;
     request.pattern_type_filter = static_cast<int8_t>(f.pattern_type);
+    request.principal_filter = std::nullopt;  // nullable strings start out empty, not null
+    request.host_filter = std::nullopt;
     request.operation = 1;        // ANY
     request.permission_type = 1;  // ANY
     auto response = client.send<protocol::DescribeAclsResponseData>(request, kAclApiVersion);
