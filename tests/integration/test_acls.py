@@ -7,6 +7,7 @@ allow.everyone.if.no.acl.found=true a Deny on one resource is what restricts it.
 
 import json
 import os
+import signal
 import subprocess
 
 import harness
@@ -331,6 +332,44 @@ class SuperUserClusterTest(harness.IntegrationTestCase):
         self.assertIsNone(zkc.exists("/brokers/topics/t-none"))
         out = acls(b, "--list", check=False)
         self.assertIn("Error while executing ACL command: CLUSTER_AUTHORIZATION_FAILED", out)
+
+
+class AclSessionExpiryTest(harness.ClusterTestCase):
+    """A broker whose ZooKeeper session expired (frozen with SIGSTOP) lost its watches on the
+    change notifications: with the new session it applies what changed meanwhile and watches
+    again."""
+
+    broker_props = {"authorizer.class.name": AUTHORIZER,
+                    "allow.everyone.if.no.acl.found": "true"}
+
+    def deny_write_in_zookeeper(self, topic):
+        self.zkc.create(f"/kafka-acl/Topic/{topic}", json.dumps({"version": 1, "acls": [
+            {"principal": ANON, "permissionType": "Deny", "operation": "Write",
+             "host": "*"}]}).encode())
+        self.zkc.create("/kafka-acl-changes/acl_changes_", f"TOPIC:{topic}".encode(),
+                        sequence=True)
+
+    def test_changes_apply_after_the_session_expired(self):
+        during, after = harness.unique_topic("during"), harness.unique_topic("after")
+        for t in (during, after):
+            harness.create_topic(self.broker, t, 1)
+            self.assertIsNone(produce_error(self.broker, t))
+        path = f"/brokers/ids/{self.broker.broker_id}"
+        os.kill(self.broker.pid, signal.SIGSTOP)
+        try:
+            wait_until(lambda: self.zkc.exists(path) is None,
+                       harness.SESSION_TIMEOUT_MS / 1000 + 20,
+                       "the frozen broker's session to expire")
+            self.deny_write_in_zookeeper(during)
+        finally:
+            os.kill(self.broker.pid, signal.SIGCONT)
+        wait_until(lambda: self.zkc.exists(path) is not None, 30, "the broker to register again")
+        self.broker.wait_ready(30)
+        wait_until(lambda: produce_error(self.broker, during) == "TOPIC_AUTHORIZATION_FAILED",
+                   30, "the change made during the expiry applied")
+        self.deny_write_in_zookeeper(after)
+        wait_until(lambda: produce_error(self.broker, after) == "TOPIC_AUTHORIZATION_FAILED",
+                   30, "a change made after the new session applied")
 
 
 class NoAuthorizerTest(harness.ClusterTestCase):
