@@ -96,8 +96,12 @@ std::optional<E> from_code(const std::array<Names<E>, N>& table, int8_t code) {
 
 }  // namespace
 
-int8_t resource_type_code(ResourceType t) { return row(kResourceTypes, t)->code; }
-int8_t operation_code(AclOperation op) { return row(kOperations, op)->code; }
+int8_t resource_type_code(ResourceType t) {
+    return row(kResourceTypes, t)->code;
+}
+int8_t operation_code(AclOperation op) {
+    return row(kOperations, op)->code;
+}
 
 std::optional<ResourceType> resource_type_from_code(int8_t code) {
     return from_code(kResourceTypes, code);
@@ -106,8 +110,12 @@ std::optional<AclOperation> operation_from_code(int8_t code) {
     return from_code(kOperations, code);
 }
 
-std::string_view resource_type_name(ResourceType t) { return row(kResourceTypes, t)->name; }
-std::string_view operation_name(AclOperation op) { return row(kOperations, op)->name; }
+std::string_view resource_type_name(ResourceType t) {
+    return row(kResourceTypes, t)->name;
+}
+std::string_view operation_name(AclOperation op) {
+    return row(kOperations, op)->name;
+}
 std::string_view permission_name(AclPermissionType p) {
     const auto* r = row(kPermissions, p);
     return r != nullptr ? r->name : "Unknown";
@@ -129,7 +137,9 @@ std::optional<PatternType> parse_pattern_type(std::string_view name) {
 std::string_view resource_type_enum_name(ResourceType t) {
     return row(kResourceTypes, t)->enum_name;
 }
-std::string_view operation_enum_name(AclOperation op) { return row(kOperations, op)->enum_name; }
+std::string_view operation_enum_name(AclOperation op) {
+    return row(kOperations, op)->enum_name;
+}
 std::string_view permission_enum_name(AclPermissionType p) {
     if (p == AclPermissionType::any) {
         return "ANY";
@@ -145,7 +155,8 @@ bool ResourcePatternFilter::matches(const ResourcePattern& p) const {
     if (resource_type && *resource_type != p.resource_type) {
         return false;
     }
-    const bool any_or_match = pattern_type == PatternType::any || pattern_type == PatternType::match;
+    const bool any_or_match =
+        pattern_type == PatternType::any || pattern_type == PatternType::match;
     if (!any_or_match && pattern_type != p.pattern_type) {
         return false;
     }
@@ -164,13 +175,14 @@ bool ResourcePatternFilter::matches(const ResourcePattern& p) const {
 
 bool AclEntryFilter::matches(const AclEntry& e) const {
     return (!principal || *principal == e.principal) && (!host || *host == e.host) &&
-           (!operation || *operation == e.operation) && (!permission || *permission == e.permission);
+           (!operation || *operation == e.operation) &&
+           (!permission || *permission == e.permission);
 }
 
 std::string to_string(const ResourcePattern& p) {
     return "ResourcePattern(resourceType=" + std::string(resource_type_enum_name(p.resource_type)) +
-           ", name=" + p.name + ", patternType=" + std::string(pattern_type_enum_name(p.pattern_type)) +
-           ")";
+           ", name=" + p.name +
+           ", patternType=" + std::string(pattern_type_enum_name(p.pattern_type)) + ")";
 }
 
 std::string to_string(const AclEntry& e) {

@@ -9,13 +9,13 @@
 // Filters (DescribeAcls, DeleteAcls) use the ANY codes and null strings as wildcards; MATCH
 // pattern filters also match the patterns that would apply to the named resource.
 
+#include "auth/authorizer.h"
+
 #include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "auth/authorizer.h"
 
 namespace samsa::auth {
 
@@ -38,8 +38,8 @@ std::optional<ResourceType> resource_type_from_code(int8_t code);
 std::optional<AclOperation> operation_from_code(int8_t code);
 
 // --- ZooKeeper names (SecurityUtils.resourceTypeName / operationName / permissionTypeName). -
-std::string_view resource_type_name(ResourceType t);  // "Topic", "TransactionalId"
-std::string_view operation_name(AclOperation op);     // "Read", "ClusterAction"
+std::string_view resource_type_name(ResourceType t);    // "Topic", "TransactionalId"
+std::string_view operation_name(AclOperation op);       // "Read", "ClusterAction"
 std::string_view permission_name(AclPermissionType p);  // "Allow", "Deny"
 // Case-insensitive, with or without underscores ("Topic", "TOPIC", "cluster_action").
 std::optional<ResourceType> parse_resource_type(std::string_view name);
@@ -81,8 +81,8 @@ struct AclBinding {
 
 // Kafka's ResourcePatternFilter: nullopt fields match anything.
 struct ResourcePatternFilter {
-    std::optional<ResourceType> resource_type;  // nullopt = ANY
-    std::optional<std::string> name;            // nullopt = any name
+    std::optional<ResourceType> resource_type;        // nullopt = ANY
+    std::optional<std::string> name;                  // nullopt = any name
     PatternType pattern_type = PatternType::literal;  // ANY, MATCH, LITERAL or PREFIXED
 
     friend auto operator<=>(const ResourcePatternFilter&, const ResourcePatternFilter&) = default;
@@ -96,7 +96,7 @@ struct ResourcePatternFilter {
 struct AclEntryFilter {
     std::optional<std::string> principal;
     std::optional<std::string> host;
-    std::optional<AclOperation> operation;         // nullopt = ANY
+    std::optional<AclOperation> operation;        // nullopt = ANY
     std::optional<AclPermissionType> permission;  // nullopt = ANY
 
     bool matches(const AclEntry& entry) const;

@@ -1,12 +1,12 @@
 #include "auth/acl_authorizer.h"
 
-#include <algorithm>
-#include <map>
-
 #include "auth/acl_change_listener.h"
 #include "auth/acl_json.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
+
+#include <algorithm>
+#include <map>
 
 namespace samsa::auth {
 
@@ -17,9 +17,8 @@ auto& logger() {
     return *l;
 }
 
-constexpr std::array kResourceTypes{ResourceType::topic, ResourceType::group,
-                                    ResourceType::cluster, ResourceType::transactional_id,
-                                    ResourceType::delegation_token};
+constexpr std::array kResourceTypes{ResourceType::topic, ResourceType::group, ResourceType::cluster,
+                                    ResourceType::transactional_id, ResourceType::delegation_token};
 
 // Snapshot generations are unique across AclAuthorizer instances, so a thread's cached
 // (generation, snapshot) pair can never be mistaken for another instance's.
@@ -59,8 +58,8 @@ result<std::vector<Principal>> parse_super_users(std::string_view value) {
         if (colon == std::string_view::npos || colon == 0) {
             return std::make_error_code(std::errc::invalid_argument);
         }
-        out.push_back(Principal{std::string(item.substr(0, colon)),
-                                std::string(item.substr(colon + 1))});
+        out.push_back(
+            Principal{std::string(item.substr(0, colon)), std::string(item.substr(colon + 1))});
     }
     return out;
 }
@@ -73,7 +72,9 @@ AclAuthorizer::AclAuthorizer(AclAuthorizerConfig config, zk::KafkaZkClient& zk,
     publish();
 }
 
-AclAuthorizer::~AclAuthorizer() { close(); }
+AclAuthorizer::~AclAuthorizer() {
+    close();
+}
 
 result<void> AclAuthorizer::start() {
     std::vector<std::string> types;
@@ -85,7 +86,9 @@ result<void> AclAuthorizer::start() {
     return listener_->start();
 }
 
-void AclAuthorizer::close() { listener_->close(); }
+void AclAuthorizer::close() {
+    listener_->close();
+}
 
 // Kafka's loadCache: every resource node of both stores.
 result<void> AclAuthorizer::load_all() {
@@ -170,9 +173,8 @@ bool AclAuthorizer::authorize(const Session& session, AclOperation op, ResourceT
     if (is_super_user(session.principal)) {
         return true;
     }
-    const bool allowed =
-        snapshot().authorize(session.principal, session.client_host, op, type, name,
-                                    config_.allow_everyone_if_no_acl_found);
+    const bool allowed = snapshot().authorize(session.principal, session.client_host, op, type,
+                                              name, config_.allow_everyone_if_no_acl_found);
     if (!allowed && logger().should_log(spdlog::level::debug)) {
         logger().debug("Principal = {} is Denied Operation = {} from host = {} on resource = {}",
                        session.principal.str(), operation_name(op), session.client_host,

@@ -16,25 +16,25 @@
 //     conditional on its zkVersion and retried on a conflict, then a change notification.
 //     They block on ZooKeeper: call them on the I/O pool, never on a network thread.
 //
-// Threads. authorize() and describe_acls() from any thread, without blocking. create_acls(), delete_acls(),
-// start() and the change listener's processing block, serialised by write_mu_. Borrows the
-// KafkaZkClient, which must outlive it; close() before the ZooKeeper client goes.
-
-#include <atomic>
-#include <cstdint>
-#include <functional>
-#include <set>
-#include <utility>
-#include <memory>
-#include <mutex>
-#include <string>
-#include <system_error>
-#include <vector>
+// Threads. authorize() and describe_acls() from any thread, without blocking. create_acls(),
+// delete_acls(), start() and the change listener's processing block, serialised by write_mu_.
+// Borrows the KafkaZkClient, which must outlive it; close() before the ZooKeeper client goes.
 
 #include "auth/acl.h"
 #include "auth/acl_snapshot.h"
 #include "auth/authorizer.h"
 #include "common/result.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
 
 namespace samsa::zk {
 class KafkaZkClient;
@@ -45,7 +45,7 @@ namespace samsa::auth {
 class AclChangeListener;
 
 struct AclAuthorizerConfig {
-    std::vector<Principal> super_users;          // super.users
+    std::vector<Principal> super_users;           // super.users
     bool allow_everyone_if_no_acl_found = false;  // allow.everyone.if.no.acl.found
 };
 
@@ -71,7 +71,7 @@ struct AclDeleteResult {
 };
 
 class AclAuthorizer final : public Authorizer {
-public:
+  public:
     // `executor` runs the change listener's ZooKeeper reads; it must allow blocking calls.
     AclAuthorizer(AclAuthorizerConfig config, zk::KafkaZkClient& zk,
                   std::function<void(std::function<void()>)> executor);
@@ -99,7 +99,7 @@ public:
     // The change listener's entry point: re-reads `pattern`'s znode into memory.
     void reload_resource(const ResourcePattern& pattern);
 
-private:
+  private:
     static std::string znode_path(const ResourcePattern& p);
     // Reads one resource's ACLs and znode version from ZooKeeper.
     result<std::pair<std::set<AclEntry>, int32_t>> read_resource(const ResourcePattern& p);

@@ -1,12 +1,12 @@
 // AclAuthorizer: CreateAcls and DeleteAcls, Kafka's read-modify-write of one resource's znode
 // at a time (AclAuthorizer.updateResourceAcls). See acl_authorizer.h.
 
-#include <map>
-
 #include "auth/acl_authorizer.h"
 #include "auth/acl_json.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
+
+#include <map>
 
 namespace samsa::auth {
 
@@ -128,16 +128,15 @@ result<void> AclAuthorizer::update_resource_acls(
             return zk_.create_acl_change_notification(p.pattern_type == PatternType::prefixed,
                                                       encode_acl_change(p));
         }
-        logger().debug("ACLs of {} changed while being updated; reading them again",
-                       to_string(p));
+        logger().debug("ACLs of {} changed while being updated; reading them again", to_string(p));
     }
     logger().error("failed to update ACLs for {} after {} tries", to_string(p),
                    kMaxUpdateRetries + 1);
     return std::make_error_code(std::errc::resource_unavailable_try_again);
 }
 
-result<bool> AclAuthorizer::write_resource(const ResourcePattern& p,
-                                           const std::set<AclEntry>& acls, int32_t version) {
+result<bool> AclAuthorizer::write_resource(const ResourcePattern& p, const std::set<AclEntry>& acls,
+                                           int32_t version) {
     const std::string path = znode_path(p);
     if (acls.empty()) {
         return zk_.conditional_delete(path, version);

@@ -1,15 +1,15 @@
 #include "auth/acl_change_listener.h"
 
-#include <algorithm>
-#include <charconv>
-#include <chrono>
-#include <string_view>
-
 #include "auth/acl_json.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
 #include "zk/zk_handlers.h"
 #include "zk/zookeeper_client.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <string_view>
 
 namespace samsa::auth {
 
@@ -30,22 +30,22 @@ int64_t now_ms() {
 }
 
 class ChildWatch final : public zk::ZNodeChildChangeHandler {
-public:
+  public:
     ChildWatch(std::string path, std::function<void()> f)
         : ZNodeChildChangeHandler(std::move(path)), f_(std::move(f)) {}
     void on_child_change() override { f_(); }
 
-private:
+  private:
     std::function<void()> f_;
 };
 
 class SessionWatch final : public zk::StateChangeHandler {
-public:
+  public:
     SessionWatch(std::string name, std::function<void()> f)
         : StateChangeHandler(std::move(name)), f_(std::move(f)) {}
     void after_initializing_session() override { f_(); }
 
-private:
+  private:
     std::function<void()> f_;
 };
 
@@ -67,7 +67,9 @@ AclChangeListener::AclChangeListener(zk::KafkaZkClient& zk, Executor executor, O
       session_handler_name_("acl-change-listener-" +
                             std::to_string(reinterpret_cast<uintptr_t>(this))) {}
 
-AclChangeListener::~AclChangeListener() { close(); }
+AclChangeListener::~AclChangeListener() {
+    close();
+}
 
 result<void> AclChangeListener::start() {
     auto& client = zk_.zookeeper_client();
@@ -162,7 +164,8 @@ void AclChangeListener::process_one(Shared& shared, bool prefixed, const std::st
         logger().warn("ignoring malformed ACL change notification {}: '{}'", path, data);
         return;
     }
-    logger().debug("processing ACL change notification {} for {}", path, to_string(pattern.value()));
+    logger().debug("processing ACL change notification {} for {}", path,
+                   to_string(pattern.value()));
     shared.on_change(pattern.value());
 }
 
@@ -173,8 +176,7 @@ void AclChangeListener::purge_obsolete(Shared& shared, bool prefixed,
     for (const std::string& child : children) {
         const std::string path = zk::AclZNodes::change_path(prefixed) + "/" + child;
         auto stat = client.exists(path);
-        if (stat && stat.value() &&
-            now - stat.value()->ctime > kChangeExpiration.count()) {
+        if (stat && stat.value() && now - stat.value()->ctime > kChangeExpiration.count()) {
             (void)client.delete_node(zk::DeleteOp{path, stat.value()->version});
         }
     }

@@ -14,14 +14,14 @@
 // blocking ZooKeeper reads: it must be an executor that may block (the broker's I/O pool).
 // Processing is serialised. After close() returns, `on_change` is not called again.
 
+#include "auth/acl.h"
+#include "common/result.h"
+
 #include <array>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-
-#include "auth/acl.h"
-#include "common/result.h"
 
 namespace samsa::zk {
 class KafkaZkClient;
@@ -30,7 +30,7 @@ class KafkaZkClient;
 namespace samsa::auth {
 
 class AclChangeListener {
-public:
+  public:
     using Executor = std::function<void(std::function<void()>)>;
     using OnChange = std::function<void(const ResourcePattern&)>;
 
@@ -43,7 +43,7 @@ public:
     result<void> start();
     void close();
 
-private:
+  private:
     struct Shared;
 
     static void schedule(const std::shared_ptr<Shared>& shared, bool prefixed);

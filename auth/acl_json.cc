@@ -8,7 +8,9 @@ namespace json = boost::json;
 
 namespace {
 
-std::error_code bad_message() { return std::make_error_code(std::errc::bad_message); }
+std::error_code bad_message() {
+    return std::make_error_code(std::errc::bad_message);
+}
 
 const json::string* string_at(const json::object& o, std::string_view key) {
     const json::value* v = o.if_contains(key);

@@ -13,12 +13,12 @@
 //
 // Decoders return std::errc::bad_message for anything else.
 
+#include "auth/acl.h"
+#include "common/result.h"
+
 #include <set>
 #include <string>
 #include <string_view>
-
-#include "auth/acl.h"
-#include "common/result.h"
 
 namespace samsa::auth {
 

@@ -27,7 +27,9 @@ bool any_match(const Lists& lists, const Principal& principal, std::string_view 
     return false;
 }
 
-std::size_t slot(ResourceType type) { return static_cast<std::size_t>(type); }
+std::size_t slot(ResourceType type) {
+    return static_cast<std::size_t>(type);
+}
 
 }  // namespace
 
@@ -104,8 +106,7 @@ bool AclSnapshot::authorize(const Principal& principal, std::string_view host, A
                    allowed(AclOperation::write) || allowed(AclOperation::delete_) ||
                    allowed(AclOperation::alter);
         case AclOperation::describe_configs:
-            return allowed(AclOperation::describe_configs) ||
-                   allowed(AclOperation::alter_configs);
+            return allowed(AclOperation::describe_configs) || allowed(AclOperation::alter_configs);
         default:
             return allowed(op);
     }

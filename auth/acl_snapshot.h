@@ -8,6 +8,11 @@
 // look-ups per resource type, not a scan: the literal name, the literal "*", and one look-up
 // per distinct length of the prefixed patterns of that type that the name is long enough for.
 
+#include "auth/acl.h"
+#include "auth/session.h"
+
+#include <boost/container/small_vector.hpp>
+
 #include <array>
 #include <cstddef>
 #include <functional>
@@ -19,11 +24,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <boost/container/small_vector.hpp>
-
-#include "auth/acl.h"
-#include "auth/session.h"
-
 namespace samsa::auth {
 
 using AclMap = std::map<ResourcePattern, std::set<AclEntry>>;
@@ -33,7 +33,7 @@ using AclMap = std::map<ResourcePattern, std::set<AclEntry>>;
 bool principal_equals(std::string_view text, const Principal& p);
 
 class AclSnapshot {
-public:
+  public:
     explicit AclSnapshot(const AclMap& acls);
 
     // Whether `principal` ("User:alice") connecting from `host` may perform `op` on the
@@ -47,18 +47,18 @@ public:
     bool authorize(const Principal& principal, std::string_view host, AclOperation op,
                    ResourceType type, std::string_view name, bool allow_if_no_acl) const;
 
-private:
+  private:
     struct StringHash {
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const {
             return std::hash<std::string_view>{}(s);
         }
     };
-    using Index = std::unordered_map<std::string, std::vector<AclEntry>, StringHash,
-                                     std::equal_to<>>;
+    using Index =
+        std::unordered_map<std::string, std::vector<AclEntry>, StringHash, std::equal_to<>>;
     struct TypeIndex {
-        Index literal;   // by name, "*" included
-        Index prefixed;  // by prefix
+        Index literal;                            // by name, "*" included
+        Index prefixed;                           // by prefix
         std::vector<std::size_t> prefix_lengths;  // distinct, ascending
     };
     // At most 2 + prefix_lengths.size() lists apply to one name; usually no allocation.

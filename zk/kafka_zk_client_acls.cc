@@ -66,9 +66,11 @@ result<bool> KafkaZkClient::conditional_delete(const std::string& path, int32_t 
 }
 
 result<void> KafkaZkClient::create_acl_change_notification(bool prefixed, const std::string& data) {
-    SAMSA_TRY(zk_.create(CreateOp{AclZNodes::change_path(prefixed) + "/" +
-                                      std::string(AclZNodes::kChangePrefix),
-                                  data, CreateMode::persistent_sequential, {}}));
+    SAMSA_TRY(zk_.create(
+        CreateOp{AclZNodes::change_path(prefixed) + "/" + std::string(AclZNodes::kChangePrefix),
+                 data,
+                 CreateMode::persistent_sequential,
+                 {}}));
     return success();
 }
 

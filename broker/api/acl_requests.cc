@@ -27,8 +27,12 @@ std::optional<AclPermissionType> permission_from_code(int8_t code) {
 
 }  // namespace
 
-int8_t pattern_type_code(PatternType p) { return static_cast<int8_t>(p); }
-int8_t permission_code(AclPermissionType p) { return static_cast<int8_t>(p); }
+int8_t pattern_type_code(PatternType p) {
+    return static_cast<int8_t>(p);
+}
+int8_t permission_code(AclPermissionType p) {
+    return static_cast<int8_t>(p);
+}
 
 std::variant<auth::AclBinding, std::string> to_acl_binding(const AclCreationFields& f) {
     const auto type = auth::resource_type_from_code(f.resource_type);
@@ -41,8 +45,7 @@ std::variant<auth::AclBinding, std::string> to_acl_binding(const AclCreationFiel
     }
     // KafkaApis.handleCreateAcls.
     if (*type == ResourceType::cluster && *f.resource_name != auth::kClusterName) {
-        return "The only valid name for the CLUSTER resource is " +
-               std::string(auth::kClusterName);
+        return "The only valid name for the CLUSTER resource is " + std::string(auth::kClusterName);
     }
     if (f.resource_name->empty()) {
         return std::string("Invalid empty resource name");

@@ -4,12 +4,12 @@
 // KafkaApis.handleCreateAcls apply. A field Kafka would reject makes the conversion fail with
 // the error message to answer (INVALID_REQUEST).
 
+#include "auth/acl.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
-
-#include "auth/acl.h"
 
 namespace samsa::api {
 

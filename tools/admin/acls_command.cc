@@ -4,13 +4,8 @@
 
 #include "tools/admin/acls_command.h"
 
-#include <iostream>
-#include <map>
-#include <set>
-#include <string>
-#include <vector>
-
-#include <boost/program_options.hpp>
+#include "tools/admin/acls_options.h"
+#include "tools/admin/admin_client.h"
 
 #include "auth/acl.h"
 #include "broker/protocol/error_code.h"
@@ -20,8 +15,14 @@
 #include "broker/protocol/generated/delete_acls_response.h"
 #include "broker/protocol/generated/describe_acls_request.h"
 #include "broker/protocol/generated/describe_acls_response.h"
-#include "tools/admin/acls_options.h"
-#include "tools/admin/admin_client.h"
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace samsa::admin {
 
@@ -93,8 +94,8 @@ std::map<ResourcePattern, std::set<AclEntry>> describe(AdminClient& client,
         if (!type) {
             continue;
         }
-        auto& acls = out[ResourcePattern{*type, r.resource_name,
-                                         static_cast<PatternType>(r.pattern_type)}];
+        auto& acls =
+            out[ResourcePattern{*type, r.resource_name, static_cast<PatternType>(r.pattern_type)}];
         for (const auto& a : r.acls) {
             acls.insert(AclEntry{a.principal, a.host,
                                  operation_from_code(a.operation).value_or(AclOperation::all),

@@ -3,13 +3,14 @@
 // the resource pattern filters it names and the ACLs the --allow/--deny, --operation,
 // --producer and --consumer options build for each (AclCommand.getResourceFilterToAcls).
 
+#include "tools/admin/admin_client.h"
+
+#include "auth/acl.h"
+
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "auth/acl.h"
-#include "tools/admin/admin_client.h"
 
 namespace samsa::admin {
 

@@ -1,16 +1,18 @@
 #include "tools/admin/admin_client.h"
 
+#include "broker/server/properties_file.h"
+
 #include <charconv>
 #include <exception>
 #include <iostream>
-
-#include "broker/server/properties_file.h"
 
 namespace samsa::admin {
 
 namespace {
 
-std::error_code invalid() { return std::make_error_code(std::errc::invalid_argument); }
+std::error_code invalid() {
+    return std::make_error_code(std::errc::invalid_argument);
+}
 
 result<HostPort> parse_host_port(std::string_view s) {
     const auto colon = s.rfind(':');
@@ -109,8 +111,7 @@ result<net::BlockingChannel*> AdminClient::controller_channel() {
     for (const auto& b : metadata.brokers) {
         if (b.node_id == metadata.controller_id) {
             controller_ = std::make_unique<net::BlockingChannel>(
-                b.host, static_cast<uint16_t>(b.port), config_.client_id,
-                config_.request_timeout);
+                b.host, static_cast<uint16_t>(b.port), config_.client_id, config_.request_timeout);
             return controller_.get();
         }
     }

@@ -8,17 +8,17 @@
 //
 // Not thread-safe: one owner thread, as BlockingChannel.
 
+#include "broker/net/blocking_channel.h"
+#include "broker/protocol/generated/metadata_request.h"
+#include "broker/protocol/generated/metadata_response.h"
+#include "common/result.h"
+
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "broker/net/blocking_channel.h"
-#include "broker/protocol/generated/metadata_request.h"
-#include "broker/protocol/generated/metadata_response.h"
-#include "common/result.h"
 
 namespace samsa::admin {
 
@@ -42,7 +42,7 @@ result<std::vector<HostPort>> parse_bootstrap_servers(const std::string& list);
 bool apply_command_config(const std::string& path, AdminClientConfig& config);
 
 class AdminClient {
-public:
+  public:
     explicit AdminClient(AdminClientConfig config);
 
     // Sends `request` to the first bootstrap server that answers (then keeps using it).
@@ -71,7 +71,7 @@ public:
 
     const std::string& connected_to() const { return connected_to_; }
 
-private:
+  private:
     net::BlockingChannel& current_channel();
     void next_server();
     result<net::BlockingChannel*> controller_channel();

@@ -1,13 +1,13 @@
 // samsa-admin: the administration tool, one subcommand per Kafka script it stands in for
 // (`samsa-admin acls ...` is kafka-acls.sh). The scripts in scripts/ call it.
 
+#include "tools/admin/acls_command.h"
+
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "tools/admin/acls_command.h"
 
 namespace {
 

@@ -3,8 +3,6 @@
 // writes block). One result per creation, in request order. Without the ACL authorizer:
 // SECURITY_DISABLED for each.
 
-#include <variant>
-
 #include "auth/acl_authorizer.h"
 #include "broker/api/acl_requests.h"
 #include "broker/api/errors.h"
@@ -12,6 +10,8 @@
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/create_acls_request.h"
 #include "broker/protocol/generated/create_acls_response.h"
+
+#include <variant>
 
 namespace samsa::api {
 
@@ -38,8 +38,8 @@ HandlerResult handle_create_acls(RequestContext& ctx, protocol::Reader& body) {
     const std::size_t n = request.creations.size();
     if (!ctx.authorize(auth::AclOperation::alter, auth::ResourceType::cluster,
                        auth::kClusterName)) {
-        co_return ctx.respond(
-            all_failed(n, ErrorCode::cluster_authorization_failed, "Cluster authorization failed."));
+        co_return ctx.respond(all_failed(n, ErrorCode::cluster_authorization_failed,
+                                         "Cluster authorization failed."));
     }
     auth::AclAuthorizer* authorizer = ctx.broker.acl_authorizer;
     if (authorizer == nullptr) {

@@ -3,8 +3,6 @@
 // Each filter's result lists the ACLs it deleted. Without the ACL authorizer:
 // SECURITY_DISABLED for each filter.
 
-#include <variant>
-
 #include "auth/acl_authorizer.h"
 #include "broker/api/acl_requests.h"
 #include "broker/api/errors.h"
@@ -12,6 +10,8 @@
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/delete_acls_request.h"
 #include "broker/protocol/generated/delete_acls_response.h"
+
+#include <variant>
 
 namespace samsa::api {
 
@@ -55,8 +55,8 @@ HandlerResult handle_delete_acls(RequestContext& ctx, protocol::Reader& body) {
     const std::size_t n = request.filters.size();
     if (!ctx.authorize(auth::AclOperation::alter, auth::ResourceType::cluster,
                        auth::kClusterName)) {
-        co_return ctx.respond(
-            all_failed(n, ErrorCode::cluster_authorization_failed, "Cluster authorization failed."));
+        co_return ctx.respond(all_failed(n, ErrorCode::cluster_authorization_failed,
+                                         "Cluster authorization failed."));
     }
     auth::AclAuthorizer* authorizer = ctx.broker.acl_authorizer;
     if (authorizer == nullptr) {
@@ -69,9 +69,9 @@ HandlerResult handle_delete_acls(RequestContext& ctx, protocol::Reader& body) {
     std::vector<std::size_t> valid_index;
     for (std::size_t i = 0; i < n; ++i) {
         const auto& f = request.filters[i];
-        auto filter = to_acl_filter({f.resource_type_filter, &f.resource_name_filter,
-                                     f.pattern_type_filter, &f.principal_filter, &f.host_filter,
-                                     f.operation, f.permission_type});
+        auto filter =
+            to_acl_filter({f.resource_type_filter, &f.resource_name_filter, f.pattern_type_filter,
+                           &f.principal_filter, &f.host_filter, f.operation, f.permission_type});
         if (auto* why = std::get_if<std::string>(&filter)) {
             response.filter_results[i].error_code = code(ErrorCode::invalid_request);
             response.filter_results[i].error_message = *why;

@@ -2,14 +2,14 @@
 // matching the filter from the authorizer's memory, grouped by resource pattern. Without the
 // ACL authorizer: SECURITY_DISABLED.
 
-#include <map>
-
 #include "auth/acl_authorizer.h"
 #include "broker/api/acl_requests.h"
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/protocol/generated/describe_acls_request.h"
 #include "broker/protocol/generated/describe_acls_response.h"
+
+#include <map>
 
 namespace samsa::api {
 
@@ -58,8 +58,8 @@ HandlerResult handle_describe_acls(RequestContext& ctx, protocol::Reader& body) 
     request.decode(body, ctx.api_version);
     if (!ctx.authorize(auth::AclOperation::describe, auth::ResourceType::cluster,
                        auth::kClusterName)) {
-        co_return ctx.respond(
-            error_response(ErrorCode::cluster_authorization_failed, "Cluster authorization failed."));
+        co_return ctx.respond(error_response(ErrorCode::cluster_authorization_failed,
+                                             "Cluster authorization failed."));
     }
     if (ctx.broker.acl_authorizer == nullptr) {
         co_return ctx.respond(error_response(ErrorCode::security_disabled,
@@ -67,8 +67,7 @@ HandlerResult handle_describe_acls(RequestContext& ctx, protocol::Reader& body) 
     }
     auto filter = to_acl_filter({request.resource_type_filter, &request.resource_name_filter,
                                  request.pattern_type_filter, &request.principal_filter,
-                                 &request.host_filter, request.operation,
-                                 request.permission_type});
+                                 &request.host_filter, request.operation, request.permission_type});
     if (auto* why = std::get_if<std::string>(&filter)) {
         co_return ctx.respond(error_response(ErrorCode::invalid_request, *why));
     }

@@ -4,16 +4,16 @@
 
 #include "auth/acl_authorizer.h"
 
+#include "auth/acl_json.h"
+#include "tests/integration/zk/zk_test_fixture.h"
+#include "tests/support/thread_executor.h"
+#include "tests/support/wait.h"
+
 #include <gtest/gtest.h>
 
 #include <future>
 #include <string>
 #include <vector>
-
-#include "auth/acl_json.h"
-#include "tests/integration/zk/zk_test_fixture.h"
-#include "tests/support/thread_executor.h"
-#include "tests/support/wait.h"
 
 namespace samsa::auth {
 namespace {
@@ -48,15 +48,14 @@ struct Broker {
 };
 
 class AclAuthorizerTest : public test::ZkServerTest {
-protected:
+  protected:
     std::unique_ptr<Broker> start_broker() {
         auto b = std::make_unique<Broker>();
         b->zk = connect();
         b->kafka = std::make_unique<zk::KafkaZkClient>(*b->zk);
         b->executor = std::make_unique<test::ThreadExecutor>();
-        b->authorizer =
-            std::make_unique<AclAuthorizer>(AclAuthorizerConfig{}, *b->kafka,
-                                            b->executor->executor());
+        b->authorizer = std::make_unique<AclAuthorizer>(AclAuthorizerConfig{}, *b->kafka,
+                                                        b->executor->executor());
         const auto started = b->authorizer->start();
         if (!started) {
             throw std::runtime_error("start failed: " + started.error().message());

@@ -29,13 +29,13 @@ TEST(AclRequestsTest, ValidCreationBecomesABinding) {
     const auto& binding = std::get<auth::AclBinding>(b);
     EXPECT_EQ(binding.pattern,
               (auth::ResourcePattern{ResourceType::topic, "orders", PatternType::prefixed}));
-    EXPECT_EQ(binding.entry, (auth::AclEntry{"User:alice", "*", AclOperation::write,
-                                             AclPermissionType::deny}));
+    EXPECT_EQ(binding.entry,
+              (auth::AclEntry{"User:alice", "*", AclOperation::write, AclPermissionType::deny}));
 }
 
 TEST(AclRequestsTest, CreationRejectsFilterValuesAndUnknownCodes) {
     Creation c;
-    EXPECT_TRUE(std::holds_alternative<std::string>(to_acl_binding(c.fields(1))));  // ANY type
+    EXPECT_TRUE(std::holds_alternative<std::string>(to_acl_binding(c.fields(1))));     // ANY type
     EXPECT_TRUE(std::holds_alternative<std::string>(to_acl_binding(c.fields(2, 2))));  // MATCH
     EXPECT_TRUE(std::holds_alternative<std::string>(to_acl_binding(c.fields(2, 3, 1))));  // ANY op
     EXPECT_TRUE(std::holds_alternative<std::string>(to_acl_binding(c.fields(2, 3, 3, 1))));
@@ -67,17 +67,21 @@ TEST(AclRequestsTest, FilterWithAnyCodesAndNullsMatchesEverything) {
     auto f = to_acl_filter({1, &none, 1, &none, &none, 1, 1});
     ASSERT_TRUE(std::holds_alternative<auth::AclBindingFilter>(f));
     const auto& filter = std::get<auth::AclBindingFilter>(f);
-    EXPECT_TRUE(filter.matches({{ResourceType::group, "g", PatternType::prefixed},
-                                {"User:x", "1.2.3.4", AclOperation::alter,
-                                 AclPermissionType::deny}}));
+    EXPECT_TRUE(
+        filter.matches({{ResourceType::group, "g", PatternType::prefixed},
+                        {"User:x", "1.2.3.4", AclOperation::alter, AclPermissionType::deny}}));
 }
 
 TEST(AclRequestsTest, FilterRejectsUnknownCodes) {
     const std::optional<std::string> none;
-    EXPECT_TRUE(std::holds_alternative<std::string>(to_acl_filter({0, &none, 1, &none, &none, 1, 1})));
-    EXPECT_TRUE(std::holds_alternative<std::string>(to_acl_filter({2, &none, 0, &none, &none, 1, 1})));
-    EXPECT_TRUE(std::holds_alternative<std::string>(to_acl_filter({2, &none, 3, &none, &none, 0, 1})));
-    EXPECT_TRUE(std::holds_alternative<std::string>(to_acl_filter({2, &none, 3, &none, &none, 1, 0})));
+    EXPECT_TRUE(
+        std::holds_alternative<std::string>(to_acl_filter({0, &none, 1, &none, &none, 1, 1})));
+    EXPECT_TRUE(
+        std::holds_alternative<std::string>(to_acl_filter({2, &none, 0, &none, &none, 1, 1})));
+    EXPECT_TRUE(
+        std::holds_alternative<std::string>(to_acl_filter({2, &none, 3, &none, &none, 0, 1})));
+    EXPECT_TRUE(
+        std::holds_alternative<std::string>(to_acl_filter({2, &none, 3, &none, &none, 1, 0})));
 }
 
 }  // namespace

@@ -8,7 +8,8 @@ namespace samsa::auth {
 namespace {
 
 TEST(AclJsonTest, EncodesKafkasLayout) {
-    const std::set<AclEntry> acls{{"User:alice", "*", AclOperation::read, AclPermissionType::allow}};
+    const std::set<AclEntry> acls{
+        {"User:alice", "*", AclOperation::read, AclPermissionType::allow}};
     EXPECT_EQ(encode_acls(acls),
               R"({"version":1,"acls":[{"principal":"User:alice","permissionType":"Allow",)"
               R"("operation":"Read","host":"*"}]})");
@@ -16,11 +17,11 @@ TEST(AclJsonTest, EncodesKafkasLayout) {
 
 TEST(AclJsonTest, RoundTripsEveryOperationAndPermission) {
     std::set<AclEntry> acls;
-    for (auto op : {AclOperation::all, AclOperation::read, AclOperation::write,
-                    AclOperation::create, AclOperation::delete_, AclOperation::alter,
-                    AclOperation::describe, AclOperation::cluster_action,
-                    AclOperation::describe_configs, AclOperation::alter_configs,
-                    AclOperation::idempotent_write}) {
+    for (auto op :
+         {AclOperation::all, AclOperation::read, AclOperation::write, AclOperation::create,
+          AclOperation::delete_, AclOperation::alter, AclOperation::describe,
+          AclOperation::cluster_action, AclOperation::describe_configs, AclOperation::alter_configs,
+          AclOperation::idempotent_write}) {
         acls.insert({"User:bob", "10.0.0.1", op, AclPermissionType::deny});
         acls.insert({"User:*", "*", op, AclPermissionType::allow});
     }
@@ -61,8 +62,9 @@ TEST(AclJsonTest, LiteralChangeNotificationIsTypeColonName) {
 
 TEST(AclJsonTest, ExtendedChangeNotificationIsJson) {
     const ResourcePattern p{ResourceType::transactional_id, "tx-", PatternType::prefixed};
-    EXPECT_EQ(encode_acl_change(p),
-              R"({"version":1,"resourceType":"TRANSACTIONAL_ID","name":"tx-","patternType":"PREFIXED"})");
+    EXPECT_EQ(
+        encode_acl_change(p),
+        R"({"version":1,"resourceType":"TRANSACTIONAL_ID","name":"tx-","patternType":"PREFIXED"})");
     EXPECT_EQ(decode_extended_acl_change(encode_acl_change(p)).value(), p);
     EXPECT_FALSE(decode_extended_acl_change(
         R"({"version":1,"resourceType":"TOPIC","name":"x","patternType":"MATCH"})"));

@@ -3,9 +3,9 @@
 
 #include "auth/acl_snapshot.h"
 
-#include <gtest/gtest.h>
-
 #include "auth/acl_authorizer.h"
+
+#include <gtest/gtest.h>
 
 namespace samsa::auth {
 namespace {
@@ -28,7 +28,7 @@ AclEntry deny(std::string principal, AclOperation op, std::string host = "*") {
 }
 
 class AclSnapshotTest : public ::testing::Test {
-protected:
+  protected:
     void add(const ResourcePattern& p, AclEntry e) { acls_[p].insert(std::move(e)); }
 
     bool allowed(const Principal& who, AclOperation op, std::string_view topic,
@@ -138,8 +138,8 @@ TEST_F(AclSnapshotTest, OperationAllAllowsEveryOperation) {
 }
 
 TEST_F(AclSnapshotTest, DescribeIsImpliedByReadWriteDeleteAndAlter) {
-    for (auto op : {AclOperation::read, AclOperation::write, AclOperation::delete_,
-                    AclOperation::alter}) {
+    for (auto op :
+         {AclOperation::read, AclOperation::write, AclOperation::delete_, AclOperation::alter}) {
         acls_.clear();
         add(literal_topic("orders"), allow("User:alice", op));
         EXPECT_TRUE(allowed(kAlice, AclOperation::describe, "orders")) << operation_name(op);
@@ -165,10 +165,10 @@ TEST_F(AclSnapshotTest, ResourceTypesAreSeparate) {
     add({ResourceType::group, "orders", PatternType::literal},
         allow("User:alice", AclOperation::read));
     EXPECT_TRUE(allowed(kAlice, AclOperation::read, "orders", true));  // no topic ACL
-    EXPECT_TRUE(AclSnapshot(acls_).authorize(kAlice, kHost, AclOperation::read,
-                                             ResourceType::group, "orders", false));
-    EXPECT_FALSE(AclSnapshot(acls_).authorize(kBob, kHost, AclOperation::read,
-                                              ResourceType::group, "orders", true));
+    EXPECT_TRUE(AclSnapshot(acls_).authorize(kAlice, kHost, AclOperation::read, ResourceType::group,
+                                             "orders", false));
+    EXPECT_FALSE(AclSnapshot(acls_).authorize(kBob, kHost, AclOperation::read, ResourceType::group,
+                                              "orders", true));
 }
 
 TEST(PrincipalEqualsTest, ComparesTypeAndName) {

@@ -70,12 +70,12 @@ TEST(ResourcePatternFilterTest, NullFieldsMatchEverything) {
 TEST(AclEntryFilterTest, NullFieldsAreWildcards) {
     const AclEntry e{"User:alice", "*", AclOperation::read, AclPermissionType::allow};
     EXPECT_TRUE(AclEntryFilter{}.matches(e));
-    EXPECT_TRUE((AclEntryFilter{"User:alice", std::nullopt, AclOperation::read, std::nullopt}
-                     .matches(e)));
+    EXPECT_TRUE(
+        (AclEntryFilter{"User:alice", std::nullopt, AclOperation::read, std::nullopt}.matches(e)));
     EXPECT_FALSE((AclEntryFilter{"User:bob", std::nullopt, std::nullopt, std::nullopt}.matches(e)));
-    EXPECT_FALSE((AclEntryFilter{std::nullopt, std::nullopt, std::nullopt,
-                                 AclPermissionType::deny}
-                      .matches(e)));
+    EXPECT_FALSE(
+        (AclEntryFilter{std::nullopt, std::nullopt, std::nullopt, AclPermissionType::deny}.matches(
+            e)));
 }
 
 }  // namespace
