@@ -372,6 +372,27 @@ class AclSessionExpiryTest(harness.ClusterTestCase):
                    30, "a change made after the new session applied")
 
 
+class AuthorizerConfigTest(harness.IntegrationTestCase):
+    """Start-up refuses an authorizer it does not have, and a malformed super.users, naming the
+    key."""
+
+    def test_bad_values_stop_start_up(self):
+        zk = harness.ZooKeeper().start()
+        self.addCleanup(zk.cleanup)
+        for broker_id, props, message in (
+                (1, {"authorizer.class.name": "com.example.MyAuthorizer"},
+                 "authorizer.class.name: com.example.MyAuthorizer is not supported"),
+                (2, {"authorizer.class.name": AUTHORIZER, "super.users": "alice"},
+                 "super.users: 'alice' is not a semicolon-separated list of principals")):
+            b = harness.Broker(zk, broker_id=broker_id, props=props)
+            self.addCleanup(b.cleanup)
+            b.start(wait=False)
+            rc = b.wait_exit(30)
+            out = b.log_text()
+            self.assertNotEqual(rc, 0, out[-2000:])
+            self.assertIn(message, out)
+
+
 class NoAuthorizerTest(harness.ClusterTestCase):
     """Without authorizer.class.name the ACL APIs answer SECURITY_DISABLED, as Kafka does."""
 
