@@ -6,6 +6,7 @@
 #include "zk/kafka_zk_client.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 namespace samsa::auth {
@@ -24,6 +25,8 @@ constexpr std::array kResourceTypes{ResourceType::topic, ResourceType::group, Re
 // (generation, snapshot) pair can never be mistaken for another instance's.
 std::atomic<uint64_t> g_next_generation{1};
 
+// Each thread's last snapshot. It may outlive its authorizer until the thread next checks or
+// exits: memory only, never consulted for another instance (generations differ).
 struct ThreadCache {
     uint64_t generation = 0;
     std::shared_ptr<const AclSnapshot> snapshot;

@@ -123,7 +123,7 @@ class AclAuthorizer final : public Authorizer {
     std::unique_ptr<AclChangeListener> listener_;
 
     // Serialises writers and reloads; guards acls_.
-    mutable std::mutex write_mu_;
+    std::mutex write_mu_;
     AclMap acls_;
 
     // The published snapshot, guarded by publish_mu_ (readers come here only when
