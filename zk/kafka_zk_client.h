@@ -62,6 +62,13 @@ struct PartitionUpdateResult {
     int32_t zk_version = 0;  // the state znode's new version on success
 };
 
+// A node's data with the zkVersion to write it back at (get_versioned_data).
+struct VersionedData {
+    static constexpr int32_t kUnknownVersion = -2;  // Kafka's ZkVersion.UnknownVersion: no node
+    std::optional<std::string> data;
+    int32_t zk_version = kUnknownVersion;
+};
+
 class KafkaZkClient {
   public:
     explicit KafkaZkClient(ZooKeeperClient& zk) : zk_(zk) {}
@@ -203,6 +210,22 @@ class KafkaZkClient {
         int32_t expected_controller_epoch_zk_version);
     // Deletes the node, fenced; a missing node is fine.
     result<void> delete_partition_reassignment(int32_t expected_controller_epoch_zk_version);
+
+    // --- ACLs (AclAuthorizer's store, Kafka's ZkAclStore; kafka_zk_client_acls.cc) ------------
+    // Paths are AclZNodes'; the content is auth/acl_json.h's, opaque here.
+    // Kafka's createAclPaths: both stores with a node per resource type, both change paths.
+    result<void> create_acl_paths(const std::vector<std::string>& resource_types);
+    // The node's data and zkVersion; data nullopt and version kUnknownVersion without a node.
+    result<VersionedData> get_versioned_data(const std::string& path);
+    // Conditional writes for the read-modify-write of one resource's ACLs: false when the node
+    // changed (bad_version) or appeared (node_exists) since it was read, so the caller re-reads.
+    result<bool> conditional_set_data(const std::string& path, const std::string& data,
+                                      int32_t expected_version);
+    result<bool> create_if_not_exists(const std::string& path, const std::string& data);
+    // A node already gone counts as deleted.
+    result<bool> conditional_delete(const std::string& path, int32_t expected_version);
+    // Creates <change_path(prefixed)>/acl_changes_<seq> with `data`.
+    result<void> create_acl_change_notification(bool prefixed, const std::string& data);
 
     // --- Watches (the controller's) ------------------------------------------------------------
     // Registers `handler` and arms an exists watch; true if the node exists now.

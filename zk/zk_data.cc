@@ -616,10 +616,17 @@ result<std::map<TopicPartition, std::vector<BrokerId>>> ReassignPartitionsZNode:
     return targets;
 }
 
+std::string AclZNodes::store_path(bool prefixed) {
+    return prefixed ? "/kafka-acl-extended/prefixed" : "/kafka-acl";
+}
+
+std::string AclZNodes::type_path(bool prefixed, std::string_view resource_type) {
+    return store_path(prefixed) + "/" + std::string(resource_type);
+}
+
 std::string AclZNodes::resource_path(bool prefixed, std::string_view resource_type,
                                      std::string_view resource_name) {
-    return std::string(prefixed ? "/kafka-acl-extended/prefixed" : "/kafka-acl") + "/" +
-           std::string(resource_type) + "/" + std::string(resource_name);
+    return type_path(prefixed, resource_type) + "/" + std::string(resource_name);
 }
 
 std::string AclZNodes::change_path(bool prefixed) {

@@ -283,10 +283,16 @@ struct FeatureZNode {
 // Seam for AclAuthorizer's store (Kafka's ZkAclStore): literal patterns under /kafka-acl,
 // prefixed ones under /kafka-acl-extended/prefixed; resource types are PascalCase ("Topic").
 struct AclZNodes {
+    // /kafka-acl or /kafka-acl-extended/prefixed.
+    static std::string store_path(bool prefixed);
+    // <store>/<ResourceType>.
+    static std::string type_path(bool prefixed, std::string_view resource_type);
     static std::string resource_path(bool prefixed, std::string_view resource_type,
                                      std::string_view resource_name);
     static std::string change_path(
         bool prefixed);  // /kafka-acl-changes, /kafka-acl-extended-changes
+    // Change nodes are <change_path>/acl_changes_<10-digit sequence>.
+    static constexpr std::string_view kChangePrefix = "acl_changes_";
 };
 
 }  // namespace samsa::zk

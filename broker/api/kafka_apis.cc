@@ -40,6 +40,10 @@ constexpr std::array kHandlers{
     ApiHandler{ApiKey::elect_leaders, 0, 2, handle_elect_leaders},
     ApiHandler{ApiKey::alter_partition_reassignments, 0, 0, handle_alter_partition_reassignments},
     ApiHandler{ApiKey::list_partition_reassignments, 0, 0, handle_list_partition_reassignments},
+    // 0-1 only: DescribeAcls 2 would make kafka-python infer release 2.5 (ZK-MODE §f).
+    ApiHandler{ApiKey::describe_acls, 0, 1, handle_describe_acls},
+    ApiHandler{ApiKey::create_acls, 0, 1, handle_create_acls},
+    ApiHandler{ApiKey::delete_acls, 0, 1, handle_delete_acls},
 };
 
 const ApiHandler* find_handler(int16_t key) {

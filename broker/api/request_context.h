@@ -32,6 +32,10 @@ namespace samsa::log {
 class WritePressure;
 }
 
+namespace samsa::auth {
+class AclAuthorizer;
+}
+
 namespace samsa::api {
 
 class FetchSessionCache;
@@ -47,6 +51,9 @@ struct BrokerServices {
     AdminManager* admin = nullptr;
     controller::KafkaController* controller = nullptr;
     const auth::Authorizer* authorizer = nullptr;
+    // The same authorizer when it is Kafka's AclAuthorizer (authorizer.class.name), for the ACL
+    // APIs; null when authorization is off, and they answer SECURITY_DISABLED.
+    auth::AclAuthorizer* acl_authorizer = nullptr;
     // Whether appends from network threads should go to the I/O pool (the kernel is about to
     // throttle writers).
     log::WritePressure* write_pressure = nullptr;

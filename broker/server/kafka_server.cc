@@ -13,9 +13,12 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <fmt/ranges.h>
 
+#include "auth/acl_authorizer.h"
 #include "auth/authorizer.h"
 #include "broker/api/admin_manager.h"
 #include "broker/api/fetch_session.h"
@@ -87,7 +90,8 @@ struct KafkaServer::Components {
     std::unique_ptr<replica::ReplicaManager> replicas;
     std::unique_ptr<api::AdminManager> admin;
     std::unique_ptr<controller::KafkaController> controller;
-    auth::AllowAllAuthorizer authorizer;
+    auth::AllowAllAuthorizer allow_all;
+    std::unique_ptr<auth::AclAuthorizer> acl_authorizer;  // authorizer.class.name set
     // How this broker's client channels reach the inter-broker listener (TLS context).
     std::shared_ptr<const net::ChannelSecurity> channel_security;
     api::BrokerServices services;
@@ -114,6 +118,7 @@ void KafkaServer::startup() {
     c_->channel_security = inter_broker_channel_security(config_);
     start_zookeeper();
     start_logs();
+    start_authorizer();
     start_network();
     register_broker();
     c_->controller->startup();
@@ -284,6 +289,35 @@ int32_t KafkaServer::generate_broker_id() {
     return set.value().stat.version + config_.reserved_broker_max_id;
 }
 
+// authorizer.class.name: empty is Kafka's default (no authorization); AclAuthorizer (or its
+// deprecated name) loads every ACL from ZooKeeper before the listeners open.
+void KafkaServer::start_authorizer() {
+    const std::string& name = config_.authorizer_class_name;
+    if (name.empty()) {
+        return;
+    }
+    if (name != auth::kAclAuthorizerClassName && name != auth::kSimpleAclAuthorizerClassName) {
+        fail("authorizer.class.name: " + name + " is not supported (use " +
+             std::string(auth::kAclAuthorizerClassName) + ")");
+    }
+    auth::AclAuthorizerConfig ac;
+    auto super_users = auth::parse_super_users(config_.super_users);
+    if (!super_users) {
+        fail("super.users: '" + config_.super_users +
+             "' is not a semicolon-separated list of principals like User:alice");
+    }
+    ac.super_users = std::move(super_users).value();
+    ac.allow_everyone_if_no_acl_found = config_.allow_everyone_if_no_acl_found;
+    // Change notifications are processed on the I/O pool, one at a time.
+    auto strand = asio::make_strand(c_->io_pool.get_executor());
+    c_->acl_authorizer = std::make_unique<auth::AclAuthorizer>(
+        std::move(ac), *c_->zk,
+        [strand](std::function<void()> f) { asio::post(strand, std::move(f)); });
+    if (auto r = c_->acl_authorizer->start(); !r) {
+        fail("cannot load ACLs from ZooKeeper: " + r.error().message());
+    }
+}
+
 // Listeners, request handling threads.
 void KafkaServer::start_network() {
     auto& s = c_->services;
@@ -292,7 +326,9 @@ void KafkaServer::start_network() {
     s.replica_manager = c_->replicas.get();
     s.metadata_cache = &c_->metadata;
     s.admin = c_->admin.get();
-    s.authorizer = &c_->authorizer;
+    s.authorizer = c_->acl_authorizer ? static_cast<const auth::Authorizer*>(c_->acl_authorizer.get())
+                                      : &c_->allow_all;
+    s.acl_authorizer = c_->acl_authorizer.get();
     s.io_pool = c_->io_pool.get_executor();
     c_->write_pressure.start();
     s.write_pressure = &c_->write_pressure;
@@ -509,6 +545,9 @@ void KafkaServer::shutdown() {
         // Closes every connection, lets requests in hand finish for a bounded time, then
         // stops the network threads.
         c_->socket_server->shutdown();
+    }
+    if (c_->acl_authorizer) {
+        c_->acl_authorizer->close();
     }
     c_->io_pool.join();
     c_->write_pressure.stop();

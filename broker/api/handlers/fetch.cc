@@ -99,6 +99,17 @@ FetchPlan plan(const RequestContext& ctx, const Request& request,
     const bool follower_authorized =
         p.from_follower && ctx.authorize(auth::AclOperation::cluster_action,
                                          auth::ResourceType::cluster, "kafka-cluster");
+    // Kafka asks once per topic; consecutive partitions of one topic share the answer.
+    const std::string* last_topic = nullptr;
+    bool last_readable = false;
+    auto readable = [&](const std::string& topic) {
+        if (last_topic == nullptr || *last_topic != topic) {
+            last_topic = &topic;
+            last_readable =
+                ctx.authorize(auth::AclOperation::read, auth::ResourceType::topic, topic);
+        }
+        return last_readable;
+    };
     for (const auto& part : partitions) {
         PartitionFetch f;
         f.tp = part.tp;
@@ -109,9 +120,7 @@ FetchPlan plan(const RequestContext& ctx, const Request& request,
             f.error = ErrorCode::unsupported_version;
         } else if (p.from_follower && !follower_authorized) {
             f.error = ErrorCode::topic_authorization_failed;  // as Kafka answers it
-        } else if (!p.from_follower &&
-                   !ctx.authorize(auth::AclOperation::read, auth::ResourceType::topic,
-                                  f.tp.topic)) {
+        } else if (!p.from_follower && !readable(part.tp.topic)) {
             f.error = ErrorCode::topic_authorization_failed;
         }
         p.partitions.push_back(std::move(f));

@@ -17,11 +17,25 @@ HandlerResult handle_find_coordinator(RequestContext& ctx, protocol::Reader& bod
     protocol::FindCoordinatorRequestData request;
     request.decode(body, ctx.api_version);
     protocol::FindCoordinatorResponseData response;
+    response.node_id = -1;
+    response.port = -1;
+    // Kafka checks Describe on the group (key type 0) or the transactional id (1) first.
+    if (request.key_type == 0 &&
+        !ctx.authorize(auth::AclOperation::describe, auth::ResourceType::group, request.key)) {
+        response.error_code = code(protocol::ErrorCode::group_authorization_failed);
+        response.error_message = "Group authorization failed.";
+        co_return ctx.respond(response);
+    }
+    if (request.key_type == 1 && !ctx.authorize(auth::AclOperation::describe,
+                                                auth::ResourceType::transactional_id,
+                                                request.key)) {
+        response.error_code = code(protocol::ErrorCode::transactional_id_authorization_failed);
+        response.error_message = "Transactional Id authorization failed.";
+        co_return ctx.respond(response);
+    }
     response.error_code = code(protocol::ErrorCode::coordinator_not_available);
     response.error_message = "The coordinator is not available (consumer groups and "
                              "transactions are not supported yet).";
-    response.node_id = -1;
-    response.port = -1;
     co_return ctx.respond(response);
 }
 

@@ -119,12 +119,24 @@ HandlerResult handle_metadata(RequestContext& ctx, protocol::Reader& body) {
 
     const bool may_create = config.auto_create_topics_enable &&
                             (ctx.api_version < 4 || request.allow_auto_topic_creation);
+    // Kafka asks Create on the cluster once, and on each missing topic only without it.
+    std::optional<bool> may_create_any;
+    auto authorized_to_create = [&](const std::string& name) {
+        if (!may_create_any) {
+            may_create_any = ctx.authorize(auth::AclOperation::create, auth::ResourceType::cluster,
+                                           "kafka-cluster");
+        }
+        return *may_create_any ||
+               ctx.authorize(auth::AclOperation::create, auth::ResourceType::topic, name);
+    };
     std::vector<std::string> to_create;
     for (const auto& name : *wanted) {
         if (!ctx.authorize(auth::AclOperation::describe, auth::ResourceType::topic, name)) {
             response.topics.push_back(topic_error(name, ErrorCode::topic_authorization_failed));
         } else if (auto it = snapshot->topics.find(name); it != snapshot->topics.end()) {
             response.topics.push_back(describe_topic(name, it->second, *snapshot, listener));
+        } else if (may_create && !authorized_to_create(name)) {
+            response.topics.push_back(topic_error(name, ErrorCode::topic_authorization_failed));
         } else if (!AdminManager::valid_topic_name(name)) {
             response.topics.push_back(topic_error(name, ErrorCode::invalid_topic_exception));
         } else if (may_create) {

@@ -230,11 +230,20 @@ HandlerResult handle_produce(RequestContext& ctx, protocol::Reader& body) {
     auto appends = collect(request);
 
     ErrorCode request_error = request_level_error(ctx, request);
+    // Kafka asks once per topic; a topic's partitions are consecutive here.
+    const std::string* last_topic = nullptr;
+    bool last_writable = false;
     for (auto& a : appends) {
         if (request_error != ErrorCode::none) {
             a.error = request_error;
-        } else if (!ctx.authorize(auth::AclOperation::write, auth::ResourceType::topic,
-                                  a.tp.topic)) {
+            continue;
+        }
+        if (last_topic == nullptr || *last_topic != a.tp.topic) {
+            last_topic = &a.tp.topic;
+            last_writable =
+                ctx.authorize(auth::AclOperation::write, auth::ResourceType::topic, a.tp.topic);
+        }
+        if (!last_writable) {
             a.error = ErrorCode::topic_authorization_failed;
         }
     }

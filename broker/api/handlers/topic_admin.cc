@@ -70,6 +70,9 @@ HandlerResult handle_create_topics(RequestContext& ctx, protocol::Reader& body) 
         ++count[t.name];
     }
     const bool is_controller = ctx.broker.controller->is_active();
+    // Create on the cluster covers every topic; without it, Create on each topic.
+    const bool may_create_any = ctx.authorize(auth::AclOperation::create,
+                                              auth::ResourceType::cluster, "kafka-cluster");
     std::vector<TopicOutcome> outcomes(request.topics.size());
     std::vector<size_t> to_create;
     for (size_t i = 0; i < request.topics.size(); ++i) {
@@ -80,10 +83,9 @@ HandlerResult handle_create_topics(RequestContext& ctx, protocol::Reader& body) 
             outcomes[i] = {ErrorCode::invalid_request,
                            "Create topics request from client `" + ctx.client_id.value_or("") +
                                "` contains multiple entries for the following topics: " + name};
-        } else if (!ctx.authorize(auth::AclOperation::create, auth::ResourceType::cluster,
-                                  "kafka-cluster") &&
+        } else if (!may_create_any &&
                    !ctx.authorize(auth::AclOperation::create, auth::ResourceType::topic, name)) {
-            outcomes[i] = {ErrorCode::topic_authorization_failed, std::nullopt};
+            outcomes[i] = {ErrorCode::topic_authorization_failed, "Authorization failed."};
         } else {
             to_create.push_back(i);
         }
