@@ -31,6 +31,13 @@ class KafkaController;
 namespace samsa::log {
 class WritePressure;
 }
+namespace samsa::auth {
+struct SaslServerConfig;
+class CredentialCache;
+}  // namespace samsa::auth
+namespace samsa::zk {
+class KafkaZkClient;
+}
 
 namespace samsa::api {
 
@@ -47,6 +54,13 @@ struct BrokerServices {
     AdminManager* admin = nullptr;
     controller::KafkaController* controller = nullptr;
     const auth::Authorizer* authorizer = nullptr;
+    // SASL listeners' settings and the SCRAM credentials (null when no listener uses SASL).
+    const auth::SaslServerConfig* sasl = nullptr;
+    // SCRAM credentials, for Describe/AlterUserScramCredentials (always set by KafkaServer).
+    const auth::CredentialCache* credentials = nullptr;
+    // For the handlers that write ZooKeeper themselves (AlterUserScramCredentials), from the
+    // I/O pool only.
+    zk::KafkaZkClient* zk = nullptr;
     // Whether appends from network threads should go to the I/O pool (the kernel is about to
     // throttle writers).
     log::WritePressure* write_pressure = nullptr;

@@ -39,13 +39,25 @@ struct BlockingChannel::Impl {
     }
 };
 
+namespace {
+BlockingChannel::ConnectHook& default_connect_hook() {
+    static BlockingChannel::ConnectHook hook;
+    return hook;
+}
+}  // namespace
+
+void BlockingChannel::set_default_connect_hook(ConnectHook hook) {
+    default_connect_hook() = std::move(hook);
+}
+
 BlockingChannel::BlockingChannel(std::string host, uint16_t port, std::string client_id,
                                  std::chrono::milliseconds timeout)
     : impl_(std::make_unique<Impl>()),
       host_(std::move(host)),
       port_(port),
       client_id_(std::move(client_id)),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      connect_hook_(default_connect_hook()) {}
 
 BlockingChannel::~BlockingChannel() { close(); }
 
@@ -80,6 +92,13 @@ result<void> BlockingChannel::ensure_connected() {
         return err;
     }
     impl_->socket->set_option(tcp::no_delay(true), ec);
+    if (connect_hook_) {
+        // The socket is open now, so the hook's own sends do not reconnect.
+        if (auto r = connect_hook_(*this); !r) {
+            close();
+            return r.error();
+        }
+    }
     return success();
 }
 

@@ -62,10 +62,11 @@ SocketServer::~SocketServer() {
 
 void SocketServer::bind() {
     for (auto& l : listeners_) {
-        if (l.config.protocol != auth::SecurityProtocol::plaintext) {
+        if (auth::uses_tls(l.config.protocol)) {
             throw std::runtime_error("listener " + l.config.name + " uses " +
                                      std::string(auth::to_string(l.config.protocol)) +
-                                     ", which this build does not serve yet (PLAINTEXT only)");
+                                     ", which this build does not serve yet (PLAINTEXT and "
+                                     "SASL_PLAINTEXT only)");
         }
         auto endpoint = resolve_listener(l.config);
         // Acceptors run on the first processor; accepting is rare next to requests.

@@ -7,8 +7,9 @@
 // lives on its Processor for good, and its requests are handled there, in order (connection.h).
 // Request handlers leave the Processor only for work that can block for long (net/run_on.h).
 //
-// Listeners are typed by security protocol. This issue serves PLAINTEXT; a listener of another
-// protocol is refused at bind() with a clear message until the security issue lands.
+// Listeners are typed by security protocol. PLAINTEXT and SASL_PLAINTEXT are served (SASL is
+// the request handler's session layer, on top of the same transport); TLS listeners are
+// refused at bind() with a clear message until TLS lands.
 
 #include <atomic>
 #include <chrono>

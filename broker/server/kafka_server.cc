@@ -13,10 +13,15 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <fmt/ranges.h>
 
 #include "auth/authorizer.h"
+#include "auth/credential_cache.h"
+#include "auth/sasl_server.h"
+#include "auth/sasl_server_authenticator.h"
 #include "broker/api/admin_manager.h"
 #include "broker/api/fetch_session.h"
 #include "broker/api/kafka_apis.h"
@@ -24,11 +29,13 @@
 #include "broker/log/log_manager.h"
 #include "broker/log/write_pressure.h"
 #include "broker/net/blocking_channel.h"
+#include "broker/net/sasl_channel_authenticator.h"
 #include "broker/net/socket_server.h"
 #include "broker/protocol/generated/controlled_shutdown_request.h"
 #include "broker/protocol/generated/controlled_shutdown_response.h"
 #include "broker/replica/metadata_cache.h"
 #include "broker/replica/replica_manager.h"
+#include "broker/server/dynamic_config_manager.h"
 #include "broker/server/log_config_defaults.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
@@ -86,6 +93,9 @@ struct KafkaServer::Components {
     std::unique_ptr<api::AdminManager> admin;
     std::unique_ptr<controller::KafkaController> controller;
     auth::AllowAllAuthorizer authorizer;
+    auth::CredentialCache credentials;
+    auth::SaslServerConfig sasl;
+    std::unique_ptr<DynamicConfigManager> dynamic_config;
     api::BrokerServices services;
     std::unique_ptr<api::KafkaApis> apis;
     std::unique_ptr<net::SocketServer> socket_server;
@@ -108,6 +118,7 @@ void KafkaServer::startup() {
     logger().info("starting");
     start_zookeeper();
     start_logs();
+    start_security();
     start_network();
     register_broker();
     c_->controller->startup();
@@ -142,6 +153,40 @@ void KafkaServer::start_zookeeper() {
     }
     c_->cluster_id = cluster.value();
     c_->metadata.set_cluster_id(c_->cluster_id);
+}
+
+// SASL: the credential cache (loaded now, then kept current from /config/changes), the
+// listeners' mechanisms, and the credential this broker presents to the others.
+void KafkaServer::start_security() {
+    auto strand = asio::make_strand(c_->io_pool.get_executor());
+    c_->dynamic_config = std::make_unique<DynamicConfigManager>(
+        *c_->zk, c_->credentials,
+        [strand](std::function<void()> f) { asio::post(strand, std::move(f)); });
+    c_->dynamic_config->startup();
+
+    for (const auto& [listener, mechanisms] : config_.sasl_listener_mechanisms) {
+        for (const auto& m : mechanisms) {
+            if (!auth::is_supported_mechanism(m)) {
+                fail("listener " + listener + " enables SASL mechanism " + m +
+                     " (sasl.enabled.mechanisms or listener.name.<listener>."
+                     "sasl.enabled.mechanisms), which is not supported: PLAIN, SCRAM-SHA-256 and "
+                     "SCRAM-SHA-512 are");
+            }
+        }
+        c_->sasl.listeners[listener] = auth::SaslListenerConfig{
+            mechanisms, std::chrono::milliseconds(config_.connections_max_reauth_ms)};
+    }
+    c_->sasl.credentials = &c_->credentials;
+    c_->sasl.failed_authentication_delay =
+        std::chrono::milliseconds(config_.connection_failed_authentication_delay_ms);
+    if (auth::uses_sasl(config_.security_inter_broker_protocol)) {
+        net::BlockingChannel::set_default_connect_hook(net::sasl_connect_hook(
+            {config_.sasl_mechanism_inter_broker_protocol, config_.inter_broker_sasl_username,
+             config_.inter_broker_sasl_password}));
+        logger().info("inter-broker connections authenticate with {} as {}",
+                      config_.sasl_mechanism_inter_broker_protocol,
+                      config_.inter_broker_sasl_username);
+    }
 }
 
 // Log dirs: lock, meta.properties (broker and cluster ids), recovery.
@@ -276,6 +321,9 @@ void KafkaServer::start_network() {
     s.metadata_cache = &c_->metadata;
     s.admin = c_->admin.get();
     s.authorizer = &c_->authorizer;
+    s.sasl = &c_->sasl;
+    s.credentials = &c_->credentials;
+    s.zk = c_->zk.get();
     s.io_pool = c_->io_pool.get_executor();
     c_->write_pressure.start();
     s.write_pressure = &c_->write_pressure;
@@ -490,6 +538,9 @@ void KafkaServer::shutdown() {
         // Closes every connection, lets requests in hand finish for a bounded time, then
         // stops the network threads.
         c_->socket_server->shutdown();
+    }
+    if (c_->dynamic_config) {
+        c_->dynamic_config->shutdown();
     }
     c_->io_pool.join();
     c_->write_pressure.stop();

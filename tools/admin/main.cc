@@ -1,0 +1,53 @@
+// samsa-admin: the cluster's administration tool, one subcommand per job (the Kafka scripts'
+// counterparts). scripts/samsa-*.sh are thin wrappers that call it:
+//
+//   samsa-admin configs --zookeeper 127.0.0.1:2181 --describe --entity-type users
+//
+// A subcommand is a file with a run function and one line in kCommands.
+
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "tools/admin/command.h"
+
+namespace {
+
+using samsa::tools::Command;
+
+constexpr Command kCommands[] = {
+    {"configs", "alter and describe SCRAM user credentials (kafka-configs.sh)",
+     samsa::tools::run_configs},
+};
+
+void usage(std::FILE* out) {
+    std::fprintf(out, "usage: samsa-admin <command> [options]\n\ncommands:\n");
+    for (const auto& c : kCommands) {
+        std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+    }
+    std::fprintf(out, "\n'samsa-admin <command> --help' describes a command's options.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h") {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 1 : 0;
+    }
+    const std::string_view name = argv[1];
+    for (const auto& c : kCommands) {
+        if (name == c.name) {
+            try {
+                return c.run(samsa::tools::Args(argv + 2, argv + argc));
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "Error: %s\n", e.what());
+                return 1;
+            }
+        }
+    }
+    std::fprintf(stderr, "samsa-admin: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 1;
+}
