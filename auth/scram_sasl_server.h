@@ -3,7 +3,8 @@
 // Kafka's ScramSaslServer), no channel binding. Two rounds:
 //   client-first -> server-first (our nonce appended, the user's salt and iterations);
 //   client-final -> verify the proof against StoredKey -> server-final (ServerSignature).
-// An unknown user, a bad proof, a nonce that is not ours or a malformed message fails.
+// An unknown user, a bad proof, a nonce that does not end with ours (Kafka's check) or a
+// malformed message fails.
 
 #include "auth/sasl_server.h"
 #include "auth/scram_messages.h"
