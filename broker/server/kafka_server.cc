@@ -335,6 +335,7 @@ void KafkaServer::start_network() {
     }
     net::ConnectionConfig connection;
     connection.max_request_bytes = config_.socket_request_max_bytes;
+    connection.max_unauthenticated_bytes = config_.sasl_server_max_receive_size;
     connection.max_idle = std::chrono::milliseconds(config_.connections_max_idle_ms);
     connection.send_buffer_bytes = config_.socket_send_buffer_bytes;
     connection.receive_buffer_bytes = config_.socket_receive_buffer_bytes;

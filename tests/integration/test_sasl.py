@@ -240,6 +240,10 @@ class SaslTest(harness.IntegrationTestCase):
         s.sendall(wire.api_versions_request(1))
         self.assertEqual(wire.parse_api_versions(wire.recv_frame(s), 0)[1], 0)
         self.assertEqual(wire_sasl.authenticate(s, "PLAIN", "alice", "alice-secret", 2)[0], 0)
+        # Before authentication a frame may not exceed sasl.server.max.receive.size (512 KiB).
+        s = self.sasl_connect()
+        s.sendall((1 << 20).to_bytes(4, "big") + b"\0" * 1024)
+        self.assert_closed(s)
         # The PLAINTEXT listener needs no authentication.
         self.assertEqual(wire.parse_api_versions(
             wire.roundtrip(self.broker.port, wire.api_versions_request(3)), 0)[:2], (3, 0))
