@@ -149,6 +149,10 @@ class KafkaZkClient {
     // The entity path a notification names; nullopt if it is gone.
     result<std::optional<std::string>> get_config_change_notification(
         const std::string& sequence_number);
+    // Deletes those of the notifications created more than `max_age_ms` before `now_ms`
+    // (Kafka's purgeObsoleteNotifications: every broker has applied them by then).
+    result<void> purge_config_change_notifications(const std::vector<std::string>& sequence_numbers,
+                                                   int64_t now_ms, int64_t max_age_ms);
 
     // --- Partition state (controller writes are fenced) -----------------------------------------
     // Partitions without a state znode are left out; zk_version is filled in.

@@ -74,4 +74,20 @@ result<std::optional<std::string>> KafkaZkClient::get_config_change_notification
     return std::optional<std::string>(std::move(entity_path));
 }
 
+result<void> KafkaZkClient::purge_config_change_notifications(
+    const std::vector<std::string>& sequence_numbers, int64_t now_ms, int64_t max_age_ms) {
+    for (const std::string& seq : sequence_numbers) {
+        const std::string path = ConfigEntityChangeNotificationSequenceZNode::path(seq);
+        SAMSA_TRY(auto stat, zk_.exists(path));
+        if (!stat || stat->ctime >= now_ms - max_age_ms) {
+            continue;
+        }
+        auto deleted = zk_.delete_node(DeleteOp{path, kMatchAnyVersion});
+        if (!deleted && deleted.error() != Errc::no_node) {
+            return deleted.error();
+        }
+    }
+    return success();
+}
+
 }  // namespace samsa::zk

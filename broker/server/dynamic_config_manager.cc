@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -20,6 +21,8 @@ auto& logger() {
 }
 
 constexpr const char* kHandlerName = "dynamic-config-manager";
+// Kafka's changeExpirationMs: a notification older than this has been seen by every broker.
+constexpr int64_t kChangeExpirationMs = 15 * 60 * 1000;
 
 // The SCRAM credentials in a user's config (other keys are quotas: not ours).
 std::map<auth::ScramMechanism, auth::ScramCredential> credentials_of(const std::string& user,
@@ -103,6 +106,15 @@ struct DynamicConfigManager::State {
             if (apply) {
                 apply_notification(seq);
             }
+        }
+        const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+        if (auto purged = zk.purge_config_change_notifications(sequence_numbers.value(), now_ms,
+                                                               kChangeExpirationMs);
+            !purged) {
+            logger().warn("cannot purge old config change notifications: {}",
+                          purged.error().message());
         }
     }
 

@@ -7,8 +7,9 @@
 // Start-up loads every /config/users/<user>, then watches /config/changes: each new
 // config_change_<seq> (sequence above the last one applied) names an entity, whose node is
 // re-read -- a change node is only a trigger. A user added, changed or deleted is therefore
-// seen by the next authentication, on every broker, without a restart. After a ZooKeeper
-// session expiry (watches lost) everything is reloaded.
+// seen by the next authentication, on every broker, without a restart. Notifications older
+// than 15 minutes are deleted by whichever broker sees them (Kafka's changeExpirationMs).
+// After a ZooKeeper session expiry (watches lost) everything is reloaded.
 //
 // Threads: ZooKeeper's watch callbacks and the session handler only post to one serial
 // executor on the broker's I/O pool; the ZooKeeper reads run there (blocking is fine on the
