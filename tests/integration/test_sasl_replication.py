@@ -4,12 +4,16 @@ with SCRAM-SHA-512, the brokers' own credential given as Kafka takes it
 samsa-configs.sh before they start. Clients use the PLAINTEXT listener. A topic with
 replication factor 3 is created, acks=all produce succeeds, every follower is in the ISR with
 the leader's log, and the controller's requests and the fetchers' connections authenticated
-over SASL (each broker's log names the INTERNAL endpoints it authenticated to)."""
+over SASL (each broker's log names the INTERNAL endpoints it authenticated to).
+AlterUserScramCredentials is served by the controller only (NOT_CONTROLLER elsewhere), and the
+user it writes authenticates on every broker."""
 
 import json
 import os
 
 import harness
+import wire
+import wire_sasl
 from harness import ROOT, run, wait_until
 
 CONFIGS = os.path.join(ROOT, "scripts", "samsa-configs.sh")
@@ -111,6 +115,25 @@ class SaslReplicationTest(harness.IntegrationTestCase):
             self.assertTrue(any(f"authenticated to 127.0.0.1:{port} with SCRAM-SHA-512"
                                 in b.log_text() for port in others),
                             f"broker {b.broker_id} fetched from no leader over SASL")
+
+    def test_alter_user_scram_credentials_only_on_the_controller(self):
+        controller = json.loads(wait_until(lambda: self.zkc.exists("/controller") and
+                                           self.zkc.get("/controller")[0], 30,
+                                           "a controller"))["brokerid"]
+        salt = os.urandom(16)
+        salted = wire_sasl.salted_password("SCRAM-SHA-512", "dave-secret", salt, 4096)
+        frame = wire_sasl.alter_scram_request(1, "dave", 2, 4096, salt, salted)
+        other = next(b for b in self.brokers if b.broker_id != controller)
+        self.assertEqual(wire_sasl.parse_alter_scram(wire.roundtrip(other.port, frame)),
+                         [("dave", 41)], "NOT_CONTROLLER elsewhere")
+        self.assertEqual(wire_sasl.parse_alter_scram(
+            wire.roundtrip(self.brokers[controller - 1].port, frame)), [("dave", 0)])
+        # Written to ZooKeeper once, seen by every broker: dave authenticates on all of them.
+        for b in self.brokers:
+            def dave_ok():
+                with wire.connect(self.internal[b.broker_id]) as s:
+                    return wire_sasl.authenticate(s, "SCRAM-SHA-512", "dave", "dave-secret")[0]
+            wait_until(lambda: dave_ok() == 0, 10, f"dave on broker {b.broker_id}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import hmac
 import os
 import struct
 
-from wire import Reader, connect, i32, recv_frame, request, string
+from wire import Reader, compact_string, connect, i32, recv_frame, request, string, uvarint
 
 
 def handshake_request(correlation_id, mechanism, version=1):
@@ -106,3 +106,39 @@ def authenticate(sock, mechanism, user, password, correlation_id=1):
 
 __all__ = ["connect", "handshake_request", "parse_handshake", "authenticate_request",
            "parse_authenticate", "plain_token", "raw_frame", "ScramClient", "authenticate"]
+
+
+def _compact_bytes(b):
+    return uvarint(len(b) + 1) + b
+
+
+def alter_scram_request(correlation_id, user, mechanism_type, iterations, salt, salted_password):
+    """AlterUserScramCredentials v0 (flexible) with one upsertion and no deletion."""
+    upsertion = (compact_string(user) + struct.pack(">b", mechanism_type) + i32(iterations) +
+                 _compact_bytes(salt) + _compact_bytes(salted_password) + uvarint(0))
+    body = uvarint(1) + uvarint(2) + upsertion + uvarint(0)
+    return request(51, 0, correlation_id, body, flexible_header=True)
+
+
+def parse_alter_scram(payload):
+    """[(user, error_code)] of an AlterUserScramCredentials v0 response (header v1)."""
+    r = Reader(payload)
+    r.i32()  # correlation id
+    r.skip_tags()
+    r.i32()  # throttle
+    out = []
+    for _ in range(r.uvarint() - 1):
+        n = r.uvarint() - 1
+        user = r.data[r.pos:r.pos + n].decode()
+        r.pos += n
+        error = r.i16()
+        n = r.uvarint() - 1
+        r.pos += max(n, 0)
+        r.skip_tags()
+        out.append((user, error))
+    return out
+
+
+def salted_password(mechanism, password, salt, iterations):
+    h = {"SCRAM-SHA-256": "sha256", "SCRAM-SHA-512": "sha512"}[mechanism]
+    return hashlib.pbkdf2_hmac(h, password.encode(), salt, iterations)
