@@ -6,19 +6,19 @@
 // Thread-safe: readers (network threads) take a shared lock, the loader an exclusive one.
 // Lookups return copies, so an update never changes a credential under an exchange.
 
+#include "auth/scram_credential.h"
+#include "auth/scram_mechanism.h"
+
 #include <map>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
 
-#include "auth/scram_credential.h"
-#include "auth/scram_mechanism.h"
-
 namespace samsa::auth {
 
 class CredentialCache {
-public:
+  public:
     std::optional<ScramCredential> get(ScramMechanism m, const std::string& user) const;
     // Replaces every credential of `user` with `credentials` (empty: the user is gone).
     void update_user(const std::string& user,
@@ -28,7 +28,7 @@ public:
     std::map<ScramMechanism, ScramCredential> user(const std::string& user) const;
     std::vector<std::string> users() const;
 
-private:
+  private:
     mutable std::shared_mutex mu_;
     std::map<std::string, std::map<ScramMechanism, ScramCredential>> users_;
 };

@@ -7,7 +7,7 @@ namespace samsa::auth {
 namespace {
 
 class JaasParser {
-public:
+  public:
     explicit JaasParser(std::string_view text) : text_(text) {}
 
     std::optional<JaasConfig> parse(std::string* error) {
@@ -45,7 +45,7 @@ public:
         }
     }
 
-private:
+  private:
     bool at_end() const { return pos_ >= text_.size(); }
     void skip_space() {
         while (!at_end() && std::isspace(static_cast<unsigned char>(text_[pos_]))) {

@@ -26,8 +26,9 @@ SaslStep PlainSaslServer::evaluate_response(std::string_view token) {
         return SaslStep::failed("Authentication failed: password not specified");
     }
     if (!authzid.empty() && authzid != username_) {
-        return SaslStep::failed("Authentication failed: Client requested an authorization id "
-                                "that is different from username");
+        return SaslStep::failed(
+            "Authentication failed: Client requested an authorization id "
+            "that is different from username");
     }
     for (const ScramMechanism m : {ScramMechanism::sha512, ScramMechanism::sha256}) {
         if (auto c = credentials_.get(m, username_)) {

@@ -12,13 +12,13 @@
 namespace samsa::auth {
 
 class PlainSaslServer final : public SaslServer {
-public:
+  public:
     explicit PlainSaslServer(const CredentialCache& credentials) : credentials_(credentials) {}
 
     SaslStep evaluate_response(std::string_view token) override;
     const std::string& username() const override { return username_; }
 
-private:
+  private:
     const CredentialCache& credentials_;
     std::string username_;
     bool done_ = false;

@@ -9,7 +9,7 @@ namespace {
 
 // PLAIN: one token, "\0user\0password"; the server's answer is empty.
 class PlainSaslClient final : public SaslClient {
-public:
+  public:
     PlainSaslClient(std::string user, std::string password)
         : user_(std::move(user)), password_(std::move(password)) {}
 
@@ -23,14 +23,14 @@ public:
     }
     SaslClientStep evaluate_challenge(std::string_view) override { return {true, {}, {}}; }
 
-private:
+  private:
     std::string user_;
     std::string password_;
 };
 
 // SCRAM (RFC 5802 §3): client-first, then the proof, then the server's signature is checked.
 class ScramSaslClient final : public SaslClient {
-public:
+  public:
     ScramSaslClient(ScramMechanism m, std::string user, std::string password)
         : mechanism_(m), user_(std::move(user)), password_(std::move(password)) {}
 
@@ -45,7 +45,7 @@ public:
                                          : receive_server_final(challenge);
     }
 
-private:
+  private:
     SaslClientStep receive_server_first(std::string_view challenge) {
         auto first = parse_server_first(challenge);
         if (!first || !first->nonce.starts_with(nonce_) || first->nonce.size() == nonce_.size()) {
@@ -63,8 +63,7 @@ private:
             scram_hmac(mechanism_, scram_hash(mechanism_, client_key), auth_message);
         server_signature_ =
             scram_hmac(mechanism_, scram_server_key(mechanism_, salted), auth_message);
-        return {true, without_proof + ",p=" + base64_encode(xor_bytes(client_key, signature)),
-                {}};
+        return {true, without_proof + ",p=" + base64_encode(xor_bytes(client_key, signature)), {}};
     }
 
     SaslClientStep receive_server_final(std::string_view challenge) {

@@ -24,7 +24,7 @@ struct SaslClientStep {
 };
 
 class SaslClient {
-public:
+  public:
     virtual ~SaslClient() = default;
     virtual std::string first_token() = 0;
     virtual SaslClientStep evaluate_challenge(std::string_view challenge) = 0;

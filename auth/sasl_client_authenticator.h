@@ -4,12 +4,12 @@
 // is done. Transport-agnostic: the caller supplies the two request/response round trips, so
 // a blocking channel over TCP or TLS, or a tool, runs the same exchange.
 
+#include "auth/sasl_client.h"
+#include "common/result.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
-
-#include "auth/sasl_client.h"
-#include "common/result.h"
 
 namespace samsa::auth {
 

@@ -4,11 +4,11 @@
 // each step answers with a token for the client, completes, or fails with a message that may
 // be shown to the client (never a secret).
 
+#include "auth/credential_cache.h"
+
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "auth/credential_cache.h"
 
 namespace samsa::auth {
 
@@ -24,7 +24,7 @@ struct SaslStep {
 };
 
 class SaslServer {
-public:
+  public:
     virtual ~SaslServer() = default;
     virtual SaslStep evaluate_response(std::string_view token) = 0;
     // The authenticated user, once complete; before that, the user the client named (for

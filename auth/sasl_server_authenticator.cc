@@ -36,7 +36,8 @@ SaslServerAuthenticator::Gate SaslServerAuthenticator::gate(int16_t api_key,
                 return Gate::expired;
             }
             return api_key == kSaslAuthenticateKey ? Gate::illegal_state : Gate::allow;
-        case State::failed: break;
+        case State::failed:
+            break;
     }
     return Gate::close;
 }
@@ -45,9 +46,9 @@ SaslServerAuthenticator::HandshakeResult SaslServerAuthenticator::handshake(
     int16_t version, std::string_view mechanism) {
     HandshakeResult result;
     result.mechanisms = config_.enabled_mechanisms;
-    const bool enabled = std::find(config_.enabled_mechanisms.begin(),
-                                   config_.enabled_mechanisms.end(),
-                                   mechanism) != config_.enabled_mechanisms.end();
+    const bool enabled =
+        std::find(config_.enabled_mechanisms.begin(), config_.enabled_mechanisms.end(),
+                  mechanism) != config_.enabled_mechanisms.end();
     // Re-authentication keeps the mechanism (KIP-368).
     const bool same = !authenticated_once_ || mechanism == mechanism_;
     if (!enabled || !same || !is_supported_mechanism(mechanism)) {

@@ -25,6 +25,9 @@
 // Lives on its connection's thread; not thread-safe. Borrows the CredentialCache, which
 // outlives every connection.
 
+#include "auth/credential_cache.h"
+#include "auth/sasl_server.h"
+
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -33,9 +36,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "auth/credential_cache.h"
-#include "auth/sasl_server.h"
 
 namespace samsa::auth {
 
@@ -47,7 +47,7 @@ inline constexpr int16_t kSaslAuthenticateKey = 36;
 // A listener's SASL settings.
 struct SaslListenerConfig {
     std::vector<std::string> enabled_mechanisms;  // (listener.name.<l>.)sasl.enabled.mechanisms
-    std::chrono::milliseconds max_reauth{0};     // connections.max.reauth.ms, 0 = never
+    std::chrono::milliseconds max_reauth{0};      // connections.max.reauth.ms, 0 = never
 };
 
 // The broker's SASL server settings, shared by every connection (read-only after start-up).
@@ -62,7 +62,7 @@ struct SaslServerConfig {
 enum class SaslError { none, unsupported_mechanism, illegal_state, authentication_failed };
 
 class SaslServerAuthenticator {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     SaslServerAuthenticator(SaslListenerConfig config, const CredentialCache& credentials);
@@ -100,7 +100,7 @@ public:
     // client named so far (for logging a failure).
     std::string username() const;
 
-private:
+  private:
     enum class State { initial, handshake, authenticate, complete, failed };
     AuthenticateResult fail(SaslError error, std::string message);
 

@@ -54,8 +54,7 @@ std::optional<ScramCredential> parse_scram_credential(std::string_view text) {
 }
 
 ScramCredential scram_credential_from_salted(ScramMechanism m, std::string_view salt,
-                                             std::string_view salted_password,
-                                             int32_t iterations) {
+                                             std::string_view salted_password, int32_t iterations) {
     ScramCredential c;
     c.salt = std::string(salt);
     c.stored_key = scram_hash(m, scram_client_key(m, salted_password));
@@ -70,8 +69,7 @@ ScramCredential derive_scram_credential(ScramMechanism m, std::string_view passw
                                         iterations);
 }
 
-bool scram_password_matches(ScramMechanism m, const ScramCredential& c,
-                            std::string_view password) {
+bool scram_password_matches(ScramMechanism m, const ScramCredential& c, std::string_view password) {
     const ScramCredential derived = derive_scram_credential(m, password, c.salt, c.iterations);
     // Both keys compared (no early exit between them).
     const bool stored = constant_time_equals(derived.stored_key, c.stored_key);

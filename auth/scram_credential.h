@@ -10,12 +10,12 @@
 //
 // base64 is the standard alphabet with padding.
 
+#include "auth/scram_formatter.h"
+#include "auth/scram_mechanism.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "auth/scram_formatter.h"
-#include "auth/scram_mechanism.h"
 
 namespace samsa::auth {
 
@@ -38,12 +38,10 @@ ScramCredential derive_scram_credential(ScramMechanism m, std::string_view passw
                                         std::string_view salt, int32_t iterations);
 // The credential from an already salted password (what AlterUserScramCredentials carries).
 ScramCredential scram_credential_from_salted(ScramMechanism m, std::string_view salt,
-                                             std::string_view salted_password,
-                                             int32_t iterations);
+                                             std::string_view salted_password, int32_t iterations);
 
 // Does `password` produce `c`? Derives with c's salt and iterations and compares the stored
 // keys in constant time (PLAIN over SCRAM credentials).
-bool scram_password_matches(ScramMechanism m, const ScramCredential& c,
-                            std::string_view password);
+bool scram_password_matches(ScramMechanism m, const ScramCredential& c, std::string_view password);
 
 }  // namespace samsa::auth

@@ -1,11 +1,11 @@
 #include "auth/scram_formatter.h"
 
+#include "common/assert.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-
-#include "common/assert.h"
 
 namespace samsa::auth {
 
@@ -35,8 +35,8 @@ Bytes scram_hi(ScramMechanism m, std::string_view password, std::string_view sal
 Bytes scram_hmac(ScramMechanism m, std::string_view key, std::string_view data) {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    const unsigned char* r = HMAC(digest(m), key.data(), static_cast<int>(key.size()),
-                                  bytes(data), data.size(), out, &len);
+    const unsigned char* r = HMAC(digest(m), key.data(), static_cast<int>(key.size()), bytes(data),
+                                  data.size(), out, &len);
     SAMSA_ASSERT(r != nullptr, "HMAC failed");
     return Bytes(reinterpret_cast<const char*>(out), len);
 }
@@ -104,6 +104,8 @@ Bytes random_bytes(size_t n) {
     return out;
 }
 
-std::string scram_nonce() { return base64_encode(random_bytes(24)); }
+std::string scram_nonce() {
+    return base64_encode(random_bytes(24));
+}
 
 }  // namespace samsa::auth

@@ -4,11 +4,11 @@
 // (standard alphabet, padded, as RFC 5802 and Kafka's credential format use it) and random
 // bytes. Stateless and thread-safe.
 
+#include "auth/scram_mechanism.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "auth/scram_mechanism.h"
 
 namespace samsa::auth {
 

@@ -21,14 +21,18 @@ constexpr std::string_view mechanism_name(ScramMechanism m) {
 }
 
 constexpr std::optional<ScramMechanism> parse_scram_mechanism(std::string_view name) {
-    if (name == "SCRAM-SHA-256") return ScramMechanism::sha256;
-    if (name == "SCRAM-SHA-512") return ScramMechanism::sha512;
+    if (name == "SCRAM-SHA-256")
+        return ScramMechanism::sha256;
+    if (name == "SCRAM-SHA-512")
+        return ScramMechanism::sha512;
     return std::nullopt;
 }
 
 constexpr std::optional<ScramMechanism> scram_mechanism_from_type(int8_t type) {
-    if (type == 1) return ScramMechanism::sha256;
-    if (type == 2) return ScramMechanism::sha512;
+    if (type == 1)
+        return ScramMechanism::sha256;
+    if (type == 2)
+        return ScramMechanism::sha512;
     return std::nullopt;
 }
 

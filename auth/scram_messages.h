@@ -9,11 +9,11 @@
 //
 // Usernames travel as saslname: '=' is escaped as "=3D" and ',' as "=2C".
 
+#include "auth/scram_formatter.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "auth/scram_formatter.h"
 
 namespace samsa::auth {
 
@@ -24,9 +24,9 @@ std::optional<std::string> scram_unescape_username(std::string_view saslname);
 struct ScramClientFirst {
     std::string gs2_header;  // "n,," or "n,a=<authzid>,"
     std::string authzid;
-    std::string username;    // unescaped
+    std::string username;  // unescaped
     std::string nonce;
-    std::string bare;        // the message without the gs2 header (part of AuthMessage)
+    std::string bare;  // the message without the gs2 header (part of AuthMessage)
 };
 std::optional<ScramClientFirst> parse_client_first(std::string_view message);
 std::string format_client_first(std::string_view username, std::string_view nonce);
@@ -43,7 +43,7 @@ struct ScramClientFinal {
     std::string channel_binding;  // base64, as sent
     std::string nonce;
     Bytes proof;
-    std::string without_proof;    // part of AuthMessage
+    std::string without_proof;  // part of AuthMessage
 };
 std::optional<ScramClientFinal> parse_client_final(std::string_view message);
 // The client-final message without its proof ("c=biws,r=<nonce>").

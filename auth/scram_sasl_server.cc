@@ -3,15 +3,19 @@
 namespace samsa::auth {
 
 namespace {
-constexpr const char* kInvalidCredentials = "Authentication failed during authentication due to "
-                                            "invalid credentials with SASL mechanism ";
+constexpr const char* kInvalidCredentials =
+    "Authentication failed during authentication due to "
+    "invalid credentials with SASL mechanism ";
 }
 
 SaslStep ScramSaslServer::evaluate_response(std::string_view token) {
     switch (state_) {
-        case State::receive_client_first: return receive_client_first(token);
-        case State::receive_client_final: return receive_client_final(token);
-        case State::done: break;
+        case State::receive_client_first:
+            return receive_client_first(token);
+        case State::receive_client_final:
+            return receive_client_final(token);
+        case State::done:
+            break;
     }
     return SaslStep::failed("Unexpected SASL token after the SCRAM exchange completed");
 }
@@ -24,8 +28,9 @@ SaslStep ScramSaslServer::receive_client_first(std::string_view token) {
     }
     username_ = first->username;
     if (!first->authzid.empty() && first->authzid != first->username) {
-        return SaslStep::failed("Authentication failed: Client requested an authorization id "
-                                "that is different from username");
+        return SaslStep::failed(
+            "Authentication failed: Client requested an authorization id "
+            "that is different from username");
     }
     auto credential = credentials_.get(mechanism_, username_);
     if (!credential) {

@@ -12,17 +12,19 @@
 namespace samsa::auth {
 
 class ScramSaslServer final : public SaslServer {
-public:
+  public:
     // `server_nonce`: the nonce to append to the client's, for known-answer tests only;
     // empty = a fresh random one per exchange.
     ScramSaslServer(ScramMechanism mechanism, const CredentialCache& credentials,
                     std::string server_nonce = {})
-        : mechanism_(mechanism), credentials_(credentials), server_nonce_(std::move(server_nonce)) {}
+        : mechanism_(mechanism),
+          credentials_(credentials),
+          server_nonce_(std::move(server_nonce)) {}
 
     SaslStep evaluate_response(std::string_view token) override;
     const std::string& username() const override { return username_; }
 
-private:
+  private:
     SaslStep receive_client_first(std::string_view token);
     SaslStep receive_client_final(std::string_view token);
 

@@ -3,9 +3,9 @@
 // A writer sets /config/<type>/<name>, then creates /config/changes/config_change_<seq> naming
 // the entity; every broker watches /config/changes and re-reads the entities named.
 
-#include <algorithm>
-
 #include "zk/kafka_zk_client.h"
+
+#include <algorithm>
 
 namespace samsa::zk {
 

@@ -1,14 +1,14 @@
 #include "broker/api/sasl_session.h"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "auth/sasl_server_authenticator.h"
 #include "broker/api/errors.h"
 #include "broker/protocol/generated/sasl_authenticate_response.h"
 #include "broker/protocol/generated/sasl_handshake_response.h"
 #include "common/logging.h"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace samsa::api {
 
@@ -54,15 +54,15 @@ auth::SaslServerAuthenticator* sasl_authenticator(auth::Session& session,
         auto it = services.sasl->listeners.find(session.listener_name);
         auth::SaslListenerConfig config =
             it == services.sasl->listeners.end() ? auth::SaslListenerConfig{} : it->second;
-        session.sasl = std::make_shared<auth::SaslServerAuthenticator>(
-            std::move(config), *services.sasl->credentials);
+        session.sasl = std::make_shared<auth::SaslServerAuthenticator>(std::move(config),
+                                                                       *services.sasl->credentials);
     }
     return session.sasl.get();
 }
 
 boost::asio::awaitable<void> delay_failed_authentication(const BrokerServices& services) {
-    const auto delay = services.sasl ? services.sasl->failed_authentication_delay
-                                     : std::chrono::milliseconds(0);
+    const auto delay =
+        services.sasl ? services.sasl->failed_authentication_delay : std::chrono::milliseconds(0);
     if (delay.count() <= 0) {
         co_return;
     }
@@ -93,22 +93,24 @@ boost::asio::awaitable<std::optional<net::HandlerOutcome>> sasl_gate(const Reque
     }
     using Gate = auth::SaslServerAuthenticator::Gate;
     switch (sasl->gate(static_cast<int16_t>(ctx.api_key), std::chrono::steady_clock::now())) {
-        case Gate::allow: co_return std::nullopt;
+        case Gate::allow:
+            co_return std::nullopt;
         case Gate::expired:
-            logger().info("closing connection from /{} ({}): its SASL session expired without "
-                          "re-authentication (connections.max.reauth.ms)",
-                          ctx.session.client_host, ctx.session.principal.str());
+            logger().info(
+                "closing connection from /{} ({}): its SASL session expired without "
+                "re-authentication (connections.max.reauth.ms)",
+                ctx.session.client_host, ctx.session.principal.str());
             co_return closing();
         case Gate::illegal_state:
             log_failed_authentication(ctx.session, "SASL request out of order");
             co_await delay_failed_authentication(ctx.broker);
             co_return illegal_state_response(ctx);
-        case Gate::close: break;
+        case Gate::close:
+            break;
     }
-    log_failed_authentication(ctx.session,
-                              std::string("Unexpected Kafka request of type ") +
-                                  std::string(protocol::api_name(ctx.api_key)) +
-                                  " during SASL authentication");
+    log_failed_authentication(ctx.session, std::string("Unexpected Kafka request of type ") +
+                                               std::string(protocol::api_name(ctx.api_key)) +
+                                               " during SASL authentication");
     co_await delay_failed_authentication(ctx.broker);
     co_return closing();
 }

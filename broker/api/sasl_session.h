@@ -13,12 +13,12 @@
 //
 // Runs on the connection's network thread, like every handler.
 
-#include <optional>
+#include "broker/api/request_context.h"
+#include "broker/net/request_handler.h"
 
 #include <boost/asio/awaitable.hpp>
 
-#include "broker/api/request_context.h"
-#include "broker/net/request_handler.h"
+#include <optional>
 
 namespace samsa::api {
 

@@ -23,8 +23,8 @@ auth::SaslClientTransport transport_of(BlockingChannel& channel) {
     t.handshake = [&channel](const std::string& mechanism) -> result<auth::SaslReply> {
         protocol::SaslHandshakeRequestData request;
         request.mechanism = mechanism;
-        SAMSA_TRY(auto response, channel.send<protocol::SaslHandshakeResponseData>(
-                                     request, kHandshakeVersion));
+        SAMSA_TRY(auto response,
+                  channel.send<protocol::SaslHandshakeResponseData>(request, kHandshakeVersion));
         return auth::SaslReply{response.error_code, {}, {}};
     };
     t.authenticate = [&channel](const std::string& token) -> result<auth::SaslReply> {
@@ -33,8 +33,7 @@ auth::SaslClientTransport transport_of(BlockingChannel& channel) {
         SAMSA_TRY(auto response, channel.send<protocol::SaslAuthenticateResponseData>(
                                      request, kAuthenticateVersion));
         return auth::SaslReply{response.error_code, response.error_message.value_or(""),
-                               std::string(response.auth_bytes.begin(),
-                                           response.auth_bytes.end())};
+                               std::string(response.auth_bytes.begin(), response.auth_bytes.end())};
     };
     return t;
 }
@@ -45,9 +44,8 @@ BlockingChannel::ConnectHook sasl_connect_hook(auth::SaslCredential credential) 
     return [credential = std::move(credential)](BlockingChannel& channel) -> result<void> {
         const std::string error = auth::authenticate_sasl_client(credential, transport_of(channel));
         if (!error.empty()) {
-            logger().warn("SASL {} authentication to {}:{} as {} failed: {}",
-                          credential.mechanism, channel.host(), channel.port(),
-                          credential.username, error);
+            logger().warn("SASL {} authentication to {}:{} as {} failed: {}", credential.mechanism,
+                          channel.host(), channel.port(), credential.username, error);
             return std::make_error_code(std::errc::permission_denied);
         }
         logger().info("authenticated to {}:{} with {} as {}", channel.host(), channel.port(),

@@ -1,15 +1,15 @@
 #include "broker/server/dynamic_config_manager.h"
 
+#include "auth/sanitizer.h"
+#include "auth/scram_credential.h"
+#include "common/logging.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
-
-#include "auth/sanitizer.h"
-#include "auth/scram_credential.h"
-#include "common/logging.h"
 
 namespace samsa::server {
 
@@ -64,8 +64,7 @@ struct DynamicConfigManager::State {
         }
         auto config = zk.get_entity_configs(zk::kConfigTypeUser, sanitized);
         if (!config) {
-            logger().warn("cannot read the config of user {}: {}", *user,
-                          config.error().message());
+            logger().warn("cannot read the config of user {}: {}", *user, config.error().message());
             return;
         }
         auto creds = credentials_of(*user, config.value());
@@ -81,8 +80,8 @@ struct DynamicConfigManager::State {
             return;
         }
         for (const auto& existing : credentials.users()) {
-            if (std::find(users.value().begin(), users.value().end(),
-                          auth::sanitize(existing)) == users.value().end()) {
+            if (std::find(users.value().begin(), users.value().end(), auth::sanitize(existing)) ==
+                users.value().end()) {
                 credentials.remove_user(existing);
             }
         }
@@ -143,7 +142,7 @@ struct DynamicConfigManager::State {
 };
 
 class DynamicConfigManager::ChangeHandler final : public zk::ZNodeChildChangeHandler {
-public:
+  public:
     explicit ChangeHandler(std::weak_ptr<State> state)
         : ZNodeChildChangeHandler(zk::ConfigEntityChangeNotificationZNode::path()),
           state_(std::move(state)) {}
@@ -153,12 +152,12 @@ public:
         }
     }
 
-private:
+  private:
     std::weak_ptr<State> state_;
 };
 
 class DynamicConfigManager::SessionHandler final : public zk::StateChangeHandler {
-public:
+  public:
     explicit SessionHandler(std::weak_ptr<State> state)
         : StateChangeHandler(kHandlerName), state_(std::move(state)) {}
     void after_initializing_session() override {
@@ -172,7 +171,7 @@ public:
         }
     }
 
-private:
+  private:
     std::weak_ptr<State> state_;
 };
 
@@ -181,7 +180,9 @@ DynamicConfigManager::DynamicConfigManager(zk::KafkaZkClient& zk,
                                            zk::Executor executor)
     : state_(std::make_shared<State>(zk, credentials, std::move(executor))) {}
 
-DynamicConfigManager::~DynamicConfigManager() { shutdown(); }
+DynamicConfigManager::~DynamicConfigManager() {
+    shutdown();
+}
 
 void DynamicConfigManager::startup() {
     auto& client = state_->zk.zookeeper_client();

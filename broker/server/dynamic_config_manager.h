@@ -15,16 +15,16 @@
 // executor on the broker's I/O pool; the ZooKeeper reads run there (blocking is fine on the
 // I/O pool, never on ZooKeeper's callback thread). The cache is thread-safe for readers.
 
-#include <memory>
-#include <string>
-
 #include "auth/credential_cache.h"
 #include "zk/kafka_zk_client.h"
+
+#include <memory>
+#include <string>
 
 namespace samsa::server {
 
 class DynamicConfigManager {
-public:
+  public:
     // `executor` must run the posted functions one at a time (a strand). All borrowed objects
     // must outlive shutdown().
     DynamicConfigManager(zk::KafkaZkClient& zk, auth::CredentialCache& credentials,
@@ -38,7 +38,7 @@ public:
     // Stops watching; posted work still queued finds the manager stopped and does nothing.
     void shutdown();
 
-private:
+  private:
     class ChangeHandler;
     class SessionHandler;
     struct State;

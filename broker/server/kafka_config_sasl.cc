@@ -10,12 +10,12 @@
 //
 // Per-listener keys use the listener name in lower case (Kafka's ListenerName.configPrefix).
 
-#include <algorithm>
-#include <cctype>
-
 #include "auth/jaas_config.h"
 #include "broker/server/kafka_config_keys.h"
 #include "broker/server/kafka_config_resolve.h"
+
+#include <algorithm>
+#include <cctype>
 
 namespace samsa::server::detail {
 

@@ -1,12 +1,12 @@
 #include "tools/admin/admin_client.h"
 
-#include <stdexcept>
-
 #include "auth/jaas_config.h"
 #include "broker/net/sasl_channel_authenticator.h"
 #include "broker/protocol/generated/metadata_request.h"
 #include "broker/protocol/generated/metadata_response.h"
 #include "broker/server/properties_file.h"
+
+#include <stdexcept>
 
 namespace samsa::tools {
 

@@ -4,10 +4,10 @@
 // sasl.jaas.config) decide whether each connection authenticates with SASL first. Requests go
 // through BlockingChannel and the project's generated codecs.
 
+#include "broker/net/blocking_channel.h"
+
 #include <memory>
 #include <string>
-
-#include "broker/net/blocking_channel.h"
 
 namespace samsa::tools {
 

@@ -3,16 +3,17 @@
 // (the client salts and hashes the password; the password itself never leaves this process),
 // DescribeUserScramCredentials to any broker.
 
-#include <cstdio>
+#include "tools/admin/admin_client.h"
+#include "tools/admin/configs_options.h"
 
 #include "auth/scram_formatter.h"
+#include "broker/protocol/error_code.h"
 #include "broker/protocol/generated/alter_user_scram_credentials_request.h"
 #include "broker/protocol/generated/alter_user_scram_credentials_response.h"
 #include "broker/protocol/generated/describe_user_scram_credentials_request.h"
 #include "broker/protocol/generated/describe_user_scram_credentials_response.h"
-#include "broker/protocol/error_code.h"
-#include "tools/admin/admin_client.h"
-#include "tools/admin/configs_options.h"
+
+#include <cstdio>
 
 namespace samsa::tools {
 
@@ -20,7 +21,9 @@ namespace {
 
 constexpr int kSaltBytes = 24;
 
-std::vector<uint8_t> to_bytes(const std::string& s) { return {s.begin(), s.end()}; }
+std::vector<uint8_t> to_bytes(const std::string& s) {
+    return {s.begin(), s.end()};
+}
 
 std::string error_text(int16_t code, const std::optional<std::string>& message) {
     std::string text(protocol::error_name(static_cast<protocol::ErrorCode>(code)));
@@ -76,17 +79,16 @@ int describe_users_with_broker(const ConfigsOptions& o) {
     } else {
         request.users.reset();  // null: every user
     }
-    auto response =
-        channel->send<protocol::DescribeUserScramCredentialsResponseData>(request, 0);
+    auto response = channel->send<protocol::DescribeUserScramCredentialsResponseData>(request, 0);
     if (!response) {
         std::fprintf(stderr, "Error: DescribeUserScramCredentials failed: %s\n",
                      response.error().message().c_str());
         return 1;
     }
     if (response.value().error_code != 0) {
-        std::fprintf(stderr, "Error: %s\n",
-                     error_text(response.value().error_code, response.value().error_message)
-                         .c_str());
+        std::fprintf(
+            stderr, "Error: %s\n",
+            error_text(response.value().error_code, response.value().error_message).c_str());
         return 1;
     }
     for (const auto& r : response.value().results) {

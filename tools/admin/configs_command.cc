@@ -1,9 +1,9 @@
 // samsa-admin configs: argument parsing and dispatch (configs_options.h).
 
+#include "tools/admin/configs_options.h"
+
 #include <cstdio>
 #include <stdexcept>
-
-#include "tools/admin/configs_options.h"
 
 namespace samsa::tools {
 
@@ -62,10 +62,9 @@ ScramAddition parse_addition(const std::string& mechanism, std::string value) {
         throw std::invalid_argument(mechanism + " needs a password");
     }
     if (a.iterations < auth::kScramMinIterations) {
-        throw std::invalid_argument("Iterations " + std::to_string(a.iterations) +
-                                    " is less than the minimum " +
-                                    std::to_string(auth::kScramMinIterations) + " required for " +
-                                    mechanism);
+        throw std::invalid_argument(
+            "Iterations " + std::to_string(a.iterations) + " is less than the minimum " +
+            std::to_string(auth::kScramMinIterations) + " required for " + mechanism);
     }
     return a;
 }
@@ -79,12 +78,14 @@ std::string take_value(const Args& args, size_t& i) {
 
 void validate(const ConfigsOptions& o) {
     if (o.zookeeper.empty() == o.bootstrap_server.empty()) {
-        throw std::invalid_argument("Exactly one of --zookeeper or --bootstrap-server must be "
-                                    "specified");
+        throw std::invalid_argument(
+            "Exactly one of --zookeeper or --bootstrap-server must be "
+            "specified");
     }
     if (o.alter == o.describe) {
-        throw std::invalid_argument("Command must include exactly one action: --alter or "
-                                    "--describe");
+        throw std::invalid_argument(
+            "Command must include exactly one action: --alter or "
+            "--describe");
     }
     if (o.entity_type != "users") {
         throw std::invalid_argument("--entity-type users is the only entity type supported");
@@ -93,8 +94,9 @@ void validate(const ConfigsOptions& o) {
         throw std::invalid_argument("--entity-name must be specified with --alter of users");
     }
     if (o.alter && o.additions.empty() && o.deletions.empty()) {
-        throw std::invalid_argument("At least one of --add-config or --delete-config must be "
-                                    "specified with --alter");
+        throw std::invalid_argument(
+            "At least one of --add-config or --delete-config must be "
+            "specified with --alter");
     }
 }
 

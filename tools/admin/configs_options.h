@@ -7,14 +7,15 @@
 //       [--delete-config 'SCRAM-SHA-512,...']
 //   --describe --entity-type users [--entity-name <u>]
 
+#include "tools/admin/command.h"
+
+#include "auth/scram_mechanism.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "auth/scram_mechanism.h"
-#include "tools/admin/command.h"
 
 namespace samsa::tools {
 

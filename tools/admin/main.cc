@@ -5,12 +5,12 @@
 //
 // A subcommand is a file with a run function and one line in kCommands.
 
+#include "tools/admin/command.h"
+
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <string_view>
-
-#include "tools/admin/command.h"
 
 namespace {
 

@@ -9,11 +9,6 @@
 // UNSUPPORTED_SASL_MECHANISM, the same user+mechanism twice DUPLICATE_RESOURCE, deleting a
 // credential that does not exist RESOURCE_NOT_FOUND.
 
-#include <algorithm>
-#include <map>
-#include <set>
-#include <vector>
-
 #include "auth/sanitizer.h"
 #include "auth/scram_credential.h"
 #include "broker/api/errors.h"
@@ -24,6 +19,11 @@
 #include "broker/protocol/generated/alter_user_scram_credentials_response.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <vector>
 
 namespace samsa::api {
 

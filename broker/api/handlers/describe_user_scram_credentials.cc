@@ -4,9 +4,6 @@
 // user list (null or empty) means every user that has a credential; a named user without one
 // is RESOURCE_NOT_FOUND, a user named twice DUPLICATE_RESOURCE.
 
-#include <map>
-#include <set>
-
 #include "auth/sanitizer.h"
 #include "auth/scram_credential.h"
 #include "broker/api/errors.h"
@@ -15,6 +12,9 @@
 #include "broker/protocol/generated/describe_user_scram_credentials_request.h"
 #include "broker/protocol/generated/describe_user_scram_credentials_response.h"
 #include "zk/kafka_zk_client.h"
+
+#include <map>
+#include <set>
 
 namespace samsa::api {
 
@@ -25,8 +25,7 @@ using Response = protocol::DescribeUserScramCredentialsResponseData;
 using Result = Response::DescribeUserScramCredentialsResult;
 
 // One user's credential infos from its config; empty if it has none.
-std::vector<Response::CredentialInfo> infos_of(
-    const zk::ConfigMap& config) {
+std::vector<Response::CredentialInfo> infos_of(const zk::ConfigMap& config) {
     std::vector<Response::CredentialInfo> out;
     for (const auto m : auth::kScramMechanisms) {
         auto it = config.find(std::string(auth::mechanism_name(m)));
@@ -73,8 +72,9 @@ void describe_on_io_pool(zk::KafkaZkClient& zk, const std::vector<std::string>& 
         r.user = user;
         if (count[user] > 1) {
             r.error_code = code(ErrorCode::duplicate_resource);
-            r.error_message = "Cannot describe SCRAM credentials for the same user twice in a "
-                              "single request";
+            r.error_message =
+                "Cannot describe SCRAM credentials for the same user twice in a "
+                "single request";
             response.results.push_back(std::move(r));
             continue;
         }
@@ -98,8 +98,7 @@ void describe_on_io_pool(zk::KafkaZkClient& zk, const std::vector<std::string>& 
 
 }  // namespace
 
-HandlerResult handle_describe_user_scram_credentials(RequestContext& ctx,
-                                                     protocol::Reader& body) {
+HandlerResult handle_describe_user_scram_credentials(RequestContext& ctx, protocol::Reader& body) {
     protocol::DescribeUserScramCredentialsRequestData request;
     request.decode(body, ctx.api_version);
     std::vector<std::string> named;

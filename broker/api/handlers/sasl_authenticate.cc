@@ -16,11 +16,14 @@ namespace {
 
 protocol::ErrorCode to_kafka(auth::SaslError e) {
     switch (e) {
-        case auth::SaslError::none: return protocol::ErrorCode::none;
+        case auth::SaslError::none:
+            return protocol::ErrorCode::none;
         case auth::SaslError::unsupported_mechanism:
             return protocol::ErrorCode::unsupported_sasl_mechanism;
-        case auth::SaslError::illegal_state: return protocol::ErrorCode::illegal_sasl_state;
-        case auth::SaslError::authentication_failed: break;
+        case auth::SaslError::illegal_state:
+            return protocol::ErrorCode::illegal_sasl_state;
+        case auth::SaslError::authentication_failed:
+            break;
     }
     return protocol::ErrorCode::sasl_authentication_failed;
 }

@@ -27,8 +27,7 @@ HandlerResult handle_sasl_handshake(RequestContext& ctx, protocol::Reader& body)
         co_return ctx.respond(response);
     }
     response.error_code = code(protocol::ErrorCode::unsupported_sasl_mechanism);
-    log_failed_authentication(ctx.session,
-                              "Unsupported SASL mechanism " + request.mechanism);
+    log_failed_authentication(ctx.session, "Unsupported SASL mechanism " + request.mechanism);
     co_await delay_failed_authentication(ctx.broker);
     auto out = ctx.respond(response);
     out.close_connection = true;

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "auth/jaas_config.h"
+
+#include <gtest/gtest.h>
 
 namespace samsa::auth {
 namespace {

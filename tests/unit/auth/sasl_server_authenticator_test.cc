@@ -1,11 +1,12 @@
 // The SASL state machine: handshake v0 (raw tokens) and v1 flows, requests out of order,
 // unknown mechanisms, wrong passwords, and KIP-368 session expiry and re-authentication.
 
-#include <gtest/gtest.h>
+#include "auth/sasl_server_authenticator.h"
 
 #include "auth/sasl_client.h"
-#include "auth/sasl_server_authenticator.h"
 #include "auth/scram_credential.h"
+
+#include <gtest/gtest.h>
 
 namespace samsa::auth {
 namespace {
@@ -15,7 +16,7 @@ using namespace std::chrono_literals;
 constexpr int16_t kMetadata = 3;
 
 class SaslServerAuthenticatorTest : public ::testing::Test {
-protected:
+  protected:
     SaslServerAuthenticatorTest() {
         std::map<ScramMechanism, ScramCredential> both;
         for (const ScramMechanism m : kScramMechanisms) {

@@ -2,14 +2,14 @@
 // against an independent implementation (Python's hashlib with Kafka's formulas), username
 // escaping, and the client and server talking to each other.
 
-#include <gtest/gtest.h>
-
 #include "auth/credential_cache.h"
-#include "auth/sasl_client.h"
 #include "auth/sanitizer.h"
+#include "auth/sasl_client.h"
 #include "auth/scram_credential.h"
 #include "auth/scram_messages.h"
 #include "auth/scram_sasl_server.h"
+
+#include <gtest/gtest.h>
 
 namespace samsa::auth {
 namespace {
@@ -26,9 +26,9 @@ constexpr const char* kServerFinal = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl9
 
 void add_rfc7677_user(CredentialCache& cache) {
     auto salt = base64_decode("W22ZaJ0SNY7soEsUEjb6gQ==");
-    cache.update_user("user", {{ScramMechanism::sha256,
-                                derive_scram_credential(ScramMechanism::sha256, "pencil", *salt,
-                                                        4096)}});
+    cache.update_user("user",
+                      {{ScramMechanism::sha256,
+                        derive_scram_credential(ScramMechanism::sha256, "pencil", *salt, 4096)}});
 }
 
 TEST(ScramTest, ServerReproducesRfc7677Exchange) {
