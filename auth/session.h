@@ -4,6 +4,7 @@
 // principal before any request other than ApiVersions/SaslHandshake/SaslAuthenticate reaches
 // dispatch; on PLAINTEXT and SSL-without-client-auth listeners the principal is ANONYMOUS.
 
+#include <memory>
 #include <string>
 
 #include "auth/security_protocol.h"
@@ -19,6 +20,8 @@ struct Principal {
     friend bool operator==(const Principal&, const Principal&) = default;
 };
 
+class SaslServerAuthenticator;
+
 struct Session {
     Principal principal;
     std::string client_host;  // peer IP address, for ACL host matching
@@ -26,6 +29,8 @@ struct Session {
     SecurityProtocol protocol = SecurityProtocol::plaintext;
     // False until SASL completes on SASL listeners; always true on the others.
     bool authenticated = true;
+    // The connection's SASL state machine on SASL listeners, created at its first request.
+    std::shared_ptr<SaslServerAuthenticator> sasl;
 };
 
 }  // namespace samsa::auth

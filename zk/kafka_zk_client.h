@@ -12,8 +12,7 @@
 // elected. If another broker has been elected since, the check fails and the method returns
 // Errc::controller_moved: the caller must resign. Passing kMatchAnyVersion skips the check.
 //
-// Not yet here, by design (seams): config change notifications (ConfigEntityChangeNotificationSequenceZNode, written after
-// set_or_create_entity_configs), ACL storage (AclZNodes), broker-id generation (/brokers/seqid),
+// Not yet here, by design (seams): ACL storage (AclZNodes), broker-id generation (/brokers/seqid),
 // producer id blocks. Their paths and codecs are in zk_data.h.
 //
 // Borrows the ZooKeeperClient, which must outlive it. Thread-safe as the client is.
@@ -139,6 +138,28 @@ class KafkaZkClient {
     result<void> set_or_create_entity_configs(std::string_view entity_type,
                                               std::string_view entity_name,
                                               const ConfigMap& config);
+
+    // --- Entity configs and change notifications (kafka_zk_client_configs.cc) -------------------
+    // /config/<type>/<name>; empty when there is no node. User and client names must be
+    // sanitized by the caller.
+    result<ConfigMap> get_entity_configs(std::string_view entity_type, std::string_view entity_name);
+    // The (sanitized) names under /config/<type>.
+    result<std::vector<std::string>> get_all_entities(std::string_view entity_type);
+    // Kafka's AdminZkClient.changeConfigs: writes the entity node, then a change notification.
+    result<void> change_entity_configs(std::string_view entity_type, std::string_view entity_name,
+                                       const ConfigMap& config);
+    // Creates /config/changes/config_change_<seq> naming "<type>/<name>".
+    result<void> create_config_change_notification(std::string_view entity_path);
+    // The sequence numbers of /config/changes' config_change_* children, sorted, arming the
+    // child watch when `watch`.
+    result<std::vector<std::string>> get_config_change_notifications(bool watch);
+    // The entity path a notification names; nullopt if it is gone.
+    result<std::optional<std::string>> get_config_change_notification(
+        const std::string& sequence_number);
+    // Deletes those of the notifications created more than `max_age_ms` before `now_ms`
+    // (Kafka's purgeObsoleteNotifications: every broker has applied them by then).
+    result<void> purge_config_change_notifications(const std::vector<std::string>& sequence_numbers,
+                                                   int64_t now_ms, int64_t max_age_ms);
 
     // --- Partition state (controller writes are fenced) -----------------------------------------
     // Partitions without a state znode are left out; zk_version is filled in.

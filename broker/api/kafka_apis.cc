@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 
+#include "auth/sasl_server_authenticator.h"
 #include "broker/api/handlers/handlers.h"
+#include "broker/api/sasl_session.h"
 #include "broker/protocol/generated/api_table.h"
 #include "broker/protocol/generated/request_header.h"
 #include "common/logging.h"
@@ -32,11 +34,13 @@ constexpr std::array kHandlers{
     ApiHandler{ApiKey::update_metadata, 0, 7, handle_update_metadata},
     ApiHandler{ApiKey::controlled_shutdown, 0, 3, handle_controlled_shutdown},
     ApiHandler{ApiKey::find_coordinator, 0, 2, handle_find_coordinator},
+    ApiHandler{ApiKey::sasl_handshake, 0, 1, handle_sasl_handshake},
     ApiHandler{ApiKey::api_versions, 0, 3, handle_api_versions},
     ApiHandler{ApiKey::create_topics, 0, 4, handle_create_topics},
     ApiHandler{ApiKey::delete_topics, 0, 3, handle_delete_topics},
     ApiHandler{ApiKey::create_partitions, 0, 3, handle_create_partitions},
     ApiHandler{ApiKey::offset_for_leader_epoch, 0, 4, handle_offset_for_leader_epoch},
+    ApiHandler{ApiKey::sasl_authenticate, 0, 2, handle_sasl_authenticate},
     ApiHandler{ApiKey::elect_leaders, 0, 2, handle_elect_leaders},
     ApiHandler{ApiKey::alter_partition_reassignments, 0, 0, handle_alter_partition_reassignments},
     ApiHandler{ApiKey::list_partition_reassignments, 0, 0, handle_list_partition_reassignments},
@@ -44,6 +48,9 @@ constexpr std::array kHandlers{
     ApiHandler{ApiKey::describe_acls, 0, 1, handle_describe_acls},
     ApiHandler{ApiKey::create_acls, 0, 1, handle_create_acls},
     ApiHandler{ApiKey::delete_acls, 0, 1, handle_delete_acls},
+    ApiHandler{ApiKey::describe_user_scram_credentials, 0, 0,
+               handle_describe_user_scram_credentials},
+    ApiHandler{ApiKey::alter_user_scram_credentials, 0, 0, handle_alter_user_scram_credentials},
 };
 
 const ApiHandler* find_handler(int16_t key) {
@@ -74,6 +81,10 @@ std::span<const ApiHandler> supported_apis() { return kHandlers; }
 
 boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& session,
                                                               net::Frame frame) {
+    // After a SaslHandshake v0 the client sends bare SASL tokens, not requests.
+    if (auto* sasl = sasl_authenticator(session, services_); sasl && sasl->expects_raw_token()) {
+        co_return co_await handle_raw_sasl_token(session, services_, frame);
+    }
     // The fixed prefix of every header version: api key, api version, correlation id.
     if (frame->size() < 8) {
         logger().warn("closing connection from {}: {}-byte request is too short for a header",
@@ -91,9 +102,14 @@ boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& ses
         co_return close_connection();
     }
 
+    RequestContext ctx{static_cast<ApiKey>(key), version, correlation_id, std::nullopt,
+                       session, services_, frame};
+
     // The session layer: until SASL has authenticated the connection, only the requests that
-    // lead to authentication may pass (Kafka's SaslServerAuthenticator; the SASL mechanisms
-    // themselves are the security issue's).
+    // lead to authentication may pass (sasl_session.h).
+    if (auto refused = co_await sasl_gate(ctx)) {
+        co_return std::move(*refused);
+    }
     if (!session.authenticated && key != static_cast<int16_t>(ApiKey::api_versions) &&
         key != static_cast<int16_t>(ApiKey::sasl_handshake) &&
         key != static_cast<int16_t>(ApiKey::sasl_authenticate)) {
@@ -101,9 +117,6 @@ boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& ses
                       session.client_host, protocol::api_name(static_cast<ApiKey>(key)));
         co_return close_connection();
     }
-
-    RequestContext ctx{static_cast<ApiKey>(key), version, correlation_id, std::nullopt,
-                       session, services_, frame};
 
     if (key == static_cast<int16_t>(ApiKey::api_versions) && version > handler->max_version) {
         co_return unsupported_api_versions_response(ctx);

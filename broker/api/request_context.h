@@ -31,6 +31,13 @@ class KafkaController;
 namespace samsa::log {
 class WritePressure;
 }
+namespace samsa::auth {
+struct SaslServerConfig;
+class CredentialCache;
+}  // namespace samsa::auth
+namespace samsa::zk {
+class KafkaZkClient;
+}
 
 namespace samsa::auth {
 class AclAuthorizer;
@@ -54,6 +61,13 @@ struct BrokerServices {
     // The same authorizer when it is Kafka's AclAuthorizer (authorizer.class.name), for the ACL
     // APIs; null when authorization is off, and they answer SECURITY_DISABLED.
     auth::AclAuthorizer* acl_authorizer = nullptr;
+    // SASL listeners' settings and the SCRAM credentials (null when no listener uses SASL).
+    const auth::SaslServerConfig* sasl = nullptr;
+    // SCRAM credentials, for Describe/AlterUserScramCredentials (always set by KafkaServer).
+    const auth::CredentialCache* credentials = nullptr;
+    // For the handlers that write ZooKeeper themselves (AlterUserScramCredentials), from the
+    // I/O pool only.
+    zk::KafkaZkClient* zk = nullptr;
     // Whether appends from network threads should go to the I/O pool (the kernel is about to
     // throttle writers).
     log::WritePressure* write_pressure = nullptr;

@@ -82,6 +82,17 @@ struct BlockingChannel::Impl {
     }
 };
 
+namespace {
+BlockingChannel::ConnectHook& default_connect_hook() {
+    static BlockingChannel::ConnectHook hook;
+    return hook;
+}
+}  // namespace
+
+void BlockingChannel::set_default_connect_hook(ConnectHook hook) {
+    default_connect_hook() = std::move(hook);
+}
+
 BlockingChannel::BlockingChannel(std::string host, uint16_t port, std::string client_id,
                                  std::chrono::milliseconds timeout,
                                  std::shared_ptr<const ChannelSecurity> security)
@@ -90,7 +101,8 @@ BlockingChannel::BlockingChannel(std::string host, uint16_t port, std::string cl
       port_(port),
       client_id_(std::move(client_id)),
       timeout_(timeout),
-      security_(std::move(security)) {}
+      security_(std::move(security)),
+      connect_hook_(default_connect_hook()) {}
 
 BlockingChannel::~BlockingChannel() { close(); }
 
@@ -127,7 +139,16 @@ result<void> BlockingChannel::ensure_connected() {
     }
     impl_->socket->set_option(tcp::no_delay(true), ec);
     if (security_ && security_->ssl) {
-        return start_tls();
+        if (auto r = start_tls(); !r) {
+            return r;
+        }
+    }
+    if (connect_hook_) {
+        // The socket is open now, so the hook's own sends do not reconnect.
+        if (auto r = connect_hook_(*this); !r) {
+            close();
+            return r.error();
+        }
     }
     return success();
 }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -51,6 +52,15 @@ public:
 
     void close();
     const std::string& host() const { return host_; }
+
+    // Runs right after each (re)connect, before the first request: inter-broker SASL
+    // authenticates the new connection there (sasl_channel_authenticator.h). An error closes
+    // the channel and fails the send that connected.
+    using ConnectHook = std::function<result<void>(BlockingChannel&)>;
+    void set_connect_hook(ConnectHook hook) { connect_hook_ = std::move(hook); }
+    // The hook every channel created afterwards starts with: the broker's inter-broker
+    // credential, set once at start-up before any channel exists.
+    static void set_default_connect_hook(ConnectHook hook);
     uint16_t port() const { return port_; }
 
 private:
@@ -72,6 +82,7 @@ private:
     std::string client_id_;
     std::chrono::milliseconds timeout_;
     std::shared_ptr<const ChannelSecurity> security_;
+    ConnectHook connect_hook_;
     int32_t next_correlation_id_ = 0;
     // The last response frame. Reused while nothing else holds it: a follower's fetches are
     // up to replica.fetch.response.max.bytes each, and a fresh buffer per response costs an

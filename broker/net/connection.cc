@@ -176,12 +176,15 @@ asio::awaitable<bool> Connection::read_request(Frame& frame) {
         size_t wanted = 4 - std::min<size_t>(data.size(), 4);
         if (data.size() >= 4) {
             int32_t size = load_size(data.data());
-            if (size < 0 || size > config_.max_request_bytes) {
+            const bool authenticated = session_.authenticated;
+            const int32_t max_size =
+                authenticated ? config_.max_request_bytes : config_.max_unauthenticated_bytes;
+            if (size < 0 || size > max_size) {
                 // Kafka's InvalidReceiveException: nothing sensible can follow, so close.
                 logger().warn(
-                    "closing connection from {}: request size {} is outside [0, {}] "
-                    "(socket.request.max.bytes)",
-                    peer_, size, config_.max_request_bytes);
+                    "closing connection from {}: request size {} is outside [0, {}] ({})",
+                    peer_, size, max_size,
+                    authenticated ? "socket.request.max.bytes" : "sasl.server.max.receive.size");
                 co_return false;
             }
             const size_t total = 4 + static_cast<size_t>(size);

@@ -53,6 +53,9 @@ namespace samsa::net {
 
 struct ConnectionConfig {
     int32_t max_request_bytes = 104857600;         // socket.request.max.bytes
+    // sasl.server.max.receive.size: the largest frame a connection may send before SASL has
+    // authenticated it, so an unauthenticated peer cannot make the broker buffer 100 MB.
+    int32_t max_unauthenticated_bytes = 524288;
     std::chrono::milliseconds max_idle{600000};    // connections.max.idle.ms
     int32_t send_buffer_bytes = 102400;            // socket.send.buffer.bytes, -1 = OS default
     int32_t receive_buffer_bytes = 102400;         // socket.receive.buffer.bytes, -1 = OS default

@@ -62,11 +62,6 @@ SocketServer::~SocketServer() {
 
 void SocketServer::bind() {
     for (auto& l : listeners_) {
-        if (auth::uses_sasl(l.config.protocol)) {
-            throw std::runtime_error("listener " + l.config.name + " uses " +
-                                     std::string(auth::to_string(l.config.protocol)) +
-                                     ", which this build does not serve yet (PLAINTEXT, SSL)");
-        }
         if (auth::uses_tls(l.config.protocol) != l.config.tls.has_value()) {
             throw std::logic_error("listener " + l.config.name + ": TLS options do not match " +
                                    std::string(auth::to_string(l.config.protocol)));

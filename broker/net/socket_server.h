@@ -7,9 +7,9 @@
 // lives on its Processor for good, and its requests are handled there, in order (connection.h).
 // Request handlers leave the Processor only for work that can block for long (net/run_on.h).
 //
-// Listeners are typed by security protocol. PLAINTEXT and SSL listeners are served (SSL ones
-// with the TLS options their config gives: connection.h); SASL listeners are refused at bind()
-// with a clear message until SASL lands.
+// Listeners are typed by security protocol, and all four are served: SSL and SASL_SSL ones over
+// TLS with the options their config gives (connection.h); SASL is the request handler's session
+// layer, on top of either transport.
 
 #include <atomic>
 #include <chrono>

@@ -137,6 +137,7 @@ ParsedConfig parse_kafka_config(const Properties& file, const Properties& overri
     detail::resolve_thread_settings(out.config, given);
     detail::resolve_listeners(out.config, given);
     detail::resolve_inter_broker(out.config, given);
+    detail::resolve_sasl(out.config, given);
     detail::check_cross_key_rules(out.config, given);
     return out;
 }

@@ -197,6 +197,14 @@ struct KafkaConfig {
     std::string sasl_kerberos_service_name;
     int32_t sasl_server_max_receive_size = 0;
     int64_t connections_max_reauth_ms = 0;
+    int32_t connection_failed_authentication_delay_ms = 0;
+    // Resolved (kafka_config_sasl.cc): per SASL listener, its enabled mechanisms
+    // (listener.name.<l>.sasl.enabled.mechanisms, else sasl.enabled.mechanisms)...
+    std::map<std::string, std::vector<std::string>> sasl_listener_mechanisms;
+    // ...and, when the inter-broker listener uses SASL, the broker's own credential from
+    // listener.name.<l>.<mechanism>.sasl.jaas.config (else sasl.jaas.config).
+    std::string inter_broker_sasl_username;
+    std::string inter_broker_sasl_password;  // secret
 
     // --- SSL (likewise)
     std::string ssl_protocol;

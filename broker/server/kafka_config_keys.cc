@@ -306,7 +306,9 @@ const std::vector<ConfigKey>& config_keys() {
         {"sasl.jaas.config", kNoDefault, &K::sasl_jaas_config, {}, true},
         {"sasl.kerberos.service.name", kNoDefault, &K::sasl_kerberos_service_name},
         {"sasl.server.max.receive.size", "524288", &K::sasl_server_max_receive_size},
-        {"connections.max.reauth.ms", "0", &K::connections_max_reauth_ms},
+        {"connections.max.reauth.ms", "0", &K::connections_max_reauth_ms, at_least(0)},
+        {"connection.failed.authentication.delay.ms", "100",
+         &K::connection_failed_authentication_delay_ms, at_least(0)},
         // SSL
         {"ssl.protocol", "TLSv1.3", &K::ssl_protocol},
         {"ssl.enabled.protocols", "TLSv1.2,TLSv1.3", &K::ssl_enabled_protocols},

@@ -39,6 +39,13 @@ void resolve_listeners(KafkaConfig& c, const Supplied& given);
 // protocol; the listener must be advertised. Needs resolve_listeners first.
 void resolve_inter_broker(KafkaConfig& c, const Supplied& given);
 
+// SASL listeners (kafka_config_sasl.cc): each needs enabled mechanisms (whether this build
+// supports them is checked when the listener starts, as Kafka checks GSSAPI's Kerberos
+// configuration there); a SASL inter-broker listener needs
+// sasl.mechanism.inter.broker.protocol among them and a JAAS username/password for it.
+// Needs resolve_inter_broker first.
+void resolve_sasl(KafkaConfig& c, const Supplied& given);
+
 // zookeeper.connection.timeout.ms defaults to the session timeout; broker.id,
 // replica.fetch.wait.max.ms and offsets.commit.required.acks are bounded by other keys.
 void check_cross_key_rules(KafkaConfig& c, const Supplied& given);

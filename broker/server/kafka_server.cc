@@ -20,6 +20,9 @@
 
 #include "auth/acl_authorizer.h"
 #include "auth/authorizer.h"
+#include "auth/credential_cache.h"
+#include "auth/sasl_server.h"
+#include "auth/sasl_server_authenticator.h"
 #include "broker/api/admin_manager.h"
 #include "broker/api/fetch_session.h"
 #include "broker/api/kafka_apis.h"
@@ -27,12 +30,14 @@
 #include "broker/log/log_manager.h"
 #include "broker/log/write_pressure.h"
 #include "broker/net/blocking_channel.h"
+#include "broker/net/sasl_channel_authenticator.h"
 #include "broker/net/socket_server.h"
 #include "broker/protocol/generated/controlled_shutdown_request.h"
 #include "broker/protocol/generated/controlled_shutdown_response.h"
 #include "broker/replica/metadata_cache.h"
 #include "broker/replica/replica_manager.h"
 #include "broker/server/listener_security.h"
+#include "broker/server/dynamic_config_manager.h"
 #include "broker/server/log_config_defaults.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
@@ -94,6 +99,9 @@ struct KafkaServer::Components {
     std::unique_ptr<auth::AclAuthorizer> acl_authorizer;  // authorizer.class.name set
     // How this broker's client channels reach the inter-broker listener (TLS context).
     std::shared_ptr<const net::ChannelSecurity> channel_security;
+    auth::CredentialCache credentials;
+    auth::SaslServerConfig sasl;
+    std::unique_ptr<DynamicConfigManager> dynamic_config;
     api::BrokerServices services;
     std::unique_ptr<api::KafkaApis> apis;
     std::unique_ptr<net::SocketServer> socket_server;
@@ -118,6 +126,7 @@ void KafkaServer::startup() {
     c_->channel_security = inter_broker_channel_security(config_);
     start_zookeeper();
     start_logs();
+    start_security();
     start_authorizer();
     start_network();
     register_broker();
@@ -163,6 +172,40 @@ void KafkaServer::start_zookeeper() {
     }
     c_->cluster_id = cluster.value();
     c_->metadata.set_cluster_id(c_->cluster_id);
+}
+
+// SASL: the credential cache (loaded now, then kept current from /config/changes), the
+// listeners' mechanisms, and the credential this broker presents to the others.
+void KafkaServer::start_security() {
+    auto strand = asio::make_strand(c_->io_pool.get_executor());
+    c_->dynamic_config = std::make_unique<DynamicConfigManager>(
+        *c_->zk, c_->credentials,
+        [strand](std::function<void()> f) { asio::post(strand, std::move(f)); });
+    c_->dynamic_config->startup();
+
+    for (const auto& [listener, mechanisms] : config_.sasl_listener_mechanisms) {
+        for (const auto& m : mechanisms) {
+            if (!auth::is_supported_mechanism(m)) {
+                fail("listener " + listener + " enables SASL mechanism " + m +
+                     " (sasl.enabled.mechanisms or listener.name.<listener>."
+                     "sasl.enabled.mechanisms), which is not supported: PLAIN, SCRAM-SHA-256 and "
+                     "SCRAM-SHA-512 are");
+            }
+        }
+        c_->sasl.listeners[listener] = auth::SaslListenerConfig{
+            mechanisms, std::chrono::milliseconds(config_.connections_max_reauth_ms)};
+    }
+    c_->sasl.credentials = &c_->credentials;
+    c_->sasl.failed_authentication_delay =
+        std::chrono::milliseconds(config_.connection_failed_authentication_delay_ms);
+    if (auth::uses_sasl(config_.security_inter_broker_protocol)) {
+        net::BlockingChannel::set_default_connect_hook(net::sasl_connect_hook(
+            {config_.sasl_mechanism_inter_broker_protocol, config_.inter_broker_sasl_username,
+             config_.inter_broker_sasl_password}));
+        logger().info("inter-broker connections authenticate with {} as {}",
+                      config_.sasl_mechanism_inter_broker_protocol,
+                      config_.inter_broker_sasl_username);
+    }
 }
 
 // Log dirs: lock, meta.properties (broker and cluster ids), recovery.
@@ -329,6 +372,9 @@ void KafkaServer::start_network() {
     s.authorizer = c_->acl_authorizer ? static_cast<const auth::Authorizer*>(c_->acl_authorizer.get())
                                       : &c_->allow_all;
     s.acl_authorizer = c_->acl_authorizer.get();
+    s.sasl = &c_->sasl;
+    s.credentials = &c_->credentials;
+    s.zk = c_->zk.get();
     s.io_pool = c_->io_pool.get_executor();
     c_->write_pressure.start();
     s.write_pressure = &c_->write_pressure;
@@ -341,6 +387,7 @@ void KafkaServer::start_network() {
     }
     net::ConnectionConfig connection;
     connection.max_request_bytes = config_.socket_request_max_bytes;
+    connection.max_unauthenticated_bytes = config_.sasl_server_max_receive_size;
     connection.max_idle = std::chrono::milliseconds(config_.connections_max_idle_ms);
     connection.send_buffer_bytes = config_.socket_send_buffer_bytes;
     connection.receive_buffer_bytes = config_.socket_receive_buffer_bytes;
@@ -548,6 +595,9 @@ void KafkaServer::shutdown() {
     }
     if (c_->acl_authorizer) {
         c_->acl_authorizer->close();
+    }
+    if (c_->dynamic_config) {
+        c_->dynamic_config->shutdown();
     }
     c_->io_pool.join();
     c_->write_pressure.stop();

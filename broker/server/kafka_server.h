@@ -66,6 +66,7 @@ private:
     void start_zookeeper();
     void start_logs();
     void start_authorizer();
+    void start_security();
     int32_t generate_broker_id();
     // The fetchers' settings and the leader's ZooKeeper writes for the ReplicaManager.
     replica::ReplicationConfig replication_config() const;

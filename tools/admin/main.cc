@@ -1,48 +1,55 @@
-// samsa-admin: the administration tool, one subcommand per Kafka script it stands in for
-// (`samsa-admin acls ...` is kafka-acls.sh). The scripts in scripts/ call it.
+// samsa-admin: the cluster's administration tool, one subcommand per job (the Kafka scripts'
+// counterparts). scripts/samsa-*.sh are thin wrappers that call it:
+//
+//   samsa-admin configs --zookeeper 127.0.0.1:2181 --describe --entity-type users
+//
+// A subcommand is a file with a run function and one line in kCommands.
 
 #include "tools/admin/acls_command.h"
+#include "tools/admin/command.h"
 
-#include <cstring>
-#include <iostream>
+#include <cstdio>
+#include <exception>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace {
 
-struct Subcommand {
-    std::string_view name;
-    int (*run)(const std::vector<std::string>& args);
-    std::string_view summary;
+using samsa::tools::Command;
+
+constexpr Command kCommands[] = {
+    {"configs", "alter and describe SCRAM user credentials (kafka-configs.sh)",
+     samsa::tools::run_configs},
+    {"acls", "add, remove and list ACLs (kafka-acls.sh)", samsa::admin::run_acls_command},
 };
 
-constexpr Subcommand kSubcommands[] = {
-    {"acls", samsa::admin::run_acls_command, "add, remove and list ACLs (kafka-acls.sh)"},
-};
-
-void usage(std::ostream& os) {
-    os << "Usage: samsa-admin <subcommand> [options]   (<subcommand> --help for its options)\n"
-          "Subcommands:\n";
-    for (const auto& s : kSubcommands) {
-        os << "  " << s.name << std::string(12 - s.name.size(), ' ') << s.summary << "\n";
+void usage(std::FILE* out) {
+    std::fprintf(out, "usage: samsa-admin <command> [options]\n\ncommands:\n");
+    for (const auto& c : kCommands) {
+        std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
     }
+    std::fprintf(out, "\n'samsa-admin <command> --help' describes a command's options.\n");
 }
 
 }  // namespace
 
-int main(int argc, char* argv[]) {
-    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? std::cerr : std::cout);
+int main(int argc, char** argv) {
+    if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h") {
+        usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 1 : 0;
     }
-    const std::vector<std::string> args(argv + 2, argv + argc);
-    for (const auto& s : kSubcommands) {
-        if (s.name == argv[1]) {
-            return s.run(args);
+    const std::string_view name = argv[1];
+    for (const auto& c : kCommands) {
+        if (name == c.name) {
+            try {
+                return c.run(samsa::tools::Args(argv + 2, argv + argc));
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "Error: %s\n", e.what());
+                return 1;
+            }
         }
     }
-    std::cerr << "samsa-admin: unknown subcommand '" << argv[1] << "'\n";
-    usage(std::cerr);
+    std::fprintf(stderr, "samsa-admin: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
     return 1;
 }

@@ -35,6 +35,10 @@ HandlerResult handle_list_partition_reassignments(RequestContext& ctx, protocol:
 HandlerResult handle_describe_acls(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_create_acls(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_delete_acls(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_sasl_handshake(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_sasl_authenticate(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_describe_user_scram_credentials(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_alter_user_scram_credentials(RequestContext& ctx, protocol::Reader& body);
 
 // ApiVersions at a version above ours: a v0 body with UNSUPPORTED_VERSION and our ranges,
 // under response header v0, whatever the request's version (Kafka's ApiVersionsRequest rule).
