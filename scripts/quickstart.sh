@@ -5,6 +5,9 @@
 # (127.0.0.1:9092) as daemons, waits until the broker answers, and shows how to use it with kcat.
 # Everything it creates lives under <repo>/var; `quickstart.sh stop` stops exactly the processes
 # it started (from their pid files). Running it again while the cluster is up starts nothing new.
+# With --secure the broker's only listener is SASL_SSL (TLS with a CA made in var/tls, SCRAM and
+# PLAIN against credentials in ZooKeeper) and the ACL authorizer is on, with one super user,
+# admin, whose client settings it writes for kcat and for the samsa-*.sh tools.
 set -euo pipefail
 PROG=quickstart
 # The pid files and daemon output always go to <repo>/var/logs, whatever LOG_DIR says, so that
@@ -22,15 +25,20 @@ build=$root/build
 zk_config=$var/zookeeper.properties
 zk_pidfile=$PID_DIR/zookeeper.pid
 broker_pidfile=$PID_DIR/samsaServer.pid
+tls=$var/tls
+secure=0
 
 usage() {
     cat <<USAGE
-USAGE: $0 [start|stop|status] [--skip-deps]
+USAGE: $0 [start|stop|status] [--secure] [--skip-deps]
   start (default)  install dependencies (scripts/install-deps.sh), build samsa-broker into
                    build/, start ZooKeeper on $ZK_HOST:$ZK_PORT and a broker on
                    $BROKER_HOST:$BROKER_PORT, wait until the broker answers
   stop             stop the broker and ZooKeeper started by 'start' (and nothing else)
   status           show whether they are running
+  --secure         start: a SASL_SSL listener, ACLs on, and a super user 'admin' whose password
+                   (random, made once) is in var/tls/admin.properties (samsa-*.sh
+                   --command-config) and var/tls/kcat.conf (kcat -F)
   --skip-deps      do not run scripts/install-deps.sh
   -h, --help       show this help
 Environment: QUICKSTART_ZK_PORT, QUICKSTART_BROKER_PORT choose other ports (use the same
@@ -45,8 +53,8 @@ USAGE
 build_broker() {
     note "building samsa-broker into $build"
     cmake_configure "$build" RelWithDebInfo >/dev/null
-    cmake --build "$build" --target samsa-broker -j"$(nproc)"
-    export SAMSA_BROKER_BIN=$build/broker/samsa-broker
+    cmake --build "$build" --target samsa-broker samsa-admin -j"$(nproc)"
+    export SAMSA_BROKER_BIN=$build/broker/samsa-broker SAMSA_ADMIN_BIN=$build/tools/admin/samsa-admin
 }
 
 # Fails with a clear message when host:port answers although our process is not running.
@@ -102,7 +110,7 @@ start_zookeeper() {
 
 broker_answers() {
     if command -v kcat >/dev/null; then
-        kcat -b "$BROKER_HOST:$BROKER_PORT" -L -m 5
+        kcat "${kcat_args[@]}" -b "$BROKER_HOST:$BROKER_PORT" -L -m 5
     else
         port_in_use "$BROKER_HOST" "$BROKER_PORT"
     fi
@@ -117,13 +125,73 @@ start_broker() {
         mkdir -p "$var/samsa-logs"
         "$root/scripts/samsa-server-start.sh" -daemon "$root/config/server.properties" \
             --override "log.dirs=$var/samsa-logs" \
-            --override "listeners=PLAINTEXT://$BROKER_HOST:$BROKER_PORT" \
-            --override "zookeeper.connect=$ZK_HOST:$ZK_PORT"
+            --override "listeners=$listener_protocol://$BROKER_HOST:$BROKER_PORT" \
+            --override "zookeeper.connect=$ZK_HOST:$ZK_PORT" "${secure_overrides[@]}"
     fi
     command -v kcat >/dev/null || note "kcat not found: only checking that the port accepts connections"
     wait_until "$broker_pidfile" "$BROKER_WAIT" "the broker" "$LOG_DIR/samsaServer.out" -- \
         broker_answers
     note "broker answers on $BROKER_HOST:$BROKER_PORT"
+}
+
+# --secure: TLS material, the admin user in ZooKeeper (before the broker reads it) and the
+# client settings; all made once and kept in var/tls.
+prepare_secure() {
+    local password
+    "$root/scripts/samsa-certs.sh" --dir "$tls" ca >/dev/null
+    [ -s "$tls/broker.pem" ] || "$root/scripts/samsa-certs.sh" --dir "$tls" broker broker >/dev/null
+    if [ ! -s "$tls/admin.properties" ]; then
+        password=$(openssl rand -hex 16)
+        (
+            umask 077
+            printf '%s\n' "security.protocol=SASL_SSL" "sasl.mechanism=SCRAM-SHA-512" \
+                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$password\";" \
+                "ssl.truststore.type=PEM" "ssl.truststore.location=$tls/ca.pem" >"$tls/admin.properties"
+            printf '%s\n' "security.protocol=SASL_SSL" "sasl.mechanisms=SCRAM-SHA-512" \
+                "sasl.username=admin" "sasl.password=$password" "ssl.ca.location=$tls/ca.pem" \
+                >"$tls/kcat.conf"
+        )
+    fi
+    password=$(sed -n 's/^sasl.password=//p' "$tls/kcat.conf")
+    "$root/scripts/samsa-configs.sh" --zookeeper "$ZK_HOST:$ZK_PORT" --alter --entity-type users \
+        --entity-name admin --add-config "SCRAM-SHA-512=[password=$password],SCRAM-SHA-256=[password=$password]" >/dev/null
+    listener_protocol=SASL_SSL
+    kcat_args=(-F "$tls/kcat.conf")
+    secure_overrides=(
+        --override "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512"
+        --override "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512"
+        --override "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$password\";"
+        --override ssl.keystore.type=PEM --override "ssl.keystore.location=$tls/broker.pem"
+        --override ssl.truststore.type=PEM --override "ssl.truststore.location=$tls/ca.pem"
+        --override authorizer.class.name=kafka.security.authorizer.AclAuthorizer
+        --override super.users=User:admin
+    )
+}
+
+print_howto_secure() {
+    local b=$BROKER_HOST:$BROKER_PORT
+    cat <<HOWTO
+
+Samsa is running, secured (SASL_SSL, ACLs on):
+  ZooKeeper  $ZK_HOST:$ZK_PORT   data in var/zookeeper, output in var/logs/zookeeper.out
+  Broker     $b   SASL_SSL only; logs in var/samsa-logs, output in var/logs/samsaServer.out
+  admin      super user; its settings: var/tls/kcat.conf (kcat) and var/tls/admin.properties
+             (samsa-*.sh --command-config); the CA that signed the broker: var/tls/ca.pem
+
+As admin:
+  kcat -F var/tls/kcat.conf -b $b -L
+  echo 'hello samsa' | kcat -F var/tls/kcat.conf -b $b -P -t quickstart
+  kcat -F var/tls/kcat.conf -b $b -C -t quickstart -o beginning -e
+A user of your own, and what it may do:
+  scripts/samsa-configs.sh --bootstrap-server $b --command-config var/tls/admin.properties \\
+      --alter --entity-type users --entity-name alice --add-config 'SCRAM-SHA-512=[password=alice-secret]'
+  scripts/samsa-acls.sh --bootstrap-server $b --command-config var/tls/admin.properties \\
+      --add --allow-principal User:alice --operation Read --operation Write --topic quickstart
+  kcat -b $b -X security.protocol=SASL_SSL -X sasl.mechanisms=SCRAM-SHA-512 \\
+      -X sasl.username=alice -X sasl.password=alice-secret -X ssl.ca.location=var/tls/ca.pem -L
+Stop both:
+  scripts/quickstart.sh stop
+HOWTO
 }
 
 print_howto() {
@@ -153,8 +221,15 @@ cmd_start() {
     build_broker
     mkdir -p "$LOG_DIR"
     start_zookeeper
+    if [ "$secure" -eq 1 ]; then
+        prepare_secure
+    fi
     start_broker
-    print_howto
+    if [ "$secure" -eq 1 ]; then
+        print_howto_secure
+    else
+        print_howto
+    fi
 }
 
 # --- stop / status ------------------------------------------------------------------------
@@ -192,10 +267,14 @@ cmd_status() {
 
 command=start
 skip_deps=0
+listener_protocol=PLAINTEXT
+kcat_args=()
+secure_overrides=()
 for arg in "$@"; do
     case "$arg" in
         start | stop | status) command=$arg ;;
         --skip-deps) skip_deps=1 ;;
+        --secure) secure=1 ;;
         -h | --help) usage; exit 0 ;;
         *) echo "$PROG: unknown argument '$arg'" >&2; usage >&2; exit 1 ;;
     esac

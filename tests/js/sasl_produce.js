@@ -1,15 +1,17 @@
 // kafkajs 2.2.4 over SASL, driven by tests/integration/test_sasl.py:
-//   node sasl_produce.js <bootstrap> <topic> <mechanism> <username> <password>
+//   node sasl_produce.js <bootstrap> <topic> <mechanism> <username> <password> [<ca.pem>]
+// (with a CA, over TLS: SASL_SSL, by test_secure_cluster.py)
 // Connects with SASL (plain, scram-sha-256 or scram-sha-512: SaslHandshake v1 +
 // SaslAuthenticate), produces 30 records to partition 0 with acks -1, reads the offsets back and
 // prints one JSON object on stdout's last line. The Python test makes the assertions.
 'use strict';
 
+const fs = require('fs');
 const path = require('path');
 const { Kafka, logLevel } = require(path.join(__dirname, 'node_modules', 'kafkajs'));
 
 async function main() {
-    const [bootstrap, topic, mechanism, username, password] = process.argv.slice(2);
+    const [bootstrap, topic, mechanism, username, password, caPath] = process.argv.slice(2);
     if (!password) {
         throw new Error('usage: sasl_produce.js <bootstrap> <topic> <mechanism> <user> <password>');
     }
@@ -19,6 +21,7 @@ async function main() {
         logLevel: logLevel.WARN,
         retry: { retries: 3 },
         sasl: { mechanism, username, password },
+        ssl: caPath ? { ca: [fs.readFileSync(caPath, 'utf8')], rejectUnauthorized: true } : false,
     });
     const out = {};
     const producer = kafka.producer({ allowAutoTopicCreation: false });

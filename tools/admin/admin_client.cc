@@ -63,12 +63,13 @@ bool apply_command_config(const std::string& path, AdminClientConfig& config) {
         std::cerr << "Cannot read --command-config " << path << ": " << e.what() << "\n";
         return false;
     }
+    try {
+        config.security = tools::read_client_security(path);
+    } catch (const std::exception& e) {
+        std::cerr << "Invalid --command-config " << path << ": " << e.what() << "\n";
+        return false;
+    }
     for (const auto& [key, value] : props) {
-        if (key == "security.protocol" && value != "PLAINTEXT") {
-            std::cerr << "security.protocol=" << value
-                      << " is not supported by this tool yet (PLAINTEXT only)\n";
-            return false;
-        }
         if (key == "client.id") {
             config.client_id = value;
         } else if (key == "request.timeout.ms") {
@@ -89,8 +90,8 @@ AdminClient::AdminClient(AdminClientConfig config) : config_(std::move(config)) 
 net::BlockingChannel& AdminClient::current_channel() {
     if (!channel_) {
         const HostPort& hp = config_.bootstrap_servers[server_];
-        channel_ = std::make_unique<net::BlockingChannel>(hp.host, hp.port, config_.client_id,
-                                                          config_.request_timeout);
+        channel_ = tools::open_channel(hp.host, hp.port, config_.client_id,
+                                       config_.request_timeout, config_.security);
         connected_to_ = hp.host + ":" + std::to_string(hp.port);
     }
     return *channel_;
@@ -110,8 +111,9 @@ result<net::BlockingChannel*> AdminClient::controller_channel() {
     SAMSA_TRY(auto metadata, send<protocol::MetadataResponseData>(request, 1));
     for (const auto& b : metadata.brokers) {
         if (b.node_id == metadata.controller_id) {
-            controller_ = std::make_unique<net::BlockingChannel>(
-                b.host, static_cast<uint16_t>(b.port), config_.client_id, config_.request_timeout);
+            controller_ = tools::open_channel(b.host, static_cast<uint16_t>(b.port),
+                                              config_.client_id, config_.request_timeout,
+                                              config_.security);
             return controller_.get();
         }
     }

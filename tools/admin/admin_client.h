@@ -3,12 +3,12 @@
 // its AdminClient: bootstrap servers from --bootstrap-server, client settings from
 // --command-config, one request at a time over a BlockingChannel.
 //
-// Only PLAINTEXT connections for now (security.protocol other than PLAINTEXT is refused with
-// a message); TLS and SASL client settings come with those features.
+// Connections run TLS and SASL as the command config says (admin_connection.h).
 //
 // Not thread-safe: one owner thread, as BlockingChannel.
 
 #include "broker/net/blocking_channel.h"
+#include "tools/admin/admin_connection.h"
 #include "broker/protocol/generated/metadata_request.h"
 #include "broker/protocol/generated/metadata_response.h"
 #include "common/result.h"
@@ -31,14 +31,15 @@ struct AdminClientConfig {
     std::vector<HostPort> bootstrap_servers;
     std::string client_id = "samsa-admin";
     std::chrono::milliseconds request_timeout{30000};  // request.timeout.ms
+    tools::ClientSecurity security;                      // security.protocol, ssl.*, sasl.*
 };
 
 // "h1:9092,h2:9093" (IPv6 in brackets) into host/port pairs; an error message if malformed.
 result<std::vector<HostPort>> parse_bootstrap_servers(const std::string& list);
 
 // Reads --command-config: the client settings of a properties file. Sets `config` from the
-// keys it knows (client.id, request.timeout.ms); fails, printing why to stderr, on a file it
-// cannot read or a security.protocol it cannot speak yet.
+// keys it knows (client.id, request.timeout.ms, the security settings); fails, printing why to
+// stderr, on a file it cannot read or settings it cannot use.
 bool apply_command_config(const std::string& path, AdminClientConfig& config);
 
 class AdminClient {
