@@ -153,12 +153,17 @@ prepare_secure() {
         )
     fi
     password=$(sed -n 's/^sasl.password=//p' "$tls/kcat.conf")
-    "$root/scripts/samsa-configs.sh" --zookeeper "$ZK_HOST:$ZK_PORT" --alter --entity-type users \
-        --entity-name admin --add-config "SCRAM-SHA-512=[password=$password],SCRAM-SHA-256=[password=$password]" >/dev/null
+    local out
+    out=$("$root/scripts/samsa-configs.sh" --zookeeper "$ZK_HOST:$ZK_PORT" --alter \
+        --entity-type users --entity-name admin \
+        --add-config "SCRAM-SHA-512=[password=$password],SCRAM-SHA-256=[password=$password]" 2>&1) ||
+        die "cannot create the admin user in ZooKeeper: $out"
+    note "user admin (super user) in ZooKeeper; its settings are in $tls"
     listener_protocol=SASL_SSL
     kcat_args=(-F "$tls/kcat.conf")
     secure_overrides=(
         --override "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512"
+        --override inter.broker.listener.name=SASL_SSL
         --override "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512"
         --override "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$password\";"
         --override ssl.keystore.type=PEM --override "ssl.keystore.location=$tls/broker.pem"

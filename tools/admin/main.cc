@@ -7,6 +7,7 @@
 
 #include "tools/admin/acls_command.h"
 #include "tools/admin/command.h"
+#include "common/logging.h"
 
 #include <cstdio>
 #include <exception>
@@ -34,6 +35,9 @@ void usage(std::FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // The broker code the tool reuses logs at info (connections, ZooKeeper sessions); a tool's
+    // output is its answer, as Kafka's tools print it, so only warnings and errors go to stderr.
+    samsa::init_logging("warn");
     if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h") {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 1 : 0;
