@@ -31,20 +31,6 @@ Environment:
 USAGE
 }
 
-find_admin() {
-    if [ -n "${SAMSA_ADMIN_BIN:-}" ]; then
-        [ -x "$SAMSA_ADMIN_BIN" ] || die "SAMSA_ADMIN_BIN='$SAMSA_ADMIN_BIN' is not executable"
-        echo "$SAMSA_ADMIN_BIN"
-    elif [ -x "$SAMSA_ROOT/build/tools/admin/samsa-admin" ]; then
-        echo "$SAMSA_ROOT/build/tools/admin/samsa-admin"
-    elif command -v samsa-admin >/dev/null; then
-        command -v samsa-admin
-    else
-        die "samsa-admin not found: build it (cmake --build build --target samsa-admin), put \
-it on PATH, or set SAMSA_ADMIN_BIN"
-    fi
-}
-
 for arg in "$@"; do
     case "$arg" in
         -h | --help)

@@ -42,18 +42,4 @@ for arg in "$@"; do
 done
 [ $# -gt 0 ] || { usage >&2; exit 1; }
 
-find_admin() {
-    if [ -n "${SAMSA_ADMIN_BIN:-}" ]; then
-        [ -x "$SAMSA_ADMIN_BIN" ] || die "SAMSA_ADMIN_BIN='$SAMSA_ADMIN_BIN' is not an executable file"
-        echo "$SAMSA_ADMIN_BIN"
-    elif [ -x "$SAMSA_ROOT/build/tools/admin/samsa-admin" ]; then
-        echo "$SAMSA_ROOT/build/tools/admin/samsa-admin"
-    elif command -v samsa-admin >/dev/null; then
-        command -v samsa-admin
-    else
-        die "samsa-admin not found: build it (cmake --build build --target samsa-admin), put it \
-on PATH, or set SAMSA_ADMIN_BIN"
-    fi
-}
-
 exec "$(find_admin)" configs "$@"

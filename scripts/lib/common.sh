@@ -219,3 +219,19 @@ cmake_configure() {
     fi
     cmake -S "$SAMSA_ROOT" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE="$type" "$@"
 }
+
+# The samsa-admin binary the samsa-*.sh tools wrap: $SAMSA_ADMIN_BIN, else the build tree's,
+# else samsa-admin on PATH.
+find_admin() {
+    if [ -n "${SAMSA_ADMIN_BIN:-}" ]; then
+        [ -x "$SAMSA_ADMIN_BIN" ] || die "SAMSA_ADMIN_BIN='$SAMSA_ADMIN_BIN' is not an executable file"
+        echo "$SAMSA_ADMIN_BIN"
+    elif [ -x "$SAMSA_ROOT/build/tools/admin/samsa-admin" ]; then
+        echo "$SAMSA_ROOT/build/tools/admin/samsa-admin"
+    elif command -v samsa-admin >/dev/null; then
+        command -v samsa-admin
+    else
+        die "samsa-admin not found: build it (cmake --build build --target samsa-admin), put it \
+on PATH, or set SAMSA_ADMIN_BIN"
+    fi
+}
