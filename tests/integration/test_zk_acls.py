@@ -135,3 +135,45 @@ class ZooKeeperAclTest(harness.IntegrationTestCase):
 if __name__ == "__main__":
     import unittest
     unittest.main()
+
+
+class ZooKeeperAclMigrationTest(harness.IntegrationTestCase):
+    """Kafka's rollout on a running cluster: scripts/samsa-zookeeper-security-migration.sh sets
+    an open cluster's znodes to the secure layout, the broker restarts with
+    zookeeper.set.acl=true and works on; `--zookeeper.acl unsecure` opens them again."""
+
+    def test_migrate_open_cluster_to_secure_and_back(self):
+        import os
+        script = os.path.join(harness.ROOT, "scripts", "samsa-zookeeper-security-migration.sh")
+        zk = harness.ZooKeeper().start()
+        self.addCleanup(zk.cleanup)
+        broker = harness.Broker(zk, broker_id=1)
+        self.addCleanup(broker.cleanup)
+        broker.start()
+        topic = harness.unique_topic("migrate")
+        harness.create_topic(broker, topic)
+        broker.stop()
+        anonymous = zk.client(broker.chroot)
+        self.addCleanup(anonymous.close)
+        self.addCleanup(anonymous.stop)
+        anonymous.set(f"/config/topics/{topic}", anonymous.get(f"/config/topics/{topic}")[0])
+
+        out = harness.run([script, "--zookeeper.acl", "secure", "--zookeeper.connect",
+                           zk.connect + broker.chroot, "--zookeeper.auth.digest", LOGIN])
+        self.assertRegex(out.stdout.decode(), r"Set the ACLs of \d+ znodes to secure\.")
+        with self.assertRaises(NoAuthError):
+            anonymous.set(f"/config/topics/{topic}", b"{}")
+        with self.assertRaises(NoAuthError):
+            anonymous.get_children("/config/users")
+
+        broker.props.update({"zookeeper.set.acl": "true", "zookeeper.auth.digest": LOGIN})
+        broker.restart()
+        from confluent_kafka import Producer
+        p = Producer({"bootstrap.servers": broker.bootstrap, "acks": "all"})
+        p.produce(topic, value=b"after the migration")
+        self.assertEqual(p.flush(30), 0)
+        broker.stop()
+
+        harness.run([script, "--zookeeper.acl", "unsecure", "--zookeeper.connect",
+                     zk.connect + broker.chroot, "--zookeeper.auth.digest", LOGIN])
+        anonymous.set(f"/config/topics/{topic}", anonymous.get(f"/config/topics/{topic}")[0])

@@ -22,12 +22,15 @@ constexpr Command kCommands[] = {
     {"configs", "alter and describe SCRAM user credentials (kafka-configs.sh)",
      samsa::tools::run_configs},
     {"acls", "add, remove and list ACLs (kafka-acls.sh)", samsa::admin::run_acls_command},
+    {"zookeeper-security-migration",
+     "set the znodes' ACLs to the secure layout or back (zookeeper-security-migration.sh)",
+     samsa::tools::run_zookeeper_security_migration},
 };
 
 void usage(std::FILE* out) {
     std::fprintf(out, "usage: samsa-admin <command> [options]\n\ncommands:\n");
     for (const auto& c : kCommands) {
-        std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+        std::fprintf(out, "  %-29s %s\n", c.name, c.summary);
     }
     std::fprintf(out, "\n'samsa-admin <command> --help' describes a command's options.\n");
 }
