@@ -46,9 +46,10 @@ USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--
   --no-prefault      before each produce run, do not write and delete a scratch file 20%
                      larger than the run's data (see prefault_page_cache and RESULTS.md)
   --override k=v     broker property (repeatable), e.g. --override num.io.threads=2
-  --security P       the clients' listener: plaintext (default) or ssl (TLS 1.3 with an ECDSA
-                     certificate made by scripts/samsa-certs.sh; the broker also keeps its
-                     PLAINTEXT listener for itself)
+  --security P       the clients' listener: plaintext (default), ssl (TLS 1.3 with an ECDSA
+                     certificate made by scripts/samsa-certs.sh) or sasl_ssl (the same, with
+                     SCRAM-SHA-512 as a user made in ZooKeeper; then also the connection storm of
+                     bench/connection_storm.py); the broker keeps a PLAINTEXT listener for itself
   --producer-prop k=v  librdkafka producer property (repeatable), after samsa_bench's own
   -j N               build parallelism (default $jobs)
   -h, --help         show this help
@@ -65,7 +66,7 @@ while [ $# -gt 0 ]; do
         --perf) [ -n "${2:-}" ] || die "--perf needs a directory"; perf_dir=$(realpath -m "$2"); shift 2 ;;
         --no-prefault) prefault=0; shift ;;
         --security)
-            [[ "${2:-}" =~ ^(plaintext|ssl)$ ]] || die "--security takes plaintext or ssl"
+            [[ "${2:-}" =~ ^(plaintext|ssl|sasl_ssl)$ ]] || die "--security takes plaintext, ssl or sasl_ssl"
             security=$2
             shift 2
             ;;
@@ -83,10 +84,11 @@ command -v kcat >/dev/null || die "kcat not found (scripts/install-deps.sh)"
 
 if [ "$skip_build" -eq 0 ]; then
     note "building samsa-broker and samsa_bench (Release) into $build"
-    bench_build "$build" "$jobs" samsa-broker samsa_bench
+    bench_build "$build" "$jobs" samsa-broker samsa_bench samsa-admin
 fi
 broker_bin=$build/broker/samsa-broker
 bench_bin=$build/bench/samsa_bench
+export SAMSA_ADMIN_BIN=$build/tools/admin/samsa-admin  # samsa-configs.sh (--security sasl_ssl)
 { [ -x "$broker_bin" ] && [ -x "$bench_bin" ]; } || die "binaries missing in $build (drop --skip-build)"
 
 # --- cluster ------------------------------------------------------------------------------------
@@ -110,18 +112,25 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_zookeeper
-if [ "$security" = ssl ]; then
+if [ "$security" != plaintext ]; then
     tls=$work/tls
     "$SAMSA_ROOT/scripts/samsa-certs.sh" --dir "$tls" ca >/dev/null
     "$SAMSA_ROOT/scripts/samsa-certs.sh" --dir "$tls" broker broker >/dev/null
     secure_port=$(free_port)
-    extra_listeners=SSL://127.0.0.1:$secure_port
+    extra_listeners=${security^^}://127.0.0.1:$secure_port
     broker_overrides+=(--override ssl.keystore.type=PEM --override "ssl.keystore.location=$tls/broker.pem"
         --override ssl.truststore.type=PEM --override "ssl.truststore.location=$tls/ca.pem")
-    client_props=(-X security.protocol=ssl -X "ssl.ca.location=$tls/ca.pem")
+    client_props=(-X "security.protocol=$security" -X "ssl.ca.location=$tls/ca.pem")
+fi
+if [ "$security" = sasl_ssl ]; then
+    "$SAMSA_ROOT/scripts/samsa-configs.sh" --zookeeper "127.0.0.1:$zk_port" --alter \
+        --entity-type users --entity-name bench --add-config 'SCRAM-SHA-512=[password=bench-secret]' \
+        >/dev/null 2>&1 || die "cannot create the bench user (samsa-configs.sh)"
+    broker_overrides+=(--override sasl.enabled.mechanisms=SCRAM-SHA-512)
+    client_props+=(-X sasl.mechanisms=SCRAM-SHA-512 -X sasl.username=bench -X sasl.password=bench-secret)
 fi
 start_broker "$broker_bin" "${broker_overrides[@]}"
-if [ "$security" = ssl ]; then
+if [ "$security" != plaintext ]; then
     bootstrap=127.0.0.1:$secure_port
 fi
 note "ZooKeeper on 127.0.0.1:$zk_port, broker (pid $broker_pid) on $bootstrap, data in $work"
@@ -219,3 +228,8 @@ for row in "${rows[@]}"; do
         "$((hwm / 1024))MB" "${client}s"
 done
 echo "Broker RSS now: $(($(proc_rss_kb "$broker_pid") / 1024)) MB"
+if [ "$security" = sasl_ssl ]; then
+    echo
+    /usr/bin/python3 "$SAMSA_ROOT/bench/connection_storm.py" --bootstrap "$bootstrap" \
+        --ca "$tls/ca.pem" --user bench --password bench-secret
+fi
