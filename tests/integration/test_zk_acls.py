@@ -112,6 +112,22 @@ class ZooKeeperAclTest(harness.IntegrationTestCase):
             p.produce(self.topic, value=b"v%d" % i, partition=i % 2)
         self.assertEqual(p.flush(30), 0)
 
+    def test_users_added_through_zookeeper_with_the_brokers_login(self):
+        import os
+        configs = os.path.join(harness.ROOT, "scripts", "samsa-configs.sh")
+        connect = self.zk.connect + self.brokers[0].chroot
+        args = ["--zookeeper", connect, "--alter", "--entity-type", "users", "--entity-name",
+                "carol", "--add-config", "SCRAM-SHA-512=[password=carol-secret]"]
+        refused = harness.run([configs, *args], check=False)
+        self.assertNotEqual(refused.returncode, 0, "no login: the secured /config/users refuses")
+        harness.run([configs, *args, "--zookeeper.auth.digest", LOGIN])
+        zk = self.logged_in()
+        self.assertIn("SCRAM-SHA-512", zk.get("/config/users/carol")[0].decode())
+        with self.assertRaises(NoAuthError):
+            self.anonymous.get("/config/users/carol")
+        acls, _ = zk.get_acls("/config/users/carol")
+        self.assertEqual([a.id.scheme for a in acls], ["digest"], "creator-only, as Kafka's")
+
     def test_secure_broker_without_login_does_not_start(self):
         b = harness.Broker(self.zk, broker_id=7, props={"zookeeper.set.acl": "true"})
         self.addCleanup(b.cleanup)

@@ -122,6 +122,8 @@ ConfigsOptions parse_configs_options(const Args& args) {
             return o;
         } else if (a == "--zookeeper") {
             o.zookeeper = take_value(args, i);
+        } else if (a == "--zookeeper.auth.digest") {
+            o.zookeeper_auth_digest = take_value(args, i);
         } else if (a == "--bootstrap-server") {
             o.bootstrap_server = take_value(args, i);
         } else if (a == "--command-config") {
@@ -153,6 +155,8 @@ ConfigsOptions parse_configs_options(const Args& args) {
 std::string configs_usage() {
     return "usage: samsa-admin configs (--zookeeper <h:p[/chroot]> | --bootstrap-server <h:p>\n"
            "                            [--command-config <client.properties>])\n"
+           "         [--zookeeper.auth.digest <user:password>]  (a zookeeper.set.acl=true cluster:\n"
+           "                                                    the brokers' ZooKeeper login)\n"
            "         --alter --entity-type users --entity-name <user>\n"
            "             [--add-config 'SCRAM-SHA-256=[iterations=8192,password=<pw>],"
            "SCRAM-SHA-512=[password=<pw>]']\n"

@@ -26,6 +26,9 @@ struct ScramAddition {
 
 struct ConfigsOptions {
     std::string zookeeper;
+    // --zookeeper.auth.digest user:password: log in to a zookeeper.set.acl=true cluster as its
+    // brokers do, and create znodes with the same secure ACLs (Kafka takes this from JAAS).
+    std::string zookeeper_auth_digest;
     std::string bootstrap_server;
     std::string command_config;
     bool alter = false;

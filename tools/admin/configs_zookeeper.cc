@@ -8,6 +8,7 @@
 #include "auth/sanitizer.h"
 #include "auth/scram_credential.h"
 #include "zk/kafka_zk_client.h"
+#include "zk/zk_data.h"
 #include "zk/zookeeper_client.h"
 
 #include <cstdio>
@@ -18,9 +19,18 @@ namespace {
 
 constexpr int kSaltBytes = 24;
 
-std::unique_ptr<zk::ZooKeeperClient> connect_or_throw(const std::string& connect) {
+std::unique_ptr<zk::ZooKeeperClient> connect_or_throw(const ConfigsOptions& o) {
+    const std::string& connect = o.zookeeper;
     zk::ZooKeeperClientOptions options;
     options.connect_string = connect;
+    if (!o.zookeeper_auth_digest.empty()) {
+        // The brokers' login: the secure ACLs it creates give it (and them) all rights.
+        options.auth_scheme = "digest";
+        options.auth_credentials = o.zookeeper_auth_digest;
+        options.acl_provider = [](const std::string& path) {
+            return zk::ZkData::default_acls(true, path);
+        };
+    }
     options.session_timeout_ms = 30000;
     options.connection_timeout_ms = 30000;
     auto client = zk::ZooKeeperClient::connect(options);
@@ -50,7 +60,7 @@ std::string describe_line(const std::string& user, const zk::ConfigMap& config) 
 }  // namespace
 
 int alter_users_with_zookeeper(const ConfigsOptions& o) {
-    auto client = connect_or_throw(o.zookeeper);
+    auto client = connect_or_throw(o);
     zk::KafkaZkClient zk(*client);
     const std::string sanitized = auth::sanitize(*o.entity_name);
     zk::ConfigMap config =
@@ -72,7 +82,7 @@ int alter_users_with_zookeeper(const ConfigsOptions& o) {
 }
 
 int describe_users_with_zookeeper(const ConfigsOptions& o) {
-    auto client = connect_or_throw(o.zookeeper);
+    auto client = connect_or_throw(o);
     zk::KafkaZkClient zk(*client);
     std::vector<std::string> users;
     if (o.entity_name) {
