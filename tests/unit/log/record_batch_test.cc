@@ -1,5 +1,9 @@
 #include "broker/protocol/record_batch.h"
 
+#include <string>
+
+#include "broker/protocol/record_batch_builder.h"
+
 #include <gtest/gtest.h>
 
 #include "tests/unit/log/test_util.h"
@@ -102,6 +106,51 @@ TEST(RecordBatchTest, RecordIteratorFlagsARecordLengthPastTheBatch) {
     Record r;
     EXPECT_FALSE(it.next(r));
     EXPECT_TRUE(it.malformed());
+}
+
+
+TEST(RecordBatchBuilderTest, KeepsOffsetGapsAndAGivenLastOffsetDelta) {
+    BatchHeader header;
+    header.base_offset = 100;
+    header.producer_id = 9;
+    header.last_offset_delta = 7;  // a cleaned batch still covers its original range
+    RecordBatchBuilder builder(header);
+    builder.append(2, 1000, std::nullopt, std::nullopt);
+    std::string key = "k";
+    builder.append(5, 990, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(key.data()), 1),
+                   std::nullopt);
+    auto bytes = builder.build();
+    RecordBatchView b(bytes);
+    EXPECT_TRUE(b.is_valid_crc());
+    EXPECT_EQ(b.base_offset(), 100);
+    EXPECT_EQ(b.last_offset(), 107);
+    EXPECT_EQ(b.record_count(), 2);
+    EXPECT_EQ(b.base_timestamp(), 1000);
+    EXPECT_EQ(b.max_timestamp(), 1000);
+    RecordIterator it(b);
+    Record r;
+    ASSERT_TRUE(it.next(r));
+    EXPECT_EQ(r.offset_delta, 2);
+    EXPECT_FALSE(r.key.has_value());
+    ASSERT_TRUE(it.next(r));
+    EXPECT_EQ(r.offset_delta, 5);
+    EXPECT_EQ(r.timestamp_delta, -10);
+    ASSERT_TRUE(r.key.has_value());
+    EXPECT_EQ(r.key->size(), 1u);
+    EXPECT_FALSE(r.value.has_value());
+    EXPECT_FALSE(it.next(r));
+    EXPECT_FALSE(it.malformed());
+}
+
+TEST(RecordBatchBuilderTest, StringAppendNumbersRecordsFromZero) {
+    RecordBatchBuilder builder;
+    builder.append(5, "a", "1");
+    builder.append(6, "b", std::nullopt);
+    auto bytes = builder.build();
+    RecordBatchView b(bytes);
+    EXPECT_TRUE(b.is_valid_crc());
+    EXPECT_EQ(b.last_offset_delta(), 1);
+    EXPECT_EQ(b.max_timestamp(), 6);
 }
 
 }  // namespace

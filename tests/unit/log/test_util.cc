@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "broker/protocol/record_batch_builder.h"
+
 namespace samsa::log::test {
 
 using namespace samsa::protocol;
@@ -29,22 +31,11 @@ void put_nullable(std::vector<uint8_t>& out, const std::optional<std::string>& s
     out.insert(out.end(), s->begin(), s->end());
 }
 
-std::vector<uint8_t> encode_record(const TestRecord& r, int64_t base_ts, int32_t delta) {
-    std::vector<uint8_t> body;
-    body.push_back(0);
-    put_varlong(body, r.timestamp - base_ts);
-    put_varlong(body, delta);
-    put_nullable(body, r.key);
-    put_nullable(body, r.value);
-    put_varlong(body, static_cast<int64_t>(r.headers.size()));
-    for (const auto& [k, v] : r.headers) {
-        put_nullable(body, k);
-        put_nullable(body, v);
+std::optional<std::span<const uint8_t>> bytes_of(const std::optional<std::string>& s) {
+    if (!s) {
+        return std::nullopt;
     }
-    std::vector<uint8_t> out;
-    put_varlong(out, static_cast<int64_t>(body.size()));
-    out.insert(out.end(), body.begin(), body.end());
-    return out;
+    return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s->data()), s->size());
 }
 
 std::vector<uint8_t> finish_batch(std::vector<uint8_t> records, int32_t count, int64_t base_ts,
@@ -71,16 +62,28 @@ std::vector<uint8_t> finish_batch(std::vector<uint8_t> records, int32_t count, i
 }  // namespace
 
 std::vector<uint8_t> make_batch(const std::vector<TestRecord>& records, BatchOptions options) {
-    int64_t base_ts = records.empty() ? 0 : records.front().timestamp;
-    int64_t max_ts = -1;
-    std::vector<uint8_t> body;
-    for (size_t i = 0; i < records.size(); ++i) {
-        auto r = encode_record(records[i], base_ts, static_cast<int32_t>(i));
-        body.insert(body.end(), r.begin(), r.end());
-        max_ts = std::max(max_ts, records[i].timestamp);
+    BatchHeader header;
+    header.base_offset = options.base_offset;
+    header.partition_leader_epoch = options.partition_leader_epoch;
+    header.attributes = options.attributes;
+    header.producer_id = options.producer_id;
+    header.producer_epoch = options.producer_epoch;
+    header.base_sequence = options.base_sequence;
+    if (records.empty()) {
+        header.base_timestamp = 0;
     }
-    return finish_batch(std::move(body), static_cast<int32_t>(records.size()), base_ts, max_ts,
-                        options);
+    RecordBatchBuilder builder(header);
+    for (size_t i = 0; i < records.size(); ++i) {
+        const auto& r = records[i];
+        std::vector<uint8_t> raw_headers;
+        for (const auto& [k, v] : r.headers) {
+            put_nullable(raw_headers, k);
+            put_nullable(raw_headers, v);
+        }
+        builder.append(static_cast<int32_t>(i), r.timestamp, bytes_of(r.key), bytes_of(r.value),
+                       raw_headers, static_cast<int32_t>(r.headers.size()));
+    }
+    return builder.build();
 }
 
 std::vector<uint8_t> make_simple_batch(int count, int64_t timestamp, size_t value_size,
