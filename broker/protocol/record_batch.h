@@ -193,6 +193,8 @@ struct Record {
 class RecordIterator {
 public:
     explicit RecordIterator(const RecordBatchView& batch) : data_(batch.records_bytes()) {}
+    // Over a records section already decompressed (compression.h).
+    explicit RecordIterator(std::span<const uint8_t> records) : data_(records) {}
 
     // Fills `out` and returns true, or returns false at the end or on malformed bytes.
     bool next(Record& out);
