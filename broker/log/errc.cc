@@ -26,6 +26,7 @@ public:
             case Errc::corrupt_checkpoint: return "malformed checkpoint file";
             case Errc::log_closed: return "log is closed";
             case Errc::would_block: return "append would block";
+            case Errc::cleaning_aborted: return "cleaning aborted: the log changed";
         }
         return "unknown log error " + std::to_string(ev);
     }

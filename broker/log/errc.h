@@ -23,6 +23,7 @@ enum class Errc {
     corrupt_checkpoint,                  // a checkpoint/properties file cannot be parsed
     log_closed,                          // the Log was closed or deleted
     would_block,                         // AppendMode::non_blocking: retry where blocking is fine
+    cleaning_aborted,                    // compaction: the log changed under the cleaner
 };
 
 const std::error_category& log_category();

@@ -8,7 +8,7 @@
 
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
-#include "broker/log/log_cleaner.h"
+#include "broker/log/log_retention.h"
 #include "broker/log/log_loader.h"
 #include "broker/log/log_validator.h"
 #include "broker/log/partition_metadata_file.h"
@@ -423,6 +423,7 @@ result<void> Log::delete_segments_locked(size_t count, const std::string& reason
 result<void> Log::remove_and_delete_locked(SegmentMap::iterator first, SegmentMap::iterator last,
                                            int64_t now) {
     std::vector<std::unique_ptr<LogSegment>> removed;
+    ++removals_;
     for (auto it = first; it != last; ++it) {
         removed.push_back(std::move(it->second));
     }

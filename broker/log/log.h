@@ -64,6 +64,27 @@ namespace samsa::log {
 
 struct ValidatedBatch;
 
+// One segment as the cleaner sees it (Log::cleaning_snapshot()).
+struct CleanableSegment {
+    int64_t base_offset = 0;
+    int64_t end_offset = 0;  // the next segment's base: every offset here is below it
+    int32_t size = 0;
+    int64_t offset_index_bytes = 0;
+    int64_t time_index_bytes = 0;
+    int64_t largest_timestamp = 0;   // LogSegment::largest_timestamp()
+    int64_t last_modified_ms = 0;    // the .log file's mtime
+    std::shared_ptr<const FileHandle> file;
+};
+
+struct CleaningSnapshot {
+    std::vector<CleanableSegment> segments;  // oldest first, the active segment excluded
+    int64_t active_base_offset = 0;
+    int64_t log_start_offset = 0;
+    int64_t log_end_offset = 0;
+    int64_t high_watermark = 0;
+    uint64_t generation = 0;  // changes whenever a segment is removed or truncated
+};
+
 class Log {
 public:
     // Opens (loading and, after an unclean shutdown, recovering; see log_loader.h) or creates
@@ -151,10 +172,25 @@ public:
     int64_t last_flush_time_ms() const { return last_flush_ms_.load(); }
     // Starts a new active segment at LEO (no-op when the active segment is empty).
     result<void> roll();
-    // Retention (see log_cleaner.h). Returns how many segments were deleted.
+    // Retention (see log_retention.h). Returns how many segments were deleted.
     result<size_t> delete_old_segments();
     // Unlinks deleted segments whose file.delete.delay.ms has passed (all of them if `all`).
     void purge_deleted_segments(bool all = false);
+
+    // ---- compaction (log_cleaner.h; implemented in log_clean.cc) ----
+    // What the cleaner may read without the lock: every segment below the active one, with
+    // its file (readable even if the segment is deleted meanwhile: see note 4).
+    CleaningSnapshot cleaning_snapshot() const;
+    // Swaps `cleaned` (segments written with the ".cleaned" suffix, flushed) in for the
+    // segments [first_base, end_base) of `snapshot`, Kafka's replaceSegments: under the lock,
+    // the new files become *.swap, the old segments are renamed *.deleted (and unlinked after
+    // file.delete.delay.ms), then the *.swap files lose their suffix. A crash at any step
+    // leaves a log that recovery completes or rolls back (log_loader.h). Errc::cleaning_aborted,
+    // with nothing changed, if the log lost or truncated segments since the snapshot; the
+    // caller then deletes the cleaned files.
+    result<void> replace_segments(std::vector<std::unique_ptr<LogSegment>> cleaned,
+                                  const CleaningSnapshot& snapshot, int64_t first_base,
+                                  int64_t end_base);
 
     void update_config(const LogConfig& config);
     // Lock-free; the reference stays valid for the Log's life (a later update_config() makes
@@ -232,6 +268,7 @@ private:
     std::function<void()> roll_listener_;                      // guarded by mu_
     int64_t rolled_flush_offset_ = -1;                         // guarded by mu_
     uint64_t truncations_ = 0;                                 // guarded by mu_
+    uint64_t removals_ = 0;  // segments removed or replaced; guarded by mu_
     bool closed_ = false;                                      // guarded by mu_
     LeaderEpochFileCache epoch_cache_;                         // guarded by mu_
     std::optional<std::string> topic_id_;                      // guarded by mu_

@@ -57,11 +57,14 @@ struct Parser {
         }
         return fail("String must be one of: " + fmt::format("{}", fmt::join(allowed, ", ")));
     }
-    bool double_between(double lo, double hi) {
+    bool double_between(double lo, double hi, double* out = nullptr) {
         try {
             size_t used = 0;
             double v = std::stod(value, &used);
             if (used == value.size() && v >= lo && v <= hi) {
+                if (out != nullptr) {
+                    *out = v;
+                }
                 return true;
             }
         } catch (const std::exception&) {
@@ -120,6 +123,10 @@ const std::map<std::string, std::pair<std::string, Setter>, std::less<>>& known_
         {"flush.ms", {"log.flush.interval.ms", [](Parser& p, LogConfig& c) { return p.int64(c.flush_ms, 0); }}},
         {"file.delete.delay.ms", {"log.segment.delete.delay.ms", [](Parser& p, LogConfig& c) { return p.int64(c.file_delete_delay_ms, 0); }}},
         {"cleanup.policy", {"log.cleanup.policy", parse_cleanup_policy}},
+        {"delete.retention.ms", {"log.cleaner.delete.retention.ms", [](Parser& p, LogConfig& c) { return p.int64(c.delete_retention_ms, 0); }}},
+        {"min.compaction.lag.ms", {"log.cleaner.min.compaction.lag.ms", [](Parser& p, LogConfig& c) { return p.int64(c.min_compaction_lag_ms, 0); }}},
+        {"max.compaction.lag.ms", {"log.cleaner.max.compaction.lag.ms", [](Parser& p, LogConfig& c) { return p.int64(c.max_compaction_lag_ms, 1); }}},
+        {"min.cleanable.dirty.ratio", {"log.cleaner.min.cleanable.ratio", [](Parser& p, LogConfig& c) { return p.double_between(0, 1, &c.min_cleanable_dirty_ratio); }}},
         {"compression.type", {"compression.type", [](Parser& p, LogConfig& c) { return p.one_of(c.compression_type, {"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"}); }}},
         {"min.insync.replicas", {"min.insync.replicas", [](Parser& p, LogConfig& c) { return p.int32(c.min_insync_replicas, 1); }}},
         {"unclean.leader.election.enable", {"unclean.leader.election.enable", [](Parser& p, LogConfig& c) { return p.boolean(c.unclean_leader_election_enable); }}},
@@ -129,17 +136,7 @@ const std::map<std::string, std::pair<std::string, Setter>, std::less<>>& known_
 
 // Keys Kafka accepts that we only validate and keep.
 bool parse_unused(const std::string& key, Parser& p) {
-    int64_t n = 0;
     bool b = false;
-    if (key == "delete.retention.ms" || key == "min.compaction.lag.ms") {
-        return p.int64(n, 0);
-    }
-    if (key == "max.compaction.lag.ms") {
-        return p.int64(n, 1);
-    }
-    if (key == "min.cleanable.dirty.ratio") {
-        return p.double_between(0, 1);
-    }
     if (key == "preallocate" || key == "message.downconversion.enable") {
         return p.boolean(b);
     }
@@ -147,10 +144,6 @@ bool parse_unused(const std::string& key, Parser& p) {
 }
 
 const std::map<std::string, std::string, std::less<>> kUnusedKeys = {
-    {"delete.retention.ms", "log.cleaner.delete.retention.ms"},
-    {"min.compaction.lag.ms", "log.cleaner.min.compaction.lag.ms"},
-    {"max.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms"},
-    {"min.cleanable.dirty.ratio", "log.cleaner.min.cleanable.ratio"},
     {"preallocate", "log.preallocate"},
     {"message.format.version", "log.message.format.version"},
     {"message.downconversion.enable", "log.message.downconversion.enable"},
@@ -217,6 +210,10 @@ ConfigMap to_config_map(const LogConfig& c) {
         {"flush.ms", std::to_string(c.flush_ms)},
         {"file.delete.delay.ms", std::to_string(c.file_delete_delay_ms)},
         {"cleanup.policy", policy},
+        {"delete.retention.ms", std::to_string(c.delete_retention_ms)},
+        {"min.compaction.lag.ms", std::to_string(c.min_compaction_lag_ms)},
+        {"max.compaction.lag.ms", std::to_string(c.max_compaction_lag_ms)},
+        {"min.cleanable.dirty.ratio", fmt::format("{}", c.min_cleanable_dirty_ratio)},
         {"compression.type", c.compression_type},
         {"min.insync.replicas", std::to_string(c.min_insync_replicas)},
         {"unclean.leader.election.enable", c.unclean_leader_election_enable ? "true" : "false"},

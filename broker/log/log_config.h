@@ -37,6 +37,10 @@ struct LogConfig {
     int64_t file_delete_delay_ms = 60000;                        // file.delete.delay.ms
     bool cleanup_policy_delete = true;                           // cleanup.policy has "delete"
     bool cleanup_policy_compact = false;                         // cleanup.policy has "compact"
+    int64_t delete_retention_ms = 24LL * 60 * 60 * 1000;         // delete.retention.ms
+    int64_t min_compaction_lag_ms = 0;                           // min.compaction.lag.ms
+    int64_t max_compaction_lag_ms = kLongMax;                    // max.compaction.lag.ms
+    double min_cleanable_dirty_ratio = 0.5;                      // min.cleanable.dirty.ratio
     std::string compression_type = "producer";                   // compression.type
     int32_t min_insync_replicas = 1;                             // min.insync.replicas
     bool unclean_leader_election_enable = false;                 // unclean.leader.election.enable

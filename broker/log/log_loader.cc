@@ -48,8 +48,11 @@ result<std::set<int64_t>> clean_dir(const std::string& dir, const TopicPartition
     for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
         const fs::directory_entry& entry = *it;
         std::string name = entry.path().filename().string();
-        if (has_suffix(name, kDeletedFileSuffix) || has_suffix(name, ".cleaned") ||
-            has_suffix(name, ".swap")) {
+        if (has_suffix(name, kDeletedFileSuffix) || has_suffix(name, kCleanedFileSuffix) ||
+            (has_suffix(name, kSwapFileSuffix) &&
+             !has_suffix(name, kLogFileSuffix + kSwapFileSuffix))) {
+            // A *.swap index is rebuilt from its .log.swap; a *.cleaned file is a cleaning
+            // pass that never reached the swap, whose old segments are all still here.
             logger->info("{}: deleting leftover file {}", tp, name);
             std::error_code ignored;  // deleted at the next load if not now
             fs::remove(entry.path(), ignored);
@@ -74,6 +77,60 @@ result<std::set<int64_t>> clean_dir(const std::string& dir, const TopicPartition
         }
     }
     return bases;
+}
+
+// Step 1b: completes the swaps a crash interrupted (Kafka's completeSwapOperations). A
+// <base>.log.swap is a complete, flushed cleaned segment: its indexes are rebuilt, the old
+// segments it replaces (bases in [base, its next offset), or base alone when it is empty) are
+// deleted, then it loses its suffix.
+result<void> complete_swaps(const LoadParams& p, std::set<int64_t>& bases) {
+    auto logger = get_logger("log");
+    std::vector<int64_t> swaps;
+    std::error_code ec;
+    for (fs::directory_iterator it(p.dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (has_suffix(name, kLogFileSuffix + kSwapFileSuffix)) {
+            std::string stem = name.substr(0, 20);
+            if (name.size() == 20 + kLogFileSuffix.size() + kSwapFileSuffix.size() &&
+                is_offset_name(stem)) {
+                swaps.push_back(std::stoll(stem));
+            }
+        }
+    }
+    if (ec) {
+        errno = ec.value();
+        return io_error("list", p.dir);
+    }
+    std::sort(swaps.begin(), swaps.end());
+    for (int64_t base : swaps) {
+        SAMSA_TRY(auto seg, LogSegment::open(p.dir, base, segment_options(p.config, p.now_ms),
+                                             kSwapFileSuffix));
+        SAMSA_TRY(SegmentRecovery r, seg->recover());
+        int64_t end = std::max(r.next_offset, base + 1);
+        for (auto it = bases.lower_bound(base); it != bases.end() && *it < end;) {
+            logger->info("{}: completing an interrupted swap: segment {} replaced by the "
+                         "cleaned segment {}",
+                         p.tp, *it, base);
+            for (const auto* type : {&kIndexFileSuffix, &kTimeIndexFileSuffix, &kLogFileSuffix}) {
+                std::error_code removed;
+                fs::remove(p.dir + "/" + offset_file_name(*it, *type), removed);
+                if (removed) {
+                    errno = removed.value();
+                    return io_error("delete", p.dir + "/" + offset_file_name(*it, *type));
+                }
+            }
+            it = bases.erase(it);
+        }
+        SAMSA_TRY(seg->on_become_inactive());
+        SAMSA_TRY(seg->flush());
+        SAMSA_TRY(seg->change_file_suffixes(""));
+        SAMSA_TRY(seg->close());
+        SAMSA_TRY(fsync_dir(p.dir));
+        bases.insert(base);
+        logger->info("{}: swap of cleaned segment {} completed", p.tp, base);
+    }
+    return success();
 }
 
 bool index_files_exist(const std::string& dir, int64_t base) {
@@ -165,6 +222,7 @@ result<LoadedLog> LogLoader::load(const LoadParams& p) {
               LeaderEpochFileCache::load(p.dir + "/" + kLeaderEpochCheckpointFile, p.tp));
     std::set<int64_t> recovered;
     SAMSA_TRY(auto bases, clean_dir(p.dir, p.tp));
+    SAMSA_TRY(complete_swaps(p, bases));
     for (int64_t base : bases) {
         bool had_indexes = index_files_exist(p.dir, base);
         SAMSA_TRY(auto seg, LogSegment::open(p.dir, base, segment_options(p.config, p.now_ms)));

@@ -2,8 +2,13 @@
 // LogLoader: opens a partition directory's segments at startup and, after an unclean shutdown,
 // recovers them (Kafka's LogLoader / Log.loadSegments + recoverLog; ZK-MODE.md §d):
 //
-//  1. Delete leftovers: *.deleted (retention not finished), *.cleaned and *.swap (we never
-//     write these, Kafka's compaction does), and index files without a .log.
+//  1. Delete leftovers: *.deleted (retention or a swap not finished), *.cleaned (a cleaning
+//     pass that never reached its swap), *.index.swap / *.timeindex.swap, and index files
+//     without a .log.
+//  1b. Complete interrupted swaps (log_cleaner.h, Log::replace_segments): each <base>.log.swap
+//     is recovered (indexes rebuilt), the segments whose base lies in [base, its next offset)
+//     are deleted (their records are in it, or were removed by the cleaner), and it is
+//     renamed to <base>.log. A swap file exists only once it was complete and flushed.
 //  2. Open every <20-digit base>.log; rebuild (LogSegment::recover) any segment whose index is
 //     missing or fails its sanity check.
 //  3. Unless the shutdown was clean: recover every segment from the one holding the recovery

@@ -72,6 +72,18 @@ result<std::unique_ptr<LogManager>> LogManager::open(LogManagerConfig config, Cl
         new LogManager(std::move(config), std::move(clock), std::move(topic_configs)));
     SAMSA_TRY(manager->lock_dirs());
     SAMSA_TRY(manager->load_logs());
+    LogManager* m = manager.get();
+    manager->cleaner_ = std::make_unique<LogCleaner>(
+        m->config_.cleaner, m->config_.log_dirs,
+        [m] {
+            std::vector<CleanerLog> logs;
+            std::lock_guard lock(m->mu_);
+            for (const auto& [tp, entry] : m->logs_) {
+                logs.push_back({tp, entry.log, m->config_.log_dirs[entry.dir_index]});
+            }
+            return logs;
+        },
+        manager->clock_);
     return manager;
 }
 
@@ -269,6 +281,9 @@ result<void> LogManager::delete_log(const TopicPartition& tp) {
         }
         entry = std::move(it->second);
         logs_.erase(it);
+    }
+    if (cleaner_) {
+        cleaner_->forget(tp);
     }
     SAMSA_TRY(entry.log->close());
     std::string renamed = config_.log_dirs[entry.dir_index] + "/" + delete_dir_name(tp);

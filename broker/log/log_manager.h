@@ -10,7 +10,8 @@
 //   <topic>-<partition>/               one Log each; <topic>-<p>.<uuid>-delete when deleted
 //
 // Threads: open() loads the logs of each dir on num_recovery_threads_per_data_dir threads.
-// startup() starts one background thread (stopped by shutdown()) that runs, each on its own
+// startup() starts the log cleaner's threads (log_cleaner.h) and one background thread
+// (both stopped by shutdown()) that runs, each on its own
 // interval: retention (cleanup_logs), flush by flush.ms (flush_dirty_logs), recovery point
 // and log start checkpoints, flushing of rolled segments, and the removal of deleted logs and
 // segments whose file.delete.delay.ms is over. Those tasks are public so tests can run them
@@ -30,9 +31,11 @@
 
 #include "broker/log/broker_metadata_checkpoint.h"
 #include "broker/log/checkpoint_file.h"
+#include "broker/log/cleaner_config.h"
 #include "broker/log/clock.h"
 #include "broker/log/file_lock.h"
 #include "broker/log/log.h"
+#include "broker/log/log_cleaner.h"
 #include "broker/log/log_config.h"
 
 namespace samsa::log {
@@ -50,6 +53,7 @@ struct LogManagerConfig {
     int64_t flush_check_interval_ms = kLongMax;                 // log.flush.scheduler.interval.ms
     int64_t flush_recovery_offset_checkpoint_interval_ms = 60000;
     int64_t flush_start_offset_checkpoint_interval_ms = 60000;
+    CleanerConfig cleaner;                                      // log.cleaner.*
 };
 
 // The config of a topic found on disk at startup (its ZooKeeper overrides applied).
@@ -65,9 +69,9 @@ public:
     LogManager(const LogManager&) = delete;
     LogManager& operator=(const LogManager&) = delete;
 
-    // Starts the background thread.
+    // Starts the background thread, and the log cleaner's if log.cleaner.enable.
     void startup();
-    // Stops the thread, flushes and closes every log, writes the checkpoints and the
+    // Stops the threads (the cleaner's first), flushes and closes every log, writes the checkpoints and the
     // clean-shutdown markers, releases the locks. Idempotent.
     result<void> shutdown();
 
@@ -95,6 +99,9 @@ public:
     result<OffsetMap> read_replication_offset_checkpoint(const std::string& dir) const;
     result<void> write_replication_offset_checkpoint(const std::string& dir,
                                                      const OffsetMap& offsets) const;
+
+    // Log compaction (log_cleaner.h); it exists even when disabled (not started then).
+    LogCleaner& cleaner() { return *cleaner_; }
 
     // The scheduled tasks.
     size_t cleanup_logs();
@@ -152,6 +159,7 @@ private:
     bool rolled_ = false;                    // guarded by scheduler_mu_
     bool shut_down_ = false;                 // guarded by mu_
     std::thread scheduler_;
+    std::unique_ptr<LogCleaner> cleaner_;
 };
 
 }  // namespace samsa::log

@@ -21,10 +21,16 @@ void LogManager::startup() {
     std::lock_guard lock(scheduler_mu_);
     if (!scheduler_.joinable() && !stopping_) {
         scheduler_ = std::thread([this] { run_scheduler(); });
+        if (config_.cleaner.enable && cleaner_) {
+            cleaner_->startup();
+        }
     }
 }
 
 result<void> LogManager::shutdown() {
+    if (cleaner_) {
+        cleaner_->shutdown();  // before the logs close: a pass in progress is abandoned
+    }
     {
         std::lock_guard lock(scheduler_mu_);
         stopping_ = true;

@@ -1,4 +1,4 @@
-#include "broker/log/log_cleaner.h"
+#include "broker/log/log_retention.h"
 
 #include <functional>
 

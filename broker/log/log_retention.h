@@ -1,8 +1,8 @@
 #pragma once
 // Retention: which of a log's oldest segments to delete (Kafka's Log.deleteOldSegments). In
-// Kafka "LogCleaner" is compaction; this broker does not compact yet, so cleanup.policy=compact
-// topics only lose segments through DeleteRecords (log start offset), and this file holds the
-// delete policy alone. Pure functions over a snapshot; the Log applies the decision.
+// Kafka "LogCleaner" is compaction, which lives in log_cleaner.h; cleanup.policy=compact topics
+// lose segments here only through DeleteRecords (log start offset), compact,delete ones by
+// retention too. Pure functions over a snapshot; the Log applies the decision.
 //
 // A segment may go only if it lies wholly below the high watermark (the next segment's base,
 // or the log end for the last one, <= HW) and is not the empty active segment. Then, in order,

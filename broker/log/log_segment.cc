@@ -276,9 +276,10 @@ result<std::vector<std::shared_ptr<const FileHandle>>> LogSegment::flush_handles
 }
 
 result<void> LogSegment::change_file_suffixes(const std::string& suffix) {
-    SAMSA_TRY(log_->rename_to(segment_path(dir_, base_offset_, kLogFileSuffix, suffix)));
+    // The .log last: recovery goes by the .log's name (a *.swap index alone is rebuilt).
     SAMSA_TRY(offset_index_->rename_to(segment_path(dir_, base_offset_, kIndexFileSuffix, suffix)));
-    return time_index_->rename_to(segment_path(dir_, base_offset_, kTimeIndexFileSuffix, suffix));
+    SAMSA_TRY(time_index_->rename_to(segment_path(dir_, base_offset_, kTimeIndexFileSuffix, suffix)));
+    return log_->rename_to(segment_path(dir_, base_offset_, kLogFileSuffix, suffix));
 }
 
 result<void> LogSegment::delete_files() {

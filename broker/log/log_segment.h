@@ -27,6 +27,8 @@ inline const std::string kLogFileSuffix = ".log";
 inline const std::string kIndexFileSuffix = ".index";
 inline const std::string kTimeIndexFileSuffix = ".timeindex";
 inline const std::string kDeletedFileSuffix = ".deleted";
+inline const std::string kCleanedFileSuffix = ".cleaned";  // a cleaner's output being written
+inline const std::string kSwapFileSuffix = ".swap";        // cleaned, about to replace segments
 
 struct SegmentOptions {
     int32_t index_interval_bytes = 4096;
@@ -111,7 +113,8 @@ public:
     result<void> flush() const;
     // The descriptors to fsync when flushing outside the Log's lock.
     result<std::vector<std::shared_ptr<const FileHandle>>> flush_handles() const;
-    // Adds `suffix` (".deleted") to the three files, or removes it when `suffix` is empty.
+    // Adds `suffix` (".deleted", ".swap") to the three files, or removes it when `suffix` is
+    // empty; the indexes first, the .log last.
     result<void> change_file_suffixes(const std::string& suffix);
     result<void> delete_files();
     result<void> close();

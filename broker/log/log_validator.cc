@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "broker/log/errc.h"
+#include "broker/protocol/compression.h"
 #include "broker/protocol/record_batch.h"
 #include "common/logging.h"
 
@@ -69,7 +70,8 @@ result<void> validate_records(const RecordBatchView& batch, const LogConfig& con
                           fmt::format("record {} has offsetDelta {}", n, r.offset_delta));
         }
         if (config.cleanup_policy_compact && !r.key) {
-            return reject(Errc::invalid_record, "compacted topic record without a key");
+            return reject(Errc::invalid_record,
+                          "Compacted topic cannot accept message without key");
         }
         int64_t ts = 0;
         if (__builtin_add_overflow(batch.base_timestamp(), r.timestamp_delta, &ts)) {
@@ -93,6 +95,26 @@ result<void> validate_records(const RecordBatchView& batch, const LogConfig& con
                       fmt::format("malformed records: read {} of {}", n, batch.record_count()));
     }
     out.max_timestamp = max_ts;
+    return success();
+}
+
+// A compacted topic's compressed batch: every record must have a key.
+result<void> check_compressed_keys(const RecordBatchView& batch) {
+    bool keyless = false;
+    auto walked = protocol::for_each_record(batch, [&](const protocol::Record& r) {
+        keyless = keyless || !r.key;
+    });
+    if (!walked) {
+        return reject(Errc::corrupt_message,
+                      fmt::format("cannot decompress: {}", walked.error().message()));
+    }
+    if (!walked.value()) {
+        return reject(Errc::invalid_record, "malformed compressed records");
+    }
+    if (keyless) {
+        return reject(Errc::invalid_record,
+                      "Compacted topic cannot accept message without key");
+    }
     return success();
 }
 
@@ -144,7 +166,11 @@ result<ValidatedBatch> validate_producer_batch(std::span<const uint8_t> bytes,
     if (batch.compression() == CompressionType::none) {
         SAMSA_TRY(validate_records(batch, config, now_ms, out));
     } else {
-        // Compressed: the header is all we look at (no decompression on the broker).
+        // Compressed: only compacted topics look inside, for keyless records (Kafka's
+        // LogValidator decompresses every batch; we do it only where a rule needs it).
+        if (config.cleanup_policy_compact) {
+            SAMSA_TRY(check_compressed_keys(batch));
+        }
         out.max_timestamp = batch.max_timestamp();
         out.offset_delta_of_max_timestamp = batch.last_offset_delta();
         if (!out.log_append_time &&

@@ -6,7 +6,8 @@
 //    written, then patched in place: base offset, partition leader epoch, and timestamps
 //    (LogAppendTime topics, or a CreateTime batch whose header max is wrong). The CRC is
 //    recomputed only when the attributes or maxTimestamp changed. Compressed batches are
-//    never decompressed, so their records are not checked one by one.
+//    decompressed only for compacted topics, whose records must all have keys (Kafka:
+//    "Compacted topic cannot accept message without key", INVALID_RECORD).
 //  - from the leader (follower): whole batches with the leader's offsets, CRC checked, offsets
 //    strictly increasing; a partial trailing batch (a size-limited fetch) is dropped.
 //

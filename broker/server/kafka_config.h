@@ -137,6 +137,10 @@ struct KafkaConfig {
     double log_cleaner_min_cleanable_ratio = 0;
     int64_t log_cleaner_min_compaction_lag_ms = 0;
     int64_t log_cleaner_backoff_ms = 0;
+    int64_t log_cleaner_max_compaction_lag_ms = 0;
+    double log_cleaner_io_max_bytes_per_second = 0;
+    int32_t log_cleaner_io_buffer_size = 0;
+    double log_cleaner_io_buffer_load_factor = 0;
 
     // --- Replication
     int32_t controller_socket_timeout_ms = 0;

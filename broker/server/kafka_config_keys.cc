@@ -235,6 +235,12 @@ const std::vector<ConfigKey>& config_keys() {
          between(0, 1)},
         {"log.cleaner.min.compaction.lag.ms", "0", &K::log_cleaner_min_compaction_lag_ms},
         {"log.cleaner.backoff.ms", "15000", &K::log_cleaner_backoff_ms, at_least(0)},
+        {"log.cleaner.max.compaction.lag.ms", "9223372036854775807",
+         &K::log_cleaner_max_compaction_lag_ms, at_least(1)},
+        {"log.cleaner.io.max.bytes.per.second", "1.7976931348623157E308",
+         &K::log_cleaner_io_max_bytes_per_second},
+        {"log.cleaner.io.buffer.size", "524288", &K::log_cleaner_io_buffer_size, at_least(0)},
+        {"log.cleaner.io.buffer.load.factor", "0.9", &K::log_cleaner_io_buffer_load_factor},
         // Replication
         {"controller.socket.timeout.ms", "30000", &K::controller_socket_timeout_ms},
         {"replica.lag.time.max.ms", "30000", &K::replica_lag_time_max_ms},

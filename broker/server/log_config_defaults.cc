@@ -27,6 +27,10 @@ log::LogConfig log_config_defaults(const KafkaConfig& c) {
     };
     l.cleanup_policy_delete = has("delete");
     l.cleanup_policy_compact = has("compact");
+    l.delete_retention_ms = c.log_cleaner_delete_retention_ms;
+    l.min_compaction_lag_ms = c.log_cleaner_min_compaction_lag_ms;
+    l.max_compaction_lag_ms = c.log_cleaner_max_compaction_lag_ms;
+    l.min_cleanable_dirty_ratio = c.log_cleaner_min_cleanable_ratio;
     l.compression_type = c.compression_type;
     l.min_insync_replicas = c.min_insync_replicas;
     l.unclean_leader_election_enable = c.unclean_leader_election_enable;
