@@ -53,8 +53,10 @@ struct DynamicConfigManager::State {
     std::atomic<bool> stopped{false};
     std::string last_applied;  // sequence number of the last change node applied
 
-    State(zk::KafkaZkClient& z, auth::CredentialCache& c, zk::Executor e)
-        : zk(z), credentials(c), executor(std::move(e)) {}
+    TopicConfigChanged topic_changed;
+
+    State(zk::KafkaZkClient& z, auth::CredentialCache& c, zk::Executor e, TopicConfigChanged t)
+        : zk(z), credentials(c), executor(std::move(e)), topic_changed(std::move(t)) {}
 
     void reload_user(const std::string& sanitized) {
         auto user = auth::desanitize(sanitized);
@@ -128,6 +130,10 @@ struct DynamicConfigManager::State {
         if (path.starts_with(prefix) && path.find('/', prefix.size()) == std::string::npos) {
             reload_user(path.substr(prefix.size()));
         }
+        const std::string topics = std::string(zk::kConfigTypeTopic) + "/";
+        if (topic_changed && path.starts_with(topics) && path.size() > topics.size()) {
+            topic_changed(path.substr(topics.size()));
+        }
     }
 
     void post(std::function<void(State&)> work, const std::shared_ptr<State>& self) {
@@ -177,8 +183,10 @@ class DynamicConfigManager::SessionHandler final : public zk::StateChangeHandler
 
 DynamicConfigManager::DynamicConfigManager(zk::KafkaZkClient& zk,
                                            auth::CredentialCache& credentials,
-                                           zk::Executor executor)
-    : state_(std::make_shared<State>(zk, credentials, std::move(executor))) {}
+                                           zk::Executor executor,
+                                           TopicConfigChanged topic_changed)
+    : state_(std::make_shared<State>(zk, credentials, std::move(executor),
+                                     std::move(topic_changed))) {}
 
 DynamicConfigManager::~DynamicConfigManager() {
     shutdown();

@@ -1,8 +1,9 @@
 #pragma once
 // DynamicConfigManager: keeps the broker's view of dynamic entity configs current (Kafka's
-// DynamicConfigManager + ZkNodeChangeNotificationListener). Today it serves one entity type,
-// users, whose SCRAM credentials fill the CredentialCache that SASL authenticates against
-// (Kafka's UserConfigHandler -> CredentialProvider).
+// DynamicConfigManager + ZkNodeChangeNotificationListener). It serves two entity types: users,
+// whose SCRAM credentials fill the CredentialCache that SASL authenticates against (Kafka's
+// UserConfigHandler -> CredentialProvider), and topics, whose changes it reports to a callback
+// (Kafka's TopicConfigHandler: the logs take the new config).
 //
 // Start-up loads every /config/users/<user>, then watches /config/changes: each new
 // config_change_<seq> (sequence above the last one applied) names an entity, whose node is
@@ -18,6 +19,7 @@
 #include "auth/credential_cache.h"
 #include "zk/kafka_zk_client.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -25,10 +27,14 @@ namespace samsa::server {
 
 class DynamicConfigManager {
   public:
+    // Called on the executor with a topic's name when its config changed (a topics/<t>
+    // notification, as kafka-configs writes): the caller re-reads /config/topics/<t>.
+    using TopicConfigChanged = std::function<void(const std::string& topic)>;
+
     // `executor` must run the posted functions one at a time (a strand). All borrowed objects
     // must outlive shutdown().
     DynamicConfigManager(zk::KafkaZkClient& zk, auth::CredentialCache& credentials,
-                         zk::Executor executor);
+                         zk::Executor executor, TopicConfigChanged topic_changed = {});
     ~DynamicConfigManager();
     DynamicConfigManager(const DynamicConfigManager&) = delete;
     DynamicConfigManager& operator=(const DynamicConfigManager&) = delete;

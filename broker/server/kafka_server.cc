@@ -178,9 +178,31 @@ void KafkaServer::start_zookeeper() {
 // listeners' mechanisms, and the credential this broker presents to the others.
 void KafkaServer::start_security() {
     auto strand = asio::make_strand(c_->io_pool.get_executor());
+    // A topic's config changed (kafka-configs): its logs take it, read afresh from
+    // /config/topics/<t> over the broker's defaults; compaction and retention act on it at
+    // their next pass.
+    auto topic_changed = [this](const std::string& topic) {
+        auto overrides = c_->zk->get_topic_config(topic);
+        if (!overrides) {
+            logger().warn("cannot read the config of topic {}: {}", topic,
+                          overrides.error().message());
+            return;
+        }
+        auto applied = log::apply_topic_overrides(log_config_defaults(config_), overrides.value());
+        if (!applied) {
+            logger().warn("ignoring an invalid config of topic {}", topic);
+            return;
+        }
+        for (const auto& [tp, log] : c_->logs->all_logs()) {
+            if (tp.topic == topic) {
+                log->update_config(applied.value());
+            }
+        }
+        logger().info("topic {}: config changed", topic);
+    };
     c_->dynamic_config = std::make_unique<DynamicConfigManager>(
         *c_->zk, c_->credentials,
-        [strand](std::function<void()> f) { asio::post(strand, std::move(f)); });
+        [strand](std::function<void()> f) { asio::post(strand, std::move(f)); }, topic_changed);
     c_->dynamic_config->startup();
 
     for (const auto& [listener, mechanisms] : config_.sasl_listener_mechanisms) {
