@@ -49,7 +49,7 @@ class CompactionTest(harness.ClusterTestCase):
     def produce(self, topic, records, codec="none"):
         """records: [(key, value or None)]; returns the number of value bytes sent."""
         p = Producer({"bootstrap.servers": self.broker.bootstrap, "acks": "all",
-                      "linger.ms": 20, "compression.type": codec, "batch.num.messages": 50})
+                      "linger.ms": 20, "compression.type": codec, "batch.num.messages": 30})
         errors = []
         sent = 0
         for key, value in records:
@@ -64,7 +64,8 @@ class CompactionTest(harness.ClusterTestCase):
     def fill(self, topic, n=12):
         """Filler records under their own key: enough to roll the active segment, so what came
         before becomes cleanable."""
-        self.produce(topic, [("filler", "f" * 1000)] * n)
+        for _ in range(0, n, 4):  # batches of 4 KB: well within segment.bytes
+            self.produce(topic, [("filler", "f" * 1000)] * 4)
 
     def read_all(self, topic):
         """[(offset, key, value)] of the whole partition, read from offset 0."""
