@@ -35,6 +35,25 @@ TEST(LogConfigTest, OverridesApplyOnTopOfDefaults) {
     EXPECT_EQ(to_config_map(c.value()).at("min.cleanable.dirty.ratio"), "0.3");
 }
 
+TEST(LogConfigTest, CompactionKeysAreParsed) {
+    LogConfig defaults;
+    EXPECT_EQ(defaults.delete_retention_ms, 86400000);
+    EXPECT_EQ(defaults.min_compaction_lag_ms, 0);
+    EXPECT_EQ(defaults.max_compaction_lag_ms, kLongMax);
+    EXPECT_DOUBLE_EQ(defaults.min_cleanable_dirty_ratio, 0.5);
+    auto c = apply_topic_overrides(defaults, {{"delete.retention.ms", "3000"},
+                                              {"min.compaction.lag.ms", "10"},
+                                              {"max.compaction.lag.ms", "20"},
+                                              {"min.cleanable.dirty.ratio", "0.01"}});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c.value().delete_retention_ms, 3000);
+    EXPECT_EQ(c.value().min_compaction_lag_ms, 10);
+    EXPECT_EQ(c.value().max_compaction_lag_ms, 20);
+    EXPECT_DOUBLE_EQ(c.value().min_cleanable_dirty_ratio, 0.01);
+    EXPECT_FALSE(apply_topic_overrides(defaults, {{"max.compaction.lag.ms", "0"}}));
+    EXPECT_FALSE(apply_topic_overrides(defaults, {{"min.cleanable.dirty.ratio", "1.5"}}));
+}
+
 TEST(LogConfigTest, BadValueIsInvalidConfigNamingTheKey) {
     std::string why;
     auto c = apply_topic_overrides(LogConfig{}, {{"segment.bytes", "abc"}}, &why);
