@@ -26,6 +26,8 @@ public:
             case Errc::corrupt_checkpoint: return "malformed checkpoint file";
             case Errc::log_closed: return "log is closed";
             case Errc::would_block: return "append would block";
+            case Errc::out_of_order_sequence: return "out of order sequence number";
+            case Errc::invalid_producer_epoch: return "producer epoch is older than the last seen";
         }
         return "unknown log error " + std::to_string(ev);
     }
