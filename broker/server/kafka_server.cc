@@ -217,6 +217,7 @@ void KafkaServer::start_logs() {
     lm.default_config = log_config_defaults(config_);
     lm.num_recovery_threads_per_data_dir = config_.num_recovery_threads_per_data_dir;
     lm.retention_check_interval_ms = config_.log_retention_check_interval_ms;
+    lm.producer_id_expiration_ms = config_.transactional_id_expiration_ms;
     lm.flush_check_interval_ms = config_.log_flush_scheduler_interval_ms;
     lm.flush_recovery_offset_checkpoint_interval_ms =
         config_.log_flush_offset_checkpoint_interval_ms;
