@@ -279,6 +279,29 @@ result<std::pair<int, std::string>> FeatureZNode::decode(std::string_view data) 
     return std::make_pair(static_cast<int>(status), features);
 }
 
+std::string ProducerIdBlockZNode::encode(const ProducerIdBlock& block) {
+    return to_text(json::object{{"version", 1},
+                                {"broker", block.broker},
+                                {"block_start", std::to_string(block.block_start)},
+                                {"block_end", std::to_string(block.block_end)}});
+}
+
+result<ProducerIdBlock> ProducerIdBlockZNode::decode(std::string_view data) {
+    SAMSA_TRY(auto o, parse_object(data));
+    ProducerIdBlock block;
+    SAMSA_TRY(block.broker, require_int32(o, "broker"));
+    SAMSA_TRY(auto start, require_string(o, "block_start"));
+    SAMSA_TRY(auto end, require_string(o, "block_end"));
+    auto s = parse_decimal<int64_t>(start);
+    auto e = parse_decimal<int64_t>(end);
+    if (!s || !e || *s < 0 || *e < *s) {
+        return Errc::malformed_data;
+    }
+    block.block_start = *s;
+    block.block_end = *e;
+    return block;
+}
+
 std::string ControllerEpochZNode::encode(ControllerEpoch epoch) {
     return std::to_string(epoch.value());
 }

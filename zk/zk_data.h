@@ -265,8 +265,19 @@ struct LogDirEventNotificationZNode {
     static std::string path() { return "/log_dir_event_notification"; }
 };
 
+// The last block of producer ids handed to a broker (Kafka's ProducerIdBlockZNode):
+// {"version":1,"broker":2,"block_start":"1000","block_end":"1999"}, bounds inclusive and
+// written as strings.
+struct ProducerIdBlock {
+    int32_t broker = -1;
+    int64_t block_start = 0;
+    int64_t block_end = 0;
+};
+
 struct ProducerIdBlockZNode {
     static std::string path() { return "/latest_producer_id_block"; }
+    static std::string encode(const ProducerIdBlock& block);
+    static result<ProducerIdBlock> decode(std::string_view data);
 };
 
 // KIP-584 feature versioning, enabled by the controller from IBP 2.7 on:

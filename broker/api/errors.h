@@ -24,6 +24,8 @@ constexpr protocol::ErrorCode to_kafka(log::Errc e) {
         case log::Errc::invalid_config: return ErrorCode::invalid_config;
         case log::Errc::storage_error: return ErrorCode::kafka_storage_error;
         case log::Errc::log_closed: return ErrorCode::not_leader_or_follower;
+        case log::Errc::out_of_order_sequence: return ErrorCode::out_of_order_sequence_number;
+        case log::Errc::invalid_producer_epoch: return ErrorCode::invalid_producer_epoch;
         default: return ErrorCode::unknown_server_error;
     }
 }

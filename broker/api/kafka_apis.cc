@@ -34,6 +34,8 @@ constexpr std::array kHandlers{
     ApiHandler{ApiKey::update_metadata, 0, 7, handle_update_metadata},
     ApiHandler{ApiKey::controlled_shutdown, 0, 3, handle_controlled_shutdown},
     ApiHandler{ApiKey::find_coordinator, 0, 2, handle_find_coordinator},
+    // 0-4 as Kafka 2.8; librdkafka enables idempotence only if v0 is advertised.
+    ApiHandler{ApiKey::init_producer_id, 0, 4, handle_init_producer_id},
     ApiHandler{ApiKey::sasl_handshake, 0, 1, handle_sasl_handshake},
     ApiHandler{ApiKey::api_versions, 0, 3, handle_api_versions},
     ApiHandler{ApiKey::create_topics, 0, 4, handle_create_topics},

@@ -42,6 +42,9 @@ class KafkaZkClient;
 namespace samsa::auth {
 class AclAuthorizer;
 }
+namespace samsa::txn {
+class ProducerIdManager;
+}
 
 namespace samsa::api {
 
@@ -73,6 +76,8 @@ struct BrokerServices {
     log::WritePressure* write_pressure = nullptr;
     // Incremental fetch sessions (KIP-227).
     FetchSessionCache* fetch_sessions = nullptr;
+    // Producer ids for InitProducerId (may block on ZooKeeper: I/O pool only).
+    txn::ProducerIdManager* producer_ids = nullptr;
     // Kafka's request handler threads, here only for work that may block for long: fsync,
     // segment roll, log creation and deletion, ZooKeeper. Everything else runs on the network
     // thread that read the request.

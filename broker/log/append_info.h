@@ -18,6 +18,9 @@ struct AppendInfo {
     // AppendMode::non_blocking only: the flush policy (flush.messages) asks for a flush now;
     // the caller must flush() before acknowledging, where blocking is fine.
     bool flush_due = false;
+    // An idempotent producer's retry of a batch already in the log: the offsets are the
+    // original's and nothing was written.
+    bool duplicate = false;
 };
 
 // How an append may behave when it would have to wait for something slow.

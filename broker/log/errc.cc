@@ -27,6 +27,8 @@ public:
             case Errc::log_closed: return "log is closed";
             case Errc::would_block: return "append would block";
             case Errc::cleaning_aborted: return "cleaning aborted: the log changed";
+            case Errc::out_of_order_sequence: return "out of order sequence number";
+            case Errc::invalid_producer_epoch: return "producer epoch is older than the last seen";
         }
         return "unknown log error " + std::to_string(ev);
     }

@@ -24,6 +24,8 @@ enum class Errc {
     log_closed,                          // the Log was closed or deleted
     would_block,                         // AppendMode::non_blocking: retry where blocking is fine
     cleaning_aborted,                    // compaction: the log changed under the cleaner
+    out_of_order_sequence,               // OUT_OF_ORDER_SEQUENCE_NUMBER (45): a producer's gap
+    invalid_producer_epoch,              // INVALID_PRODUCER_EPOCH (47): an older producer epoch
 };
 
 const std::error_category& log_category();

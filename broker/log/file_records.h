@@ -78,6 +78,11 @@ public:
     template <typename Visit>
     result<void> scan_headers(int32_t start_position, Visit visit,
                               ReadMode mode = ReadMode::may_block) const;
+    // The same walk, handing `visit` the batch's 61-byte header and its BatchPosition (for
+    // the header fields BatchPosition lacks, e.g. the producer's).
+    template <typename Visit>
+    result<void> scan_full_headers(int32_t start_position, Visit visit,
+                                   ReadMode mode = ReadMode::may_block) const;
 
     // Reads `size` bytes at `position` (a whole batch, for ListOffsets on uncompressed ones).
     result<std::vector<uint8_t>> read(int32_t position, int32_t size) const;
@@ -95,6 +100,14 @@ private:
 
 template <typename Visit>
 result<void> FileRecords::scan_headers(int32_t start_position, Visit visit, ReadMode mode) const {
+    return scan_full_headers(
+        start_position,
+        [&](const protocol::RecordBatchView&, const BatchPosition& b) { return visit(b); }, mode);
+}
+
+template <typename Visit>
+result<void> FileRecords::scan_full_headers(int32_t start_position, Visit visit,
+                                            ReadMode mode) const {
     std::vector<uint8_t> buf;
     int32_t chunk_start = start_position;
     size_t chunk_len = 0;
@@ -118,7 +131,7 @@ result<void> FileRecords::scan_headers(int32_t start_position, Visit visit, Read
         }
         BatchPosition b{header.base_offset(), header.last_offset(), header.max_timestamp(), pos,
                         length + protocol::kLogOverhead};
-        if (!visit(b)) {
+        if (!visit(header, b)) {
             break;
         }
         pos += b.size;

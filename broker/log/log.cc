@@ -19,6 +19,23 @@ namespace fs = std::filesystem;
 
 using SegmentMap = std::map<int64_t, std::unique_ptr<LogSegment>>;
 
+namespace {
+
+// What a producer's retry of an already appended batch is answered with: the original
+// offsets, nothing written (Kafka's Log.append for a duplicate).
+AppendInfo duplicate_append_info(const ProducerBatch& original, const ValidatedBatch& v) {
+    AppendInfo info;
+    info.first_offset = original.first_offset;
+    info.last_offset = original.last_offset;
+    info.log_append_time = v.log_append_time ? original.timestamp : -1;
+    info.max_timestamp = original.timestamp;
+    info.offset_of_max_timestamp = original.last_offset;
+    info.duplicate = true;
+    return info;
+}
+
+}  // namespace
+
 
 result<std::unique_ptr<Log>> Log::open(const std::string& dir, const TopicPartition& tp,
                                        const LogConfig& config, int64_t recovery_point,
@@ -43,6 +60,7 @@ result<std::unique_ptr<Log>> Log::open(const std::string& dir, const TopicPartit
     log->recovery_point_ = loaded.recovery_point;
     log->high_watermark_ = loaded.log_start_offset;
     log->last_flush_ms_ = now;
+    SAMSA_TRY(log->rebuild_producer_state_locked());
     get_logger("log")->info("{}: loaded {} segment(s), log start offset {}, log end offset {}",
                             tp, log->segments_.size(), loaded.log_start_offset,
                             loaded.log_end_offset);
@@ -108,6 +126,14 @@ result<AppendInfo> Log::append_as_leader_locked(std::span<uint8_t> batch,
     const LogConfig& config = this->config();
     int64_t base = log_end_offset_;
     int64_t last = base + v.record_count - 1;
+    const protocol::RecordBatchView view(batch.first(static_cast<size_t>(v.size)));
+    if (view.has_producer_id()) {
+        // A retried batch gets its first append's offsets and is not written again.
+        SAMSA_TRY(auto duplicate, producer_state_.check(view));
+        if (duplicate) {
+            return duplicate_append_info(*duplicate, v);
+        }
+    }
     const bool roll = active_segment().should_roll(
         {config.segment_bytes, config.segment_ms, v.size, v.max_timestamp, last, now});
     // Decided before the batch is rewritten in place: a refused batch must still be the
@@ -123,6 +149,7 @@ result<AppendInfo> Log::append_as_leader_locked(std::span<uint8_t> batch,
     SAMSA_TRY(maybe_assign_epoch_start_offsets_locked(written));
     SAMSA_TRY(active_segment().append(written));
     log_end_offset_ = last + 1;
+    producer_state_.update(protocol::RecordBatchView(written));
 
     AppendInfo info;
     info.first_offset = base;
@@ -159,6 +186,7 @@ result<AppendInfo> Log::append_as_follower(std::span<const uint8_t> batches) {
     SAMSA_TRY(maybe_assign_epoch_start_offsets_locked(valid));
     SAMSA_TRY(segment->append(valid));
     log_end_offset_ = v.last_offset + 1;
+    update_producer_state_locked(valid);
     info.first_offset = v.first_offset;
     info.last_offset = v.last_offset;
     info.record_count = v.record_count;
@@ -224,6 +252,7 @@ result<void> Log::roll_locked(int64_t new_base, int64_t now) {
     SAMSA_TRY(auto segment, LogSegment::open(dir_, new_base, segment_options(config(), now)));
     segments_.emplace(new_base, std::move(segment));
     rolled_flush_offset_ = new_base;
+    take_producer_snapshot_locked(new_base);
     get_logger("log")->info("{}: rolled new log segment at offset {}", tp_, new_base);
     if (roll_listener_) {
         roll_listener_();
@@ -335,6 +364,7 @@ result<void> Log::maybe_increment_log_start_offset(int64_t new_start) {
     }
     if (new_start > log_start_offset_) {
         log_start_offset_ = new_start;
+        producer_state_.truncate_head(new_start);
         SAMSA_TRY(epoch_cache_.truncate_from_start(new_start));
     }
     return success();
@@ -417,6 +447,7 @@ result<void> Log::delete_segments_locked(size_t count, const std::string& reason
     if (high_watermark_ < log_start_offset_) {
         high_watermark_ = log_start_offset_.load();
     }
+    producer_state_.truncate_head(log_start_offset_);
     return epoch_cache_.truncate_from_start(log_start_offset_);
 }
 
@@ -485,6 +516,7 @@ result<bool> Log::truncate_to(int64_t offset) {
     ++truncations_;
     // The new LEO, not `offset`: a batch straddling `offset` went entirely.
     SAMSA_TRY(epoch_cache_.truncate_from_end(end));
+    SAMSA_TRY(rebuild_producer_state_locked());
     return true;
 }
 
@@ -508,6 +540,7 @@ result<void> Log::truncate_fully_locked(int64_t new_offset, int64_t now) {
     recovery_point_ = std::min(recovery_point_.load(), new_offset);
     rolled_flush_offset_ = -1;
     ++truncations_;
+    producer_state_.reset(new_offset);
     return epoch_cache_.clear();
 }
 
@@ -580,6 +613,7 @@ result<void> Log::close() {
     }
     closed_ = true;
     purge_locked(0, true);
+    take_producer_snapshot_locked(log_end_offset_);
     std::error_code error;
     if (auto r = epoch_cache_.sync(); !r) {
         error = r.error();
@@ -601,6 +635,7 @@ result<void> Log::rename_dir(const std::string& new_dir) {
         return Errc::storage_error;
     }
     dir_ = new_dir;
+    producer_state_.set_dir(dir_);
     epoch_cache_.set_path(dir_ + "/" + kLeaderEpochCheckpointFile);
     return success();
 }

@@ -56,6 +56,7 @@
 #include "broker/log/log_config.h"
 #include "broker/log/log_lock.h"
 #include "broker/log/log_segment.h"
+#include "broker/log/producer_state_manager.h"
 #include "common/result.h"
 #include <boost/outcome/try.hpp>
 #include "common/types.h"
@@ -149,6 +150,13 @@ public:
     // A copy of the cache's entries, oldest first.
     std::vector<EpochEntry> epoch_entries() const;
 
+    // ---- idempotent producers (producer_state_manager.h) ----
+    // A copy of a producer's state, nullopt if the log knows no batch of it.
+    std::optional<ProducerStateEntry> producer_state(int64_t producer_id) const;
+    size_t producer_count() const;
+    // Forgets producers idle for longer than `max_idle_ms`; returns how many.
+    size_t expire_producers(int64_t max_idle_ms);
+
     // ---- topic id (partition.metadata) ----
     // The topic id recorded for this partition (read at open), nullopt if none.
     std::optional<std::string> topic_id() const;
@@ -215,7 +223,7 @@ private:
     Log(std::string dir, TopicPartition tp, std::unique_ptr<const LogConfig> config, Clock clock,
         LeaderEpochFileCache epoch_cache)
         : dir_(std::move(dir)), tp_(std::move(tp)), clock_(std::move(clock)),
-          epoch_cache_(std::move(epoch_cache)) {
+          epoch_cache_(std::move(epoch_cache)), producer_state_(dir_) {
         config_.store(config.get());
         configs_.push_back(std::move(config));
     }
@@ -247,6 +255,14 @@ private:
                                       ReadMode mode) const;
     // Would a leader's batch written in `leader_epoch` start a new epoch?
     bool starts_new_epoch_locked(int32_t leader_epoch) const;
+    // Producer state from the newest snapshot at or below LEO plus the log after it
+    // (log_producer_state.cc): after load and after truncation.
+    result<void> rebuild_producer_state_locked();
+    // Records every producer batch of `batches` (already written at their offsets).
+    void update_producer_state_locked(std::span<const uint8_t> batches);
+    // Snapshot at the new active segment's base (roll) or at LEO (close); a failure is logged,
+    // never fatal: a missing snapshot costs a longer replay at the next start.
+    void take_producer_snapshot_locked(int64_t offset);
 
     struct PendingDeletion {
         std::unique_ptr<LogSegment> segment;
@@ -272,6 +288,7 @@ private:
     bool closed_ = false;                                      // guarded by mu_
     LeaderEpochFileCache epoch_cache_;                         // guarded by mu_
     std::optional<std::string> topic_id_;                      // guarded by mu_
+    ProducerStateManager producer_state_;                      // guarded by mu_
     std::atomic<int64_t> log_start_offset_{0};
     std::atomic<int64_t> log_end_offset_{0};
     std::atomic<int64_t> high_watermark_{0};

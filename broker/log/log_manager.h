@@ -50,6 +50,9 @@ struct LogManagerConfig {
     LogConfig default_config;                                   // broker-level log.* defaults
     int32_t num_recovery_threads_per_data_dir = 1;
     int64_t retention_check_interval_ms = 300000;               // log.retention.check.interval.ms
+    // Idle idempotent producers are forgotten after this long (Kafka 2.8 uses
+    // transactional.id.expiration.ms); checked with retention.
+    int64_t producer_id_expiration_ms = 604800000;
     int64_t flush_check_interval_ms = kLongMax;                 // log.flush.scheduler.interval.ms
     int64_t flush_recovery_offset_checkpoint_interval_ms = 60000;
     int64_t flush_start_offset_checkpoint_interval_ms = 60000;

@@ -158,6 +158,7 @@ result<void> LogManager::checkpoint_log_start_offsets() {
 size_t LogManager::cleanup_logs() {
     size_t deleted = 0;
     for (const auto& [tp, log] : all_logs()) {
+        log->expire_producers(config_.producer_id_expiration_ms);
         auto n = log->delete_old_segments();
         if (n) {
             deleted += n.value();

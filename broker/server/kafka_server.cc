@@ -24,6 +24,7 @@
 #include "auth/sasl_server.h"
 #include "auth/sasl_server_authenticator.h"
 #include "broker/api/admin_manager.h"
+#include "broker/txn/producer_id_manager.h"
 #include "broker/api/fetch_session.h"
 #include "broker/api/kafka_apis.h"
 #include "broker/controller/kafka_controller.h"
@@ -94,6 +95,7 @@ struct KafkaServer::Components {
     replica::MetadataCache metadata;
     std::unique_ptr<replica::ReplicaManager> replicas;
     std::unique_ptr<api::AdminManager> admin;
+    std::unique_ptr<txn::ProducerIdManager> producer_ids;
     std::unique_ptr<controller::KafkaController> controller;
     auth::AllowAllAuthorizer allow_all;
     std::unique_ptr<auth::AclAuthorizer> acl_authorizer;  // authorizer.class.name set
@@ -237,6 +239,7 @@ void KafkaServer::start_logs() {
     lm.default_config = log_config_defaults(config_);
     lm.num_recovery_threads_per_data_dir = config_.num_recovery_threads_per_data_dir;
     lm.retention_check_interval_ms = config_.log_retention_check_interval_ms;
+    lm.producer_id_expiration_ms = config_.transactional_id_expiration_ms;
     lm.flush_check_interval_ms = config_.log_flush_scheduler_interval_ms;
     lm.flush_recovery_offset_checkpoint_interval_ms =
         config_.log_flush_offset_checkpoint_interval_ms;
@@ -408,6 +411,9 @@ void KafkaServer::start_network() {
     c_->write_pressure.start();
     s.write_pressure = &c_->write_pressure;
     s.fetch_sessions = &c_->fetch_sessions;
+    c_->producer_ids = std::make_unique<txn::ProducerIdManager>(
+        c_->broker_id, txn::ProducerIdManager::zookeeper_store(*c_->zk));
+    s.producer_ids = c_->producer_ids.get();
 
     std::vector<net::ListenerConfig> listeners;
     for (const auto& l : config_.listeners) {

@@ -146,17 +146,23 @@ class SequenceProducer(threading.Thread):
     records/s. Records each acknowledged (partition, offset, seq) and the longest gap between
     acknowledgements per partition."""
 
-    def __init__(self, bootstrap, topic, partitions, rate=500):
+    def __init__(self, bootstrap, topic, partitions, rate=500, idempotent=False):
+        """idempotent: enable.idempotence with 5 requests in flight (the broker's producer
+        state then keeps order and drops retried duplicates)."""
         super().__init__(daemon=True)
         from confluent_kafka import Producer
         self.topic = topic
         self.partitions = partitions
         self.rate = rate
-        self.producer = Producer({
+        config = {
             "bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 2,
             "max.in.flight.requests.per.connection": 1, "retries": 1000000,
             "retry.backoff.ms": 100, "message.timeout.ms": 300000,
-            "request.timeout.ms": 10000, "topic.metadata.refresh.interval.ms": 1000})
+            "request.timeout.ms": 10000, "topic.metadata.refresh.interval.ms": 1000}
+        if idempotent:
+            config.update({"enable.idempotence": True,
+                           "max.in.flight.requests.per.connection": 5})
+        self.producer = Producer(config)
         self.produced = 0
         self.acked = {p: [] for p in range(partitions)}  # [(offset, seq)]
         self.failed = []
@@ -306,7 +312,8 @@ def check(producer, read, partitions):
             "duplicated": duplicated}, problems
 
 
-def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill", "freeze")):
+def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill", "freeze"),
+        idempotent=False):
     seed = seed if seed is not None else int(time.time())
     rng = random.Random(seed)
     log(f"seed {seed}, {duration} s of faults, {partitions} partitions")
@@ -315,7 +322,8 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
     try:
         topic = "verified"
         cluster.create_topic(topic, partitions, config={"min.insync.replicas": "2"})
-        producer = SequenceProducer(cluster.bootstrap, topic, partitions, rate=rate)
+        producer = SequenceProducer(cluster.bootstrap, topic, partitions, rate=rate,
+                                    idempotent=idempotent)
         producer.start()
         time.sleep(2)
         faults = fault_loop(cluster, time.monotonic() + duration, log, rng, actions)
@@ -346,12 +354,16 @@ def main():
     ap.add_argument("--partitions", type=int, default=6)
     ap.add_argument("--rate", type=int, default=500, help="records/s")
     ap.add_argument("--seed", type=int)
+    ap.add_argument("--idempotent", action="store_true",
+                    help="enable.idempotence: also fail on any duplicate")
     args = ap.parse_args()
-    counts, problems, cluster = run(args.duration, args.partitions, args.rate, args.seed)
+    counts, problems, cluster = run(args.duration, args.partitions, args.rate, args.seed,
+                                    idempotent=args.idempotent)
     cluster.cleanup()
     for p in problems:
         print("PROBLEM:", p)
-    sys.exit(1 if problems or counts["lost"] else 0)
+    duplicates_fail = args.idempotent and counts["duplicated"]
+    sys.exit(1 if problems or counts["lost"] or duplicates_fail else 0)
 
 
 if __name__ == "__main__":

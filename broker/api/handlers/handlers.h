@@ -20,6 +20,7 @@ HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_list_offsets(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_metadata(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_find_coordinator(RequestContext& ctx, protocol::Reader& body);
+HandlerResult handle_init_producer_id(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_leader_and_isr(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_stop_replica(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_update_metadata(RequestContext& ctx, protocol::Reader& body);
