@@ -38,6 +38,9 @@ class CredentialCache;
 namespace samsa::zk {
 class KafkaZkClient;
 }
+namespace samsa::group {
+class GroupCoordinator;
+}
 
 namespace samsa::auth {
 class AclAuthorizer;
@@ -73,6 +76,8 @@ struct BrokerServices {
     log::WritePressure* write_pressure = nullptr;
     // Incremental fetch sessions (KIP-227).
     FetchSessionCache* fetch_sessions = nullptr;
+    // Consumer groups and committed offsets (the group APIs and FindCoordinator).
+    group::GroupCoordinator* group_coordinator = nullptr;
     // Kafka's request handler threads, here only for work that may block for long: fsync,
     // segment roll, log creation and deletion, ZooKeeper. Everything else runs on the network
     // thread that read the request.

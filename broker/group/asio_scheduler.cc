@@ -30,18 +30,16 @@ int64_t AsioScheduler::now_ms() const {
         .count();
 }
 
+// A steady_timer is not safe for concurrent use: every call on one (expires_after, async_wait,
+// cancel) happens under state->mu, and its handler takes mu before touching the map.
 uint64_t AsioScheduler::schedule(int64_t delay_ms, std::function<void()> task) {
+    std::lock_guard lock(state_->mu);
+    if (state_->stopped) {
+        return 0;
+    }
+    const uint64_t id = state_->next_id++;
     auto timer = std::make_shared<boost::asio::steady_timer>(state_->executor);
     timer->expires_after(std::chrono::milliseconds(std::max<int64_t>(0, delay_ms)));
-    uint64_t id = 0;
-    {
-        std::lock_guard lock(state_->mu);
-        if (state_->stopped) {
-            return 0;
-        }
-        id = state_->next_id++;
-        state_->timers[id] = timer;
-    }
     std::weak_ptr<State> weak = state_;
     timer->async_wait([weak, id, task = std::move(task)](const boost::system::error_code& ec) {
         auto state = weak.lock();
@@ -58,33 +56,29 @@ uint64_t AsioScheduler::schedule(int64_t delay_ms, std::function<void()> task) {
         std::shared_lock running(state->running);
         task();
     });
+    state_->timers[id] = std::move(timer);
     return id;
 }
 
 void AsioScheduler::cancel(uint64_t id) {
-    std::shared_ptr<boost::asio::steady_timer> timer;
-    {
-        std::lock_guard lock(state_->mu);
-        auto it = state_->timers.find(id);
-        if (it == state_->timers.end()) {
-            return;
-        }
-        timer = it->second;
+    std::lock_guard lock(state_->mu);
+    auto it = state_->timers.find(id);
+    if (it != state_->timers.end()) {
+        it->second->cancel();
         state_->timers.erase(it);
     }
-    timer->cancel();
 }
 
 void AsioScheduler::shutdown() {
-    std::map<uint64_t, std::shared_ptr<boost::asio::steady_timer>> timers;
     {
         std::lock_guard lock(state_->mu);
         state_->stopped = true;
-        timers.swap(state_->timers);
+        for (auto& [id, t] : state_->timers) {
+            t->cancel();
+        }
+        state_->timers.clear();
     }
-    for (auto& [id, t] : timers) {
-        t->cancel();
-    }
+    // A task already running finishes before we return.
     std::unique_lock wait_running(state_->running);
 }
 
