@@ -304,6 +304,43 @@ class GroupClientsTest(harness.ClusterTestCase, GroupTestCase):
         self.assertEqual(self.stabilized(group), generations, "a new generation was formed")
         self.assertIn("static member i-0 rejoined", self.broker.log_text())
 
+    def test_admin_lists_describes_fetches_and_deletes(self):
+        """ListGroups, DescribeGroups (v3 with authorized operations), OffsetFetch of all
+        partitions and DeleteGroups through kafka-python's admin client."""
+        from kafka import KafkaAdminClient
+        from kafka.errors import GroupIdNotFoundError, NoError, NonEmptyGroupError
+        topic = harness.unique_topic("groups-admin")
+        harness.create_topic(self.broker, topic, PARTITIONS)
+        group = f"group-{topic}"
+        w = self.worker("confluent", self.broker, topic, group)
+        self.wait_shared([w], [PARTITIONS])
+        values = produce(self.broker, topic, 2, "adm")
+        self.wait_read([w], values)
+
+        admin = KafkaAdminClient(bootstrap_servers=self.broker.bootstrap)
+        self.addCleanup(admin.close)
+        self.assertIn((group, "consumer"), admin.list_consumer_groups())
+        [desc] = admin.describe_consumer_groups([group], include_authorized_operations=True)
+        self.assertEqual((desc.group, desc.state, desc.protocol_type, desc.protocol),
+                         (group, "Stable", "consumer", "range"))
+        self.assertEqual(len(desc.members), 1)
+        self.assertEqual(desc.members[0].client_host, "/127.0.0.1")
+        offsets = admin.list_consumer_group_offsets(group)
+        self.assertEqual({tp.partition: om.offset for tp, om in offsets.items()},
+                         {p: 2 for p in range(PARTITIONS)})
+
+        [(_, error)] = admin.delete_consumer_groups([group])
+        self.assertIs(error, NonEmptyGroupError)
+        self.assertEqual(w.stop(), 0)
+        wait_until(lambda: admin.describe_consumer_groups([group])[0].state == "Empty", 30,
+                   "the group empty after its member left")
+        [(_, error)] = admin.delete_consumer_groups([group])
+        self.assertIs(error, NoError)
+        [(_, error)] = admin.delete_consumer_groups([group])
+        self.assertIs(error, GroupIdNotFoundError)
+        self.assertEqual(admin.list_consumer_group_offsets(group), {})
+        self.assertEqual(committed(self.broker, group, topic, partitions=[0])[0], -1001)
+
     def stabilized(self, group):
         """The generations the broker log says the group stabilized."""
         return re.findall(rf"group {re.escape(group)}: stabilized generation (\d+)",
