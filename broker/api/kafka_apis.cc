@@ -33,9 +33,23 @@ constexpr std::array kHandlers{
     ApiHandler{ApiKey::stop_replica, 0, 3, handle_stop_replica},
     ApiHandler{ApiKey::update_metadata, 0, 7, handle_update_metadata},
     ApiHandler{ApiKey::controlled_shutdown, 0, 3, handle_controlled_shutdown},
+    // Groups: advertised from 0 (librdkafka's group consumer needs FindCoordinator 0,
+    // OffsetCommit 1-2, OffsetFetch 1 and Join/Sync/Heartbeat/Leave 0 in range); the handlers
+    // answer UNSUPPORTED_VERSION below what they implement. Maxima stop before flexible
+    // versions, except OffsetFetch 6-7 and ListGroups 3-4, which are implemented.
+    ApiHandler{ApiKey::offset_commit, 0, 7, handle_offset_commit},
+    ApiHandler{ApiKey::offset_fetch, 0, 7, handle_offset_fetch},
     ApiHandler{ApiKey::find_coordinator, 0, 2, handle_find_coordinator},
     // 0-4 as Kafka 2.8; librdkafka enables idempotence only if v0 is advertised.
     ApiHandler{ApiKey::init_producer_id, 0, 4, handle_init_producer_id},
+    ApiHandler{ApiKey::join_group, 0, 5, handle_join_group},
+    ApiHandler{ApiKey::heartbeat, 0, 3, handle_heartbeat},
+    ApiHandler{ApiKey::leave_group, 0, 3, handle_leave_group},
+    ApiHandler{ApiKey::sync_group, 0, 3, handle_sync_group},
+    ApiHandler{ApiKey::describe_groups, 0, 4, handle_describe_groups},
+    ApiHandler{ApiKey::list_groups, 0, 4, handle_list_groups},
+    ApiHandler{ApiKey::delete_groups, 0, 1, handle_delete_groups},
+    ApiHandler{ApiKey::offset_delete, 0, 0, handle_offset_delete},
     ApiHandler{ApiKey::sasl_handshake, 0, 1, handle_sasl_handshake},
     ApiHandler{ApiKey::api_versions, 0, 3, handle_api_versions},
     ApiHandler{ApiKey::create_topics, 0, 4, handle_create_topics},

@@ -38,6 +38,9 @@ class CredentialCache;
 namespace samsa::zk {
 class KafkaZkClient;
 }
+namespace samsa::group {
+class GroupCoordinator;
+}
 
 namespace samsa::auth {
 class AclAuthorizer;
@@ -78,6 +81,8 @@ struct BrokerServices {
     FetchSessionCache* fetch_sessions = nullptr;
     // Producer ids for InitProducerId (may block on ZooKeeper: I/O pool only).
     txn::ProducerIdManager* producer_ids = nullptr;
+    // Consumer groups and committed offsets (the group APIs and FindCoordinator).
+    group::GroupCoordinator* group_coordinator = nullptr;
     // Kafka's request handler threads, here only for work that may block for long: fsync,
     // segment roll, log creation and deletion, ZooKeeper. Everything else runs on the network
     // thread that read the request.

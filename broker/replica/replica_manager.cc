@@ -324,6 +324,7 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
     }
     fetchers_->remove_fetcher_for_partitions(changing);
     std::map<TopicPartition, int32_t> followers;
+    std::vector<LeadershipChange> applied_changes;
     for (const auto& [partition, role] : changes) {
         const TopicPartition& tp = partition->topic_partition();
         bool leader = role.leader == broker_id_;
@@ -331,6 +332,9 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
         errors[tp] = applied ? ErrorCode::none : ErrorCode::stale_controller_epoch;
         if (applied && !leader && role.leader >= 0) {
             followers[tp] = role.leader_epoch;
+        }
+        if (applied) {
+            applied_changes.push_back(LeadershipChange{tp, leader, role.leader_epoch});
         }
     }
     std::map<int32_t, SourceBroker> leaders;
@@ -340,6 +344,9 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
     }
     start_fetchers(followers, leaders);
     fetchers_->shutdown_idle_fetchers();
+    if (leadership_listener_ && !applied_changes.empty()) {
+        leadership_listener_(applied_changes);
+    }
     logger().info("LeaderAndIsr from controller {} epoch {}: {} partitions, {} changed role, "
                   "in {} ms",
                   request.controller_id, request.controller_epoch, states.size(), changes.size(),
@@ -413,16 +420,23 @@ protocol::StopReplicaResponseData ReplicaManager::stop_replicas(
     protocol::StopReplicaResponseData response;
     auto top = check_control_epochs(request.controller_epoch, request.broker_epoch);
     response.error_code = static_cast<int16_t>(top);
+    std::vector<LeadershipChange> stopped;
     for (const auto& s : stops) {
         ErrorCode error = top;
         if (error == ErrorCode::none) {
             error = stop_replica(s.tp, s.leader_epoch, s.delete_partition);
+            if (error == ErrorCode::none) {
+                stopped.push_back(LeadershipChange{s.tp, false, s.leader_epoch});
+            }
         }
         protocol::StopReplicaResponseData::StopReplicaPartitionError e;
         e.topic_name = s.tp.topic;
         e.partition_index = s.tp.partition;
         e.error_code = static_cast<int16_t>(error);
         response.partition_errors.push_back(std::move(e));
+    }
+    if (leadership_listener_ && !stopped.empty()) {
+        leadership_listener_(stopped);
     }
     return response;
 }

@@ -63,8 +63,20 @@ struct ReplicationConfig {
     std::function<result<void>(const std::vector<TopicPartition>&)> propagate_isr_changes;
 };
 
+// A partition this broker now leads or no longer leads (Kafka's onLeadershipChange).
+struct LeadershipChange {
+    TopicPartition tp;
+    bool leader = false;
+    int32_t leader_epoch = -1;
+};
+
 class ReplicaManager {
 public:
+    // Told of every role change, after LeaderAndIsr and StopReplica have applied them, on the
+    // control request's thread and outside the ReplicaManager's locks. The group coordinator
+    // loads and unloads __consumer_offsets partitions with it.
+    using LeadershipListener = std::function<void(const std::vector<LeadershipChange>&)>;
+
     // Reads a topic's config overrides (/config/topics/<t>) when its log is first created.
     using TopicConfigLoader =
         std::function<result<std::map<std::string, std::string>>(const std::string& topic)>;
@@ -85,6 +97,11 @@ public:
     // answer with what they have, so connections can close at once.
     void complete_delayed_requests();
     bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
+
+    // Set once, before the first control request.
+    void set_leadership_listener(LeadershipListener listener) {
+        leadership_listener_ = std::move(listener);
+    }
 
     // Control requests should carry at least this epoch (our registration's czxid).
     void set_broker_epoch(int64_t epoch);
@@ -160,6 +177,7 @@ private:
     int64_t broker_epoch_ = -1;
 
     const ReplicationConfig replication_;
+    LeadershipListener leadership_listener_;
     std::unique_ptr<ReplicaFetcherManager> fetchers_;
 
     std::mutex isr_mu_;

@@ -28,6 +28,9 @@
 #include "broker/api/fetch_session.h"
 #include "broker/api/kafka_apis.h"
 #include "broker/controller/kafka_controller.h"
+#include "broker/group/asio_scheduler.h"
+#include "broker/group/group_coordinator.h"
+#include "broker/group/replica_coordinator_log.h"
 #include "broker/log/log_manager.h"
 #include "broker/log/write_pressure.h"
 #include "broker/net/blocking_channel.h"
@@ -94,6 +97,11 @@ struct KafkaServer::Components {
     std::unique_ptr<log::LogManager> logs;
     replica::MetadataCache metadata;
     std::unique_ptr<replica::ReplicaManager> replicas;
+    // The group coordinator, its timers and its view of __consumer_offsets (destroyed before
+    // the ReplicaManager it appends through).
+    std::unique_ptr<group::AsioScheduler> group_scheduler;
+    std::unique_ptr<group::ReplicaCoordinatorLog> group_log;
+    std::unique_ptr<group::GroupCoordinator> groups;
     std::unique_ptr<api::AdminManager> admin;
     std::unique_ptr<txn::ProducerIdManager> producer_ids;
     std::unique_ptr<controller::KafkaController> controller;
@@ -312,6 +320,7 @@ void KafkaServer::start_logs() {
         id, *c_->logs, c_->metadata, defaults,
         [&zk](const std::string& topic) { return zk.get_topic_config(topic); },
         config_.replica_high_watermark_checkpoint_interval_ms, replication_config());
+    start_group_coordinator();
     c_->replicas->startup();
 
     api::AdminDefaults admin_defaults;
@@ -321,6 +330,43 @@ void KafkaServer::start_logs() {
     admin_defaults.delete_topic_enable = config_.delete_topic_enable;
     admin_defaults.log_config = defaults;
     c_->admin = std::make_unique<api::AdminManager>(zk, c_->metadata, admin_defaults);
+}
+
+// The group coordinator, told by the ReplicaManager which __consumer_offsets partitions this
+// broker leads (Kafka's onLeadershipChange -> onElection / onResignation).
+void KafkaServer::start_group_coordinator() {
+    group::GroupConfig gc;
+    gc.min_session_timeout_ms = config_.group_min_session_timeout_ms;
+    gc.max_session_timeout_ms = config_.group_max_session_timeout_ms;
+    gc.initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms;
+    gc.max_size = config_.group_max_size;
+    gc.offset_metadata_max_bytes = config_.offset_metadata_max_bytes;
+    gc.offsets_topic_num_partitions = config_.offsets_topic_num_partitions;
+    gc.offsets_retention_ms = int64_t{config_.offsets_retention_minutes} * 60 * 1000;
+    gc.offsets_retention_check_interval_ms = config_.offsets_retention_check_interval_ms;
+    gc.offsets_commit_timeout_ms = config_.offsets_commit_timeout_ms;
+    gc.offsets_commit_required_acks = config_.offsets_commit_required_acks;
+    gc.offsets_load_buffer_size = config_.offsets_load_buffer_size;
+    c_->group_scheduler = std::make_unique<group::AsioScheduler>(c_->io_pool.get_executor());
+    c_->group_log =
+        std::make_unique<group::ReplicaCoordinatorLog>(*c_->replicas, c_->io_pool.get_executor());
+    c_->groups = std::make_unique<group::GroupCoordinator>(gc, *c_->group_log,
+                                                           *c_->group_scheduler);
+    auto* groups = c_->groups.get();
+    c_->replicas->set_leadership_listener(
+        [groups](const std::vector<replica::LeadershipChange>& changes) {
+            for (const auto& change : changes) {
+                if (change.tp.topic != group::kOffsetsTopic) {
+                    continue;
+                }
+                if (change.leader) {
+                    groups->on_election(change.tp.partition, change.leader_epoch);
+                } else {
+                    groups->on_resignation(change.tp.partition);
+                }
+            }
+        });
+    c_->groups->startup();
 }
 
 replica::ReplicationConfig KafkaServer::replication_config() const {
@@ -414,6 +460,7 @@ void KafkaServer::start_network() {
     c_->producer_ids = std::make_unique<txn::ProducerIdManager>(
         c_->broker_id, txn::ProducerIdManager::zookeeper_store(*c_->zk));
     s.producer_ids = c_->producer_ids.get();
+    s.group_coordinator = c_->groups.get();
 
     std::vector<net::ListenerConfig> listeners;
     for (const auto& l : config_.listeners) {
@@ -622,6 +669,12 @@ void KafkaServer::shutdown() {
     }
     if (c_->replicas) {
         c_->replicas->complete_delayed_requests();
+    }
+    if (c_->groups) {
+        // Waiting JoinGroups and SyncGroups are answered NOT_COORDINATOR; the timers stop, so
+        // the I/O pool can be joined without waiting for far-off session deadlines.
+        c_->groups->shutdown();
+        c_->group_scheduler->shutdown();
     }
     if (c_->socket_server) {
         // Closes every connection, lets requests in hand finish for a bounded time, then

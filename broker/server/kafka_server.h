@@ -69,6 +69,7 @@ private:
     void start_security();
     int32_t generate_broker_id();
     // The fetchers' settings and the leader's ZooKeeper writes for the ReplicaManager.
+    void start_group_coordinator();
     replica::ReplicationConfig replication_config() const;
     void start_network();
     zk::BrokerInfo broker_info() const;

@@ -320,6 +320,9 @@ class Broker(_Process):
             "zookeeper.connection.timeout.ms": "15000",
             "num.partitions": "1",
             "offsets.topic.replication.factor": "1",
+            # Any client with a group.id creates __consumer_offsets: few partitions keep
+            # that cheap (Kafka's default is 50).
+            "offsets.topic.num.partitions": "5",
             "transaction.state.log.replication.factor": "1",
             "group.initial.rebalance.delay.ms": "0",
         }

@@ -278,6 +278,46 @@ class AclAuthorizerTest(harness.IntegrationTestCase):
         self.assertEqual(find_coordinator("secret-group"), (30, "Group authorization failed."))
         self.assertNotEqual(find_coordinator("other-group")[0], 30)
 
+    def test_group_read_and_topic_read_guard_offset_commits(self):
+        from confluent_kafka import Consumer, KafkaException, TopicPartition
+        readable, secret = self.topic("grp-readable"), self.topic("grp-secret")
+        self.deny("--operation", "Read", "--group", "no-read-group")
+        # With an ACL on the group, allow.everyone.if.no.acl.found no longer applies to it:
+        # FindCoordinator's Describe needs its own Allow (as in Kafka).
+        allow = ("--allow-principal", ANON, "--operation", "Describe", "--group", "no-read-group")
+        acls(self.b1, "--add", *allow)
+        self.addCleanup(acls, self.b1, "--remove", "--force", *allow)
+        self.deny("--operation", "Read", "--topic", secret)
+        transient = {"COORDINATOR_NOT_AVAILABLE", "NOT_COORDINATOR", "_WAIT_COORD",
+                     "COORDINATOR_LOAD_IN_PROGRESS", "_TIMED_OUT", "_TRANSPORT"}
+
+        def commit(group, topic):
+            """The error name of a commit by a non-member, or None; retried while the
+            coordinator (and __consumer_offsets) comes up."""
+            c = Consumer({"bootstrap.servers": self.b1.bootstrap, "group.id": group,
+                          "enable.auto.commit": False})
+            try:
+                def attempt():
+                    try:
+                        out = c.commit(offsets=[TopicPartition(topic, 0, 5)],
+                                       asynchronous=False)
+                        errs = [tp.error.name() for tp in out or [] if tp.error]
+                        return errs[0] if errs else "OK"
+                    except KafkaException as e:
+                        return e.args[0].name()
+                seen = []
+
+                def settled():
+                    seen.append(attempt())
+                    return seen[-1] not in transient and seen[-1]
+                return wait_until(settled, 60, f"a commit to {group} that is not transient")
+            finally:
+                c.close()
+
+        self.assertEqual(commit("no-read-group", readable), "GROUP_AUTHORIZATION_FAILED")
+        self.assertEqual(commit("reader-group", secret), "TOPIC_AUTHORIZATION_FAILED")
+        self.assertEqual(commit("reader-group", readable), "OK")
+
 
 class SuperUserClusterTest(harness.IntegrationTestCase):
     """allow.everyone.if.no.acl.found=false: only super users and ACLs allow anything. With
