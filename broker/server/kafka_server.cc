@@ -356,12 +356,10 @@ void KafkaServer::start_group_coordinator() {
     c_->replicas->set_leadership_listener(
         [groups](const std::vector<replica::LeadershipChange>& changes) {
             for (const auto& change : changes) {
-                if (change.tp.topic != group::kOffsetsTopic) {
-                    continue;
-                }
-                if (change.leader) {
+                const bool offsets = change.tp.topic == group::kOffsetsTopic;
+                if (offsets && change.leader) {
                     groups->on_election(change.tp.partition, change.leader_epoch);
-                } else {
+                } else if (offsets) {
                     groups->on_resignation(change.tp.partition);
                 }
             }
