@@ -74,9 +74,10 @@ struct CleanerStats {
 };
 
 // Step 3 over `segments` (oldest first): each group is a list of indexes into `segments`.
-// A group also spans at most `max_mtime_span_ms` (delete.retention.ms) of modification times:
-// the cleaned segment takes its last segment's mtime, so merging an old segment into much
-// younger ones would reset the age of its tombstones again and again (Kafka 2.8's KAFKA-8522).
+// A group also spans at most `max_mtime_span_ms` (delete.retention.ms) of modification times.
+// That alone does not keep tombstones from taking younger mtimes (a segment can move forward
+// by up to the span at every pass): what does is that clean_group ends a cleaned segment
+// after a segment that keeps tombstones (step 4).
 std::vector<std::vector<size_t>> group_segments_by_size(const std::vector<CleanableSegment>& segments,
                                                         int32_t max_size, int32_t max_index_size,
                                                         int64_t max_mtime_span_ms);
