@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 #include <filesystem>
+#include <span>
 
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
@@ -202,8 +203,8 @@ result<std::unordered_map<int64_t, int64_t>> Cleaner::producer_last_offsets(
     return last;
 }
 
-result<std::unique_ptr<LogSegment>> Cleaner::clean_group(
-    const LogToClean& log, const std::vector<CleanableSegment>& group, int64_t delete_horizon_ms,
+result<Cleaner::CleanedGroup> Cleaner::clean_group(
+    const LogToClean& log, std::span<const CleanableSegment> group, int64_t delete_horizon_ms,
     const std::unordered_map<int64_t, int64_t>& producers) {
     const std::string dir = log.log->dir();
     const int64_t base = group.front().base_offset;
@@ -221,9 +222,14 @@ result<std::unique_ptr<LogSegment>> Cleaner::clean_group(
         }
         return success();
     };
+    size_t used = 0;
     auto copy_group = [&]() -> result<void> {
         std::vector<uint8_t> out;
-        for (const CleanableSegment& seg : group) {
+        bool keeps_tombstone = false;
+        // A segment whose tombstones stay ends the new segment: its mtime, which the new
+        // segment takes, is what the delete horizon measures their age by.
+        for (; used < group.size() && !keeps_tombstone; ++used) {
+            const CleanableSegment& seg = group[used];
             FilterContext context{&map_, seg.last_modified_ms > delete_horizon_ms, &producers};
             BatchReader reader(seg, config_.io_buffer_size, throttler_);
             for (;;) {
@@ -235,6 +241,7 @@ result<std::unique_ptr<LogSegment>> Cleaner::clean_group(
                 SAMSA_TRY(FilterOutcome f, filter_batch(*batch, context));
                 stats_.records_read += f.records_read;
                 stats_.records_kept += f.records_kept;
+                keeps_tombstone = keeps_tombstone || f.keeps_tombstone;
                 switch (f.action) {
                     case FilterOutcome::Action::keep:
                         out.insert(out.end(), batch->bytes().begin(), batch->bytes().end());
@@ -255,14 +262,14 @@ result<std::unique_ptr<LogSegment>> Cleaner::clean_group(
         SAMSA_TRY(write(out));
         SAMSA_TRY(cleaned->on_become_inactive());
         SAMSA_TRY(cleaned->flush());
-        return set_mtime(*cleaned->log().handle(), group.back().last_modified_ms);
+        return set_mtime(*cleaned->log().handle(), group[used - 1].last_modified_ms);
     };
     if (auto r = copy_group(); !r) {
         (void)cleaned->delete_files();
         return r.error();
     }
-    stats_.segments_cleaned += static_cast<int64_t>(group.size());
-    return cleaned;
+    stats_.segments_cleaned += static_cast<int64_t>(used);
+    return CleanedGroup{std::move(cleaned), used};
 }
 
 result<int64_t> Cleaner::clean(const LogToClean& log) {
@@ -299,11 +306,16 @@ result<int64_t> Cleaner::clean(const LogToClean& log) {
         for (size_t i : indexes) {
             group.push_back(to_clean[i]);
         }
-        auto seg = clean_group(log, group, delete_horizon_ms, producers);
-        if (!seg) {
-            return discard(seg.error());
+        // A group is cut after each of its segments that keeps tombstones (clean_group).
+        std::span<const CleanableSegment> rest(group);
+        while (!rest.empty()) {
+            auto done = clean_group(log, rest, delete_horizon_ms, producers);
+            if (!done) {
+                return discard(done.error());
+            }
+            rest = rest.subspan(done.value().segments_used);
+            cleaned.push_back(std::move(done.value().segment));
         }
-        cleaned.push_back(std::move(seg).value());
     }
     std::vector<int64_t> bases;
     for (const auto& seg : cleaned) {

@@ -14,7 +14,12 @@
 //     segment.index.bytes, its offsets within an int32 of its base and its segments' mtimes
 //     within delete.retention.ms of each other (see group_segments_by_size).
 //  4. Copies each group into one new segment <base>.log.cleaned (record_filter.h decides what
-//     stays), flushes it and gives it the mtime of the group's last segment, as Kafka does.
+//     stays), flushes it and gives it the mtime of the last segment copied into it, as Kafka
+//     does. A segment that keeps a tombstone ends the new segment (the rest of its group
+//     goes into another one): tombstones never take the mtime of younger segments, so they
+//     fall behind the delete horizon once delete.retention.ms of newer data has been cleaned.
+//     Kafka 2.8 would merge them with the younger segments, which gives them a fresh mtime
+//     at every pass when the log gets small segments often (KAFKA-8522).
 //  5. Swaps the new segments in (Log::replace_segments). If the log changed meanwhile the
 //     pass is abandoned and its files deleted; the next pass starts again.
 //
@@ -28,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -68,9 +74,10 @@ struct CleanerStats {
 };
 
 // Step 3 over `segments` (oldest first): each group is a list of indexes into `segments`.
-// A group also spans at most `max_mtime_span_ms` (delete.retention.ms) of modification times:
-// the cleaned segment takes its last segment's mtime, so merging an old segment into much
-// younger ones would reset the age of its tombstones again and again (Kafka 2.8's KAFKA-8522).
+// A group also spans at most `max_mtime_span_ms` (delete.retention.ms) of modification times.
+// That alone does not keep tombstones from taking younger mtimes (a segment can move forward
+// by up to the span at every pass): what does is that clean_group ends a cleaned segment
+// after a segment that keeps tombstones (step 4).
 std::vector<std::vector<size_t>> group_segments_by_size(const std::vector<CleanableSegment>& segments,
                                                         int32_t max_size, int32_t max_index_size,
                                                         int64_t max_mtime_span_ms);
@@ -94,10 +101,15 @@ private:
     // Producer id -> last offset of its last batch in `segments`.
     result<std::unordered_map<int64_t, int64_t>> producer_last_offsets(
         const std::vector<CleanableSegment>& segments);
-    // Step 4 for one group.
-    result<std::unique_ptr<LogSegment>> clean_group(
-        const LogToClean& log, const std::vector<CleanableSegment>& group,
-        int64_t delete_horizon_ms, const std::unordered_map<int64_t, int64_t>& producers);
+    struct CleanedGroup {
+        std::unique_ptr<LogSegment> segment;
+        size_t segments_used = 0;  // a prefix of the group: see step 4
+    };
+    // Step 4 for one group, or for its first segments.
+    result<CleanedGroup> clean_group(const LogToClean& log,
+                                     std::span<const CleanableSegment> group,
+                                     int64_t delete_horizon_ms,
+                                     const std::unordered_map<int64_t, int64_t>& producers);
     result<void> check_stopping() const;
 
     CleanerConfig config_;

@@ -60,6 +60,7 @@ result<FilterOutcome> filter_batch(const RecordBatchView& batch, const FilterCon
             get_logger("log")->warn("cleaner keeps batch at offset {} whole: cannot decompress "
                                      "it ({})",
                                      batch.base_offset(), decompressed.error().message());
+            out.keeps_tombstone = true;
             return out;
         }
         records = std::move(decompressed).value();
@@ -72,6 +73,7 @@ result<FilterOutcome> filter_batch(const RecordBatchView& batch, const FilterCon
         ++read;
         if (should_retain(r, batch.base_offset() + r.offset_delta, c)) {
             kept.push_back(r);
+            out.keeps_tombstone = out.keeps_tombstone || !r.value;
         }
     }
     out.records_read = read;
@@ -79,6 +81,7 @@ result<FilterOutcome> filter_batch(const RecordBatchView& batch, const FilterCon
         get_logger("log")->warn("cleaner keeps batch at offset {} whole: malformed records",
                                 batch.base_offset());
         out.records_kept = read;
+        out.keeps_tombstone = true;
         return out;
     }
     out.records_kept = static_cast<int32_t>(kept.size());

@@ -40,6 +40,9 @@ struct FilterOutcome {
     std::vector<uint8_t> rewritten;  // for rewrite: the new batch
     int32_t records_read = 0;
     int32_t records_kept = 0;
+    // The batch kept (whole or rewritten) holds a tombstone, or may: a batch kept whole because
+    // it cannot be decompressed or parsed counts as holding one.
+    bool keeps_tombstone = false;
 };
 
 // `batch` must be whole and valid (it comes from a segment). Errors only from compression of

@@ -112,6 +112,54 @@ TEST_F(LogCleanerTest, TombstonesStayForDeleteRetentionMsAfterTheirSegmentWasCle
     EXPECT_EQ(records(), (std::vector<KeyedRecord>{{1, "k2", "b"}, {3, "k3", "c"}, {4, "k4", "d"}}));
 }
 
+// A steady trickle of new segments, each written less than delete.retention.ms after the
+// previous one and small enough to be merged with the cleaned segments before it. The
+// tombstone's segment must keep its own mtime through those merges: if it took the mtime of
+// the newer segments it is merged with, it would never fall delete.retention.ms behind the
+// last clean segment, and the tombstone would stay forever.
+TEST_F(LogCleanerTest, TombstonesGoDespiteMergesWithNewerSegments) {
+    config_.delete_retention_ms = 1000;
+    open();
+    const int64_t t = 1'700'000'000'000;
+    put("k1", "a");
+    put("k1", std::nullopt);
+    roll_and_commit();
+    set_mtime(0, t);
+    auto cleaner = make_cleaner();
+    ASSERT_TRUE(cleaner->clean_once().value());
+    ASSERT_EQ(records(), (std::vector<KeyedRecord>{{1, "k1", std::nullopt}}));
+
+    auto has_tombstone = [&] {
+        for (const auto& r : records()) {
+            if (r.key == "k1") {
+                return true;
+            }
+        }
+        return false;
+    };
+    // New segments every 400 ms (well within segment.bytes together). Within
+    // delete.retention.ms of the tombstone's segment, it must stay.
+    int64_t mtime = t;
+    int step = 0;
+    while (has_tombstone() && step < 20) {
+        ++step;
+        mtime += 400;
+        int64_t base = put("filler", "f" + std::to_string(step));
+        roll_and_commit();
+        set_mtime(base, mtime);
+        ASSERT_TRUE(cleaner->clean_once().value()) << "step " << step;
+        if (mtime - t < config_.delete_retention_ms) {
+            EXPECT_TRUE(has_tombstone()) << "gone too early, at step " << step;
+        }
+    }
+    EXPECT_FALSE(has_tombstone()) << "still there after " << step << " segments, "
+                                  << (mtime - t) << " ms of mtimes";
+    // Dropped by the first pass whose last clean segment is delete.retention.ms younger: the
+    // one after the segment with mtime t + 1200 was cleaned.
+    EXPECT_EQ(step, 4);
+    EXPECT_EQ(records().back(), (KeyedRecord{step + 1, "filler", "f" + std::to_string(step)}));
+}
+
 TEST_F(LogCleanerTest, MinCompactionLagKeepsRecentSegmentsDirty) {
     config_.min_compaction_lag_ms = 10000;
     open();
