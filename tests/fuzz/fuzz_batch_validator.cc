@@ -23,6 +23,7 @@
 // runs do not fill the disk.
 // Rejections are expected; crashes, sanitizer reports and violated properties are findings.
 
+#include "broker/log/errc.h"
 #include "broker/log/log.h"
 #include "broker/log/log_validator.h"
 #include "broker/protocol/record_batch.h"
@@ -182,9 +183,24 @@ void check_leader_append(std::span<const uint8_t> input) {
     const int64_t leo = log.log_end_offset();
     std::vector<uint8_t> frame(input.begin(), input.end());  // patched in place, as the broker
     auto appended = log.append_as_leader(frame, kLeaderEpoch);
+    // A batch with a producer id also meets the producer state: a sequence gap or an older
+    // epoch is refused there, not by validation, and a repeat of a recent batch is answered
+    // with the original's offsets without being written.
+    if (!appended && (appended.error() == make_error_code(Errc::out_of_order_sequence) ||
+                      appended.error() == make_error_code(Errc::invalid_producer_epoch))) {
+        FUZZ_CHECK(protocol::RecordBatchView(input).has_producer_id(),
+                   "a batch without a producer id was refused by the producer state");
+        FUZZ_CHECK(log.log_end_offset() == leo, "a refused batch moved the log end offset");
+        return;
+    }
     FUZZ_CHECK(appended.has_value(), "append_as_leader rejected a validated batch: %s",
                appended.error().message().c_str());
     const AppendInfo& info = appended.value();
+    if (info.duplicate) {
+        FUZZ_CHECK(log.log_end_offset() == leo && info.last_offset < leo,
+                   "a duplicate batch was written again");
+        return;
+    }
     FUZZ_CHECK(info.first_offset == leo && log.log_end_offset() == info.last_offset + 1,
                "append at %lld did not continue the log end offset %lld",
                static_cast<long long>(info.first_offset), static_cast<long long>(leo));
