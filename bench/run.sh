@@ -27,13 +27,14 @@ prefault=1
 broker_overrides=()
 producer_props=()
 security=plaintext
+idempotence=0
 client_props=()  # -X settings every samsa_bench command gets (the security protocol's)
 
 usage() {
     cat <<USAGE
 USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--keep]
           [--perf DIR] [--no-prefault] [--override key=value]... [--producer-prop key=value]...
-          [-j N]
+          [--idempotence] [-j N]
   Builds $build (Release, -DSAMSA_BUILD_BENCH=ON), starts ZooKeeper and a broker on free
   loopback ports, runs the produce scenarios (each size x acks=1/all) and the consume runs,
   then prints a summary table. Needs java (Debian's zookeeper), librdkafka-dev, kcat.
@@ -51,6 +52,9 @@ USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--
                      SCRAM-SHA-512 as a user made in ZooKeeper; then also the connection storm of
                      bench/connection_storm.py); the broker keeps a PLAINTEXT listener for itself
   --producer-prop k=v  librdkafka producer property (repeatable), after samsa_bench's own
+  --idempotence      after each acks=all run, the same run again with enable.idempotence=true
+                     into a fresh topic, and print the idempotent/plain ratio (librdkafka
+                     refuses acks=1 with idempotence, so the comparison is at acks=all)
   -j N               build parallelism (default $jobs)
   -h, --help         show this help
 USAGE
@@ -72,6 +76,7 @@ while [ $# -gt 0 ]; do
             ;;
         --override) [[ "${2:-}" == *=* ]] || die "--override needs key=value"; broker_overrides+=(--override "$2"); shift 2 ;;
         --producer-prop) [[ "${2:-}" == *=* ]] || die "--producer-prop needs key=value"; producer_props+=(-X "$2"); shift 2 ;;
+        --idempotence) idempotence=1; shift ;;
         -j) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "-j needs a number"; jobs=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) echo "$PROG: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
@@ -197,6 +202,13 @@ for size in "${sizes[@]}"; do
         measure "produce-${size}B-acks${acks/-1/all}" $((records * size)) -- \
             produce -b "$bootstrap" -t "$topic" -n "$records" -s "$size" -a "$acks" -l 5 \
             "${client_props[@]}" "${producer_props[@]}"
+        if [ "$idempotence" -eq 1 ] && [ "$acks" = -1 ]; then
+            "$bench_bin" create-topic -b "$bootstrap" -t "$topic-idem" -p "$partitions" "${client_props[@]}" >/dev/null
+            note "produce $records x $size B, acks=all, enable.idempotence=true -> $topic-idem"
+            measure "produce-${size}B-acksall-idem" $((records * size)) -- \
+                produce -b "$bootstrap" -t "$topic-idem" -n "$records" -s "$size" -a -1 -l 5 \
+                "${client_props[@]}" "${producer_props[@]}" -X enable.idempotence=true
+        fi
     done
 done
 for size in "${sizes[@]}"; do
@@ -228,6 +240,21 @@ for row in "${rows[@]}"; do
         "$((hwm / 1024))MB" "${client}s"
 done
 echo "Broker RSS now: $(($(proc_rss_kb "$broker_pid") / 1024)) MB"
+if [ "$idempotence" -eq 1 ]; then
+    # The cost of idempotence: the idempotent run's records/s over the plain acks=all run's.
+    for size in "${sizes[@]}"; do
+        plain='' idem=''
+        for row in "${rows[@]}"; do
+            read -r -a f <<<"$row"
+            case "${f[0]}" in
+                "produce-${size}B-acksall") plain=$(field rps "${f[@]:6}") ;;
+                "produce-${size}B-acksall-idem") idem=$(field rps "${f[@]:6}") ;;
+            esac
+        done
+        awk -v s="$size" -v p="$plain" -v i="$idem" \
+            'BEGIN {printf "idempotent / plain at %s B, acks=all: %.3f (%s vs %s records/s)\n", s, i / p, i, p}'
+    done
+fi
 if [ "$security" = sasl_ssl ]; then
     echo
     /usr/bin/python3 "$SAMSA_ROOT/bench/connection_storm.py" --bootstrap "$bootstrap" \

@@ -37,6 +37,10 @@ bool Partition::is_newer(const PartitionRole& role) const {
 }
 
 bool Partition::make_leader(const PartitionRole& role) {
+    return make_leader(role, log::system_now_ms());
+}
+
+bool Partition::make_leader(const PartitionRole& role, int64_t now_ms) {
     {
         std::unique_lock lock(leader_isr_lock_);
         if (!is_newer(role)) {
@@ -59,7 +63,6 @@ bool Partition::make_leader(const PartitionRole& role) {
             // first fetch; the others must catch up first. A new leader knows nothing yet of
             // where its followers are (Kafka resets the remote replicas' state likewise).
             std::lock_guard remote(remote_mu_);
-            const int64_t now = log::system_now_ms();
             std::map<int32_t, FollowerState> followers;
             for (int32_t replica : replicas_) {
                 if (replica == local_broker_id_) {
@@ -73,9 +76,9 @@ bool Partition::make_leader(const PartitionRole& role) {
                 if (!is_new_leader && it != followers_.end() && contains(isr_, replica)) {
                     f.log_end_offset = it->second.log_end_offset;
                 }
-                f.last_caught_up_ms = contains(isr_, replica) ? now : 0;
+                f.last_caught_up_ms = contains(isr_, replica) ? now_ms : 0;
                 f.last_fetch_leader_log_end_offset = epoch_start;
-                f.last_fetch_ms = now;
+                f.last_fetch_ms = now_ms;
                 followers[replica] = f;
             }
             followers_ = std::move(followers);

@@ -99,6 +99,8 @@ public:
     // LeaderAndIsr. Returns false (and changes nothing) when `role` is not newer than what we
     // have; the caller answers STALE_CONTROLLER_EPOCH for it.
     bool make_leader(const PartitionRole& role);
+    // The same at a given time (the ISR members' last caught-up time), for tests with a clock.
+    bool make_leader(const PartitionRole& role, int64_t now_ms);
     bool make_follower(const PartitionRole& role);
     // StopReplica: no longer leader or follower; the log stays unless the caller deletes it.
     void stop();

@@ -18,10 +18,9 @@ HandlerResult handle_delete_groups(RequestContext& ctx, protocol::Reader& body) 
     std::map<std::string, ErrorCode> results;
     std::vector<std::string> authorized;
     for (const auto& id : request.groups_names) {
-        if (!implemented(ctx, 0, 1)) {
-            results[id] = ErrorCode::unsupported_version;
-        } else if (!ctx.authorize(auth::AclOperation::delete_, auth::ResourceType::group, id)) {
-            results[id] = ErrorCode::group_authorization_failed;
+        if (auto error = group_request_gate(ctx, 0, 1, auth::AclOperation::delete_, id);
+            error != ErrorCode::none) {
+            results[id] = error;
         } else {
             authorized.push_back(id);
         }

@@ -43,10 +43,9 @@ HandlerResult handle_describe_groups(RequestContext& ctx, protocol::Reader& body
     for (const auto& id : request.groups) {
         Response::DescribedGroup g;
         g.group_id = id;
-        if (!implemented(ctx, 0, 4)) {
-            g.error_code = code(ErrorCode::unsupported_version);
-        } else if (!ctx.authorize(auth::AclOperation::describe, auth::ResourceType::group, id)) {
-            g.error_code = code(ErrorCode::group_authorization_failed);
+        if (auto error = group_request_gate(ctx, 0, 4, auth::AclOperation::describe, id);
+            error != ErrorCode::none) {
+            g.error_code = code(error);
         } else {
             auto summary = ctx.broker.group_coordinator->describe_group(id);
             g.error_code = code(summary.error);

@@ -16,11 +16,9 @@ HandlerResult handle_heartbeat(RequestContext& ctx, protocol::Reader& body) {
     protocol::HeartbeatRequestData request;
     request.decode(body, ctx.api_version);
     protocol::HeartbeatResponseData response;
-    if (!implemented(ctx, 1, 3)) {
-        response.error_code = code(ErrorCode::unsupported_version);
-    } else if (!ctx.authorize(auth::AclOperation::read, auth::ResourceType::group,
-                              request.group_id)) {
-        response.error_code = code(ErrorCode::group_authorization_failed);
+    if (auto error = group_request_gate(ctx, 1, 3, auth::AclOperation::read, request.group_id);
+        error != ErrorCode::none) {
+        response.error_code = code(error);
     } else {
         response.error_code = code(ctx.broker.group_coordinator->heartbeat(
             request.group_id, request.member_id, request.group_instance_id,

@@ -50,12 +50,9 @@ group::JoinGroupRequest to_coordinator(const RequestContext& ctx, Request& reque
 HandlerResult handle_join_group(RequestContext& ctx, protocol::Reader& body) {
     Request request;
     request.decode(body, ctx.api_version);
-    if (!implemented(ctx, 2, 5)) {
-        co_return ctx.respond(error_response(ErrorCode::unsupported_version, request.member_id));
-    }
-    if (!ctx.authorize(auth::AclOperation::read, auth::ResourceType::group, request.group_id)) {
-        co_return ctx.respond(
-            error_response(ErrorCode::group_authorization_failed, request.member_id));
+    if (auto error = group_request_gate(ctx, 2, 5, auth::AclOperation::read, request.group_id);
+        error != ErrorCode::none) {
+        co_return ctx.respond(error_response(error, request.member_id));
     }
     if (request.group_instance_id && request.group_instance_id->empty()) {
         // Kafka's JoinGroupRequest.validateGroupInstanceId: empty is not an instance id.

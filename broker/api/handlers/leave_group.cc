@@ -17,12 +17,9 @@ HandlerResult handle_leave_group(RequestContext& ctx, protocol::Reader& body) {
     protocol::LeaveGroupRequestData request;
     request.decode(body, ctx.api_version);
     protocol::LeaveGroupResponseData response;
-    if (!implemented(ctx, 1, 3)) {
-        response.error_code = code(ErrorCode::unsupported_version);
-        co_return ctx.respond(response);
-    }
-    if (!ctx.authorize(auth::AclOperation::read, auth::ResourceType::group, request.group_id)) {
-        response.error_code = code(ErrorCode::group_authorization_failed);
+    if (auto error = group_request_gate(ctx, 1, 3, auth::AclOperation::read, request.group_id);
+        error != ErrorCode::none) {
+        response.error_code = code(error);
         co_return ctx.respond(response);
     }
     std::vector<group::LeavingMember> leaving;

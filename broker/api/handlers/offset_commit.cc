@@ -62,12 +62,9 @@ Results fail_all(const Request& request, ErrorCode error) {
 HandlerResult handle_offset_commit(RequestContext& ctx, protocol::Reader& body) {
     Request request;
     request.decode(body, ctx.api_version);
-    if (!implemented(ctx, 2, 7)) {
-        co_return ctx.respond(make_response(request, fail_all(request, ErrorCode::unsupported_version)));
-    }
-    if (!ctx.authorize(auth::AclOperation::read, auth::ResourceType::group, request.group_id)) {
-        co_return ctx.respond(
-            make_response(request, fail_all(request, ErrorCode::group_authorization_failed)));
+    if (auto error = group_request_gate(ctx, 2, 7, auth::AclOperation::read, request.group_id);
+        error != ErrorCode::none) {
+        co_return ctx.respond(make_response(request, fail_all(request, error)));
     }
     Results results;
     std::map<TopicPartition, group::OffsetAndMetadata> offsets;

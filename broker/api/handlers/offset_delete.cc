@@ -18,8 +18,10 @@ HandlerResult handle_offset_delete(RequestContext& ctx, protocol::Reader& body) 
     protocol::OffsetDeleteRequestData request;
     request.decode(body, ctx.api_version);
     Response response;
-    if (!ctx.authorize(auth::AclOperation::delete_, auth::ResourceType::group, request.group_id)) {
-        response.error_code = code(ErrorCode::group_authorization_failed);
+    if (auto error =
+            group_request_gate(ctx, 0, 0, auth::AclOperation::delete_, request.group_id);
+        error != ErrorCode::none) {
+        response.error_code = code(error);
         co_return ctx.respond(response);
     }
     std::map<TopicPartition, ErrorCode> results;

@@ -54,12 +54,10 @@ Response error_response(const RequestContext& ctx, const Request& request, Error
 HandlerResult handle_offset_fetch(RequestContext& ctx, protocol::Reader& body) {
     Request request;
     request.decode(body, ctx.api_version);
-    if (!implemented(ctx, 1, 7)) {
-        co_return ctx.respond(error_response(ctx, request, ErrorCode::unsupported_version));
-    }
-    if (!ctx.authorize(auth::AclOperation::describe, auth::ResourceType::group,
-                       request.group_id)) {
-        co_return ctx.respond(error_response(ctx, request, ErrorCode::group_authorization_failed));
+    if (auto error =
+            group_request_gate(ctx, 1, 7, auth::AclOperation::describe, request.group_id);
+        error != ErrorCode::none) {
+        co_return ctx.respond(error_response(ctx, request, error));
     }
     auto& coordinator = *ctx.broker.group_coordinator;
     auto may_describe = [&](const std::string& topic) {

@@ -87,9 +87,9 @@ TEST_F(PartitionReplicationTest, CaughtUpFollowerIsProposedForTheIsr) {
 }
 
 TEST_F(PartitionReplicationTest, LaggingFollowerIsProposedForRemoval) {
-    // ISR members count as caught up when the leader starts (at or after t0).
+    // ISR members count as caught up when the leader starts, at t0.
     const int64_t t0 = now();
-    ASSERT_TRUE(partition_->make_leader(role(kLocal, 0, {kLocal, kFollower, kOther})));
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 0, {kLocal, kFollower, kOther}), t0));
     append(5);
     // kFollower keeps up; kOther fetched once, far behind, and never again.
     ASSERT_TRUE(partition_->update_follower_fetch_state(kOther, 0, t0));
