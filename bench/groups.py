@@ -1,14 +1,17 @@
 """Consumer-group benchmark (issue 8). Not a test: it prints figures (bench/RESULTS.md).
 
-One broker, one 8-partition topic of N x 100 B records, read by 4 confluent-kafka consumer
-processes twice in the same run:
-  - assigned: each process assign()s 2 partitions and reads them from offset 0 (no group);
-  - group:    each process subscribe()s to the topic as a member of one group, with
-              auto commit every second, and the coordinator splits the partitions 2/2/2/2.
-It prints both rates, group / assigned (target >= 0.90), and the rebalance time: from the last
-member's subscribe() to the last member's assignment, with group.initial.rebalance.delay.ms=0
-(target < 1 s). Every process runs on this machine, so the rates are client-bound; the ratio
-is what counts.
+One broker, one 8-partition topic of N x 100 B records, and 4 confluent-kafka consumer
+processes, in three scenarios in the same run:
+  - assigned:  each process assign()s 2 partitions and reads them from offset 0 (no group);
+  - group:     each process subscribe()s as a member of one group, with auto commit every
+               second, and the coordinator splits the partitions 2/2/2/2;
+  - rebalance: 4 fresh members subscribe to a new group at once, with librdkafka's cgrp debug
+               log on, and stop at their first assignment.
+It prints both consumption rates and group / assigned (target >= 0.90), and the rebalance
+time the target is about: from the last JoinGroup any member sent to the last member's
+assignment, with group.initial.rebalance.delay.ms=0 (target < 1 s), next to the time from
+the last subscribe() (which includes librdkafka's own waits before it rejoins). Every process
+runs on this machine, so the rates are client-bound; the ratio is what counts.
 
     /usr/bin/python3 bench/groups.py [--records N] [--broker-bin PATH]
 """
@@ -35,10 +38,13 @@ def worker(args):
     topic has been read (its share is decided by the coordinator), so it reports its count
     in a file and stops when the parent creates the `done` file."""
     from confluent_kafka import Consumer, TopicPartition
-    group_mode = args.mode == "group"
-    consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group,
-                         "auto.offset.reset": "earliest", "enable.auto.commit": group_mode,
-                         "auto.commit.interval.ms": 1000})
+    group_mode = args.mode in ("group", "rebalance")
+    conf = {"bootstrap.servers": args.bootstrap, "group.id": args.group,
+            "auto.offset.reset": "earliest", "enable.auto.commit": group_mode,
+            "auto.commit.interval.ms": 1000}
+    if args.mode == "rebalance":
+        conf["debug"] = "cgrp"  # to stderr, with librdkafka's own timestamps
+    consumer = Consumer(conf)
     assignments = []
     while time.time() < args.start:  # all members start together
         time.sleep(0.001)
@@ -49,21 +55,21 @@ def worker(args):
     else:
         consumer.assign([TopicPartition(args.topic, p, 0) for p in args.partitions])
     count = 0
-    while True:
+    while args.mode == "rebalance" and not any(n for _, n in assignments):
+        consumer.poll(0.005)
+    while args.mode != "rebalance":
         batch = consumer.consume(num_messages=10000, timeout=0.1)
         got = sum(1 for m in batch if m.error() is None)
         count += got
         if not group_mode and count >= args.expect:
             break
-        if group_mode:
+        if args.mode == "group":
             if got:
                 write_progress(args.progress, count)
             if os.path.exists(args.done):
                 break
     finished = time.time()
-    if group_mode:
-        consumer.commit(asynchronous=False)
-    consumer.close()
+    consumer.close()  # with auto commit on, close() commits the final positions
     print(json.dumps({"count": count, "subscribed": subscribed, "finished": finished,
                       "assignments": assignments}))
 
@@ -94,7 +100,8 @@ def run_scenario(bootstrap, topic, records, mode, tmp):
                "--group", group, "--mode", mode, "--start", str(start),
                "--partitions", f"{2 * i},{2 * i + 1}", "--expect", str(records // MEMBERS),
                "--progress", progress[i], "--done", done]
-        procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE))
+        stderr = open(os.path.join(tmp, f"{mode}-{i}.stderr"), "w")
+        procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr))
     if mode == "group":
         deadline = time.time() + 600
         while sum(read_progress(p) for p in progress) < records:
@@ -108,17 +115,38 @@ def run_scenario(bootstrap, topic, records, mode, tmp):
         if p.returncode != 0:
             raise SystemExit(f"a {mode} consumer failed (exit {p.returncode})")
         results.append(json.loads(out.decode().strip().splitlines()[-1]))
+    if mode == "rebalance":
+        return rebalance_summary(results, [os.path.join(tmp, f"{mode}-{i}.stderr")
+                                           for i in range(MEMBERS)])
     consumed = sum(r["count"] for r in results)
     if consumed != records:
         raise SystemExit(f"{mode}: consumed {consumed} records, expected {records}")
     elapsed = max(r["finished"] for r in results) - start
     summary = {"consumed": consumed, "seconds": elapsed, "rate": consumed / elapsed}
     if mode == "group":
-        last_subscribe = max(r["subscribed"] for r in results)
+        # Also the rate once every member has its partitions, without the join.
         last_assign = max(t for r in results for t, n in r["assignments"] if n > 0)
-        summary["rebalance_s"] = last_assign - last_subscribe
+        summary["steady_rate"] = consumed / (max(r["finished"] for r in results) - last_assign)
         summary["shares"] = sorted(r["assignments"][-1][1] for r in results)
     return summary
+
+
+def rebalance_summary(results, stderr_paths):
+    """librdkafka's debug lines are `%7|<unix time>|JOIN|...: Joining group "g" ...`: the
+    last one any member logged is the last JoinGroup sent."""
+    last_join = 0.0
+    for path in stderr_paths:
+        with open(path) as f:
+            for line in f:
+                fields = line.split("|", 3)
+                if len(fields) == 4 and fields[2] == "JOIN" and "Joining group" in fields[3]:
+                    last_join = max(last_join, float(fields[1]))
+    if last_join == 0.0:
+        raise SystemExit("no JoinGroup found in librdkafka's debug log")
+    last_assign = max(t for r in results for t, n in r["assignments"] if n > 0)
+    return {"after_last_join_s": last_assign - last_join,
+            "after_last_subscribe_s": last_assign - max(r["subscribed"] for r in results),
+            "shares": sorted(r["assignments"][-1][1] for r in results)}
 
 
 def produce(bootstrap, topic, records):
@@ -151,14 +179,19 @@ def bench(args):
         with tempfile.TemporaryDirectory() as tmp:
             assigned = run_scenario(broker.bootstrap, topic, args.records, "assigned", tmp)
             group = run_scenario(broker.bootstrap, topic, args.records, "group", tmp)
+            rebalance = run_scenario(broker.bootstrap, topic, args.records, "rebalance", tmp)
         print(f"assigned: {assigned['consumed']} records in {assigned['seconds']:.2f} s, "
               f"{assigned['rate']:,.0f} records/s")
         print(f"group:    {group['consumed']} records in {group['seconds']:.2f} s, "
               f"{group['rate']:,.0f} records/s (join, rebalance and a commit every second "
               f"included); partitions per member {group['shares']}")
-        print(f"group / assigned: {group['rate'] / assigned['rate']:.3f}")
-        print(f"rebalance of {MEMBERS} members: {group['rebalance_s'] * 1000:.0f} ms from the "
-              f"last subscribe() to the last assignment")
+        print(f"group once assigned: {group['steady_rate']:,.0f} records/s")
+        print(f"group / assigned: {group['rate'] / assigned['rate']:.3f} "
+              f"(once assigned: {group['steady_rate'] / assigned['rate']:.3f})")
+        print(f"rebalance of {MEMBERS} members (partitions per member {rebalance['shares']}): "
+              f"{rebalance['after_last_join_s'] * 1000:.0f} ms from the last JoinGroup sent to "
+              f"the last assignment; {rebalance['after_last_subscribe_s'] * 1000:.0f} ms from "
+              f"the last subscribe()")
     finally:
         broker.cleanup()
         zk.cleanup()

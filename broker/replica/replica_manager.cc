@@ -180,6 +180,11 @@ void ReplicaManager::set_broker_epoch(int64_t epoch) {
     broker_epoch_ = epoch;
 }
 
+int64_t ReplicaManager::broker_epoch() const {
+    std::lock_guard lock(mu_);
+    return broker_epoch_;
+}
+
 std::shared_ptr<Partition> ReplicaManager::get_partition(const TopicPartition& tp) const {
     // Every produce and fetch looks its partitions up, from every network thread: a shared
     // mutex here is a cache line all of them write. Each thread keeps the partitions it has

@@ -105,6 +105,8 @@ public:
 
     // Control requests should carry at least this epoch (our registration's czxid).
     void set_broker_epoch(int64_t epoch);
+    // -1 until this broker's registration has been created.
+    int64_t broker_epoch() const;
 
     std::shared_ptr<Partition> get_partition(const TopicPartition& tp) const;
     // The error for a partition we do not host: NOT_LEADER_OR_FOLLOWER if the cluster knows

@@ -96,6 +96,19 @@ class AclAuthorizerTest(harness.IntegrationTestCase):
         b = broker or self.b1
         acls(b, "--add", "--deny-principal", ANON, *args)
         self.addCleanup(acls, b, "--remove", "--force", "--deny-principal", ANON, *args)
+        if broker is None:
+            self.wait_known_everywhere(*args)
+
+    def wait_known_everywhere(self, *args):
+        """The other broker learns of an ACL change through ZooKeeper's change notifications, a
+        moment later: waits until both list the resource named in `args` alike. Tests that are about that propagation do not call this."""
+        resource = ["--cluster"] if "--cluster" in args else []
+        for flag in ("--topic", "--group", "--resource-pattern-type"):
+            if flag in args:
+                resource += [flag, args[args.index(flag) + 1]]
+        expected = acls(self.b1, "--list", *resource)
+        wait_until(lambda: acls(self.b2, "--list", *resource) == expected, 30,
+                   f"broker 2 listing the ACLs of {' '.join(resource)} as broker 1 does")
 
     def test_deny_write_fails_produce_while_other_topics_work(self):
         secret, public = self.topic("secret"), self.topic("public")
@@ -172,7 +185,8 @@ class AclAuthorizerTest(harness.IntegrationTestCase):
 
         self.assertEqual(out, block("Adding ACLs for resource") +
                          block("Current ACLs for resource"))
-        self.assertEqual(acls(self.b2, "--list", "--topic", t), block("Current ACLs for resource"))
+        self.assertEqual(acls(self.b1, "--list", "--topic", t), block("Current ACLs for resource"))
+        self.wait_known_everywhere("--topic", t)  # then broker 2 lists the same
         everything = acls(self.b1, "--list")
         self.assertIn(block("Current ACLs for resource"), everything)
         removed = acls(self.b1, "--remove", "--force", "--topic", t)
@@ -287,6 +301,7 @@ class AclAuthorizerTest(harness.IntegrationTestCase):
         allow = ("--allow-principal", ANON, "--operation", "Describe", "--group", "no-read-group")
         acls(self.b1, "--add", *allow)
         self.addCleanup(acls, self.b1, "--remove", "--force", *allow)
+        self.wait_known_everywhere(*allow)
         self.deny("--operation", "Read", "--topic", secret)
         transient = {"COORDINATOR_NOT_AVAILABLE", "NOT_COORDINATOR", "_WAIT_COORD",
                      "COORDINATOR_LOAD_IN_PROGRESS", "_TIMED_OUT", "_TRANSPORT"}

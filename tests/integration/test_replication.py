@@ -32,7 +32,10 @@ def log_sizes(cluster, topic, partition):
 
 class ReplicationTest(harness.IntegrationTestCase):
     def setUp(self):
-        self.cluster = replication_verifier.Cluster(props={"replica.lag.time.max.ms": "1500"})
+        # Short follower long polls (Kafka's default is 500 ms): a test that freezes followers
+        # waits out the polls already at the leader without coming near the 1.5 s lag limit.
+        self.cluster = replication_verifier.Cluster(props={"replica.lag.time.max.ms": "1500",
+                                                           "replica.fetch.wait.max.ms": "100"})
         self.addCleanup(self.cluster.cleanup)
         self.addCleanup(lambda: self._outcome_failed() and harness.dump_logs(
             self.cluster.brokers))
@@ -150,9 +153,10 @@ class ReplicationTest(harness.IntegrationTestCase):
         try:
             # A follower's fetch already waiting at the leader would still carry the new
             # records to it (the kernel buffers the response): let those long polls expire
-            # first (replica.fetch.wait.max.ms, 500 ms by default). Frozen, the followers send
-            # no new ones.
-            time.sleep(1.5)
+            # first (replica.fetch.wait.max.ms, 100 ms here), well before the leader would
+            # shrink the ISR (1.5 s without a caught-up fetch; with 1.5 s here, a loaded CI
+            # machine once let it shrink first). Frozen, the followers send no new ones.
+            time.sleep(0.5)
             s = wire.connect(leader.port)
             batch = wire.record_batch([(None, b"only-on-the-old-leader", ())] * 5)
             s.sendall(wire.produce_request(3, topic, 0, batch, acks=1))

@@ -338,13 +338,13 @@ class SaslTest(harness.IntegrationTestCase):
         shortest = min(d for d, _ in durations)
         self.assertGreaterEqual(shortest, DELAY_MS / 1000 * 0.99,
                                 f"a failure was answered after {shortest * 1000:.1f} ms")
-        # Served while the failures were waiting: well under the delay.
-        # (A network thread held up by a delay would make most of them take >= 100 ms.)
+        # Served while the failures were waiting: well under the delay. A network thread held up
+        # by a delay would make most of them take >= 100 ms, so the median tells; the tail
+        # only tells how loaded the machine is (a p95 bound failed CI at load average 15).
         self.assertGreater(len(latencies), 20)
         latencies.sort()
-        median, p95 = latencies[len(latencies) // 2], latencies[len(latencies) * 95 // 100]
+        median = latencies[len(latencies) // 2]
         self.assertLess(median, DELAY_MS / 1000 / 4, f"median {median * 1000:.1f} ms")
-        self.assertLess(p95, DELAY_MS / 1000, f"p95 {p95 * 1000:.1f} ms")
 
     # ---- KIP-368 ----------------------------------------------------------------------------
 
