@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The offline Terraform check must fail on the mistakes it exists for: each case copies
+# terraform/, makes one mistake, and expects check.js to exit 1 naming it. The unchanged copy
+# must pass first, so a failure below is the mistake's doing.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src=$(cd "$here/../../terraform" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+check() { node "$here/check.js" "$1" 2>&1; }
+
+copy() {
+    rm -rf "$work/tf"
+    cp -r "$src" "$work/tf"
+}
+
+# expect <description> <message the check must print> <file> <perl substitution>
+expect() {
+    local what=$1 message=$2 file=$3 edit=$4 out rc=0
+    copy
+    perl -0pi -e "$edit" "$work/tf/$file"
+    if cmp -s "$src/$file" "$work/tf/$file"; then
+        echo "FAIL $what: the edit changed nothing (the case is stale)"
+        failures=$((failures + 1))
+        return
+    fi
+    out=$(check "$work/tf") || rc=$?
+    if [ "$rc" -eq 1 ] && grep -qF -- "$message" <<<"$out"; then
+        echo "ok   $what"
+    else
+        echo "FAIL $what: exit $rc, expected a line with '$message'; got:"
+        echo "$out" | sed 's/^/     /'
+        failures=$((failures + 1))
+    fi
+}
+
+copy
+check "$work/tf" >/dev/null || { echo "FAIL the unchanged terraform/ does not pass"; exit 1; }
+
+expect "IMDSv1 allowed" "does not require IMDSv2" modules/kafka/main.tf \
+    's/http_tokens\s+= "required"/http_tokens = "optional"/'
+expect "unencrypted data volume" "aws_ebs_volume.data is not encrypted" modules/zookeeper/main.tf \
+    's/(resource "aws_ebs_volume" "data" \{.*?encrypted\s+= )true/${1}false/s'
+expect "quorum port moved" "missing ingress zookeeper:2888:sg:zookeeper" modules/security/main.tf \
+    's/2888/2889/g'
+expect "client listener open to everything" "is open to the internet" modules/security/main.tf \
+    's/cidr_ipv4         = each.value/cidr_ipv4         = "0.0.0.0\/0"/'
+expect "undeclared variable" "var.zone_nam is not declared" modules/kafka/main.tf \
+    's/var\.zone_name\}"/var.zone_nam}"/'
+expect "unknown module output" "has no output kms_arn" main.tf \
+    's/module\.secrets\.kms_key_arn/module.secrets.kms_arn/'
+expect "template variable not passed" "uses broker_count, which is not passed" modules/zookeeper/main.tf \
+    's/\n\s*broker_count\s+= 0//'
+expect "key the template ignores" "is passed extra, which it does not use" modules/kafka/main.tf \
+    's/(role\s+= "broker")/$1\n    extra = 1/'
+expect "template renders invalid bash" "renders into invalid bash" templates/user_data.sh.tftpl \
+    's/^tar -xzf/tar -xzf "/m'
+expect "secret default" "looks secret and has a default" variables.tf \
+    's/\z/\nvariable "admin_password" {\n  type        = string\n  description = "x"\n  default     = "hunter2"\n}\n/'
+expect "untyped variable" "variable tags has no type" variables.tf \
+    's/(variable "tags" \{\n)\s*type\s+= map\(string\)\n/$1/'
+expect "missing output" "root module has no output bootstrap_servers" outputs.tf \
+    's/output "bootstrap_servers"/output "brokers"/'
+expect "syntax error" "does not parse" modules/dns/main.tf 's/\}\s*\z//'
+
+[ "$failures" -eq 0 ] || { echo "$failures case(s) failed"; exit 1; }
+echo "check_catches: every mistake was caught"
