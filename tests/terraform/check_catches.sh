@@ -2,6 +2,7 @@
 # The offline Terraform check must fail on the mistakes it exists for: each case copies
 # terraform/, makes one mistake, and expects check.js to exit 1 naming it. The unchanged copy
 # must pass first, so a failure below is the mistake's doing.
+# shellcheck disable=SC2016  # the edits are perl, single-quoted on purpose
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../../terraform" && pwd)
@@ -31,7 +32,7 @@ expect() {
         echo "ok   $what"
     else
         echo "FAIL $what: exit $rc, expected a line with '$message'; got:"
-        echo "$out" | sed 's/^/     /'
+        printf '     %s\n' "$out"
         failures=$((failures + 1))
     fi
 }
