@@ -20,8 +20,10 @@ LOG_DIR=$env_log_dir PID_DIR=$env_pid_dir
 
 usage() {
     cat <<USAGE
-USAGE: $0 [-h|--help]
+USAGE: $0 [--configure-only] [-h|--help]
   Configures and starts this host's ZooKeeper server or broker from its facts.
+  --configure-only   write the configuration (and the TLS files) only: no volume, no waiting
+                     for ZooKeeper, no admin user, no service started
 Facts (environment, else \$SAMSA_HOST_ENV, else IMDSv2 where marked *):
   ROLE             zk | broker
   NODE_ID          myid of a ZooKeeper node, broker.id of a broker
@@ -43,8 +45,10 @@ Secrets (broker): ca.pem, broker-<NODE_ID>.pem, admin-password, zookeeper-digest
 USAGE
 }
 
+configure_only=0
 case "${1:-}" in
     -h | --help) usage; exit 0 ;;
+    --configure-only) configure_only=1 ;;
     "") ;;
     *) usage >&2; exit 1 ;;
 esac
@@ -225,6 +229,7 @@ boot_zookeeper() {
     mkdir -p "$DATA_DIR/zookeeper" "$SAMSA_CONF_DIR"
     write_zookeeper_config "$config"
     echo "$NODE_ID" >"$DATA_DIR/zookeeper/myid"
+    [ "$configure_only" -eq 0 ] || { note "configured $config"; return; }
     start_service samsa-zookeeper zookeeper-server-start.sh "$config" 30
     # The quorum forms once a majority of the members are up; this node only has to answer.
     wait_for "ZooKeeper $NODE_ID answers on $PRIVATE_IP:2181" zookeeper_ok "$PRIVATE_IP" 2181
@@ -243,7 +248,9 @@ zookeeper_quorum() {
 
 # The super user admin must exist before any broker starts: the brokers log in to each other
 # as admin. Written straight to ZooKeeper with the brokers' own ZooKeeper login, so the znode
-# gets the secure ACLs; only when missing, so a rebooted broker keeps the existing salt.
+# gets the secure ACLs; only when missing, so a rebooted broker keeps the existing salt. Brokers
+# booting at the same moment may each write it: same password, the last salt wins, and the
+# running brokers reload it from the change notification.
 ensure_admin_user() { # <admin password> <zookeeper digest>
     local described
     described=$("$SAMSA_ROOT/scripts/samsa-configs.sh" --zookeeper "$ZK_CONNECT" \
@@ -324,6 +331,11 @@ boot_broker() {
     admin_password=$(secret admin-password)
     digest=$(secret zookeeper-digest)
     [[ "$digest" == *:* ]] || die "secret zookeeper-digest must be user:password"
+    if [ "$configure_only" -eq 1 ]; then
+        write_broker_config "$config" "$admin_password" "$digest"
+        note "configured $config"
+        return
+    fi
     wait_for "the ZooKeeper ensemble has a quorum" zookeeper_quorum
     ensure_admin_user "$admin_password" "$digest"
     write_broker_config "$config" "$admin_password" "$digest"
@@ -333,5 +345,5 @@ boot_broker() {
 
 load_facts
 note "booting $ROLE $NODE_ID ($PRIVATE_DNS, $PRIVATE_IP, $AZ) with $SAMSA_SERVICE"
-mount_data_volume
+[ "$configure_only" -eq 1 ] || mount_data_volume
 "boot_${ROLE/zk/zookeeper}"
