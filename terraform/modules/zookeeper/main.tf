@@ -83,4 +83,6 @@ resource "aws_volume_attachment" "data" {
   device_name = "/dev/sdf"
   volume_id   = aws_ebs_volume.data[each.key].id
   instance_id = aws_instance.node[each.key].id
+  # A replaced instance stops before its volume is detached, so the file system is clean.
+  stop_instance_before_detaching = true
 }
