@@ -48,25 +48,40 @@ for n in $(shuf -i 1-254 -n 40); do
 done
 [ -n "$net" ] || fail "no free /24 in 10.201.0.0/16"
 
+# SIGTERM to every process in the given namespaces (by pid), up to 15 s for them to exit, then
+# SIGKILL for what is left.
+stop_processes() { # <namespace>...
+    local ns pid left
+    for ns in "$@"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+    done
+    for _ in $(seq 75); do
+        left=0
+        for ns in "$@"; do [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] || left=1; done
+        [ "$left" -eq 0 ] && return
+        sleep 0.2
+    done
+    for ns in "$@"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    done
+}
+
 teardown() {
-    local rc=$? ns pid
+    local rc=$? ns
+    local -a brokers=() others=()
     trap - EXIT
     if [ "$rc" -ne 0 ] && [ -n "$sim" ]; then
         for f in "$sim"/*/boot.log "$sim"/*/logs/*.out; do
             [ -f "$f" ] && { echo "--- last lines of $f"; tail -n 25 "$f"; }
         done
     fi
+    # Brokers (and the client) first, while ZooKeeper still answers their shutdown.
     for ns in "${created_ns[@]}"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+        case "$ns" in "${prefix}kafka"* | "${prefix}client") brokers+=("$ns") ;; *) others+=("$ns") ;; esac
     done
-    for _ in $(seq 50); do
-        local left=0
-        for ns in "${created_ns[@]}"; do [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] || left=1; done
-        [ "$left" -eq 0 ] && break
-        sleep 0.2
-    done
+    stop_processes "${brokers[@]}"
+    stop_processes "${others[@]}"
     for ns in "${created_ns[@]}"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
         ip netns del "$ns" 2>/dev/null || true
         rm -rf "/etc/netns/$ns"
     done
