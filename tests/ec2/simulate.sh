@@ -58,7 +58,7 @@ stop_processes() { # <namespace>...
     for _ in $(seq 75); do
         left=0
         for ns in "$@"; do [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] || left=1; done
-        [ "$left" -eq 0 ] && return
+        [ "$left" -eq 1 ] || break
         sleep 0.2
     done
     for ns in "$@"; do
@@ -69,7 +69,10 @@ stop_processes() { # <namespace>...
 teardown() {
     local rc=$? ns
     local -a brokers=() others=()
+    # Runs to the end whatever fails or arrives: no errexit, further signals ignored.
     trap - EXIT
+    trap '' INT TERM HUP
+    set +e
     if [ "$rc" -ne 0 ] && [ -n "$sim" ]; then
         for f in "$sim"/*/boot.log "$sim"/*/logs/*.out; do
             [ -f "$f" ] && { echo "--- last lines of $f"; tail -n 25 "$f"; }
