@@ -11,10 +11,10 @@
 # port goes down): leadership moves, producing goes on, and once the host is back it rejoins
 # every ISR; every acknowledged record is read back.
 #
-# Network safety: the run claims a /24 of 10.201.0.0/16 by adding a blackhole route for it in
-# the root namespace (the add fails if another run holds it), so nothing from the root
-# namespace can reach the simulated subnet through the real gateway, and concurrent runs never
-# share a subnet or a namespace name. Every process and client runs inside a namespace.
+# Network safety: the run claims a /24 of 10.201.0.0/16 that no route or address here touches,
+# by adding a blackhole route for it in the root namespace (the add fails if another run holds
+# it), before anything starts, so nothing from the root namespace can reach the simulated subnet
+# through the real gateway, and concurrent runs never share a subnet or a namespace name. Every process and client runs inside a namespace.
 # Teardown (EXIT trap): every process in our namespaces by pid, then our namespaces by name,
 # their /etc/netns files, the route. Exit 77 (skipped) without root or ip netns.
 set -euo pipefail
@@ -40,7 +40,15 @@ export SAMSA_ADMIN_BIN=${SAMSA_ADMIN_BIN:-$root/build/tools/admin/samsa-admin}
 
 net='' prefix='' sim=''
 created_ns=()
+# A /24 no route and no local address of this machine touches (other than the default route):
+# blackholing it then cannot take traffic away from anything real.
+subnet_untouched() {
+    ! ip -4 route show to match "$1.1" | grep -qv '^default' &&
+        [ -z "$(ip -4 route show root "$1.0/24")" ] &&
+        ! ip -4 -o addr show | grep -q " inet $1\."
+}
 for n in $(shuf -i 1-254 -n 40); do
+    subnet_untouched "10.201.$n" || continue
     if ip route add blackhole "10.201.$n.0/24" 2>/dev/null; then
         net=10.201.$n prefix=se$n-
         break
