@@ -64,6 +64,12 @@ expect "untyped variable" "variable tags has no type" variables.tf \
     's/(variable "tags" \{\n)\s*type\s+= map\(string\)\n/$1/'
 expect "missing output" "root module has no output bootstrap_servers" outputs.tf \
     's/output "bootstrap_servers"/output "brokers"/'
+expect "ssh on by default" "enable_ssh must exist with default false" variables.tf \
+    's/(variable "enable_ssh" \{.*?default\s+= )false/${1}true/s'
+expect "template file missing" "does not exist" modules/kafka/main.tf \
+    's/user_data\.sh\.tftpl/user-data.sh.tftpl/'
+expect "example sets an unknown variable" "sets brokers, which is not a variable" terraform.tfvars.example \
+    's/^broker_count( +)=/brokers$1     =/m'
 expect "syntax error" "does not parse" modules/dns/main.tf 's/\}\s*\z//'
 
 [ "$failures" -eq 0 ] || { echo "$failures case(s) failed"; exit 1; }
