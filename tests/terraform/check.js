@@ -12,7 +12,9 @@
 // 7. the root has the outputs bootstrap_servers and zookeeper_connect, and
 //    terraform.tfvars.example sets only declared variables and every required one;
 // 8. `terraform fmt -check -recursive` when a terraform binary is installed (fmt is offline).
-// Prints one line per problem and exits 1 if there is any.
+// Prints one line per problem and exits 1 if there is any. With --each DIR..., checks every
+// directory in one process (parses of unchanged files are shared) and prints each one's
+// problems under a "== DIR" line, exiting 0: check_catches.sh judges the results.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -20,7 +22,7 @@ const { execFileSync, spawnSync } = require("child_process");
 const hcl = require(path.join(__dirname, "../js/node_modules/@cdktf/hcl2json"));
 const template = require("./template");
 
-const problems = [];
+let problems = [];
 const problem = (where, msg) => problems.push(`${where}: ${msg}`);
 
 // --- loading ----------------------------------------------------------------------------------
@@ -32,7 +34,7 @@ async function loadModule(dir) {
     const full = path.join(dir, file);
     let doc;
     try {
-      doc = await hcl.parse(full, fs.readFileSync(full, "utf8"));
+      doc = await parseCached(full, fs.readFileSync(full, "utf8"));
     } catch (e) {
       problem(full, `does not parse: ${e.message || e}`);
       continue;
@@ -50,6 +52,13 @@ async function loadModule(dir) {
     }
   }
   return mod;
+}
+
+// Parsing is the slow part (WASM): documents are shared between directories by content.
+const parsed = new Map();
+async function parseCached(file, text) {
+  if (!parsed.has(text)) parsed.set(text, await hcl.parse(file, text));
+  return parsed.get(text);
 }
 
 // Every string in a parsed document, with the file it came from.
@@ -273,7 +282,7 @@ async function checkRoot(rootMod) {
   const example = path.join(rootMod.dir, "terraform.tfvars.example");
   if (!fs.existsSync(example)) { problems.push(`${example} is missing`); return; }
   let values;
-  try { values = await hcl.parse(example, fs.readFileSync(example, "utf8")); } catch (e) { problem(example, `does not parse: ${e}`); return; }
+  try { values = await parseCached(example, fs.readFileSync(example, "utf8")); } catch (e) { problem(example, `does not parse: ${e}`); return; }
   for (const k of Object.keys(values)) if (!rootMod.variables[k]) problem(example, `sets ${k}, which is not a variable`);
   for (const [k, v] of Object.entries(rootMod.variables)) if (!("default" in v) && !(k in values)) problem(example, `does not set the required ${k}`);
 }
@@ -291,9 +300,13 @@ function checkFormat(dir) {
 
 // --- main -------------------------------------------------------------------------------------
 
-const root = path.resolve(process.argv[2] || path.join(__dirname, "../../terraform"));
+let root;
 
-async function main() {
+// Problems found in one terraform directory, and a one-line summary.
+async function checkDirectory(dir) {
+  root = path.resolve(dir);
+  problems = [];
+  renderedCount = 0;
   const dirs = [root];
   const modulesDir = path.join(root, "modules");
   if (fs.existsSync(modulesDir)) for (const d of fs.readdirSync(modulesDir).sort()) dirs.push(path.join(modulesDir, d));
@@ -311,12 +324,26 @@ async function main() {
   const fmt = checkFormat(root);
   if (renderedCount === 0) problems.push("no templatefile() call was rendered");
   const files = modules.reduce((n, m) => n + m.files.length, 0);
-  if (problems.length) {
-    for (const p of problems) console.log(`terraform check: ${p}`);
-    console.log(`terraform check: ${problems.length} problem(s)`);
+  return { problems, summary: `${files} files in ${modules.length} modules, ${renderedCount} user_data renderings pass bash -n; ${fmt}` };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args[0] === "--each") {
+    for (const dir of args.slice(1)) {
+      const r = await checkDirectory(dir);
+      console.log(`== ${dir}: ${r.problems.length} problem(s)`);
+      for (const p of r.problems) console.log(`terraform check: ${p}`);
+    }
+    return;
+  }
+  const r = await checkDirectory(args[0] || path.join(__dirname, "../../terraform"));
+  if (r.problems.length) {
+    for (const p of r.problems) console.log(`terraform check: ${p}`);
+    console.log(`terraform check: ${r.problems.length} problem(s)`);
     process.exit(1);
   }
-  console.log(`terraform check: ${files} files in ${modules.length} modules, ${renderedCount} user_data renderings pass bash -n; ${fmt}`);
+  console.log(`terraform check: ${r.summary}`);
 }
 
 main().catch((e) => { console.error(e); process.exit(2); });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The offline Terraform check must fail on the mistakes it exists for: each case copies
-# terraform/, makes one mistake, and expects check.js to exit 1 naming it. The unchanged copy
-# must pass first, so a failure below is the mistake's doing.
+# terraform/, makes one mistake, and expects check.js to report it. The unchanged copy must
+# pass, so a failure below is the mistake's doing.
 # shellcheck disable=SC2016  # the edits are perl, single-quoted on purpose
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -9,36 +9,22 @@ src=$(cd "$here/../../terraform" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
+whats=() messages=() dirs=()
 
-check() { node "$here/check.js" "$1" 2>&1; }
-
-copy() {
-    rm -rf "$work/tf"
-    cp -r "$src" "$work/tf"
-}
-
-# expect <description> <message the check must print> <file> <perl substitution>
+# expect <description> <message the check must print> <file> <perl substitution>: prepares a
+# copy of terraform/ with the mistake; all copies are checked at once below (one node process
+# shares the parses of the files left unchanged).
 expect() {
-    local what=$1 message=$2 file=$3 edit=$4 out rc=0
-    copy
-    perl -0pi -e "$edit" "$work/tf/$file"
-    if cmp -s "$src/$file" "$work/tf/$file"; then
+    local what=$1 message=$2 file=$3 edit=$4 dir
+    dir=$work/case${#dirs[@]}
+    cp -r "$src" "$dir"
+    perl -0pi -e "$edit" "$dir/$file"
+    if cmp -s "$src/$file" "$dir/$file"; then
         echo "FAIL $what: the edit changed nothing (the case is stale)"
         failures=$((failures + 1))
-        return
     fi
-    out=$(check "$work/tf") || rc=$?
-    if [ "$rc" -eq 1 ] && grep -qF -- "$message" <<<"$out"; then
-        echo "ok   $what"
-    else
-        echo "FAIL $what: exit $rc, expected a line with '$message'; got:"
-        printf '     %s\n' "$out"
-        failures=$((failures + 1))
-    fi
+    whats+=("$what") messages+=("$message") dirs+=("$dir")
 }
-
-copy
-check "$work/tf" >/dev/null || { echo "FAIL the unchanged terraform/ does not pass"; exit 1; }
 
 expect "IMDSv1 allowed" "does not require IMDSv2" modules/kafka/main.tf \
     's/http_tokens\s+= "required"/http_tokens = "optional"/'
@@ -72,5 +58,21 @@ expect "example sets an unknown variable" "sets brokers, which is not a variable
     's/^broker_count( +)=/brokers$1     =/m'
 expect "syntax error" "does not parse" modules/dns/main.tf 's/\}\s*\z//'
 
+# The unchanged copy first: it must pass, so each failure below is its mistake's doing.
+cp -r "$src" "$work/unchanged"
+out=$(node "$here/check.js" --each "$work/unchanged" "${dirs[@]}")
+section() { awk -v d="== $1:" 'index($0, d) == 1 {on = 1; print; next} /^== / {on = 0} on' <<<"$out"; }
+section "$work/unchanged" | head -1 | grep -q ': 0 problem(s)$' ||
+    { echo "FAIL the unchanged terraform/ does not pass:"; section "$work/unchanged"; exit 1; }
+for i in "${!dirs[@]}"; do
+    result=$(section "${dirs[$i]}")
+    if ! head -1 <<<"$result" | grep -q ': 0 problem(s)$' && grep -qF -- "${messages[$i]}" <<<"$result"; then
+        echo "ok   ${whats[$i]}"
+    else
+        echo "FAIL ${whats[$i]}: expected a line with '${messages[$i]}'; got:"
+        printf '     %s\n' "$result"
+        failures=$((failures + 1))
+    fi
+done
 [ "$failures" -eq 0 ] || { echo "$failures case(s) failed"; exit 1; }
 echo "check_catches: every mistake was caught"
