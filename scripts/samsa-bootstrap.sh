@@ -60,7 +60,7 @@ FACTS=(ROLE NODE_ID NODE_NAME PRIVATE_IP PRIVATE_DNS AZ ZK_SERVERS ZK_CONNECT BR
 # Facts from the file do not override the environment. The file is parsed, never sourced: a
 # value is taken literally, and keys outside FACTS are refused.
 load_host_env() {
-    local file=${SAMSA_HOST_ENV:-} key value
+    local file=${SAMSA_HOST_ENV:-} line key value
     [ -n "$file" ] || return 0
     [ -r "$file" ] || die "SAMSA_HOST_ENV=$file is not readable"
     while IFS= read -r line || [ -n "$line" ]; do
@@ -85,8 +85,11 @@ imds() {
 }
 
 fact_or_imds() { # <fact> <metadata key>
-    local name=$1
-    [ -n "${!name:-}" ] || export "$name=$(imds "$2")"
+    local name=$1 value
+    [ -z "${!name:-}" ] || return 0
+    value=$(imds "$2") || exit 1
+    [ -n "$value" ] || die "the metadata service has no $2"
+    export "$name=$value"
 }
 
 require_fact() {
