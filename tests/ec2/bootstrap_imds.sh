@@ -112,5 +112,13 @@ refused() { # the boot fails, naming the mismatch
     grep -q 'does not name ip-10-9-8-7' <<<"$out"
 }
 expect "a keystore for another name is refused" refused
+# Off EC2 (no metadata service) a fact left unset stops the boot, naming it.
+ip -n "$ns" addr del 169.254.169.254/32 dev lo
+no_imds() {
+    local out
+    if out=$(boot "$work/zk.env" 2>&1); then return 1; fi
+    grep -q 'no instance metadata service' <<<"$out"
+}
+expect "without IMDS an unset fact stops the boot" no_imds
 [ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
 echo "bootstrap_imds: passed"
