@@ -9,7 +9,8 @@
 # From the client host: a user and ACLs, a topic with RF 3 and min.insync.replicas 2, records
 # produced with acks=all; then the leader of partition 0 is cut off the network (its switch
 # port goes down): leadership moves, producing goes on, and once the host is back it rejoins
-# every ISR; every acknowledged record is read back.
+# every ISR; another broker's instance is replaced (data volume kept) and comes back as the same
+# broker; every acknowledged record is read back.
 #
 # Network safety: the run claims a /24 of 10.201.0.0/16 that no route or address here touches,
 # by adding a blackhole route for it in the root namespace (the add fails if another run holds
@@ -277,6 +278,27 @@ ip -n "${prefix}sw" link set "p-kafka$victim" up
 log "kafka$victim healed: its switch port is up"
 poll "kafka$victim rejoined every ISR" "$DEADLINE" isr_full
 produce 100 after
+
+# --- replacing an instance (terraform apply -replace): same ENI, same data volume ------------
+
+# Another broker's instance is replaced: the service stops (samsa-server-stop.sh, a controlled
+# shutdown), the root disk with its generated configuration goes, the data volume stays; the new
+# instance boots with the same facts and must come back as the same broker.
+r=$((victim % 3 + 1))
+on "kafka$r" env LOG_DIR="$sim/kafka$r/logs" PID_DIR="$sim/kafka$r/logs" \
+    "$root/scripts/samsa-server-stop.sh" --timeout 60 >/dev/null
+isr_short() { ! isr_full; }
+poll "kafka$r stopped and left the ISRs (controlled shutdown)" "$DEADLINE" isr_short
+rm -rf "$sim/kafka$r/conf"
+# shellcheck disable=SC2016  # expanded by the inner sh
+on "kafka$r" unshare --uts sh -c 'hostname "$1" && SAMSA_HOST_ENV="$2" exec "$3"' _ \
+    "kafka$r.$ZONE" "$sim/kafka$r/host.env" "$root/scripts/samsa-bootstrap.sh" \
+    >"$sim/kafka$r/boot.log" 2>&1 || fail "the replacement kafka$r did not boot"
+grep -q "user admin already in ZooKeeper" "$sim/kafka$r/boot.log" ||
+    fail "the replacement kafka$r rewrote the admin user"
+log "kafka$r replaced: booted again from its facts onto its old log volume"
+poll "the replacement kafka$r is back in every ISR" "$DEADLINE" isr_full
+produce 100 replaced
 
 # --- no acknowledged record is lost -----------------------------------------------------------
 
