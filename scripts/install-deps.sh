@@ -6,7 +6,8 @@ set -euo pipefail
 usage() {
     cat <<USAGE
 Usage: scripts/install-deps.sh [--build-only] [--help]
-  Installs the Debian 12 packages Samsa needs, then kafkajs for the tests (npm, into tests/js).
+  Installs the Debian 12 packages Samsa needs, then kafkajs and @cdktf/hcl2json
+  (the offline Terraform check) for the tests (npm, into tests/js).
   --build-only   only what building and running the broker needs (no test clients)
 USAGE
 }
@@ -69,8 +70,9 @@ if [ "${#missing[@]}" -gt 0 ] && printf '%s\n' "${missing[@]}" | grep -qx zookee
 fi
 
 if [ "$build_only" -eq 0 ] && [ -f "$root/tests/js/package.json" ]; then
-    if [ ! -d "$root/tests/js/node_modules/kafkajs" ]; then
-        echo "install-deps: installing kafkajs (npm)"
+    if [ ! -d "$root/tests/js/node_modules/kafkajs" ] ||
+        [ ! -d "$root/tests/js/node_modules/@cdktf/hcl2json" ]; then
+        echo "install-deps: installing kafkajs and @cdktf/hcl2json (npm)"
         (cd "$root/tests/js" && npm ci --no-audit --no-fund --loglevel=error)
     fi
 fi
