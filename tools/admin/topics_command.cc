@@ -166,7 +166,8 @@ void describe_topics(AdminClient& client, const TopicsOptions& o) {
     filter.topics_with_overrides = o.topics_with_overrides;
     static const std::map<int32_t, PartitionReassignment> kNone;
     for (const auto& [name, topic] : metadata.topics) {
-        if (topic.error_code != 0) {
+        // A topic still electing its leaders (LEADER_NOT_AVAILABLE) is described as it is.
+        if (topic.error_code != 0 && topic.partitions.empty()) {
             throw ToolError{error_message(topic.error_code, std::nullopt)};
         }
         const auto it = reassignments.find(name);
