@@ -102,6 +102,16 @@ void AdminClient::next_server() {
     server_ = (server_ + 1) % config_.bootstrap_servers.size();
 }
 
+net::BlockingChannel& AdminClient::node_channel(int32_t node_id, const std::string& host,
+                                               int32_t port) {
+    auto& channel = nodes_[node_id];
+    if (!channel) {
+        channel = tools::open_channel(host, static_cast<uint16_t>(port), config_.client_id,
+                                      config_.request_timeout, config_.security);
+    }
+    return *channel;
+}
+
 result<net::BlockingChannel*> AdminClient::controller_channel() {
     if (controller_) {
         return controller_.get();

@@ -70,17 +70,27 @@ class AdminClient {
         return controller->template send<Response>(request, version);
     }
 
+    // Sends `request` to one broker (a group's coordinator, a partition's leader); the
+    // connection is kept for the next request to that broker.
+    template <typename Response, typename Request>
+    result<Response> send_to_node(int32_t node_id, const std::string& host, int32_t port,
+                                  const Request& request, int16_t version) {
+        return node_channel(node_id, host, port).template send<Response>(request, version);
+    }
+
     const std::string& connected_to() const { return connected_to_; }
 
   private:
     net::BlockingChannel& current_channel();
     void next_server();
     result<net::BlockingChannel*> controller_channel();
+    net::BlockingChannel& node_channel(int32_t node_id, const std::string& host, int32_t port);
 
     AdminClientConfig config_;
     std::size_t server_ = 0;
     std::unique_ptr<net::BlockingChannel> channel_;
     std::unique_ptr<net::BlockingChannel> controller_;
+    std::map<int32_t, std::unique_ptr<net::BlockingChannel>> nodes_;
     std::string connected_to_;
 };
 

@@ -6,6 +6,7 @@
 // A subcommand is a file with a run function and one line in kCommands.
 
 #include "tools/admin/acls_command.h"
+#include "tools/admin/admin_commands.h"
 #include "tools/admin/command.h"
 #include "common/logging.h"
 
@@ -22,6 +23,16 @@ constexpr Command kCommands[] = {
     {"configs", "alter and describe SCRAM user credentials (kafka-configs.sh)",
      samsa::tools::run_configs},
     {"acls", "add, remove and list ACLs (kafka-acls.sh)", samsa::admin::run_acls_command},
+    {"topics", "create, list, describe, alter and delete topics (kafka-topics.sh)",
+     samsa::admin::run_topics},
+    {"consumer-groups",
+     "list, describe and delete groups, reset offsets (kafka-consumer-groups.sh)",
+     samsa::admin::run_consumer_groups},
+    {"leader-election", "elect preferred or unclean leaders (kafka-leader-election.sh)",
+     samsa::admin::run_leader_election},
+    {"reassign-partitions",
+     "move partitions between brokers (kafka-reassign-partitions.sh)",
+     samsa::admin::run_reassign_partitions},
     {"zookeeper-security-migration",
      "set the znodes' ACLs to the secure layout or back (zookeeper-security-migration.sh)",
      samsa::tools::run_zookeeper_security_migration},
