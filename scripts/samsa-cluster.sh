@@ -394,8 +394,15 @@ cmd_down() {
         note "nothing to stop: no cluster in $dir"
         return 0
     fi
-    # Brokers first: their controlled shutdown still needs ZooKeeper.
-    stop_pid_files brokers "$dir"/logs/broker-*/samsaServer.pid
+    # Brokers first: their controlled shutdown still needs ZooKeeper. One at a time, the
+    # controller last, as in a rolling restart: a broker stopping while the controller also
+    # goes away retries its ControlledShutdown request for 10 s before giving up on it.
+    local controller i
+    controller=$("$PYTHON" "$STATE_TOOL" controller --zookeeper "$(zk_connect)" 2>/dev/null) || controller=
+    for i in $(seq "$brokers"); do
+        [ "$i" = "$controller" ] || stop_pid_files "broker $i" "$(broker_pidfile "$i")"
+    done
+    [ -z "$controller" ] || stop_pid_files "broker $controller" "$(broker_pidfile "$controller")"
     stop_pid_files "ZooKeeper members" "$dir"/logs/zookeeper-*/zookeeper.pid
 }
 

@@ -14,6 +14,7 @@ strings and buffers as a 4-byte length then the bytes, every packet preceded by 
 
   cluster_state.py status --zookeeper CONNECT --expect 1,2,3 [--json]
   cluster_state.py wait   --zookeeper CONNECT --expect 1,2,3 --timeout SECONDS
+  cluster_state.py controller --zookeeper CONNECT      (the controller's id; fails if none)
 """
 
 import argparse
@@ -208,7 +209,7 @@ def ready(connect, expected):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["status", "wait"])
+    parser.add_argument("command", choices=["status", "wait", "controller"])
     parser.add_argument("--zookeeper", required=True, help="host:port,...[/chroot]")
     parser.add_argument("--expect", default="", help="broker ids that should be registered")
     parser.add_argument("--json", action="store_true", help="status: machine-readable output")
@@ -234,7 +235,11 @@ def main():
     except (ZooKeeperError, OSError) as e:
         print(f"cannot read the cluster from ZooKeeper {args.zookeeper}: {e}", file=sys.stderr)
         return 1
-    if args.json:
+    if args.command == "controller":
+        if state["controller"] is None:
+            return 1
+        print(state["controller"])
+    elif args.json:
         print(json.dumps(state, indent=1))
     else:
         print_state(state)
