@@ -25,6 +25,9 @@ USAGE: $0 --rate RATE --message-size SIZE --retention TIME [--replication-factor
   --from FILE      the same figure from bench/run.sh output saved in FILE
 Sizes: B, kB, MB, GB, TB (10^3 steps) or KiB, MiB, GiB, TiB (2^10). Times: s, m, h, d, w.
 Rates: 50000, 50k, 1M/min (messages); throughputs: 100MB/s.
+Environment (--measure): SAMSA_CAPACITY_BENCH_RECORDS records per run (default 300000),
+  SAMSA_CAPACITY_BENCH_ARGS more bench/run.sh arguments (e.g. "--skip-build --sizes 1024"),
+  LOG_DIR where the output is kept (default: $SAMSA_ROOT/logs)
 USAGE
     echo
     /usr/bin/python3 "$SAMSA_ROOT/scripts/lib/capacity.py" --help | sed -n '/^options:/,$p'
@@ -49,7 +52,9 @@ if [ "$measure" -eq 1 ]; then
     mkdir -p "$LOG_DIR"
     out=$LOG_DIR/bench-$(date -u +%Y%m%dT%H%M%SZ).txt
     note "running bench/run.sh (its output: $out)"
-    "$SAMSA_ROOT/bench/run.sh" --records "${SAMSA_CAPACITY_BENCH_RECORDS:-300000}" >"$out" 2>&1 ||
+    read -r -a bench_args <<<"${SAMSA_CAPACITY_BENCH_ARGS:-}"
+    "$SAMSA_ROOT/bench/run.sh" --records "${SAMSA_CAPACITY_BENCH_RECORDS:-300000}" "${bench_args[@]}" \
+        >"$out" 2>&1 ||
         { tail -n 20 "$out" >&2; die "bench/run.sh failed (output in $out)"; }
     args+=(--from "$out")
 fi
