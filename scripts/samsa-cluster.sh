@@ -92,7 +92,7 @@ parse_args() {
 record_shape() {
     local env=$dir/cluster.env
     local want="ZK_COUNT=$zk_count BROKERS=$brokers SECURE=$secure BASE_PORT=$base_port ZK_BASE_PORT=$zk_base_port"
-    if [ -f "$env" ] && [ "$(tr '\n' ' ' <"$env" | sed 's/ $//')" != "$want" ] && running_pids | grep -q .; then
+    if [ -f "$env" ] && [ "$(tr '\n' ' ' <"$env" | sed 's/ $//')" != "$want" ] && [ -n "$(running_pids)" ]; then
         die "a cluster of another shape is running from $dir ($(tr '\n' ' ' <"$env")); \
 run '$0 down --dir $dir' first"
     fi
