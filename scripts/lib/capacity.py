@@ -207,6 +207,7 @@ def estimate(args, name, broker_write):
     needs["partition replicas (4000 per broker)"] = by_partitions
     r.update({"instance": name, "limits": lim, "needs": needs, "brokers": brokers,
               "limited_by": max(needs, key=needs.get), "partitions": partitions,
+              "short_of": [why for why, count in needs.items() if count > brokers],
               "disk_per_broker": r["provisioned"] / brokers,
               "net_in_per_broker": r["cluster_write"] / brokers,
               "net_out_per_broker": r["cluster_out"] / brokers})
@@ -251,6 +252,8 @@ def print_steps(args, r, source):
     for why, count in r["needs"].items():
         print(f"   {why:<38} {count}")
     print(f"   => {n} brokers ({'given by --brokers' if args.brokers else 'limited by ' + r['limited_by']})")
+    for why in r["short_of"]:
+        print(f"   !! too few for {why}: it needs {r['needs'][why]}")
     print("\n5. Per broker")
     print(f"   disk: {human(r['provisioned'])} / {n} = {human(r['disk_per_broker'])}")
     print(f"   network in: {human(r['cluster_write'])}/s / {n} = {gbit(r['net_in_per_broker'])} "

@@ -40,6 +40,18 @@ class CapacityArithmeticTest(unittest.TestCase):
         self.assertAlmostEqual(r["provisioned"], 570.24e9, delta=1)
         self.assertAlmostEqual(r["disk_per_broker"], 190.08e9, delta=1)
         self.assertEqual(r["brokers"], 3)
+        self.assertEqual(r["short_of"], [])
+
+    def test_a_given_broker_count_that_is_too_small_is_reported(self):
+        # W = 100 MB/s x RF 3 = 300 MB/s written: 3 brokers at the assumed 100 MB/s each, 3 for
+        # m5.xlarge's 109.375 MB/s usable network in (2.7) and 3 for its 100.625 MB/s usable
+        # EBS (2.98). But 3 groups read: out = 100 x (2 + 3) = 500 MB/s, 500 / 109.375 = 4.6 -> 5.
+        r = capacity("--rate", "100k", "--message-size", "1000B", "--retention", "1h",
+                     "--consumer-groups", "3", "--brokers", "3")["estimate"]
+        self.assertEqual(r["brokers"], 3)
+        self.assertEqual(r["needs"]["EBS write bandwidth"], 3)
+        self.assertEqual(r["needs"]["network out"], 5)
+        self.assertEqual(r["short_of"], ["network out"])
 
     def test_codeforgeek_headline_rate(self):
         # 1M msg/min = 16,666.7 msg/s x 1 KB = 16.67 MB/s = 1.44 TB/day; 14 days = 20.16 TB a
