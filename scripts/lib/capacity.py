@@ -53,7 +53,7 @@ TIME_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 COUNT_UNITS = {"": 1, "k": 10**3, "m": 10**6}
 
 
-# --- parsing inputs with units ----------------------------------------------------------------
+# --- parsing inputs with units -------------------------------------------------------------------
 
 def _number_and_unit(text, what, example):
     m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", text)
@@ -72,7 +72,8 @@ def parse_size(text):
 
 
 def parse_duration(text):
-    """Seconds from '7d', '168h', '30m', '2w', '3600s' (a bare number is hours, as log.retention.hours)."""
+    """Seconds from '7d', '168h', '30m', '2w', '3600s'; a bare number is hours (as
+    log.retention.hours)."""
     value, unit = _number_and_unit(text, "a duration", "7d, 168h, 2w")
     if unit == "":
         return value * 3600
@@ -214,7 +215,7 @@ def estimate(args, name, broker_write):
     return r
 
 
-# --- printing --------------------------------------------------------------------------------------
+# --- printing ------------------------------------------------------------------------------------
 
 def human(n, unit="B"):
     for prefix, scale in (("T", 1e12), ("G", 1e9), ("M", 1e6), ("k", 1e3)):
@@ -234,7 +235,8 @@ def print_steps(args, r, source):
           f"RF {rf}, {g} consumer group(s), instance {r['instance']}")
     print("\n1. Throughput")
     print(f"   ingress W = {args.rate:g} msg/s x {args.message_size:g} B = {human(r['ingress'])}/s")
-    print(f"   written to logs, W x RF = {human(r['ingress'])}/s x {rf} = {human(r['cluster_write'])}/s")
+    print(f"   written to logs, W x RF = {human(r['ingress'])}/s x {rf} = "
+          f"{human(r['cluster_write'])}/s")
     print(f"   read from brokers, W x (RF-1 followers + {g} groups) = {human(r['ingress'])}/s x "
           f"{rf - 1 + g} = {human(r['cluster_out'])}/s")
     print("\n2. Disk")
@@ -244,14 +246,16 @@ def print_steps(args, r, source):
     print(f"   provisioned: x {INDEX_OVERHEAD} (indexes, slack) / {MAX_DISK_FILL} (max fill) = "
           f"{human(r['provisioned'])}")
     print(f"\n3. One {r['instance']} broker (usable = {NIC_HEADROOM:.0%} of baseline)")
-    print(f"   network: {lim['network_gbps']:g} Gbit/s each way -> {human(lim['net_usable'])}/s usable")
+    print(f"   network: {lim['network_gbps']:g} Gbit/s each way -> "
+          f"{human(lim['net_usable'])}/s usable")
     print(f"   EBS: {lim['ebs_mbps']:g} Mbit/s -> {human(lim['ebs_usable'])}/s usable")
     print(f"   write throughput: {human(args.broker_write)}/s ({source})")
     print(f"   disk: at most {human(args.disk_per_broker)} of log.dirs per broker")
     print("\n4. Brokers = the largest need")
     for why, count in r["needs"].items():
         print(f"   {why:<38} {count}")
-    print(f"   => {n} brokers ({'given by --brokers' if args.brokers else 'limited by ' + r['limited_by']})")
+    why = "given by --brokers" if args.brokers else "limited by " + r["limited_by"]
+    print(f"   => {n} brokers ({why})")
     for why in r["short_of"]:
         print(f"   !! too few for {why}: it needs {r['needs'][why]}")
     print("\n5. Per broker")
@@ -264,7 +268,8 @@ def print_steps(args, r, source):
     print(f"   writes: W / {human(args.partition_write)}/s per partition = "
           f"{math.ceil(r['ingress'] / args.partition_write)}")
     print(f"   reads: W / {human(args.partition_read)}/s per consumer = "
-          f"{math.ceil(r['ingress'] / args.partition_read)}; largest group: {args.consumers} consumer(s)")
+          f"{math.ceil(r['ingress'] / args.partition_read)}; "
+          f"largest group: {args.consumers} consumer(s)")
     print(f"   => {r['partitions']} (rounded up to a multiple of {n} brokers); "
           f"{r['partitions'] * rf / n:.0f} replicas per broker")
 
@@ -281,7 +286,7 @@ def print_instance_table(rows, chosen):
               f"{r['limited_by']}{mark}")
 
 
-# --- command line ----------------------------------------------------------------------------------
+# --- command line --------------------------------------------------------------------------------
 
 def parser():
     p = argparse.ArgumentParser(

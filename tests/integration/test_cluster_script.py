@@ -137,7 +137,8 @@ class ClusterScriptTest(unittest.TestCase):
         controller = int(re.search(r"^Controller: broker (\d+)", out, re.M).group(1))
         under = re.search(r"^Under-replicated partitions: (\d+)\n((?:  .*\n)*)", out + "\n", re.M)
         listed = set(re.findall(r"^  (\S+-\d+)  leader", under.group(2), re.M))
-        offline = int(re.search(r"^Offline partitions \(no live leader\): (\d+)", out, re.M).group(1))
+        offline = int(re.search(r"^Offline partitions \(no live leader\): (\d+)", out,
+                                re.M).group(1))
         return brokers, controller, int(under.group(1)), listed, offline
 
     def test_1_up_prints_the_connection_strings_and_clients_work_across_brokers(self):
@@ -152,7 +153,8 @@ class ClusterScriptTest(unittest.TestCase):
         meta = run([KCAT, "-L", "-b", self.bootstrap, "-t", TOPIC]).stdout.decode()
         self.assertIn(" 3 brokers:", meta)
         # default.replication.factor and num.partitions follow the broker count.
-        self.assertEqual(len(re.findall(r"partition \d+, leader \d+, replicas: \d+,\d+,\d+", meta)), 3)
+        three_replicas = re.findall(r"partition \d+, leader \d+, replicas: \d+,\d+,\d+", meta)
+        self.assertEqual(len(three_replicas), 3)
 
     def test_2_status_matches_zookeeper(self):
         out = self.script("status")

@@ -157,9 +157,12 @@ class CapacityFlagsTest(unittest.TestCase):
         self.assertFails(base + ["--instance-type", "m9.huge"], "unknown instance type 'm9.huge'",
                          "m5.xlarge")
         self.assertFails(base + ["--replication-factor", "0"], "--replication-factor")
-        self.assertFails(base + ["--brokers", "2"], "--brokers 2 is fewer than --replication-factor 3")
-        self.assertFails(base + ["--from", "/nonexistent/bench.txt"], "--from /nonexistent/bench.txt")
-        self.assertFails(base + ["--measure", "--from", "x"], "--measure and --from exclude each other")
+        self.assertFails(base + ["--brokers", "2"],
+                         "--brokers 2 is fewer than --replication-factor 3")
+        self.assertFails(base + ["--from", "/nonexistent/bench.txt"],
+                         "--from /nonexistent/bench.txt")
+        self.assertFails(base + ["--measure", "--from", "x"],
+                         "--measure and --from exclude each other")
         self.assertFails(["--rate", "100"], "required", "--message-size", "--retention")
         self.assertFails(base + ["--frobnicate"], "unrecognized arguments: --frobnicate")
 
