@@ -1,31 +1,25 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # One command from a fresh clone to a running single-broker cluster on this machine: installs
-# the dependencies, builds samsa-broker, starts ZooKeeper (127.0.0.1:2181) and one broker
-# (127.0.0.1:9092) as daemons, waits until the broker answers, and shows how to use it with kcat.
-# Everything it creates lives under <repo>/var; `quickstart.sh stop` stops exactly the processes
-# it started (from their pid files). Running it again while the cluster is up starts nothing new.
-# With --secure the broker's only listener is SASL_SSL (TLS with a CA made in var/tls, SCRAM and
+# the dependencies, builds samsa-broker, then has samsa-cluster.sh start ZooKeeper
+# (127.0.0.1:2181) and one broker (127.0.0.1:9092) as daemons and wait until the broker is
+# registered, and shows how to use it with kcat. Everything it creates lives under <repo>/var;
+# `quickstart.sh stop` stops exactly the processes it started (from their pid files). Running it
+# again while the cluster is up starts nothing new.
+# With --secure the broker's listeners are SASL_SSL only (TLS with a CA made in var/tls, SCRAM and
 # PLAIN against credentials in ZooKeeper) and the ACL authorizer is on, with one super user,
 # admin, whose client settings it writes for kcat and for the samsa-*.sh tools.
 set -euo pipefail
 PROG=quickstart
-# The pid files and daemon output always go to <repo>/var/logs, whatever LOG_DIR says, so that
-# `stop` finds what `start` started.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 var=$root/var
-export LOG_DIR=$var/logs PID_DIR=$var/logs
 # shellcheck source=lib/common.sh
 source "$root/scripts/lib/common.sh"
 
 ZK_HOST=127.0.0.1 ZK_PORT=${QUICKSTART_ZK_PORT:-2181}
 BROKER_HOST=127.0.0.1 BROKER_PORT=${QUICKSTART_BROKER_PORT:-9092}
-ZK_WAIT=30 BROKER_WAIT=60
 build=$root/build
-zk_config=$var/zookeeper.properties
-zk_pidfile=$PID_DIR/zookeeper.pid
-broker_pidfile=$PID_DIR/samsaServer.pid
-tls=$var/tls
+cluster=$root/scripts/samsa-cluster.sh
 secure=0
 
 usage() {
@@ -33,18 +27,20 @@ usage() {
 USAGE: $0 [start|stop|status] [--secure] [--skip-deps]
   start (default)  install dependencies (scripts/install-deps.sh), build samsa-broker into
                    build/, start ZooKeeper on $ZK_HOST:$ZK_PORT and a broker on
-                   $BROKER_HOST:$BROKER_PORT, wait until the broker answers
+                   $BROKER_HOST:$BROKER_PORT, wait until the broker is registered
   stop             stop the broker and ZooKeeper started by 'start' (and nothing else)
-  status           show whether they are running
-  --secure         start: a SASL_SSL listener, ACLs on, and a super user 'admin' whose password
-                   (random, made once) is in var/tls/admin.properties (samsa-*.sh
+  status           show whether they are running, and the broker and partitions as
+                   ZooKeeper sees them
+  --secure         start: SASL_SSL listeners only, ACLs on, and a super user 'admin' whose
+                   password (random, made once) is in var/tls/admin.properties (samsa-*.sh
                    --command-config) and var/tls/kcat.conf (kcat -F)
   --skip-deps      do not run scripts/install-deps.sh
   -h, --help       show this help
-Environment: QUICKSTART_ZK_PORT, QUICKSTART_BROKER_PORT choose other ports (use the same
-values for stop and status).
-Files: ZooKeeper data in var/zookeeper, broker logs in var/samsa-logs, daemon output and pid
-files in var/logs.
+Environment: QUICKSTART_ZK_PORT, QUICKSTART_BROKER_PORT choose other ports (start only:
+stop and status find them in var/cluster.env).
+Files: ZooKeeper data in var/zookeeper-1, broker logs in var/samsa-logs-1, configuration in
+var/*.properties, daemon output and pid files in var/logs. A cluster of several brokers:
+scripts/samsa-cluster.sh.
 USAGE
 }
 
@@ -57,129 +53,13 @@ build_broker() {
     export SAMSA_BROKER_BIN=$build/broker/samsa-broker SAMSA_ADMIN_BIN=$build/tools/admin/samsa-admin
 }
 
-# Fails with a clear message when host:port answers although our process is not running.
-require_free_port() { # <what> <host> <port> [hint]
-    port_in_use "$2" "$3" || return 0
-    {
-        echo "$PROG: cannot start $1: $2:$3 is already in use by a process quickstart did not start:"
-        describe_port_owner "$3"
-        echo "Stop that process${4:+ ($4)} or free port $3, then run $0 again."
-    } >&2
-    exit 1
-}
-
-# Waits until "$@" succeeds; fails if the daemon in pid file $1 dies or $2 seconds pass.
-wait_until() { # <pidfile> <seconds> <what> <out-file> -- command...
-    local pidfile=$1 seconds=$2 what=$3 out=$4 deadline
-    shift 5
-    deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        if ! pid_file_process "$pidfile" >/dev/null; then
-            echo "$PROG: $what exited; last lines of $out:" >&2
-            tail -n 30 "$out" >&2
-            exit 1
-        fi
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            echo "$PROG: $what is running but did not answer within ${seconds}s; last lines of $out:" >&2
-            tail -n 30 "$out" >&2
-            echo "($0 stop stops it.)" >&2
-            exit 1
-        fi
-        sleep 0.5
-    done
-}
-
-start_zookeeper() {
-    local pid
-    if pid=$(pid_file_process "$zk_pidfile"); then
-        note "ZooKeeper already running (pid $pid)"
-    else
-        require_free_port ZooKeeper "$ZK_HOST" "$ZK_PORT" \
-            "Debian's packaged ZooKeeper: systemctl stop zookeeper"
-        mkdir -p "$var/zookeeper"
-        sed -e "s|^dataDir=.*|dataDir=$var/zookeeper|" \
-            -e "s|^clientPort=.*|clientPort=$ZK_PORT|" \
-            -e "s|^clientPortAddress=.*|clientPortAddress=$ZK_HOST|" \
-            "$root/config/zookeeper.properties" >"$zk_config"
-        "$root/scripts/zookeeper-server-start.sh" -daemon "$zk_config"
-    fi
-    wait_until "$zk_pidfile" "$ZK_WAIT" ZooKeeper "$LOG_DIR/zookeeper.out" -- \
-        zookeeper_ok "$ZK_HOST" "$ZK_PORT"
-    note "ZooKeeper answers on $ZK_HOST:$ZK_PORT"
-}
-
-broker_answers() {
-    if command -v kcat >/dev/null; then
-        kcat "${kcat_args[@]}" -b "$BROKER_HOST:$BROKER_PORT" -L -m 5
-    else
-        port_in_use "$BROKER_HOST" "$BROKER_PORT"
-    fi
-}
-
-start_broker() {
-    local pid
-    if pid=$(pid_file_process "$broker_pidfile"); then
-        note "broker already running (pid $pid)"
-    else
-        require_free_port "the broker" "$BROKER_HOST" "$BROKER_PORT"
-        mkdir -p "$var/samsa-logs"
-        "$root/scripts/samsa-server-start.sh" -daemon "$root/config/server.properties" \
-            --override "log.dirs=$var/samsa-logs" \
-            --override "listeners=$listener_protocol://$BROKER_HOST:$BROKER_PORT" \
-            --override "zookeeper.connect=$ZK_HOST:$ZK_PORT" "${secure_overrides[@]}"
-    fi
-    command -v kcat >/dev/null || note "kcat not found: only checking that the port accepts connections"
-    wait_until "$broker_pidfile" "$BROKER_WAIT" "the broker" "$LOG_DIR/samsaServer.out" -- \
-        broker_answers
-    note "broker answers on $BROKER_HOST:$BROKER_PORT"
-}
-
-# --secure: TLS material, the admin user in ZooKeeper (before the broker reads it) and the
-# client settings; all made once and kept in var/tls.
-prepare_secure() {
-    local password
-    "$root/scripts/samsa-certs.sh" --dir "$tls" ca >/dev/null
-    [ -s "$tls/broker.pem" ] || "$root/scripts/samsa-certs.sh" --dir "$tls" broker broker >/dev/null
-    if [ ! -s "$tls/admin.properties" ]; then
-        password=$(openssl rand -hex 16)
-        (
-            umask 077
-            printf '%s\n' "security.protocol=SASL_SSL" "sasl.mechanism=SCRAM-SHA-512" \
-                "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$password\";" \
-                "ssl.truststore.type=PEM" "ssl.truststore.location=$tls/ca.pem" >"$tls/admin.properties"
-            printf '%s\n' "security.protocol=SASL_SSL" "sasl.mechanisms=SCRAM-SHA-512" \
-                "sasl.username=admin" "sasl.password=$password" "ssl.ca.location=$tls/ca.pem" \
-                >"$tls/kcat.conf"
-        )
-    fi
-    password=$(sed -n 's/^sasl.password=//p' "$tls/kcat.conf")
-    local out
-    out=$("$root/scripts/samsa-configs.sh" --zookeeper "$ZK_HOST:$ZK_PORT" --alter \
-        --entity-type users --entity-name admin \
-        --add-config "SCRAM-SHA-512=[password=$password],SCRAM-SHA-256=[password=$password]" 2>&1) ||
-        die "cannot create the admin user in ZooKeeper: $out"
-    note "user admin (super user) in ZooKeeper; its settings are in $tls"
-    listener_protocol=SASL_SSL
-    kcat_args=(-F "$tls/kcat.conf")
-    secure_overrides=(
-        --override "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512"
-        --override inter.broker.listener.name=SASL_SSL
-        --override "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512"
-        --override "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$password\";"
-        --override ssl.keystore.type=PEM --override "ssl.keystore.location=$tls/broker.pem"
-        --override ssl.truststore.type=PEM --override "ssl.truststore.location=$tls/ca.pem"
-        --override authorizer.class.name=kafka.security.authorizer.AclAuthorizer
-        --override super.users=User:admin
-    )
-}
-
 print_howto_secure() {
     local b=$BROKER_HOST:$BROKER_PORT
     cat <<HOWTO
 
 Samsa is running, secured (SASL_SSL, ACLs on):
-  ZooKeeper  $ZK_HOST:$ZK_PORT   data in var/zookeeper, output in var/logs/zookeeper.out
-  Broker     $b   SASL_SSL only; logs in var/samsa-logs, output in var/logs/samsaServer.out
+  ZooKeeper  $ZK_HOST:$ZK_PORT   data in var/zookeeper-1, output in var/logs/zookeeper-1/
+  Broker     $b   SASL_SSL only; logs in var/samsa-logs-1, output in var/logs/broker-1/
   admin      super user; its settings: var/tls/kcat.conf (kcat) and var/tls/admin.properties
              (samsa-*.sh --command-config); the CA that signed the broker: var/tls/ca.pem
 
@@ -204,8 +84,8 @@ print_howto() {
     cat <<HOWTO
 
 Samsa is running:
-  ZooKeeper  $ZK_HOST:$ZK_PORT   data in var/zookeeper, output in var/logs/zookeeper.out
-  Broker     $b   logs in var/samsa-logs, output in var/logs/samsaServer.out
+  ZooKeeper  $ZK_HOST:$ZK_PORT   data in var/zookeeper-1, output in var/logs/zookeeper-1/
+  Broker     $b   logs in var/samsa-logs-1, output in var/logs/broker-1/
 
 Produce (one record per line; the topic is created on first use):
   echo 'hello samsa' | kcat -P -b $b -t quickstart
@@ -220,16 +100,14 @@ HOWTO
 }
 
 cmd_start() {
+    local secure_flag=()
     if [ "$skip_deps" -eq 0 ]; then
         "$root/scripts/install-deps.sh"
     fi
     build_broker
-    mkdir -p "$LOG_DIR"
-    start_zookeeper
-    if [ "$secure" -eq 1 ]; then
-        prepare_secure
-    fi
-    start_broker
+    [ "$secure" -eq 0 ] || secure_flag=(--secure)
+    "$cluster" up --dir "$var" --zk 1 --brokers 1 --base-port "$BROKER_PORT" \
+        --zk-base-port "$ZK_PORT" "${secure_flag[@]}"
     if [ "$secure" -eq 1 ]; then
         print_howto_secure
     else
@@ -239,42 +117,32 @@ cmd_start() {
 
 # --- stop / status ------------------------------------------------------------------------
 
-# Stops the daemon recorded in a pid file with its stop script; never touches anything else.
-stop_one() { # <what> <pidfile> <stop-script>
-    if [ ! -f "$2" ]; then
-        note "$1: nothing to stop (not started by quickstart)"
-        return 0
-    fi
-    "$root/scripts/$3"
+# A quickstart from before samsa-cluster.sh kept one pid file per daemon in var/logs; stop
+# those too, through their own stop scripts, so an upgrade leaves nothing running.
+stop_old_layout() {
+    local f script
+    for f in samsaServer.pid:samsa-server-stop.sh zookeeper.pid:zookeeper-server-stop.sh; do
+        script=${f#*:}
+        [ -f "$var/logs/${f%%:*}" ] || continue
+        LOG_DIR=$var/logs PID_DIR=$var/logs "$root/scripts/$script"
+    done
 }
 
 cmd_stop() {
-    local rc=0
-    # The broker first: its shutdown still talks to ZooKeeper.
-    stop_one "broker" "$broker_pidfile" samsa-server-stop.sh || rc=1
-    stop_one "ZooKeeper" "$zk_pidfile" zookeeper-server-stop.sh || rc=1
-    return "$rc"
+    stop_old_layout
+    "$cluster" down --dir "$var"
 }
 
 cmd_status() {
-    local pid
-    if pid=$(pid_file_process "$zk_pidfile"); then
-        note "ZooKeeper running (pid $pid) on $ZK_HOST:$ZK_PORT"
-    else
-        note "ZooKeeper not running"
+    if [ ! -f "$var/cluster.env" ]; then
+        note "not started (no var/cluster.env)"
+        return 0
     fi
-    if pid=$(pid_file_process "$broker_pidfile"); then
-        note "broker running (pid $pid) on $BROKER_HOST:$BROKER_PORT"
-    else
-        note "broker not running"
-    fi
+    "$cluster" status --dir "$var"
 }
 
 command=start
 skip_deps=0
-listener_protocol=PLAINTEXT
-kcat_args=()
-secure_overrides=()
 for arg in "$@"; do
     case "$arg" in
         start | stop | status) command=$arg ;;
