@@ -1,7 +1,8 @@
 """The admin APIs for configs, log dirs, records and the cluster, on one shared 3-broker
 cluster, with real clients where they have the API (kafka-python 2.0.2's KafkaAdminClient and
 confluent-kafka 1.7's AdminClient: DescribeConfigs / AlterConfigs) and raw frames (wire_admin.py)
-for the rest (IncrementalAlterConfigs, DeleteRecords, DescribeLogDirs, DescribeCluster).
+for the rest (IncrementalAlterConfigs, DeleteRecords, DescribeLogDirs, DescribeCluster), plus
+kafkajs 2.2's alterConfigs / describeConfigs / deleteTopicRecords (tests/js/admin_configs.js).
 
 Shown as a user would see it: altering a topic's retention.ms live makes its old segments go; a
 cluster-wide dynamic log.retention.ms applies on all three brokers without a restart, and a
@@ -9,6 +10,7 @@ per-broker value beats it; DeleteRecords moves the log start offset, a consumer 
 beginning starts there, also after the broker restarted, and the segments below it go;
 DescribeConfigs never returns a password. Retention checks run every 300 ms here."""
 
+import json
 import os
 import time
 
@@ -21,7 +23,7 @@ import harness
 import replication_verifier
 import wire
 import wire_admin
-from harness import wait_until
+from harness import JS_DIR, NODE, run, wait_until
 
 SECRET = "s3cret-keystore-pw"
 SEGMENT_BYTES = "2048"
@@ -262,6 +264,21 @@ class AdminConfigsTest(harness.IntegrationTestCase):
         self.assertEqual((value, source, sensitive, ctype), (None, STATIC, True, 9))
         self.assertTrue(all(s[1] is None for s in synonyms))
         self.assertNotIn(SECRET, repr(configs))
+
+    def test_kafkajs_alter_describe_and_delete_records(self):
+        topic, _ = self.create("kafkajs-admin", 1, 3, {"retention.ms": "-1"})
+        self.produce(topic, 1, 20)
+        env = dict(os.environ, KAFKAJS_NO_PARTITIONER_WARNING="1")
+        p = run([NODE, os.path.join(JS_DIR, "admin_configs.js"), self.cluster.bootstrap, topic],
+                timeout=60, env=env)
+        out = json.loads(p.stdout.decode().strip().splitlines()[-1])
+        self.assertEqual([(r["errorCode"], r["resourceName"]) for r in out["altered"]["resources"]],
+                         [(0, topic)])
+        retention = out["retention"]
+        self.assertEqual((retention["configValue"], retention["configSource"]),
+                         ("86400000", DYNAMIC_TOPIC))
+        self.assertEqual([(o["partition"], o["low"], o["high"]) for o in out["offsets"]],
+                         [(0, "5", "20")])
 
     def test_cluster_log_dirs_and_api_versions(self):
         _, cluster_id, controller, brokers, ops = wire_admin.parse_describe_cluster(
