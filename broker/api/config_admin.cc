@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "broker/log/log_config.h"
+#include "broker/log/log_config_names.h"
 #include "broker/server/kafka_config_keys.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"

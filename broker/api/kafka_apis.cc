@@ -4,6 +4,7 @@
 #include <array>
 
 #include "auth/sasl_server_authenticator.h"
+#include "broker/api/handlers/admin_handlers.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/api/sasl_session.h"
 #include "broker/protocol/generated/api_table.h"

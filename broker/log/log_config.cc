@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "broker/log/errc.h"
+#include "broker/log/log_config_names.h"
 
 namespace samsa::log {
 namespace {

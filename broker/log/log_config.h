@@ -11,7 +11,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "broker/protocol/record_batch.h"
 #include "common/result.h"
@@ -65,8 +64,5 @@ ConfigMap to_config_map(const LogConfig& config);
 // The broker-level synonym of a topic key ("segment.bytes" -> "log.segment.bytes"), as
 // LogConfig.TopicConfigSynonyms; nullopt for an unknown key.
 std::optional<std::string_view> server_config_name(std::string_view topic_key);
-
-// Every topic key apply_topic_overrides() accepts, sorted (what AlterConfigs may set).
-std::vector<std::string> topic_config_names();
 
 }  // namespace samsa::log

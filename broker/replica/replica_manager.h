@@ -107,8 +107,6 @@ public:
     void set_broker_epoch(int64_t epoch);
 
     std::shared_ptr<Partition> get_partition(const TopicPartition& tp) const;
-    // The logs under this manager's partitions (DescribeLogDirs, DeleteRecords' checkpoint).
-    log::LogManager& log_manager() const { return logs_; }
     // The error for a partition we do not host: NOT_LEADER_OR_FOLLOWER if the cluster knows
     // it, UNKNOWN_TOPIC_OR_PARTITION otherwise (as Kafka answers).
     protocol::ErrorCode missing_partition_error(const TopicPartition& tp) const;

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <set>
 
+#include "broker/log/log_config_names.h"
+
 #include "broker/server/kafka_config_keys.h"
 
 namespace samsa::server {

@@ -4,7 +4,7 @@
 
 #include "auth/acl.h"
 #include "broker/api/errors.h"
-#include "broker/api/handlers/handlers.h"
+#include "broker/api/handlers/admin_handlers.h"
 #include "broker/protocol/generated/describe_cluster_request.h"
 #include "broker/protocol/generated/describe_cluster_response.h"
 #include "broker/replica/metadata_cache.h"

@@ -6,7 +6,7 @@
 #include "broker/api/config_admin.h"
 #include "broker/api/config_helper.h"
 #include "broker/api/errors.h"
-#include "broker/api/handlers/handlers.h"
+#include "broker/api/handlers/admin_handlers.h"
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/describe_configs_request.h"
 #include "broker/protocol/generated/describe_configs_response.h"

@@ -9,12 +9,13 @@
 #include <set>
 
 #include "auth/acl.h"
-#include "broker/api/handlers/handlers.h"
+#include "broker/api/handlers/admin_handlers.h"
 #include "broker/log/log.h"
-#include "broker/log/log_manager.h"
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/describe_log_dirs_request.h"
 #include "broker/protocol/generated/describe_log_dirs_response.h"
+#include "broker/replica/metadata_cache.h"
+#include "broker/replica/partition.h"
 #include "broker/replica/replica_manager.h"
 #include "broker/server/kafka_config.h"
 
@@ -49,22 +50,27 @@ DescribeLogDirsResponseData describe(RequestContext& ctx,
     for (const auto& dir : ctx.broker.config->log_dirs) {
         by_dir[canonical_dir(dir)];
     }
+    // The partitions this broker hosts are among those the metadata names.
     auto& replicas = *ctx.broker.replica_manager;
-    for (const auto& [tp, log] : replicas.log_manager().all_logs()) {
-        if (!wanted(asked, tp)) {
-            continue;
+    auto snapshot = ctx.broker.metadata_cache->snapshot();
+    for (const auto& [topic, state] : snapshot->topics) {
+        for (const auto& [index, partition_state] : state.partitions) {
+            const TopicPartition tp{topic, index};
+            auto partition = wanted(asked, tp) ? replicas.get_partition(tp) : nullptr;
+            if (!partition) {
+                continue;
+            }
+            const log::Log& log = *partition->log();
+            DescribeLogDirsResponseData::DescribeLogDirsPartition p;
+            p.partition_index = index;
+            p.partition_size = log.size_in_bytes();
+            // Kafka's getLogEndOffsetLag for a current replica.
+            p.offset_lag = std::max<int64_t>(log.high_watermark() - log.log_end_offset(), 0);
+            p.is_future_key = false;
+            const std::string dir =
+                canonical_dir(std::filesystem::path(log.dir()).parent_path().string());
+            by_dir[dir][topic].push_back(p);
         }
-        DescribeLogDirsResponseData::DescribeLogDirsPartition p;
-        p.partition_index = tp.partition;
-        p.partition_size = log->size_in_bytes();
-        // Kafka's getLogEndOffsetLag: -1 for a log no partition serves.
-        p.offset_lag = replicas.get_partition(tp)
-                           ? std::max<int64_t>(log->high_watermark() - log->log_end_offset(), 0)
-                           : -1;
-        p.is_future_key = false;
-        const std::string dir =
-            canonical_dir(std::filesystem::path(log->dir()).parent_path().string());
-        by_dir[dir][tp.topic].push_back(p);
     }
     for (auto& [dir, topics] : by_dir) {
         auto& result = response.results.emplace_back();

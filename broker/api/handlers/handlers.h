@@ -50,12 +50,6 @@ HandlerResult handle_sasl_handshake(RequestContext& ctx, protocol::Reader& body)
 HandlerResult handle_sasl_authenticate(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_describe_user_scram_credentials(RequestContext& ctx, protocol::Reader& body);
 HandlerResult handle_alter_user_scram_credentials(RequestContext& ctx, protocol::Reader& body);
-HandlerResult handle_describe_configs(RequestContext& ctx, protocol::Reader& body);
-HandlerResult handle_alter_configs(RequestContext& ctx, protocol::Reader& body);
-HandlerResult handle_incremental_alter_configs(RequestContext& ctx, protocol::Reader& body);
-HandlerResult handle_describe_log_dirs(RequestContext& ctx, protocol::Reader& body);
-HandlerResult handle_delete_records(RequestContext& ctx, protocol::Reader& body);
-HandlerResult handle_describe_cluster(RequestContext& ctx, protocol::Reader& body);
 
 // ApiVersions at a version above ours: a v0 body with UNSUPPORTED_VERSION and our ranges,
 // under response header v0, whatever the request's version (Kafka's ApiVersionsRequest rule).
