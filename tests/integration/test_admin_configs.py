@@ -94,6 +94,15 @@ class AdminConfigsTest(harness.IntegrationTestCase):
     def confluent_alter(self, resource):
         self.admin.alter_configs([resource])[resource].result(timeout=15)
 
+    def kp_alter_cluster_default(self, configs):
+        kp = KafkaAdminClient(bootstrap_servers=self.cluster.bootstrap)
+        try:
+            resp = kp.alter_configs([KpConfigResource(ConfigResourceType.BROKER, "",
+                                                      configs=configs)])
+            self.assertEqual([r[0] for r in resp.resources], [0], resp)
+        finally:
+            kp.close()
+
     # ---- tests ------------------------------------------------------------------------------
 
     def test_topic_retention_altered_live_deletes_old_segments(self):
@@ -135,9 +144,10 @@ class AdminConfigsTest(harness.IntegrationTestCase):
         wait_until(lambda: all(len(log_segments(b, topic, p)) >= 3 for b, p in every), 30,
                    "every replica has several segments")
 
-        default = ConfigResource("broker", "", set_config={"log.retention.ms": "1000"})
-        self.addCleanup(self.confluent_alter, ConfigResource("broker", "", set_config={}))
-        self.confluent_alter(default)
+        # The cluster default (resource ""): kafka-python, as librdkafka only sends BROKER
+        # resources to the broker they name.
+        self.addCleanup(self.kp_alter_cluster_default, {})
+        self.kp_alter_cluster_default({"log.retention.ms": "1000"})
         wait_until(lambda: all(len(log_segments(b, topic, p)) == 1 for b, p in every), 30,
                    "old segments deleted on all three brokers, without a restart")
 
