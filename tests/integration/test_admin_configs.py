@@ -54,9 +54,13 @@ class AdminConfigsTest(harness.IntegrationTestCase):
             "ssl.keystore.password": SECRET})
         cls.addClassCleanup(cls.cluster.cleanup)
         cls.brokers = {b.broker_id: b for b in cls.cluster.brokers}
-        for b in cls.cluster.brokers:
-            b.wait_ready(60)
         cls.admin = AdminClient({"bootstrap.servers": cls.cluster.bootstrap})
+        # Every broker answers Metadata with all three and a controller.
+        for b in cls.cluster.brokers:
+            client = AdminClient({"bootstrap.servers": b.bootstrap})
+            wait_until(lambda: len(client.list_topics(timeout=5).brokers) == 3 and
+                       client.list_topics(timeout=5).controller_id > 0, 60,
+                       f"{b.name} sees the cluster")
 
     # ---- helpers ----------------------------------------------------------------------------
 
