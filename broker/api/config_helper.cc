@@ -160,7 +160,8 @@ std::vector<DescribedConfig> describe_topic_configs(const server::KafkaConfig& c
         c.value = value;
         c.type = topic_config_type(name);
         if (auto it = topic_overrides.find(name); it != topic_overrides.end()) {
-            c.synonyms.push_back({name, value, ConfigSource::dynamic_topic});
+            c.value = it->second;  // as set: a list keeps its order ("delete,compact")
+            c.synonyms.push_back({name, c.value, ConfigSource::dynamic_topic});
         }
         if (auto broker_key = log::server_config_name(name)) {
             const std::string key(*broker_key);

@@ -200,8 +200,8 @@ class AdminConfigsTest(harness.IntegrationTestCase):
                    f"segments below offset 40 deleted ({log_segments(leader, topic, 0)})")
 
         leader.stop()
-        leader.restart()
-        wait_until(lambda: harness.watermarks(leader, topic) == (40, 100), 30,
+        leader.restart(wait=False)  # ready = serving the partition again, checked below
+        wait_until(lambda: harness.watermarks(leader, topic) == (40, 100), 60,
                    "log start 40 after the restart")
         self.assertEqual(self.first_offset_from_beginning(topic), 40)
         self.assertEqual(delete(leader_id, -1), (100, 0))  # -1: up to the high watermark
