@@ -1,15 +1,15 @@
 #include "broker/api/config_admin.h"
 
-#include <algorithm>
-#include <set>
-#include <sstream>
-
 #include "broker/log/log_config.h"
 #include "broker/log/log_config_names.h"
 #include "broker/server/kafka_config_keys.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
 #include "zk/zk_data.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
 
 namespace samsa::api {
 
@@ -98,16 +98,19 @@ std::variant<ConfigMap, ConfigOutcome> apply_incremental(const ConfigMap& curren
     std::set<std::string> seen;
     for (const auto& op : ops) {
         if (!seen.insert(op.name).second) {
-            return ConfigOutcome{ErrorCode::invalid_request,
-                                 "Error due to duplicate config keys"};
+            return ConfigOutcome{ErrorCode::invalid_request, "Error due to duplicate config keys"};
         }
     }
     ConfigMap out = current;
     for (const auto& op : ops) {
         const std::string value = op.value.value_or("");
         switch (static_cast<AlterConfigOp>(op.op)) {
-            case AlterConfigOp::set: out[op.name] = value; break;
-            case AlterConfigOp::remove: out.erase(op.name); break;
+            case AlterConfigOp::set:
+                out[op.name] = value;
+                break;
+            case AlterConfigOp::remove:
+                out.erase(op.name);
+                break;
             case AlterConfigOp::append:
             case AlterConfigOp::subtract: {
                 const bool append = op.op == static_cast<int8_t>(AlterConfigOp::append);
@@ -129,8 +132,8 @@ std::variant<ConfigMap, ConfigOutcome> apply_incremental(const ConfigMap& curren
                     items.insert(items.end(), added.begin(), added.end());
                     out[op.name] = join_commas(items);
                 } else {
-                    auto items = it != out.end() ? split_commas(it->second)
-                                                 : std::vector<std::string>{};
+                    auto items =
+                        it != out.end() ? split_commas(it->second) : std::vector<std::string>{};
                     out[op.name] = join_commas(subtract(items, split_commas(value)));
                 }
                 break;
@@ -172,8 +175,8 @@ ConfigOutcome validate_broker_config(const std::string& name, int32_t broker_id,
         }
         if (id != broker_id) {
             return {ErrorCode::invalid_request, "Unexpected broker id, expected " +
-                                                    std::to_string(broker_id) +
-                                                    ", but received " + name};
+                                                    std::to_string(broker_id) + ", but received " +
+                                                    name};
         }
     }
     if (auto why = server::validate_dynamic_broker_configs(config)) {
@@ -230,8 +233,8 @@ ConfigOutcome ConfigAdmin::validate_and_write(ConfigResourceType type, const std
     if (outcome.error != ErrorCode::none || validate_only) {
         return outcome;
     }
-    const auto entity_type = type == ConfigResourceType::topic ? zk::kConfigTypeTopic
-                                                               : zk::kConfigTypeBroker;
+    const auto entity_type =
+        type == ConfigResourceType::topic ? zk::kConfigTypeTopic : zk::kConfigTypeBroker;
     const std::string entity = type == ConfigResourceType::topic ? name : broker_entity(name);
     if (auto w = zk_.change_entity_configs(entity_type, entity, config); !w) {
         return {ErrorCode::unknown_server_error, w.error().message()};

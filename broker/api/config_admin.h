@@ -16,15 +16,15 @@
 //
 // Thread-safe; every method that takes a ZooKeeper client may block on it: I/O pool only.
 
+#include "broker/protocol/error_code.h"
+#include "broker/server/dynamic_broker_config.h"
+#include "common/result.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include "broker/protocol/error_code.h"
-#include "broker/server/dynamic_broker_config.h"
-#include "common/result.h"
 
 namespace samsa::zk {
 class KafkaZkClient;
@@ -59,8 +59,8 @@ struct ConfigOutcome {
 using ListTypeOf = std::optional<bool> (*)(std::string_view key);
 using ListDefaultOf = std::string (*)(std::string_view key);
 std::variant<server::ConfigMap, ConfigOutcome> apply_incremental(
-    const server::ConfigMap& current, const std::vector<AlterableConfig>& ops,
-    ListTypeOf is_list, ListDefaultOf list_default);
+    const server::ConfigMap& current, const std::vector<AlterableConfig>& ops, ListTypeOf is_list,
+    ListDefaultOf list_default);
 
 // Whether topic / broker keys are LIST configs, and the LIST default APPEND starts from.
 std::optional<bool> topic_list_type(std::string_view key);

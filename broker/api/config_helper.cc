@@ -1,11 +1,11 @@
 #include "broker/api/config_helper.h"
 
-#include <map>
-#include <variant>
-
 #include "broker/log/log_config.h"
 #include "broker/server/kafka_config_keys.h"
 #include "broker/server/log_config_defaults.h"
+
+#include <map>
+#include <variant>
 
 namespace samsa::api {
 
@@ -99,8 +99,9 @@ std::vector<ConfigSynonym> config_synonyms(const std::string& name,
     for (const std::string& s : synonyms) {
         const auto* row = server::detail::find_key(s);
         if (row != nullptr && row->default_value) {
-            all.push_back({s, sensitive ? std::nullopt : std::optional(std::string(*row->default_value)),
-                           ConfigSource::default_config});
+            all.push_back(
+                {s, sensitive ? std::nullopt : std::optional(std::string(*row->default_value)),
+                 ConfigSource::default_config});
         }
     }
     auto first = all.begin();
@@ -165,8 +166,8 @@ std::vector<DescribedConfig> describe_topic_configs(const server::KafkaConfig& c
         }
         if (auto broker_key = log::server_config_name(name)) {
             const std::string key(*broker_key);
-            auto broker = config_synonyms(key, server::broker_config_synonyms(key), config,
-                                          dynamic, false);
+            auto broker =
+                config_synonyms(key, server::broker_config_synonyms(key), config, dynamic, false);
             c.synonyms.insert(c.synonyms.end(), broker.begin(), broker.end());
         }
         c.source = source_of(c.synonyms);

@@ -14,13 +14,13 @@
 // it: log.retention.hours for retention.ms) is set, highest precedence first. Sensitive configs
 // (passwords, keys) have a null value everywhere: the secret never leaves the broker.
 
+#include "broker/server/dynamic_broker_config.h"
+#include "broker/server/kafka_config.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "broker/server/dynamic_broker_config.h"
-#include "broker/server/kafka_config.h"
 
 namespace samsa::api {
 

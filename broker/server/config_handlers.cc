@@ -1,13 +1,13 @@
 #include "broker/server/config_handlers.h"
 
-#include <map>
-
 #include "broker/log/log.h"
 #include "broker/log/log_manager.h"
 #include "broker/server/log_config_defaults.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
 #include "zk/zk_data.h"
+
+#include <map>
 
 namespace samsa::server {
 
@@ -20,9 +20,10 @@ auto& logger() {
 
 }  // namespace
 
-ConfigHandlers::ConfigHandlers(zk::KafkaZkClient& zk, const KafkaConfig& config,
-                               int32_t broker_id)
-    : zk_(zk), config_(config), static_defaults_(log_config_defaults(config)),
+ConfigHandlers::ConfigHandlers(zk::KafkaZkClient& zk, const KafkaConfig& config, int32_t broker_id)
+    : zk_(zk),
+      config_(config),
+      static_defaults_(log_config_defaults(config)),
       broker_id_(broker_id) {}
 
 void ConfigHandlers::load_broker_configs(int32_t broker_id) {

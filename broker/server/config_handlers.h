@@ -11,14 +11,14 @@
 // they read ZooKeeper); with_dynamic_defaults() may be called from any thread (log creation,
 // recovery). The dynamic broker levels are guarded by a mutex.
 
-#include <cstdint>
-#include <mutex>
-#include <string>
-
 #include "broker/log/log_config.h"
 #include "broker/server/dynamic_broker_config.h"
 #include "broker/server/kafka_config.h"
 #include "common/result.h"
+
+#include <cstdint>
+#include <mutex>
+#include <string>
 
 namespace samsa::zk {
 class KafkaZkClient;

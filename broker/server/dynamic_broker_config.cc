@@ -1,11 +1,10 @@
 #include "broker/server/dynamic_broker_config.h"
 
+#include "broker/log/log_config_names.h"
+#include "broker/server/kafka_config_keys.h"
+
 #include <charconv>
 #include <set>
-
-#include "broker/log/log_config_names.h"
-
-#include "broker/server/kafka_config_keys.h"
 
 namespace samsa::server {
 
@@ -72,7 +71,8 @@ std::optional<std::pair<std::string, std::string>> as_topic_value(std::string_vi
     if (ec != std::errc() || end != text.data() + text.size()) {
         return std::nullopt;
     }
-    // Negative retention means "forever" (-1), whatever the unit (KafkaConfig.logRetentionTimeMillis).
+    // Negative retention means "forever" (-1), whatever the unit
+    // (KafkaConfig.logRetentionTimeMillis).
     const int64_t ms = n < 0 ? -1 : n * u->factor;
     return std::make_pair(std::string(u->topic_key), std::to_string(ms));
 }

@@ -13,13 +13,13 @@
 // Kafka refuses its read-only ones; unknown keys are kept, as Kafka keeps them. Pure functions:
 // callable from any thread.
 
+#include "broker/log/log_config.h"
+
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "broker/log/log_config.h"
 
 namespace samsa::server {
 

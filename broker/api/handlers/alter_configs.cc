@@ -36,9 +36,9 @@ std::optional<ConfigOutcome> refuse(const RequestContext& ctx, int8_t type,
             }
             return std::nullopt;
         default:
-            return ConfigOutcome{ErrorCode::invalid_request,
-                                 "Unexpected resource type " + std::to_string(type) +
-                                     " for resource " + name};
+            return ConfigOutcome{
+                ErrorCode::invalid_request,
+                "Unexpected resource type " + std::to_string(type) + " for resource " + name};
     }
 }
 
@@ -58,8 +58,7 @@ Response to_response(const Request& request, const std::vector<ConfigOutcome>& o
 // Runs `alter(resource)` on the I/O pool for every resource that passes refuse().
 template <typename Request, typename Alter>
 boost::asio::awaitable<std::vector<ConfigOutcome>> alter_all(RequestContext& ctx,
-                                                             const Request& request,
-                                                             Alter alter) {
+                                                             const Request& request, Alter alter) {
     std::vector<ConfigOutcome> outcomes(request.resources.size());
     std::vector<size_t> authorized;
     for (size_t i = 0; i < request.resources.size(); ++i) {
@@ -87,34 +86,33 @@ HandlerResult handle_alter_configs(RequestContext& ctx, protocol::Reader& body) 
     protocol::AlterConfigsRequestData request;
     request.decode(body, ctx.api_version);
     const bool validate_only = request.validate_only;
-    auto outcomes = co_await alter_all(ctx, request, [validate_only](ConfigAdmin& admin,
-                                                                     const auto& r) {
-        server::ConfigMap config;
-        for (const auto& c : r.configs) {
-            if (c.value) {  // Kafka drops null values
-                config[c.name] = *c.value;
+    auto outcomes =
+        co_await alter_all(ctx, request, [validate_only](ConfigAdmin& admin, const auto& r) {
+            server::ConfigMap config;
+            for (const auto& c : r.configs) {
+                if (c.value) {  // Kafka drops null values
+                    config[c.name] = *c.value;
+                }
             }
-        }
-        return admin.alter(static_cast<ConfigResourceType>(r.resource_type), r.resource_name,
-                           config, validate_only);
-    });
-    co_return ctx.respond(
-        to_response<protocol::AlterConfigsResponseData>(request, outcomes));
+            return admin.alter(static_cast<ConfigResourceType>(r.resource_type), r.resource_name,
+                               config, validate_only);
+        });
+    co_return ctx.respond(to_response<protocol::AlterConfigsResponseData>(request, outcomes));
 }
 
 HandlerResult handle_incremental_alter_configs(RequestContext& ctx, protocol::Reader& body) {
     protocol::IncrementalAlterConfigsRequestData request;
     request.decode(body, ctx.api_version);
     const bool validate_only = request.validate_only;
-    auto outcomes = co_await alter_all(ctx, request, [validate_only](ConfigAdmin& admin,
-                                                                     const auto& r) {
-        std::vector<AlterableConfig> ops;
-        for (const auto& c : r.configs) {
-            ops.push_back({c.name, c.config_operation, c.value});
-        }
-        return admin.incremental_alter(static_cast<ConfigResourceType>(r.resource_type),
-                                       r.resource_name, ops, validate_only);
-    });
+    auto outcomes =
+        co_await alter_all(ctx, request, [validate_only](ConfigAdmin& admin, const auto& r) {
+            std::vector<AlterableConfig> ops;
+            for (const auto& c : r.configs) {
+                ops.push_back({c.name, c.config_operation, c.value});
+            }
+            return admin.incremental_alter(static_cast<ConfigResourceType>(r.resource_type),
+                                           r.resource_name, ops, validate_only);
+        });
     co_return ctx.respond(
         to_response<protocol::IncrementalAlterConfigsResponseData>(request, outcomes));
 }

@@ -8,8 +8,6 @@
 // log-start-offset-checkpoint every log.flush.start.offset.checkpoint.interval.ms and at
 // shutdown, as Kafka does.
 
-#include <map>
-
 #include "auth/acl.h"
 #include "broker/api/errors.h"
 #include "broker/api/handlers/admin_handlers.h"
@@ -20,6 +18,8 @@
 #include "broker/replica/partition.h"
 #include "broker/replica/replica_manager.h"
 #include "common/logging.h"
+
+#include <map>
 
 namespace samsa::api {
 

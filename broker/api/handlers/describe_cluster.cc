@@ -17,10 +17,10 @@ namespace {
 int32_t cluster_authorized_operations(const RequestContext& ctx) {
     using auth::AclOperation;
     int32_t bits = 0;
-    for (AclOperation op : {AclOperation::alter, AclOperation::alter_configs,
-                            AclOperation::cluster_action, AclOperation::create,
-                            AclOperation::describe, AclOperation::describe_configs,
-                            AclOperation::idempotent_write}) {
+    for (AclOperation op :
+         {AclOperation::alter, AclOperation::alter_configs, AclOperation::cluster_action,
+          AclOperation::create, AclOperation::describe, AclOperation::describe_configs,
+          AclOperation::idempotent_write}) {
         if (ctx.authorize(op, auth::ResourceType::cluster, auth::kClusterName)) {
             bits |= 1 << auth::operation_code(op);
         }

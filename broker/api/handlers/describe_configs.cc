@@ -54,8 +54,7 @@ DescribeConfigsResponseData::DescribeConfigsResourceResult to_wire(
     return out;
 }
 
-bool wanted(const DescribeConfigsRequestData::DescribeConfigsResource& r,
-            const std::string& name) {
+bool wanted(const DescribeConfigsRequestData::DescribeConfigsResource& r, const std::string& name) {
     if (!r.configuration_keys) {
         return true;
     }

@@ -4,10 +4,6 @@
 // their log end is behind the high watermark, and is_future (always false: replicas are not
 // moved between dirs here, there is no AlterReplicaLogDirs).
 
-#include <filesystem>
-#include <map>
-#include <set>
-
 #include "auth/acl.h"
 #include "broker/api/handlers/admin_handlers.h"
 #include "broker/log/log.h"
@@ -18,6 +14,10 @@
 #include "broker/replica/partition.h"
 #include "broker/replica/replica_manager.h"
 #include "broker/server/kafka_config.h"
+
+#include <filesystem>
+#include <map>
+#include <set>
 
 namespace samsa::api {
 
@@ -44,8 +44,9 @@ DescribeLogDirsResponseData describe(RequestContext& ctx,
                                      const std::optional<std::set<TopicPartition>>& asked) {
     DescribeLogDirsResponseData response;
     // dir -> topic -> partitions, so each dir lists its topics once.
-    std::map<std::string, std::map<std::string, std::vector<DescribeLogDirsResponseData::
-                                                                DescribeLogDirsPartition>>>
+    std::map<
+        std::string,
+        std::map<std::string, std::vector<DescribeLogDirsResponseData::DescribeLogDirsPartition>>>
         by_dir;
     for (const auto& dir : ctx.broker.config->log_dirs) {
         by_dir[canonical_dir(dir)];

@@ -1,8 +1,9 @@
 // DescribeConfigs' resolution order (topic > per-broker > cluster default > static > default),
 // sensitivity, and the validation and incremental operations of AlterConfigs.
 
-#include "broker/api/config_admin.h"
 #include "broker/api/config_helper.h"
+
+#include "broker/api/config_admin.h"
 
 #include <gtest/gtest.h>
 
@@ -75,8 +76,7 @@ TEST(ConfigHelperTest, PerBrokerBeatsClusterDefaultBeatsStatic) {
 TEST(ConfigHelperTest, DynamicRetentionHoursBecomeTopicMilliseconds) {
     DynamicBrokerConfigs dynamic;
     dynamic.cluster_default["log.retention.hours"] = "2";
-    EXPECT_EQ(find(describe_topic_configs(parse(), dynamic, {}), "retention.ms").value,
-              "7200000");
+    EXPECT_EQ(find(describe_topic_configs(parse(), dynamic, {}), "retention.ms").value, "7200000");
     dynamic.per_broker["log.retention.ms"] = "60000";  // the finer key at a higher level wins
     EXPECT_EQ(find(describe_topic_configs(parse(), dynamic, {}), "retention.ms").value, "60000");
 }
@@ -140,12 +140,11 @@ TEST(ConfigAdminTest, ReadOnlyBrokerKeysAreRefused) {
 
 TEST(ConfigAdminTest, IncrementalOperationsEditTheCurrentConfig) {
     ConfigMap current{{"retention.ms", "100"}, {"segment.bytes", "1000000"}};
-    auto next = apply_incremental(
-        current,
-        {{"retention.ms", 1, std::nullopt},
-         {"cleanup.policy", 2, "compact"},
-         {"max.message.bytes", 0, "2000"}},
-        topic_list_type, topic_list_default);
+    auto next = apply_incremental(current,
+                                  {{"retention.ms", 1, std::nullopt},
+                                   {"cleanup.policy", 2, "compact"},
+                                   {"max.message.bytes", 0, "2000"}},
+                                  topic_list_type, topic_list_default);
     const auto& map = std::get<ConfigMap>(next);
     EXPECT_FALSE(map.contains("retention.ms"));
     EXPECT_EQ(map.at("cleanup.policy"), "delete,compact");  // appended to the default
@@ -158,14 +157,14 @@ TEST(ConfigAdminTest, IncrementalOperationsEditTheCurrentConfig) {
 }
 
 TEST(ConfigAdminTest, AppendOnANonListAndDuplicateKeysAreInvalidRequests) {
-    auto append = apply_incremental({}, {{"retention.ms", 2, "1"}}, topic_list_type,
-                                    topic_list_default);
+    auto append =
+        apply_incremental({}, {{"retention.ms", 2, "1"}}, topic_list_type, topic_list_default);
     EXPECT_EQ(std::get<ConfigOutcome>(append).error, protocol::ErrorCode::invalid_request);
     auto duplicate = apply_incremental({}, {{"retention.ms", 0, "1"}, {"retention.ms", 1, {}}},
                                        topic_list_type, topic_list_default);
     EXPECT_EQ(std::get<ConfigOutcome>(duplicate).error, protocol::ErrorCode::invalid_request);
-    auto unknown_op = apply_incremental({}, {{"retention.ms", 9, "1"}}, topic_list_type,
-                                        topic_list_default);
+    auto unknown_op =
+        apply_incremental({}, {{"retention.ms", 9, "1"}}, topic_list_type, topic_list_default);
     EXPECT_EQ(std::get<ConfigOutcome>(unknown_op).error, protocol::ErrorCode::invalid_request);
 }
 
