@@ -4,6 +4,7 @@
 #include <array>
 
 #include "auth/sasl_server_authenticator.h"
+#include "broker/api/handlers/admin_handlers.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/api/sasl_session.h"
 #include "broker/protocol/generated/api_table.h"
@@ -67,6 +68,13 @@ constexpr std::array kHandlers{
     ApiHandler{ApiKey::describe_user_scram_credentials, 0, 0,
                handle_describe_user_scram_credentials},
     ApiHandler{ApiKey::alter_user_scram_credentials, 0, 0, handle_alter_user_scram_credentials},
+    // The admin APIs at Kafka 2.8's ranges (none is in kafka-python's release inference).
+    ApiHandler{ApiKey::describe_configs, 0, 4, handle_describe_configs},
+    ApiHandler{ApiKey::alter_configs, 0, 2, handle_alter_configs},
+    ApiHandler{ApiKey::incremental_alter_configs, 0, 1, handle_incremental_alter_configs},
+    ApiHandler{ApiKey::describe_log_dirs, 0, 2, handle_describe_log_dirs},
+    ApiHandler{ApiKey::delete_records, 0, 2, handle_delete_records},
+    ApiHandler{ApiKey::describe_cluster, 0, 0, handle_describe_cluster},
 };
 
 const ApiHandler* find_handler(int16_t key) {

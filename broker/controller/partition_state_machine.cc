@@ -312,6 +312,16 @@ bool PartitionStateMachine::unclean_leader_election_enabled(const std::string& t
     }
     auto it = config.value().find(kKey);
     if (it == config.value().end()) {
+        // No topic override: the cluster-wide dynamic broker default (AlterConfigs on broker
+        // resource ""), else server.properties.
+        auto defaults = zk_.get_entity_configs(zk::kConfigTypeBroker, "<default>");
+        if (defaults) {
+            if (auto d = defaults.value().find(kKey); d != defaults.value().end()) {
+                if (auto v = parse_bool(d->second)) {
+                    return *v;
+                }
+            }
+        }
         return unclean_leader_election_;
     }
     if (auto v = parse_bool(it->second)) {

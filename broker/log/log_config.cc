@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "broker/log/errc.h"
+#include "broker/log/log_config_names.h"
 
 namespace samsa::log {
 namespace {
@@ -230,6 +231,18 @@ std::optional<std::string_view> server_config_name(std::string_view topic_key) {
         return it->second;
     }
     return std::nullopt;
+}
+
+std::vector<std::string> topic_config_names() {
+    std::vector<std::string> names;
+    for (const auto& [name, row] : known_keys()) {
+        names.push_back(name);
+    }
+    for (const auto& [name, synonym] : kUnusedKeys) {
+        names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 }  // namespace samsa::log

@@ -54,9 +54,15 @@ struct DynamicConfigManager::State {
     std::string last_applied;  // sequence number of the last change node applied
 
     TopicConfigChanged topic_changed;
+    BrokerConfigChanged broker_changed;
 
-    State(zk::KafkaZkClient& z, auth::CredentialCache& c, zk::Executor e, TopicConfigChanged t)
-        : zk(z), credentials(c), executor(std::move(e)), topic_changed(std::move(t)) {}
+    State(zk::KafkaZkClient& z, auth::CredentialCache& c, zk::Executor e, TopicConfigChanged t,
+          BrokerConfigChanged b)
+        : zk(z),
+          credentials(c),
+          executor(std::move(e)),
+          topic_changed(std::move(t)),
+          broker_changed(std::move(b)) {}
 
     void reload_user(const std::string& sanitized) {
         auto user = auth::desanitize(sanitized);
@@ -134,6 +140,10 @@ struct DynamicConfigManager::State {
         if (topic_changed && path.starts_with(topics) && path.size() > topics.size()) {
             topic_changed(path.substr(topics.size()));
         }
+        const std::string brokers = std::string(zk::kConfigTypeBroker) + "/";
+        if (broker_changed && path.starts_with(brokers) && path.size() > brokers.size()) {
+            broker_changed(path.substr(brokers.size()));
+        }
     }
 
     void post(std::function<void(State&)> work, const std::shared_ptr<State>& self) {
@@ -172,6 +182,9 @@ class DynamicConfigManager::SessionHandler final : public zk::StateChangeHandler
                 [](State& st) {
                     st.process_notifications(false);
                     st.load_all_users();
+                    if (st.broker_changed) {
+                        st.broker_changed("<default>");
+                    }
                 },
                 s);
         }
@@ -184,9 +197,10 @@ class DynamicConfigManager::SessionHandler final : public zk::StateChangeHandler
 DynamicConfigManager::DynamicConfigManager(zk::KafkaZkClient& zk,
                                            auth::CredentialCache& credentials,
                                            zk::Executor executor,
-                                           TopicConfigChanged topic_changed)
+                                           TopicConfigChanged topic_changed,
+                                           BrokerConfigChanged broker_changed)
     : state_(std::make_shared<State>(zk, credentials, std::move(executor),
-                                     std::move(topic_changed))) {}
+                                     std::move(topic_changed), std::move(broker_changed))) {}
 
 DynamicConfigManager::~DynamicConfigManager() {
     shutdown();

@@ -1,9 +1,10 @@
 #pragma once
 // DynamicConfigManager: keeps the broker's view of dynamic entity configs current (Kafka's
-// DynamicConfigManager + ZkNodeChangeNotificationListener). It serves two entity types: users,
-// whose SCRAM credentials fill the CredentialCache that SASL authenticates against (Kafka's
-// UserConfigHandler -> CredentialProvider), and topics, whose changes it reports to a callback
-// (Kafka's TopicConfigHandler: the logs take the new config).
+// DynamicConfigManager + ZkNodeChangeNotificationListener). It serves three entity types:
+// users, whose SCRAM credentials fill the CredentialCache that SASL authenticates against
+// (Kafka's UserConfigHandler -> CredentialProvider), and topics and brokers, whose changes it
+// reports to callbacks (Kafka's TopicConfigHandler and BrokerConfigHandler: the logs take the
+// new config, config_handlers.h).
 //
 // Start-up loads every /config/users/<user>, then watches /config/changes: each new
 // config_change_<seq> (sequence above the last one applied) names an entity, whose node is
@@ -30,11 +31,15 @@ class DynamicConfigManager {
     // Called on the executor with a topic's name when its config changed (a topics/<t>
     // notification, as kafka-configs writes): the caller re-reads /config/topics/<t>.
     using TopicConfigChanged = std::function<void(const std::string& topic)>;
+    // Called on the executor with a broker entity ("<default>" or a broker id) when its config
+    // changed, and with "<default>" after a session expiry (notifications may have been missed).
+    using BrokerConfigChanged = std::function<void(const std::string& entity)>;
 
     // `executor` must run the posted functions one at a time (a strand). All borrowed objects
     // must outlive shutdown().
     DynamicConfigManager(zk::KafkaZkClient& zk, auth::CredentialCache& credentials,
-                         zk::Executor executor, TopicConfigChanged topic_changed = {});
+                         zk::Executor executor, TopicConfigChanged topic_changed = {},
+                         BrokerConfigChanged broker_changed = {});
     ~DynamicConfigManager();
     DynamicConfigManager(const DynamicConfigManager&) = delete;
     DynamicConfigManager& operator=(const DynamicConfigManager&) = delete;

@@ -123,6 +123,7 @@ ParsedConfig parse_kafka_config(const Properties& file, const Properties& overri
         const std::string name(key.name);
         if (vm.count(name) != 0) {
             given.insert(name);
+            out.config.static_originals[name] = vm[name].as<std::string>();
             detail::apply(key, vm[name].as<std::string>(), out.config);
         } else if (key.default_value) {
             detail::apply(key, std::string(*key.default_value), out.config);

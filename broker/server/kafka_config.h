@@ -237,6 +237,10 @@ struct KafkaConfig {
     // `listener.name.<listener>.<key>` entries, keyed by the full key as written.
     std::map<std::string, std::string> listener_name_configs;
 
+    // The known keys the file or an override set, with the value as written: what
+    // DescribeConfigs reports as STATIC_BROKER_CONFIG (Kafka's staticBrokerConfigs).
+    std::map<std::string, std::string> static_originals;
+
     // "KafkaConfig values:" followed by one "\tkey = value" line per known key, sorted by key,
     // secrets shown as [hidden] — the block Kafka logs at start-up.
     std::string to_string() const;

@@ -42,6 +42,7 @@
 #include "broker/replica/replica_manager.h"
 #include "broker/server/listener_security.h"
 #include "broker/server/dynamic_config_manager.h"
+#include "broker/server/config_handlers.h"
 #include "broker/server/log_config_defaults.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
@@ -94,6 +95,8 @@ struct KafkaServer::Components {
 
     std::unique_ptr<zk::ZooKeeperClient> zk_client;
     std::unique_ptr<zk::KafkaZkClient> zk;
+    // Outlives the ReplicaManager and the DynamicConfigManager, which call it.
+    std::unique_ptr<ConfigHandlers> config_handlers;
     std::unique_ptr<log::LogManager> logs;
     replica::MetadataCache metadata;
     std::unique_ptr<replica::ReplicaManager> replicas;
@@ -188,31 +191,14 @@ void KafkaServer::start_zookeeper() {
 // listeners' mechanisms, and the credential this broker presents to the others.
 void KafkaServer::start_security() {
     auto strand = asio::make_strand(c_->io_pool.get_executor());
-    // A topic's config changed (kafka-configs): its logs take it, read afresh from
-    // /config/topics/<t> over the broker's defaults; compaction and retention act on it at
-    // their next pass.
-    auto topic_changed = [this](const std::string& topic) {
-        auto overrides = c_->zk->get_topic_config(topic);
-        if (!overrides) {
-            logger().warn("cannot read the config of topic {}: {}", topic,
-                          overrides.error().message());
-            return;
-        }
-        auto applied = log::apply_topic_overrides(log_config_defaults(config_), overrides.value());
-        if (!applied) {
-            logger().warn("ignoring an invalid config of topic {}", topic);
-            return;
-        }
-        for (const auto& [tp, log] : c_->logs->all_logs()) {
-            if (tp.topic == topic) {
-                log->update_config(applied.value());
-            }
-        }
-        logger().info("topic {}: config changed", topic);
-    };
+    // Topic and broker config changes (AlterConfigs, kafka-configs): the logs take them.
+    auto* handlers = c_->config_handlers.get();
+    auto topic_changed = [handlers](const std::string& topic) { handlers->on_topic_change(topic); };
+    auto broker_changed = [handlers](const std::string& e) { handlers->on_broker_change(e); };
     c_->dynamic_config = std::make_unique<DynamicConfigManager>(
         *c_->zk, c_->credentials,
-        [strand](std::function<void()> f) { asio::post(strand, std::move(f)); }, topic_changed);
+        [strand](std::function<void()> f) { asio::post(strand, std::move(f)); }, topic_changed,
+        broker_changed);
     c_->dynamic_config->startup();
 
     for (const auto& [listener, mechanisms] : config_.sasl_listener_mechanisms) {
@@ -262,6 +248,10 @@ void KafkaServer::start_logs() {
     lm.cleaner.backoff_ms = config_.log_cleaner_backoff_ms;
     const log::LogConfig defaults = lm.default_config;
     zk::KafkaZkClient& zk = *c_->zk;
+    // Dynamic broker configs are topic defaults too: read them before any log is loaded.
+    c_->config_handlers = std::make_unique<ConfigHandlers>(zk, config_, config_.broker_id);
+    c_->config_handlers->load_broker_configs(config_.broker_id);
+    auto* handlers = c_->config_handlers.get();
     // One ZooKeeper read per topic, not per partition (Kafka reads every topic's overrides
     // once before loading the logs): 10,000 serial reads made a restart take seconds. Called
     // from the recovery threads, hence the lock.
@@ -270,12 +260,12 @@ void KafkaServer::start_logs() {
         std::map<std::string, log::LogConfig> configs;
     };
     auto memo = std::make_shared<ConfigMemo>();
-    auto topic_config = [&zk, defaults, memo](const std::string& topic) {
+    auto topic_config = [handlers, defaults, memo](const std::string& topic) {
         std::lock_guard lock(memo->mu);
         if (auto it = memo->configs.find(topic); it != memo->configs.end()) {
             return it->second;
         }
-        auto overrides = zk.get_topic_config(topic);
+        auto overrides = handlers->topic_overrides(topic);
         if (!overrides) {
             return defaults;  // not remembered: the next partition of the topic asks again
         }
@@ -311,6 +301,10 @@ void KafkaServer::start_logs() {
         id = stored >= 0 ? stored : generate_broker_id();
     }
     c_->broker_id = id;
+    if (id != config_.broker_id) {
+        handlers->load_broker_configs(id);  // generated or stored id: its own level
+    }
+    handlers->set_log_manager(c_->logs.get());
     if (auto w = c_->logs->write_broker_metadata({id, c_->cluster_id}); !w) {
         fail("cannot write meta.properties: " + w.error().message());
     }
@@ -318,7 +312,7 @@ void KafkaServer::start_logs() {
 
     c_->replicas = std::make_unique<replica::ReplicaManager>(
         id, *c_->logs, c_->metadata, defaults,
-        [&zk](const std::string& topic) { return zk.get_topic_config(topic); },
+        [handlers](const std::string& topic) { return handlers->topic_overrides(topic); },
         config_.replica_high_watermark_checkpoint_interval_ms, replication_config());
     start_group_coordinator();
     c_->replicas->startup();
