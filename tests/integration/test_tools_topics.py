@@ -49,9 +49,16 @@ class ToolsTopicsTest(harness.IntegrationTestCase):
         return self.cluster.partition_states(topic, len(self.assignment(topic)))
 
     def expected_describe(self, topic, rf):
-        """--describe's lines as ZooKeeper's znodes say they must be."""
+        """--describe's lines as ZooKeeper's znodes say they must be. The brokers here set no
+        topic config in server.properties, so the Configs column is the topic's own overrides
+        (/config/topics/<t>; these tests give a topic at most one, so their order is moot)."""
         assignment, states = self.assignment(topic), self.states(topic)
-        lines = [f"Topic: {topic}\tPartitionCount: {len(assignment)}\tReplicationFactor: {rf}"]
+        overrides = {}
+        if self.zkc.exists(f"/config/topics/{topic}"):
+            overrides = json.loads(self.zkc.get(f"/config/topics/{topic}")[0])["config"]
+        configs = ",".join(f"{k}={v}" for k, v in overrides.items())
+        lines = [f"Topic: {topic}\tPartitionCount: {len(assignment)}\tReplicationFactor: {rf}"
+                 f"\tConfigs: {configs}"]
         for p in sorted(assignment):
             s = states[p]
             leader = s["leader"] if s["leader"] >= 0 else "none"
@@ -83,6 +90,9 @@ class ToolsTopicsTest(harness.IntegrationTestCase):
                          self.expected_describe(topic, 3))
         self.assertEqual(self.topics("--describe", "--topic", topic,
                                      "--under-replicated-partitions"), "")
+        # With an override, --topics-with-overrides prints the topic's line alone.
+        self.assertEqual(self.topics("--describe", "--topic", topic, "--topics-with-overrides"),
+                         self.expected_describe(topic, 3).splitlines()[0] + "\n")
 
         # An existing topic: Kafka's error, unless --if-not-exists.
         out = self.topics("--create", "--topic", topic, "--partitions", "1", rc=1)

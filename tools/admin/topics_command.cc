@@ -1,5 +1,5 @@
 // `samsa-admin topics`: Kafka 2.8's kafka-topics.sh with --bootstrap-server (TopicCommand's
-// TopicService): CreateTopics, Metadata, CreatePartitions, DeleteTopics and
+// TopicService): CreateTopics, Metadata, DescribeConfigs, CreatePartitions, DeleteTopics and
 // ListPartitionReassignments, with its output and its "Error while executing topic command"
 // failures.
 
@@ -14,6 +14,8 @@
 #include "broker/protocol/generated/create_topics_response.h"
 #include "broker/protocol/generated/delete_topics_request.h"
 #include "broker/protocol/generated/delete_topics_response.h"
+#include "broker/protocol/generated/describe_configs_request.h"
+#include "broker/protocol/generated/describe_configs_response.h"
 #include "broker/protocol/generated/list_partition_reassignments_request.h"
 #include "broker/protocol/generated/list_partition_reassignments_response.h"
 
@@ -29,17 +31,45 @@ constexpr int16_t kCreatePartitionsVersion = 1;
 constexpr int32_t kTimeoutMs = 30000;
 constexpr int16_t kTopicAlreadyExists = 36;
 
-// The topic's non-default configs, for the Configs column and --topics-with-overrides.
-// DescribeConfigs is not served by the broker yet: until it is, the column is left out rather
-// than shown empty (the lead wires DescribeConfigs v0 in here when it lands).
-TopicOverrides topic_overrides(AdminClient& /*client*/, const std::string& /*topic*/) {
-    return std::nullopt;
-}
+constexpr int16_t kDescribeConfigsVersion = 1;  // v1 has config_source (isDefault after v0)
+constexpr int8_t kTopicResource = 2;
+constexpr int8_t kDefaultConfigSource = 5;
 
-// min.insync.replicas of the topic, from the same DescribeConfigs; unknown until then, so
-// --under-min-isr-partitions reports only leaderless partitions and --at-min-isr-partitions none.
-std::optional<int> topic_min_isr(AdminClient& /*client*/, const std::string& /*topic*/) {
-    return std::nullopt;
+// What --describe needs of a topic's configs, from one DescribeConfigs.
+struct TopicConfigs {
+    // The Configs column and --topics-with-overrides: every entry that is not
+    // ConfigEntry.isDefault in Kafka's admin client, i.e. whose source is not DEFAULT_CONFIG (so
+    // a value the brokers set, as log.segment.bytes in server.properties, shows as Kafka shows
+    // it). Left out (nullopt) when the broker does not answer them.
+    TopicOverrides overrides;
+    // min.insync.replicas, for --under-min-isr-partitions and --at-min-isr-partitions.
+    std::optional<int> min_isr;
+};
+
+TopicConfigs describe_topic_configs(AdminClient& client, const std::string& topic) {
+    protocol::DescribeConfigsRequestData request;
+    protocol::DescribeConfigsRequestData::DescribeConfigsResource resource;
+    resource.resource_type = kTopicResource;
+    resource.resource_name = topic;
+    resource.configuration_keys = std::nullopt;  // all of them
+    request.resources.push_back(std::move(resource));
+    auto response =
+        client.send<protocol::DescribeConfigsResponseData>(request, kDescribeConfigsVersion);
+    TopicConfigs configs;
+    if (!response || response.value().results.empty() ||
+        response.value().results.front().error_code != 0) {
+        return configs;
+    }
+    configs.overrides.emplace();
+    for (const auto& entry : response.value().results.front().configs) {
+        if (entry.name == "min.insync.replicas" && entry.value) {
+            configs.min_isr = std::stoi(*entry.value);
+        }
+        if (entry.config_source != kDefaultConfigSource) {
+            configs.overrides->emplace_back(entry.name, entry.value.value_or(""));
+        }
+    }
+    return configs;
 }
 
 std::vector<std::string> all_topic_names(AdminClient& client) {
@@ -171,9 +201,10 @@ void describe_topics(AdminClient& client, const TopicsOptions& o) {
             throw ToolError{error_message(topic.error_code, std::nullopt)};
         }
         const auto it = reassignments.find(name);
-        std::cout << describe_topic(topic, topic_overrides(client, name),
+        const TopicConfigs configs = describe_topic_configs(client, name);
+        std::cout << describe_topic(topic, configs.overrides,
                                     it == reassignments.end() ? kNone : it->second, live,
-                                    topic_min_isr(client, name), filter);
+                                    configs.min_isr, filter);
     }
 }
 
