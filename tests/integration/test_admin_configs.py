@@ -14,7 +14,7 @@ import json
 import os
 import time
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 from kafka.admin import ConfigResource as KpConfigResource
 from kafka.admin import ConfigResourceType, KafkaAdminClient
@@ -66,8 +66,21 @@ class AdminConfigsTest(harness.IntegrationTestCase):
 
     def create(self, prefix, partitions, replicas, config):
         topic = harness.unique_topic(prefix)
-        futures = self.admin.create_topics([NewTopic(topic, partitions, replicas, config=config)])
-        futures[topic].result(timeout=30)
+
+        def created():
+            # A test restarts a broker, which may have been the controller: librdkafka's admin
+            # client answers NOT_CONTROLLER from the controller it remembers instead of asking
+            # again (Kafka's Java admin client retries), so a fresh client asks the cluster.
+            admin = AdminClient({"bootstrap.servers": self.cluster.bootstrap})
+            futures = admin.create_topics([NewTopic(topic, partitions, replicas, config=config)])
+            try:
+                futures[topic].result(timeout=30)
+            except KafkaException as e:
+                if e.args[0].code() != KafkaError.NOT_CONTROLLER:
+                    raise
+                return False
+            return True
+        wait_until(created, 30, f"{topic} created")
 
         def leaders():
             t = self.admin.list_topics(topic=topic, timeout=5).topics.get(topic)
