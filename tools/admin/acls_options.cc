@@ -1,4 +1,5 @@
 #include "tools/admin/acls_options.h"
+#include "tools/admin/option_checks.h"
 
 #include <boost/program_options.hpp>
 
@@ -75,10 +76,6 @@ po::options_description describe_options() {
     // clang-format on
     return d;
 }
-
-struct UsageError {
-    std::string message;
-};
 
 std::vector<std::string> values(const po::variables_map& vm, const char* key) {
     std::vector<std::string> out;
@@ -302,21 +299,11 @@ std::map<ResourcePattern, std::set<AclEntry>> AclsOptions::resource_to_acls() co
 
 int parse_acls_options(const std::vector<std::string>& args, AclsOptions& opts) {
     const po::options_description d = describe_options();
-    auto usage = [&](std::ostream& os) {
-        os << "This tool helps to manage acls on kafka.\n" << d << "\n";
-    };
-    try {
-        po::variables_map vm;
-        po::store(po::command_line_parser(args).options(d).run(), vm);
-        po::notify(vm);
-        if (vm.count("help")) {
-            usage(std::cout);
-            return 0;
-        }
-        if (args.empty()) {
-            usage(std::cerr);
-            return 1;
-        }
+    const CommandLine command_line{d, [&](std::ostream& os) {
+                                       os << "This tool helps to manage acls on kafka.\n"
+                                          << d << "\n";
+                                   }};
+    return parse_command_line(args, command_line, [&](const po::variables_map& vm) {
         check_args(vm);
         fill(vm, opts);
         if (opts.add || opts.remove) {
@@ -352,16 +339,7 @@ int parse_acls_options(const std::vector<std::string>& args, AclsOptions& opts) 
                 }
             }
         }
-    } catch (const po::error& e) {
-        std::cerr << e.what() << "\n";
-        usage(std::cerr);
-        return 1;
-    } catch (const UsageError& e) {
-        std::cerr << e.message << "\n";
-        usage(std::cerr);
-        return 1;
-    }
-    return -1;
+    });
 }
 
 }  // namespace samsa::admin

@@ -109,8 +109,9 @@ void check_args(const po::variables_map& vm) {
             throw UsageError{"Option [describe] takes one of these options: " + scope};
         }
         if (has("members") + has("offsets") + has("state") > 1) {
-            throw UsageError{"Option [describe] takes at most one of these options: [members], "
-                             "[offsets], [state]"};
+            throw UsageError{
+                "Option [describe] takes at most one of these options: [members], "
+                "[offsets], [state]"};
         }
         if (has("state") && !vm["state"].as<std::string>().empty()) {
             throw UsageError{"Option [describe] does not take a value for [state]"};
@@ -121,8 +122,9 @@ void check_args(const po::variables_map& vm) {
             throw UsageError{"Option [delete] takes one of these options: " + scope};
         }
         if (has("topic")) {
-            throw UsageError{"The consumer does not support topic-specific offset deletion from "
-                             "a consumer group."};
+            throw UsageError{
+                "The consumer does not support topic-specific offset deletion from "
+                "a consumer group."};
         }
     }
     if (has("delete-offsets") && (!has("group") || !has("topic"))) {
@@ -154,9 +156,11 @@ void check_args(const po::variables_map& vm) {
     forbid_with(vm, "group", {"all-groups", "list"});
     forbid_with(vm, "topic", {"list", "describe"});
     if (has("list") + has("describe") + has("delete") + has("reset-offsets") +
-            has("delete-offsets") != 1) {
-        throw UsageError{"Command must include exactly one action: --list, --describe, --delete, "
-                         "--reset-offsets, --delete-offsets"};
+            has("delete-offsets") !=
+        1) {
+        throw UsageError{
+            "Command must include exactly one action: --list, --describe, --delete, "
+            "--reset-offsets, --delete-offsets"};
     }
 }
 
@@ -343,35 +347,17 @@ std::optional<int64_t> parse_duration_ms(const std::string& text) {
 
 int parse_consumer_groups_options(const tools::Args& args, ConsumerGroupsOptions& opts) {
     const po::options_description d = describe_options();
-    auto usage = [&](std::ostream& os) {
-        os << "This tool helps to list all consumer groups, describe a consumer group, delete "
-              "consumer group info, or reset consumer group offsets.\n"
-           << d << "\n";
-    };
-    try {
-        if (args.empty()) {
-            usage(std::cerr);
-            return 1;
-        }
-        po::variables_map vm;
-        po::store(po::command_line_parser(join_optional_state(args)).options(d).run(), vm);
-        po::notify(vm);
-        if (vm.count("help")) {
-            usage(std::cout);
-            return 0;
-        }
-        check_args(vm);
-        fill(vm, opts);
-    } catch (const po::error& e) {
-        std::cerr << e.what() << "\n";
-        usage(std::cerr);
-        return 1;
-    } catch (const UsageError& e) {
-        std::cerr << e.message << "\n";
-        usage(std::cerr);
-        return 1;
-    }
-    return -1;
+    const CommandLine command_line{
+        d, [&](std::ostream& os) {
+            os << "This tool helps to list all consumer groups, describe a consumer group, delete "
+                  "consumer group info, or reset consumer group offsets.\n"
+               << d << "\n";
+        }};
+    return parse_command_line(join_optional_state(args), command_line,
+                              [&](const po::variables_map& vm) {
+                                  check_args(vm);
+                                  fill(vm, opts);
+                              });
 }
 
 }  // namespace samsa::admin

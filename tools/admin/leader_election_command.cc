@@ -66,7 +66,7 @@ po::options_description describe_options() {
 struct Options {
     std::string bootstrap_server;
     std::string config;
-    int8_t election_type = 0;  // 0 preferred, 1 unclean
+    int8_t election_type = 0;                               // 0 preferred, 1 unclean
     std::optional<std::vector<TopicPartition>> partitions;  // nullopt: all
 };
 
@@ -84,8 +84,9 @@ void validate(const po::variables_map& vm) {
         throw UsageError{"Missing required option(s): " + missing};
     }
     if (has("topic") + has("all-topic-partitions") + has("path-to-json-file") != 1) {
-        throw UsageError{"One and only one of the following options is required: topic, "
-                         "all-topic-partitions, path-to-json-file"};
+        throw UsageError{
+            "One and only one of the following options is required: topic, "
+            "all-topic-partitions, path-to-json-file"};
     }
     if (has("topic") && !has("partition")) {
         throw UsageError{"Missing required option(s): partition"};
@@ -132,23 +133,16 @@ std::vector<TopicPartition> read_partitions_file(const std::string& path) {
 
 int parse(const tools::Args& args, Options& o) {
     const po::options_description d = describe_options();
-    auto usage = [&](std::ostream& os) {
-        os << "This tool attempts to elect a new leader for a set of topic partitions. The type "
-              "of elections supported are preferred replicas and unclean replicas.\n"
-           << d << "\n";
-    };
-    try {
-        if (args.empty()) {
-            usage(std::cerr);
-            return 1;
-        }
-        po::variables_map vm;
-        po::store(po::command_line_parser(args).options(d).run(), vm);
-        po::notify(vm);
-        if (vm.count("help")) {
-            usage(std::cout);
-            return 0;
-        }
+    const CommandLine command_line{
+        d,
+        [&](std::ostream& os) {
+            os << "This tool attempts to elect a new leader for a set of topic partitions. The "
+                  "type of elections supported are preferred replicas and unclean replicas.\n"
+               << d << "\n";
+        },
+        {},
+        "Error: "};
+    return parse_command_line(args, command_line, [&](const po::variables_map& vm) {
         validate(vm);
         o.bootstrap_server = vm["bootstrap-server"].as<std::string>();
         for (const char* k : {"admin.config", "command-config"}) {
@@ -169,16 +163,7 @@ int parse(const tools::Args& args, Options& o) {
         } else if (vm.count("path-to-json-file")) {
             o.partitions = read_partitions_file(vm["path-to-json-file"].as<std::string>());
         }
-    } catch (const po::error& e) {
-        std::cerr << e.what() << "\n";
-        usage(std::cerr);
-        return 1;
-    } catch (const UsageError& e) {
-        std::cerr << "Error: " << e.message << "\n";
-        usage(std::cerr);
-        return 1;
-    }
-    return -1;
+    });
 }
 
 // The Kafka exception a per-partition error becomes, as its toString prints it.
@@ -186,14 +171,30 @@ std::string exception_text(int16_t code, const std::optional<std::string>& messa
     using E = protocol::ErrorCode;
     std::string name;
     switch (static_cast<E>(code)) {
-        case E::unknown_topic_or_partition: name = "UnknownTopicOrPartitionException"; break;
-        case E::preferred_leader_not_available: name = "PreferredLeaderNotAvailableException"; break;
-        case E::eligible_leaders_not_available: name = "EligibleLeadersNotAvailableException"; break;
-        case E::not_controller: name = "NotControllerException"; break;
-        case E::cluster_authorization_failed: name = "ClusterAuthorizationException"; break;
-        case E::invalid_topic_exception: name = "InvalidTopicException"; break;
-        case E::request_timed_out: name = "TimeoutException"; break;
-        default: name = "UnknownServerException"; break;
+        case E::unknown_topic_or_partition:
+            name = "UnknownTopicOrPartitionException";
+            break;
+        case E::preferred_leader_not_available:
+            name = "PreferredLeaderNotAvailableException";
+            break;
+        case E::eligible_leaders_not_available:
+            name = "EligibleLeadersNotAvailableException";
+            break;
+        case E::not_controller:
+            name = "NotControllerException";
+            break;
+        case E::cluster_authorization_failed:
+            name = "ClusterAuthorizationException";
+            break;
+        case E::invalid_topic_exception:
+            name = "InvalidTopicException";
+            break;
+        case E::request_timed_out:
+            name = "TimeoutException";
+            break;
+        default:
+            name = "UnknownServerException";
+            break;
     }
     return "org.apache.kafka.common.errors." + name + ": " + error_message(code, message);
 }
@@ -211,7 +212,8 @@ int elect(AdminClient& client, const Options& o) {
     request.election_type = o.election_type;
     request.timeout_ms = 30000;
     if (o.partitions) {
-        request.topic_partitions = std::vector<protocol::ElectLeadersRequestData::TopicPartitions>{};
+        request.topic_partitions =
+            std::vector<protocol::ElectLeadersRequestData::TopicPartitions>{};
         for (const auto& [topic, partition] : *o.partitions) {
             auto& list = *request.topic_partitions;
             auto it = std::find_if(list.begin(), list.end(),
@@ -226,14 +228,15 @@ int elect(AdminClient& client, const Options& o) {
     } else {
         request.topic_partitions = std::nullopt;
     }
-    auto sent = client.send_to_controller<protocol::ElectLeadersResponseData>(
-        request, kElectLeadersVersion);
+    auto sent = client.send_to_controller<protocol::ElectLeadersResponseData>(request,
+                                                                              kElectLeadersVersion);
     if (!sent) {
         std::cout << "Error while making request\n";
         throw ToolError{"cannot reach the controller: " + sent.error().message()};
     }
     const auto& response = sent.value();
-    if (response.error_code == static_cast<int16_t>(protocol::ErrorCode::cluster_authorization_failed)) {
+    if (response.error_code ==
+        static_cast<int16_t>(protocol::ErrorCode::cluster_authorization_failed)) {
         std::cout << "Not authorized to perform leader election\n";
         return 1;
     }
@@ -248,7 +251,8 @@ int elect(AdminClient& client, const Options& o) {
             const TopicPartition tp{t.topic, p.partition_id};
             if (p.error_code == 0) {
                 succeeded.push_back(tp);
-            } else if (p.error_code == static_cast<int16_t>(protocol::ErrorCode::election_not_needed)) {
+            } else if (p.error_code ==
+                       static_cast<int16_t>(protocol::ErrorCode::election_not_needed)) {
                 noop.push_back(tp);
             } else {
                 failed.emplace_back(tp, exception_text(p.error_code, p.error_message));
@@ -266,8 +270,8 @@ int elect(AdminClient& client, const Options& o) {
         std::cout << "Valid replica already elected for partitions " << tp_list(noop) << "\n";
     }
     for (const auto& [tp, text] : failed) {
-        std::cout << "Error completing leader election (" << type << ") for partition: "
-                  << tp.first << "-" << tp.second << ": " << text << "\n";
+        std::cout << "Error completing leader election (" << type << ") for partition: " << tp.first
+                  << "-" << tp.second << ": " << text << "\n";
     }
     if (!failed.empty()) {
         std::cerr << "Error: " << failed.size() << " replica(s) could not be elected\n";

@@ -1,5 +1,9 @@
 #include "tools/admin/option_checks.h"
 
+#include <boost/program_options/parsers.hpp>
+
+#include <iostream>
+
 namespace samsa::admin {
 
 void require_args(const boost::program_options::variables_map& vm,
@@ -18,10 +22,40 @@ void forbid_with(const boost::program_options::variables_map& vm, const char* us
     }
     for (const char* other : invalid) {
         if (vm.count(other) > 0) {
-            throw UsageError{"Option \"[" + std::string(used) + "]\" can't be used with option \"[" +
-                             other + "]\""};
+            throw UsageError{"Option \"[" + std::string(used) +
+                             "]\" can't be used with option \"[" + other + "]\""};
         }
     }
+}
+
+int parse_command_line(
+    const std::vector<std::string>& args, const CommandLine& command_line,
+    const std::function<void(const boost::program_options::variables_map&)>& check) {
+    namespace po = boost::program_options;
+    try {
+        po::variables_map vm;
+        po::store(po::command_line_parser(args).options(command_line.options).run(), vm);
+        po::notify(vm);
+        if (vm.count("help")) {
+            command_line.usage(std::cout);
+            return 0;
+        }
+        if (args.empty()) {
+            std::cerr << command_line.no_args_message;
+            command_line.usage(std::cerr);
+            return 1;
+        }
+        check(vm);
+    } catch (const po::error& e) {
+        std::cerr << e.what() << "\n";
+        command_line.usage(std::cerr);
+        return 1;
+    } catch (const UsageError& e) {
+        std::cerr << command_line.error_prefix << e.message << "\n";
+        command_line.usage(std::cerr);
+        return 1;
+    }
+    return -1;
 }
 
 }  // namespace samsa::admin

@@ -103,8 +103,10 @@ ReplicaAssignment current_assignment(AdminClient& client, const std::set<TopicPa
             }
         }
         if (!found) {
-            throw ToolError{"org.apache.kafka.common.errors.UnknownTopicOrPartitionException: "
-                            "Unable to find partition: " + tp_name(tp)};
+            throw ToolError{
+                "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: "
+                "Unable to find partition: " +
+                tp_name(tp)};
         }
     }
     return out;
@@ -188,15 +190,17 @@ std::string tp_names(const std::vector<TopicPartition>& tps) {
 }
 
 void generate(AdminClient& client, const po::variables_map& vm) {
-    const auto topics = parse_topics_to_move(read_file(vm["topics-to-move-json-file"].as<std::string>()));
+    const auto topics =
+        parse_topics_to_move(read_file(vm["topics-to-move-json-file"].as<std::string>()));
     const auto brokers = parse_broker_list(vm["broker-list"].as<std::string>());
     const auto md = fetch_metadata(client, topics);
     ReplicaAssignment current;
     for (const auto& topic : topics) {
         const auto t = md.topics.find(topic);
         if (t == md.topics.end() || t->second.error_code != 0) {
-            throw ToolError{"org.apache.kafka.common.errors.UnknownTopicOrPartitionException: "
-                            "This server does not host this topic-partition."};
+            throw ToolError{
+                "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: "
+                "This server does not host this topic-partition."};
         }
         for (const auto& p : t->second.partitions) {
             current[{topic, p.partition}] = p.replicas;
@@ -235,10 +239,12 @@ void generate(AdminClient& client, const po::variables_map& vm) {
 
 void execute(AdminClient& client, const po::variables_map& vm) {
     if (vm.count("throttle") || vm.count("replica-alter-log-dirs-throttle")) {
-        throw ToolError{"--throttle is not supported yet: setting the throttle configs needs "
-                        "IncrementalAlterConfigs"};
+        throw ToolError{
+            "--throttle is not supported yet: setting the throttle configs needs "
+            "IncrementalAlterConfigs"};
     }
-    const auto proposed = parse_reassignment(read_file(vm["reassignment-json-file"].as<std::string>()));
+    const auto proposed =
+        parse_reassignment(read_file(vm["reassignment-json-file"].as<std::string>()));
     if (!vm.count("additional") && !ongoing(client, {}).empty()) {
         throw TerseFailure{
             "Cannot execute because there is an existing partition assignment.  Use "
@@ -260,7 +266,8 @@ void execute(AdminClient& client, const po::variables_map& vm) {
         }
     }
     const auto current = current_assignment(client, tps);
-    std::cout << "Current partition replica assignment\n\n" << format_reassignment(current)
+    std::cout << "Current partition replica assignment\n\n"
+              << format_reassignment(current)
               << "\n\nSave this to use as the --reassignment-json-file option during rollback\n";
     std::map<TopicPartition, std::optional<std::vector<int32_t>>> moves(proposed.begin(),
                                                                         proposed.end());
@@ -277,7 +284,8 @@ void execute(AdminClient& client, const po::variables_map& vm) {
 }
 
 void verify(AdminClient& client, const po::variables_map& vm) {
-    const auto target = parse_reassignment(read_file(vm["reassignment-json-file"].as<std::string>()));
+    const auto target =
+        parse_reassignment(read_file(vm["reassignment-json-file"].as<std::string>()));
     std::set<TopicPartition> tps;
     for (const auto& [tp, replicas] : target) {
         tps.insert(tp);
@@ -300,7 +308,8 @@ void verify(AdminClient& client, const po::variables_map& vm) {
 }
 
 void cancel(AdminClient& client, const po::variables_map& vm) {
-    const auto target = parse_reassignment(read_file(vm["reassignment-json-file"].as<std::string>()));
+    const auto target =
+        parse_reassignment(read_file(vm["reassignment-json-file"].as<std::string>()));
     std::set<TopicPartition> tps;
     for (const auto& [tp, replicas] : target) {
         tps.insert(tp);
@@ -315,9 +324,8 @@ void cancel(AdminClient& client, const po::variables_map& vm) {
     }
     const auto errors = alter(client, cancels);
     if (!errors.empty()) {
-        std::string text =
-            std::string("Error cancelling partition reassignment") + (errors.size() == 1 ? "" : "s") +
-            " for:";
+        std::string text = std::string("Error cancelling partition reassignment") +
+                           (errors.size() == 1 ? "" : "s") + " for:";
         for (const auto& [tp, message] : errors) {
             text += "\n" + tp_name(tp) + ": " + message;
         }
@@ -362,8 +370,9 @@ std::string check_args(const po::variables_map& vm) {
         }
     }
     if (count != 1) {
-        throw UsageError{"Command must include exactly one action: --generate, --execute, "
-                         "--verify, --cancel, --list"};
+        throw UsageError{
+            "Command must include exactly one action: --generate, --execute, "
+            "--verify, --cancel, --list"};
     }
     if (!vm.count("bootstrap-server")) {
         throw UsageError{"Please specify --bootstrap-server"};
@@ -380,31 +389,19 @@ std::string check_args(const po::variables_map& vm) {
 
 int run_reassign_partitions(const tools::Args& args) {
     const po::options_description d = describe_options();
-    auto usage = [&](std::ostream& os) {
-        os << "This tool helps to move topic partitions between replicas.\n" << d << "\n";
-    };
+    const CommandLine command_line{
+        d, [&](std::ostream& os) {
+            os << "This tool helps to move topic partitions between replicas.\n" << d << "\n";
+        }};
     po::variables_map vm;
     std::string action;
-    try {
-        if (args.empty()) {
-            usage(std::cerr);
-            return 1;
-        }
-        po::store(po::command_line_parser(args).options(d).run(), vm);
-        po::notify(vm);
-        if (vm.count("help")) {
-            usage(std::cout);
-            return 0;
-        }
-        action = check_args(vm);
-    } catch (const po::error& e) {
-        std::cerr << e.what() << "\n";
-        usage(std::cerr);
-        return 1;
-    } catch (const UsageError& e) {
-        std::cerr << e.message << "\n";
-        usage(std::cerr);
-        return 1;
+    if (const int rc = parse_command_line(args, command_line,
+                                          [&](const po::variables_map& parsed) {
+                                              action = check_args(parsed);
+                                              vm = parsed;
+                                          });
+        rc != -1) {
+        return rc;
     }
     try {
         AdminClient client = make_admin_client(

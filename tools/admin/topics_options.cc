@@ -71,8 +71,9 @@ po::options_description describe_options() {
 void check_args(const po::variables_map& vm) {
     auto has = [&](const char* k) { return vm.count(k) > 0; };
     if (has("create") + has("list") + has("alter") + has("describe") + has("delete") != 1) {
-        throw UsageError{"Command must include exactly one action: --list, --describe, "
-                         "--create, --alter or --delete"};
+        throw UsageError{
+            "Command must include exactly one action: --list, --describe, "
+            "--create, --alter or --delete"};
     }
     if (!has("bootstrap-server")) {
         throw UsageError{"--bootstrap-server must be specified"};
@@ -85,9 +86,10 @@ void check_args(const po::variables_map& vm) {
     }
     if (has("alter")) {
         if (has("config")) {
-            throw UsageError{"Option combination \"[bootstrap-server],[config]\" can't be used "
-                             "with option \"[alter]\" (the kafka-configs CLI supports altering "
-                             "topic configs with a --bootstrap-server option)"};
+            throw UsageError{
+                "Option combination \"[bootstrap-server],[config]\" can't be used "
+                "with option \"[alter]\" (the kafka-configs CLI supports altering "
+                "topic configs with a --bootstrap-server option)"};
         }
         require_args(vm, {"partitions"});
     }
@@ -227,42 +229,25 @@ std::map<int32_t, std::vector<int32_t>> parse_replica_assignment(const std::stri
 std::pair<std::string, std::string> parse_topic_config(const std::string& text) {
     const auto parts = split(text, '=');
     if (parts.size() != 2) {
-        throw UsageError{"requirement failed: Invalid topic config: all configs to be added "
-                         "must be in the format \"key=val\"."};
+        throw UsageError{
+            "requirement failed: Invalid topic config: all configs to be added "
+            "must be in the format \"key=val\"."};
     }
     return {trim(parts[0]), trim(parts[1])};
 }
 
 int parse_topics_options(const tools::Args& args, TopicsOptions& opts) {
     const po::options_description d = describe_options();
-    auto usage = [&](std::ostream& os) {
-        os << "This tool helps to create, delete, describe, or change a topic.\n" << d << "\n";
-    };
-    try {
-        if (args.empty()) {
-            std::cerr << "Create, delete, describe, or change a topic.\n";
-            usage(std::cerr);
-            return 1;
-        }
-        po::variables_map vm;
-        po::store(po::command_line_parser(args).options(d).run(), vm);
-        po::notify(vm);
-        if (vm.count("help")) {
-            usage(std::cout);
-            return 0;
-        }
+    const CommandLine command_line{
+        d,
+        [&](std::ostream& os) {
+            os << "This tool helps to create, delete, describe, or change a topic.\n" << d << "\n";
+        },
+        "Create, delete, describe, or change a topic.\n"};
+    return parse_command_line(args, command_line, [&](const po::variables_map& vm) {
         check_args(vm);
         fill(vm, opts);
-    } catch (const po::error& e) {
-        std::cerr << e.what() << "\n";
-        usage(std::cerr);
-        return 1;
-    } catch (const UsageError& e) {
-        std::cerr << e.message << "\n";
-        usage(std::cerr);
-        return 1;
-    }
-    return -1;
+    });
 }
 
 }  // namespace samsa::admin
