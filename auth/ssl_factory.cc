@@ -1,5 +1,7 @@
 #include "auth/ssl_factory.h"
 
+#include "common/logging.h"
+
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -9,8 +11,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include "common/logging.h"
 
 namespace samsa::auth {
 
@@ -69,10 +69,14 @@ KeyPtr read_private_key(const std::string& pem, const std::string& password) {
 }
 
 int protocol_version(const std::string& name) {
-    if (name == "TLSv1.2") return TLS1_2_VERSION;
-    if (name == "TLSv1.3") return TLS1_3_VERSION;
-    if (name == "TLSv1.1") return TLS1_1_VERSION;
-    if (name == "TLSv1") return TLS1_VERSION;
+    if (name == "TLSv1.2")
+        return TLS1_2_VERSION;
+    if (name == "TLSv1.3")
+        return TLS1_3_VERSION;
+    if (name == "TLSv1.1")
+        return TLS1_1_VERSION;
+    if (name == "TLSv1")
+        return TLS1_VERSION;
     throw SslConfigError("ssl.enabled.protocols: unknown protocol '" + name + "'");
 }
 
@@ -135,14 +139,16 @@ void load_keystore(SSL_CTX* ctx, const SslConfig& c) {
     }
     auto key = read_private_key(key_pem, c.key_password);
     if (!key) {
-        throw SslConfigError("no usable private key in the keystore (ssl.keystore.location or "
-                             "ssl.keystore.key; an encrypted key needs ssl.key.password): " +
-                             openssl_error());
+        throw SslConfigError(
+            "no usable private key in the keystore (ssl.keystore.location or "
+            "ssl.keystore.key; an encrypted key needs ssl.key.password): " +
+            openssl_error());
     }
     auto chain = read_certificates(chain_pem);
     if (chain.empty()) {
-        throw SslConfigError("no certificate in the keystore (ssl.keystore.location or "
-                             "ssl.keystore.certificate.chain)");
+        throw SslConfigError(
+            "no certificate in the keystore (ssl.keystore.location or "
+            "ssl.keystore.certificate.chain)");
     }
     if (SSL_CTX_use_certificate(ctx, chain.front().get()) != 1 ||
         SSL_CTX_use_PrivateKey(ctx, key.get()) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
@@ -162,8 +168,9 @@ size_t load_truststore(SSL_CTX* ctx, const SslConfig& c, SslMode mode) {
     }
     auto cas = read_certificates(pem);
     if (!pem.empty() && cas.empty()) {
-        throw SslConfigError("no certificate in the truststore (ssl.truststore.location or "
-                             "ssl.truststore.certificates)");
+        throw SslConfigError(
+            "no certificate in the truststore (ssl.truststore.location or "
+            "ssl.truststore.certificates)");
     }
     X509_STORE* store = SSL_CTX_get_cert_store(ctx);
     for (auto& ca : cas) {
@@ -188,13 +195,53 @@ void check_pem(const SslConfig& c) {
     }
 }
 
+// The RFC 2253 subject of `cert` and its subjectAltName extension as OpenSSL prints them.
+std::pair<std::string, std::string> certificate_names(X509* cert) {
+    BioPtr out(BIO_new(BIO_s_mem()), &BIO_free);
+    X509_NAME_print_ex(out.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
+    auto text = [&out] {
+        char* data = nullptr;
+        long n = BIO_get_mem_data(out.get(), &data);
+        std::string s(data, static_cast<size_t>(n));
+        (void)BIO_reset(out.get());
+        return s;
+    };
+    std::string subject = text();
+    int at = X509_get_ext_by_NID(cert, NID_subject_alt_name, -1);
+    if (at >= 0) {
+        X509V3_EXT_print(out.get(), X509_get_ext(cert, at), 0, 0);
+    }
+    return {std::move(subject), text()};
+}
+
+// Kafka's CertificateEntries.ensureCompatible: a replacement keystore must name the same
+// subject and alternative names, so host-name checks and principals derived from the
+// certificate keep their meaning. Contexts without a certificate (clients) are compatible.
+void ensure_compatible(SSL_CTX* existing, SSL_CTX* replacement) {
+    X509* old_cert = SSL_CTX_get0_certificate(existing);
+    X509* new_cert = SSL_CTX_get0_certificate(replacement);
+    if (old_cert == nullptr || new_cert == nullptr) {
+        return;
+    }
+    auto [old_dn, old_san] = certificate_names(old_cert);
+    auto [new_dn, new_san] = certificate_names(new_cert);
+    if (old_dn != new_dn) {
+        throw SslConfigError("Keystore DistinguishedName does not match: existing={" + old_dn +
+                             "}, new={" + new_dn + "}");
+    }
+    if (old_san != new_san) {
+        throw SslConfigError("Keystore SubjectAltNames do not match: existing={" + old_san +
+                             "}, new={" + new_san + "}");
+    }
+}
+
 }  // namespace
 
 SslContextPtr build_ssl_context(const SslConfig& c, SslMode mode) {
     check_pem(c);
-    SslContextPtr ctx(SSL_CTX_new(mode == SslMode::server ? TLS_server_method()
-                                                          : TLS_client_method()),
-                      &SSL_CTX_free);
+    SslContextPtr ctx(
+        SSL_CTX_new(mode == SslMode::server ? TLS_server_method() : TLS_client_method()),
+        &SSL_CTX_free);
     if (!ctx) {
         throw SslConfigError("cannot create a TLS context: " + openssl_error());
     }
@@ -204,8 +251,9 @@ SslContextPtr build_ssl_context(const SslConfig& c, SslMode mode) {
     size_t trusted = load_truststore(ctx.get(), c, mode);
     if (mode == SslMode::server) {
         if (SSL_CTX_get0_certificate(ctx.get()) == nullptr) {
-            throw SslConfigError("a TLS listener needs a keystore (ssl.keystore.location, or "
-                                 "ssl.keystore.key and ssl.keystore.certificate.chain)");
+            throw SslConfigError(
+                "a TLS listener needs a keystore (ssl.keystore.location, or "
+                "ssl.keystore.key and ssl.keystore.certificate.chain)");
         }
         int verify = SSL_VERIFY_NONE;
         if (c.client_auth == SslClientAuth::requested) {
@@ -214,8 +262,9 @@ SslContextPtr build_ssl_context(const SslConfig& c, SslMode mode) {
             verify = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
         }
         if (verify != SSL_VERIFY_NONE && trusted == 0) {
-            throw SslConfigError("ssl.client.auth needs a truststore to check client certificates "
-                                 "against (ssl.truststore.location)");
+            throw SslConfigError(
+                "ssl.client.auth needs a truststore to check client certificates "
+                "against (ssl.truststore.location)");
         }
         SSL_CTX_set_verify(ctx.get(), verify, nullptr);
         // Resumed sessions skip the certificate exchange; ask for a fresh one each time so a
@@ -241,7 +290,7 @@ void prepare_client_ssl(ssl_st* ssl, const SslConfig& config, const std::string&
 }
 
 SslFactory::SslFactory(SslConfig config, SslMode mode)
-    : config_(std::move(config)), mode_(mode) {
+    : config_(std::move(config)), mode_(mode), handshake_timeout_(config_.handshake_timeout) {
     mtimes_ = modification_times();
     current_ = build_ssl_context(config_, mode_);
     next_check_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
@@ -264,6 +313,42 @@ std::vector<std::chrono::file_clock::time_point> SslFactory::modification_times(
         times.push_back(std::filesystem::last_write_time(f, ec));
     }
     return times;
+}
+
+SslConfig SslFactory::config() const {
+    std::lock_guard lock(mu_);
+    return config_;
+}
+
+SslContextPtr SslFactory::build_compatible(const SslConfig& config) const {
+    SslContextPtr fresh = build_ssl_context(config, mode_);
+    SslContextPtr current;
+    {
+        std::lock_guard lock(mu_);
+        current = current_;
+    }
+    ensure_compatible(current.get(), fresh.get());
+    return fresh;
+}
+
+std::optional<std::string> SslFactory::validate_reconfiguration(const SslConfig& config) const {
+    try {
+        build_compatible(config);
+    } catch (const SslConfigError& e) {
+        return e.what();
+    }
+    return std::nullopt;
+}
+
+void SslFactory::reconfigure(SslConfig config) {
+    // Built outside the lock: new connections go on with the current context meanwhile.
+    SslContextPtr fresh = build_compatible(config);
+    std::lock_guard lock(mu_);
+    config_ = std::move(config);
+    current_ = std::move(fresh);
+    mtimes_ = modification_times();
+    logger().info("TLS configuration replaced: keystore {}",
+                  config_.keystore_location.empty() ? "inline" : config_.keystore_location);
 }
 
 SslContextPtr SslFactory::context() {

@@ -9,17 +9,22 @@
 // keeps the old context in service and is logged: a half-copied certificate never takes a
 // listener down.
 //
+// The configuration itself may change too (dynamic listener configs: AlterConfigs sets
+// listener.name.<l>.ssl.keystore.location on one broker): reconfigure() swaps it in after
+// validate_reconfiguration() accepted it, as Kafka's SslFactory.reconfigure does.
+//
 // OpenSSL types are forward-declared: this header is included by the listener set-up and the
 // admin tool, which need not see OpenSSL or Asio.
+
+#include "auth/ssl_config.h"
 
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include "auth/ssl_config.h"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 struct ssl_st;      // OpenSSL's SSL
@@ -28,7 +33,7 @@ namespace samsa::auth {
 
 // The configuration cannot give a working context (start-up error: names the key or file).
 class SslConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -45,7 +50,7 @@ SslContextPtr build_ssl_context(const SslConfig& config, SslMode mode);
 void prepare_client_ssl(ssl_st* ssl, const SslConfig& config, const std::string& host);
 
 class SslFactory {
-public:
+  public:
     // Builds the first context at once; throws SslConfigError, so a bad configuration stops
     // start-up with a clear message.
     SslFactory(SslConfig config, SslMode mode);
@@ -53,15 +58,29 @@ public:
     // The context for a new connection. Thread-safe.
     SslContextPtr context();
 
-    const SslConfig& config() const { return config_; }
+    // Kafka's validateReconfiguration: why `config` cannot replace the current configuration
+    // (its key material does not load, or its certificate names another subject or other
+    // alternative names than the one served now), or nullopt. Thread-safe.
+    std::optional<std::string> validate_reconfiguration(const SslConfig& config) const;
+    // New connections get `config`'s context from now on; connections already open keep
+    // theirs. Throws SslConfigError (and keeps the current one) when `config` is refused.
+    void reconfigure(SslConfig config);
 
-private:
+    // The current configuration (a copy: reconfigure() may replace it). Thread-safe.
+    SslConfig config() const;
+    // Not reconfigurable, so read without a lock on each new connection.
+    std::chrono::milliseconds handshake_timeout() const { return handshake_timeout_; }
+
+  private:
     std::vector<std::string> watched_files() const;
     std::vector<std::chrono::file_clock::time_point> modification_times() const;
+    // The checked context for `config`; throws SslConfigError.
+    SslContextPtr build_compatible(const SslConfig& config) const;
 
-    const SslConfig config_;
+    SslConfig config_;
     const SslMode mode_;
-    std::mutex mu_;
+    const std::chrono::milliseconds handshake_timeout_;
+    mutable std::mutex mu_;
     SslContextPtr current_;
     std::vector<std::chrono::file_clock::time_point> mtimes_;
     std::chrono::steady_clock::time_point next_check_;

@@ -179,7 +179,7 @@ ConfigOutcome validate_broker_config(const std::string& name, int32_t broker_id,
                                                     name};
         }
     }
-    if (auto why = server::validate_dynamic_broker_configs(config)) {
+    if (auto why = server::validate_dynamic_broker_configs(config, name.empty())) {
         return invalid_value(ConfigResourceType::broker, name, *why);
     }
     return {};
@@ -229,6 +229,12 @@ ConfigOutcome ConfigAdmin::validate_and_write(ConfigResourceType type, const std
         outcome = validate_topic_config(name, config);
     } else {
         outcome = validate_broker_config(name, broker_id_, config);
+        // The key material is checked where it is used: on the broker the resource names.
+        if (outcome.error == ErrorCode::none && !name.empty() && validate_ssl_) {
+            if (auto why = validate_ssl_(config)) {
+                outcome = invalid_value(ConfigResourceType::broker, name, *why);
+            }
+        }
     }
     if (outcome.error != ErrorCode::none || validate_only) {
         return outcome;

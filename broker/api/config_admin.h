@@ -21,6 +21,7 @@
 #include "common/result.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -75,9 +76,15 @@ ConfigOutcome validate_topic_config(const std::string& topic, const server::Conf
 ConfigOutcome validate_broker_config(const std::string& name, int32_t broker_id,
                                      const server::ConfigMap& config);
 
+// Why this broker's new per-broker config cannot be applied to its TLS listeners, or nullopt
+// (DynamicListenerSsl::validate, through BrokerServices).
+using ListenerSslValidator =
+    std::function<std::optional<std::string>(const server::ConfigMap& per_broker)>;
+
 class ConfigAdmin {
   public:
-    ConfigAdmin(zk::KafkaZkClient& zk, int32_t broker_id) : zk_(zk), broker_id_(broker_id) {}
+    ConfigAdmin(zk::KafkaZkClient& zk, int32_t broker_id, ListenerSslValidator validate_ssl = {})
+        : zk_(zk), broker_id_(broker_id), validate_ssl_(std::move(validate_ssl)) {}
 
     // AlterConfigs: `config` replaces the resource's dynamic config.
     ConfigOutcome alter(ConfigResourceType type, const std::string& name,
@@ -100,6 +107,7 @@ class ConfigAdmin {
 
     zk::KafkaZkClient& zk_;
     const int32_t broker_id_;
+    ListenerSslValidator validate_ssl_;
 };
 
 }  // namespace samsa::api

@@ -137,6 +137,36 @@ DescribedConfig broker_entry(const server::detail::ConfigKey& row,
     return c;
 }
 
+// The listener.name.<l>.<key> settings a broker has, from server.properties or its dynamic
+// level (dynamic keystores): Kafka lists them among a broker's configs as they were given.
+void add_listener_entries(const server::KafkaConfig& config,
+                          const server::DynamicBrokerConfigs& dynamic,
+                          std::vector<DescribedConfig>& out) {
+    std::map<std::string, std::vector<ConfigSynonym>> entries;
+    auto add_from = [&](const std::map<std::string, std::string>& level, ConfigSource source) {
+        for (const auto& [key, value] : level) {
+            if (key.starts_with("listener.name.")) {
+                const bool sensitive = is_sensitive_broker_key(key);
+                entries[key].push_back(
+                    {key, sensitive ? std::nullopt : std::optional(value), source});
+            }
+        }
+    };
+    add_from(dynamic.per_broker, ConfigSource::dynamic_broker);
+    add_from(config.listener_name_configs, ConfigSource::static_broker);
+    for (auto& [key, synonyms] : entries) {
+        DescribedConfig c;
+        c.name = key;
+        c.is_sensitive = is_sensitive_broker_key(key);
+        c.read_only = !server::is_dynamic_broker_config(key);
+        c.type = ConfigType::string;
+        c.value = synonyms.front().value;
+        c.source = synonyms.front().source;
+        c.synonyms = std::move(synonyms);
+        out.push_back(std::move(c));
+    }
+}
+
 }  // namespace
 
 ConfigType topic_config_type(std::string_view key) {
@@ -198,6 +228,9 @@ std::vector<DescribedConfig> describe_broker_configs(const server::KafkaConfig& 
             c.source = ConfigSource::dynamic_default_broker;
         }
         out.push_back(std::move(c));
+    }
+    if (per_broker) {
+        add_listener_entries(config, dynamic, out);
     }
     return out;
 }

@@ -7,6 +7,8 @@
 // they return.
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -83,6 +85,11 @@ struct BrokerServices {
     txn::ProducerIdManager* producer_ids = nullptr;
     // Consumer groups and committed offsets (the group APIs and FindCoordinator).
     group::GroupCoordinator* group_coordinator = nullptr;
+    // Checks this broker's new per-broker dynamic config against its TLS listeners (a new
+    // keystore must load and name the same subject); the reason it cannot apply, or nullopt.
+    // Empty when no listener uses TLS. I/O pool only (reads key files).
+    std::function<std::optional<std::string>(const std::map<std::string, std::string>&)>
+        validate_listener_ssl;
     // Kafka's request handler threads, here only for work that may block for long: fsync,
     // segment roll, log creation and deletion, ZooKeeper. Everything else runs on the network
     // thread that read the request.

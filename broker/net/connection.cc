@@ -92,7 +92,7 @@ Connection::Connection(tcp::socket socket, ConnectionConfig config, RequestHandl
     if (tls != nullptr) {
         tls_ = std::make_unique<TlsStream>(socket_, tls->factory->context(), auth::SslMode::server);
         principal_mapper_ = tls->principal_mapper;
-        handshake_timeout_ = tls->factory->config().handshake_timeout;
+        handshake_timeout_ = tls->factory->handshake_timeout();
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "broker/log/log.h"
 #include "broker/log/log_manager.h"
+#include "broker/server/dynamic_listener_ssl.h"
 #include "broker/server/log_config_defaults.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
@@ -96,6 +97,29 @@ void ConfigHandlers::update_logs(const std::string& topic) {
     }
 }
 
+void ConfigHandlers::set_listener_ssl(DynamicListenerSsl* listener_ssl) {
+    ConfigMap per_broker;
+    {
+        std::lock_guard lock(mu_);
+        listener_ssl_ = listener_ssl;
+        per_broker = dynamic_.per_broker;
+    }
+    listener_ssl->apply(per_broker);
+}
+
+void ConfigHandlers::update_listeners() {
+    DynamicListenerSsl* listener_ssl = nullptr;
+    ConfigMap per_broker;
+    {
+        std::lock_guard lock(mu_);
+        listener_ssl = listener_ssl_;
+        per_broker = dynamic_.per_broker;
+    }
+    if (listener_ssl != nullptr) {
+        listener_ssl->apply(per_broker);
+    }
+}
+
 void ConfigHandlers::on_topic_change(const std::string& topic) {
     update_logs(topic);
     logger().info("topic {}: config changed", topic);
@@ -112,6 +136,7 @@ void ConfigHandlers::on_broker_change(const std::string& entity) {
     }
     load_broker_configs(id);
     update_logs("");
+    update_listeners();
     logger().info("dynamic broker config {} changed: every log's config re-applied", entity);
 }
 

@@ -29,6 +29,8 @@ class LogManager;
 
 namespace samsa::server {
 
+class DynamicListenerSsl;
+
 class ConfigHandlers {
   public:
     // Borrows `zk` and `config`, which must outlive this object.
@@ -39,6 +41,9 @@ class ConfigHandlers {
     void load_broker_configs(int32_t broker_id);
     // The logs to update on changes; set once they are open.
     void set_log_manager(log::LogManager* logs) { logs_ = logs; }
+    // The TLS listeners to reconfigure on changes (dynamic keystores); applies this broker's
+    // dynamic level to them at once.
+    void set_listener_ssl(DynamicListenerSsl* listener_ssl);
 
     // A topic's overrides with the dynamic broker levels under them: what to lay over the
     // static log defaults (log::apply_topic_overrides) for the topic's effective config.
@@ -55,6 +60,8 @@ class ConfigHandlers {
   private:
     // Re-applies the effective config of every log of `topic`, or of every log when empty.
     void update_logs(const std::string& topic);
+    // Gives the TLS listeners this broker's dynamic level.
+    void update_listeners();
 
     zk::KafkaZkClient& zk_;
     const KafkaConfig& config_;
@@ -62,7 +69,8 @@ class ConfigHandlers {
     log::LogManager* logs_ = nullptr;
     mutable std::mutex mu_;
     int32_t broker_id_;
-    DynamicBrokerConfigs dynamic_;  // guarded by mu_
+    DynamicBrokerConfigs dynamic_;                // guarded by mu_
+    DynamicListenerSsl* listener_ssl_ = nullptr;  // guarded by mu_
 };
 
 }  // namespace samsa::server

@@ -3,6 +3,7 @@
 #include "broker/log/log_config_names.h"
 #include "broker/server/kafka_config_keys.h"
 
+#include <array>
 #include <charconv>
 #include <set>
 
@@ -77,10 +78,63 @@ std::optional<std::pair<std::string, std::string>> as_topic_value(std::string_vi
     return std::make_pair(std::string(u->topic_key), std::to_string(ms));
 }
 
+// Kafka's SslConfigs.RECONFIGURABLE_CONFIGS (2.8, PEM included).
+constexpr std::array<std::string_view, 10> kReconfigurable = {
+    "ssl.keystore.type",       "ssl.keystore.location",
+    "ssl.keystore.password",   "ssl.key.password",
+    "ssl.truststore.type",     "ssl.truststore.location",
+    "ssl.truststore.password", "ssl.keystore.certificate.chain",
+    "ssl.keystore.key",        "ssl.truststore.certificates"};
+
+constexpr std::string_view kListenerPrefix = "listener.name.";
+
+// The SSL key `key` sets: itself, or the tail of listener.name.<l>.<ssl key>.
+std::string_view base_key(std::string_view key) {
+    if (key.starts_with(kListenerPrefix)) {
+        key.remove_prefix(kListenerPrefix.size());
+        const size_t dot = key.find('.');
+        return dot == std::string_view::npos ? std::string_view{} : key.substr(dot + 1);
+    }
+    return key;
+}
+
 }  // namespace
 
+bool is_dynamic_ssl_config(std::string_view key) {
+    const std::string_view base = base_key(key);
+    for (std::string_view k : kReconfigurable) {
+        if (base == k) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_password_ssl_config(std::string_view key) {
+    const std::string_view base = base_key(key);
+    return is_dynamic_ssl_config(key) &&
+           (base == "ssl.keystore.password" || base == "ssl.key.password" ||
+            base == "ssl.truststore.password" || base == "ssl.keystore.key");
+}
+
+KafkaConfig with_dynamic_ssl(const KafkaConfig& base, const ConfigMap& per_broker) {
+    KafkaConfig out = base;
+    for (const auto& [key, value] : per_broker) {
+        if (!is_dynamic_ssl_config(key)) {
+            continue;
+        }
+        if (key.starts_with(kListenerPrefix)) {
+            out.listener_name_configs[key] = value;
+        } else if (const detail::ConfigKey* row = detail::find_key(key)) {
+            detail::apply(*row, value, out);
+        }
+    }
+    return out;
+}
+
 bool is_dynamic_broker_config(std::string_view key) {
-    return direct_synonyms().contains(key) || unit_synonym(key) != nullptr;
+    return direct_synonyms().contains(key) || unit_synonym(key) != nullptr ||
+           is_dynamic_ssl_config(key);
 }
 
 std::vector<std::string> broker_config_synonyms(std::string_view key) {
@@ -96,16 +150,35 @@ std::vector<std::string> broker_config_synonyms(std::string_view key) {
     return {std::string(key)};
 }
 
-std::optional<std::string> validate_dynamic_broker_configs(const ConfigMap& configs) {
+std::optional<std::string> validate_dynamic_broker_configs(const ConfigMap& configs,
+                                                           bool cluster_default) {
     std::set<std::string> read_only;
+    std::set<std::string> per_broker_only;
     for (const auto& [key, value] : configs) {
         if (detail::find_key(key) != nullptr && !is_dynamic_broker_config(key)) {
             read_only.insert(key);
+        }
+        if (is_dynamic_ssl_config(key)) {
+            per_broker_only.insert(key);
         }
     }
     if (!read_only.empty()) {
         return "Cannot update these configs dynamically: Set(" + detail::join(read_only, ", ") +
                ")";
+    }
+    if (cluster_default && !per_broker_only.empty()) {
+        return "Cannot update these configs at default cluster level, broker id must be "
+               "specified: Set(" +
+               detail::join(per_broker_only, ", ") + ")";
+    }
+    for (const std::string& key : per_broker_only) {
+        // Kafka keeps these encrypted with password.encoder.secret; never in clear.
+        if (is_password_ssl_config(key)) {
+            return "Cannot update password config " + key +
+                   " dynamically: password.encoder.secret is not supported, so it cannot be "
+                   "stored encrypted (use an unencrypted PEM key file readable only by the "
+                   "broker, or change server.properties and restart)";
+        }
     }
     KafkaConfig scratch;
     for (const auto& [key, value] : configs) {

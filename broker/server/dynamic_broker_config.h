@@ -14,6 +14,7 @@
 // callable from any thread.
 
 #include "broker/log/log_config.h"
+#include "broker/server/kafka_config.h"
 
 #include <map>
 #include <optional>
@@ -33,6 +34,16 @@ struct DynamicBrokerConfigs {
     ConfigMap cluster_default;  // /config/brokers/<default>
 };
 
+// True for a reconfigurable SSL key, plain (ssl.keystore.location) or for one listener
+// (listener.name.ssl.ssl.keystore.location).
+bool is_dynamic_ssl_config(std::string_view key);
+// True for the password-typed ones among them.
+bool is_password_ssl_config(std::string_view key);
+
+// `base` with this broker's dynamic SSL keys laid over it (other keys ignored). Throws
+// ConfigError for a value the key's type refuses.
+KafkaConfig with_dynamic_ssl(const KafkaConfig& base, const ConfigMap& per_broker);
+
 // True for a key AlterConfigs may set on a broker resource.
 bool is_dynamic_broker_config(std::string_view key);
 
@@ -41,10 +52,12 @@ bool is_dynamic_broker_config(std::string_view key);
 // log.roll.ms, log.roll.hours; any other key -> itself.
 std::vector<std::string> broker_config_synonyms(std::string_view key);
 
-// Checks one level's new configs (per broker or cluster default); Kafka's message for the first
-// problem ("Cannot update these configs dynamically: Set(broker.id)", "Invalid value ..."), or
-// nullopt when they are acceptable.
-std::optional<std::string> validate_dynamic_broker_configs(const ConfigMap& configs);
+// Checks one level's new configs (per broker, or the cluster default when `cluster_default`);
+// Kafka's message for the first problem ("Cannot update these configs dynamically:
+// Set(broker.id)", "Invalid value ...", per-broker keys at the default level), or nullopt
+// when they are acceptable. Listener key material is checked by DynamicListenerSsl.
+std::optional<std::string> validate_dynamic_broker_configs(const ConfigMap& configs,
+                                                           bool cluster_default = false);
 
 // The topic-key values the dynamic levels put over the static log defaults: per-broker
 // log.retention.hours=1 becomes retention.ms=3600000, unless a per-broker log.retention.ms is

@@ -42,6 +42,7 @@
 #include "broker/replica/replica_manager.h"
 #include "broker/server/listener_security.h"
 #include "broker/server/dynamic_config_manager.h"
+#include "broker/server/dynamic_listener_ssl.h"
 #include "broker/server/config_handlers.h"
 #include "broker/server/log_config_defaults.h"
 #include "common/logging.h"
@@ -112,6 +113,8 @@ struct KafkaServer::Components {
     std::unique_ptr<auth::AclAuthorizer> acl_authorizer;  // authorizer.class.name set
     // How this broker's client channels reach the inter-broker listener (TLS context).
     std::shared_ptr<const net::ChannelSecurity> channel_security;
+    // Dynamic keystores; outlives dynamic_config and services, which call it.
+    std::unique_ptr<DynamicListenerSsl> listener_ssl;
     auth::CredentialCache credentials;
     auth::SaslServerConfig sasl;
     std::unique_ptr<DynamicConfigManager> dynamic_config;
@@ -454,11 +457,12 @@ void KafkaServer::start_network() {
     s.producer_ids = c_->producer_ids.get();
     s.group_coordinator = c_->groups.get();
 
-    std::vector<net::ListenerConfig> listeners;
-    for (const auto& l : config_.listeners) {
-        listeners.push_back({l.listener_name, l.host, l.port, l.security_protocol,
-                             tls_options_for(config_, l.listener_name, l.security_protocol)});
-    }
+    c_->listener_ssl = std::make_unique<DynamicListenerSsl>(config_);
+    auto listeners = make_listener_configs(config_, *c_->channel_security, *c_->listener_ssl);
+    c_->config_handlers->set_listener_ssl(c_->listener_ssl.get());  // what ZooKeeper holds now
+    s.validate_listener_ssl = [ssl = c_->listener_ssl.get()](const ConfigMap& per_broker) {
+        return ssl->validate(per_broker);
+    };
     net::ConnectionConfig connection;
     connection.max_request_bytes = config_.socket_request_max_bytes;
     connection.max_unauthenticated_bytes = config_.sasl_server_max_receive_size;

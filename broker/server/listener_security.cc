@@ -1,13 +1,15 @@
 #include "broker/server/listener_security.h"
 
-#include <algorithm>
-#include <cctype>
-#include <stdexcept>
-
 #include "auth/ssl_factory.h"
 #include "auth/ssl_principal_mapper.h"
 #include "broker/net/channel_security.h"
 #include "broker/net/connection.h"
+#include "broker/net/socket_server.h"
+#include "broker/server/dynamic_listener_ssl.h"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
 
 namespace samsa::server {
 
@@ -21,7 +23,7 @@ std::string lower(std::string s) {
 
 // The value of `key` for `listener`: its listener.name.<l>. override, else the broker-wide one.
 class ListenerKeys {
-public:
+  public:
     ListenerKeys(const KafkaConfig& config, const std::string& listener)
         : config_(config), prefix_("listener.name." + lower(listener) + ".") {}
 
@@ -54,15 +56,18 @@ public:
 
     const std::string& prefix() const { return prefix_; }
 
-private:
+  private:
     const KafkaConfig& config_;
     std::string prefix_;
 };
 
 auth::SslClientAuth parse_client_auth(const std::string& v, const std::string& key) {
-    if (v == "none") return auth::SslClientAuth::none;
-    if (v == "requested") return auth::SslClientAuth::requested;
-    if (v == "required") return auth::SslClientAuth::required;
+    if (v == "none")
+        return auth::SslClientAuth::none;
+    if (v == "requested")
+        return auth::SslClientAuth::requested;
+    if (v == "required")
+        return auth::SslClientAuth::required;
     throw ConfigError(key, v, "must be one of required, requested, none");
 }
 
@@ -85,8 +90,8 @@ auth::SslConfig ssl_config_for(const KafkaConfig& c, const std::string& listener
     s.cipher_suites = keys.get_list("ssl.cipher.suites", c.ssl_cipher_suites);
     s.client_auth = parse_client_auth(keys.get("ssl.client.auth", c.ssl_client_auth),
                                       keys.prefix() + "ssl.client.auth");
-    s.endpoint_identification_algorithm = keys.get("ssl.endpoint.identification.algorithm",
-                                                   c.ssl_endpoint_identification_algorithm);
+    s.endpoint_identification_algorithm =
+        keys.get("ssl.endpoint.identification.algorithm", c.ssl_endpoint_identification_algorithm);
     s.principal_mapping_rules =
         keys.get("ssl.principal.mapping.rules", c.ssl_principal_mapping_rules);
     s.handshake_timeout = std::chrono::milliseconds(c.ssl_handshake_timeout_ms);
@@ -123,6 +128,23 @@ std::shared_ptr<const net::ChannelSecurity> inter_broker_channel_security(const 
         }
     }
     return security;
+}
+
+std::vector<net::ListenerConfig> make_listener_configs(const KafkaConfig& c,
+                                                       const net::ChannelSecurity& inter_broker,
+                                                       DynamicListenerSsl& dynamic) {
+    std::vector<net::ListenerConfig> listeners;
+    for (const auto& l : c.listeners) {
+        auto tls = tls_options_for(c, l.listener_name, l.security_protocol);
+        if (tls) {
+            dynamic.add(l.listener_name, tls->factory);
+        }
+        listeners.push_back({l.listener_name, l.host, l.port, l.security_protocol, std::move(tls)});
+    }
+    if (inter_broker.ssl) {
+        dynamic.add(c.inter_broker_listener_name, inter_broker.ssl);
+    }
+    return listeners;
 }
 
 }  // namespace samsa::server

@@ -8,15 +8,17 @@
 //   ssl.keystore.location=/etc/samsa/tls/broker.pem
 //   listener.name.ssl.ssl.client.auth=required
 
-#include <memory>
-#include <optional>
-#include <string>
-
 #include "auth/ssl_config.h"
 #include "broker/server/kafka_config.h"
 
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace samsa::net {
 struct ChannelSecurity;
+struct ListenerConfig;
 struct TlsOptions;
 }  // namespace samsa::net
 
@@ -34,5 +36,14 @@ std::optional<net::TlsOptions> tls_options_for(const KafkaConfig& config,
 // How this broker's client channels reach other brokers' inter-broker listener.
 std::shared_ptr<const net::ChannelSecurity> inter_broker_channel_security(
     const KafkaConfig& config);
+
+class DynamicListenerSsl;
+
+// Every listener's settings for the SocketServer (listeners=...), each TLS listener's context
+// and the inter-broker client's registered with `dynamic`, whose key material dynamic configs
+// may then replace. Throws ConfigError as tls_options_for.
+std::vector<net::ListenerConfig> make_listener_configs(const KafkaConfig& config,
+                                                       const net::ChannelSecurity& inter_broker,
+                                                       DynamicListenerSsl& dynamic);
 
 }  // namespace samsa::server

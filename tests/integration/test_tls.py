@@ -277,6 +277,98 @@ class TlsListenerTest(harness.IntegrationTestCase):
         self.assertEqual(self.broker.proc.poll(), None, "the broker kept running")
 
 
+    def test_keystore_replaced_through_dynamic_broker_config(self):
+        """kafka-configs' way of rotating one listener's certificate (KIP-226): a per-broker
+        listener.name.ssl.ssl.keystore.location is checked, stored in /config/brokers/1 and
+        served to new connections of that listener only; a keystore naming another subject, a
+        cluster-default keystore and a password in clear are refused; deleting the key goes
+        back to server.properties."""
+        from confluent_kafka import KafkaException
+        from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource
+        from kafka.admin import ConfigResource as KpConfigResource
+        from kafka.admin import ConfigResourceType, KafkaAdminClient
+
+        def served(port, cert=None):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+                with client_context(self.certs, cert).wrap_socket(
+                        raw, server_hostname="localhost") as s:
+                    return s.getpeercert()
+
+        def served_serial(port, cert=None):
+            return served(port, cert)["serialNumber"].upper()
+
+        def file_serial(crt):
+            out = run(["openssl", "x509", "-noout", "-serial", "-in", crt]).stdout.decode()
+            return out.strip().split("=", 1)[1].upper()
+
+        renewed_dir = os.path.join(self.certs, "renewed")
+        os.makedirs(renewed_dir)
+        for f in ("ca.key", "ca.pem"):
+            shutil.copy(os.path.join(self.certs, f), renewed_dir)
+        # Renewed for the subject served now (another test may have replaced the file).
+        subject = dict(rdn[0] for rdn in served(self.ssl_port)["subject"])["commonName"]
+        run([CERTS_SCRIPT, "--dir", renewed_dir, "broker", subject])
+        renewed = os.path.join(renewed_dir, subject + ".pem")
+        run([CERTS_SCRIPT, "--dir", self.certs, "broker", "imposter"])
+        renewed_serial = file_serial(os.path.join(renewed_dir, subject + ".crt"))
+        alice = os.path.join(self.certs, "alice.pem")
+        static_serial = served_serial(self.ssl_port)
+        self.assertNotEqual(static_serial, renewed_serial)
+
+        admin = AdminClient({"bootstrap.servers": self.broker.bootstrap})
+        key = "listener.name.ssl.ssl.keystore.location"
+
+        def alter(name, configs):
+            resource = ConfigResource("broker", name, set_config=configs)
+            return admin.alter_configs([resource])[resource].result(timeout=15)
+
+        def refused(name, configs):
+            with self.assertRaises(KafkaException) as caught:
+                alter(name, configs)
+            return str(caught.exception)
+
+        self.assertIn("Keystore DistinguishedName does not match",
+                      refused("1", {key: os.path.join(self.certs, "imposter.pem")}))
+        # confluent-kafka cannot name the default resource (""); kafka-python can.
+        kp = KafkaAdminClient(bootstrap_servers=self.broker.bootstrap)
+        try:
+            resp = kp.alter_configs([KpConfigResource(ConfigResourceType.BROKER, "",
+                                                      configs={key: renewed})])
+        finally:
+            kp.close()
+        (code, message, _, _), = resp.resources
+        self.assertEqual(code, 42, resp)  # INVALID_REQUEST
+        self.assertIn("default cluster level", message)
+        self.assertIn("password.encoder.secret",
+                      refused("1", {"listener.name.ssl.ssl.key.password": "secret"}))
+        self.assertEqual(served_serial(self.ssl_port), static_serial)
+
+        alter("1", {key: renewed})
+        wait_until(lambda: served_serial(self.ssl_port) == renewed_serial, 15,
+                   "new SSL connections get the renewed certificate")
+        # The MTLS listener has no override of its own: still the static keystore.
+        self.assertNotEqual(served_serial(self.mtls_port, alice), renewed_serial)
+        zkc = self.zk.client(self.broker.chroot)
+        try:
+            stored = json.loads(zkc.get("/config/brokers/1")[0])["config"]
+        finally:
+            zkc.stop()
+            zkc.close()
+        self.assertEqual(stored, {key: renewed})
+        resource = ConfigResource("broker", "1")
+        described = admin.describe_configs([resource])[resource].result(timeout=15)
+        self.assertEqual(described[key].value, renewed)
+        source = described[key].source
+        self.assertEqual(source if isinstance(source, int) else source.value,
+                         ConfigSource.DYNAMIC_BROKER_CONFIG.value)
+        self.assert_served()
+
+        alter("1", {})  # AlterConfigs replaces the whole set: the override is gone
+        wait_until(lambda: served_serial(self.ssl_port) != renewed_serial, 15,
+                   "the static keystore served again")
+        self.assertIsNone(self.broker.proc.poll(), "the broker kept running")
+
+
 class TlsReplicationTest(harness.IntegrationTestCase):
     """Three brokers whose inter-broker listener is SSL with client certificates required: the
     controller's requests and the followers' fetches go over mutual TLS."""

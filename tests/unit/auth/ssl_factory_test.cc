@@ -1,17 +1,17 @@
 #include "auth/ssl_factory.h"
 
+#include "auth/ssl_peer.h"
+
+#include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
-
-#include <gtest/gtest.h>
-
-#include "auth/ssl_peer.h"
 
 namespace samsa::auth {
 namespace {
@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 // One directory of test certificates for the whole binary, made by scripts/samsa-certs.sh.
 class Certs : public ::testing::Environment {
-public:
+  public:
     static inline fs::path dir;
 
     void SetUp() override {
@@ -33,6 +33,14 @@ public:
               d + "broker other"}) {
             ASSERT_EQ(std::system((script + args + " > /dev/null").c_str()), 0) << args;
         }
+        // The same broker's certificate renewed: same CA, subject and names, a new key.
+        fs::create_directories(dir / "renewed");
+        for (const char* f : {"ca.key", "ca.pem"}) {
+            fs::copy_file(dir / f, dir / "renewed" / f);
+        }
+        const std::string renew =
+            script + " --dir " + (dir / "renewed").string() + " broker broker > /dev/null";
+        ASSERT_EQ(std::system(renew.c_str()), 0);
     }
     void TearDown() override { fs::remove_all(dir); }
 };
@@ -72,12 +80,14 @@ bool handshake(SSL* client, SSL* server) {
         if (!client_done) {
             int r = SSL_do_handshake(client);
             client_done = r == 1;
-            if (r <= 0 && SSL_get_error(client, r) != SSL_ERROR_WANT_READ) return false;
+            if (r <= 0 && SSL_get_error(client, r) != SSL_ERROR_WANT_READ)
+                return false;
         }
         if (!server_done) {
             int r = SSL_do_handshake(server);
             server_done = r == 1;
-            if (r <= 0 && SSL_get_error(server, r) != SSL_ERROR_WANT_READ) return false;
+            if (r <= 0 && SSL_get_error(server, r) != SSL_ERROR_WANT_READ)
+                return false;
         }
     }
     // TLS 1.3 sends the server's verdict on the client certificate after the client finished:
@@ -221,6 +231,41 @@ TEST(SslFactory, ReloadsWhenTheKeystoreFileChanges) {
     auto p = connect(client, second, client_cfg);
     ASSERT_TRUE(handshake(p.client.get(), p.server.get()));
     EXPECT_EQ(peer_certificate_subject(p.client.get()), "CN=other");
+}
+
+TEST(SslFactory, ReconfigureTakesARenewedKeystoreWithTheSameSubjectOnly) {
+    SslFactory factory(server_config(), SslMode::server);
+    const auto first = factory.context();
+
+    auto other = server_config();
+    other.keystore_location = (Certs::dir / "other.pem").string();
+    auto why = factory.validate_reconfiguration(other);
+    ASSERT_TRUE(why);
+    EXPECT_NE(why->find("Keystore DistinguishedName does not match: existing={CN=broker}, "
+                        "new={CN=other}"),
+              std::string::npos)
+        << *why;
+    EXPECT_THROW(factory.reconfigure(other), SslConfigError);
+    auto missing = server_config();
+    missing.keystore_location = (Certs::dir / "no-such.pem").string();
+    EXPECT_TRUE(factory.validate_reconfiguration(missing));
+    EXPECT_EQ(factory.context(), first);  // refused: still served
+
+    auto renewed = server_config();
+    renewed.keystore_location = (Certs::dir / "renewed" / "broker.pem").string();
+    EXPECT_EQ(factory.validate_reconfiguration(renewed), std::nullopt);
+    factory.reconfigure(renewed);
+    const auto second = factory.context();
+    ASSERT_NE(second, first);
+    EXPECT_EQ(factory.config().keystore_location, renewed.keystore_location);
+    // The new certificate is the renewed file's, not the old one.
+    EXPECT_NE(
+        X509_cmp(SSL_CTX_get0_certificate(second.get()), SSL_CTX_get0_certificate(first.get())), 0);
+    auto client_cfg = client_config();
+    auto client = build_ssl_context(client_cfg, SslMode::client);
+    auto p = connect(client, second, client_cfg);
+    ASSERT_TRUE(handshake(p.client.get(), p.server.get()));
+    EXPECT_EQ(peer_certificate_subject(p.client.get()), "CN=broker");
 }
 
 }  // namespace

@@ -32,6 +32,44 @@ TEST(DynamicBrokerConfigTest, ValidationNamesReadOnlyKeysAndBadValues) {
     EXPECT_EQ(validate_dynamic_broker_configs({{"custom.plugin.setting", "x"}}), std::nullopt);
 }
 
+TEST(DynamicBrokerConfigTest, ListenerKeyMaterialIsPerBrokerAndNeverAPasswordInClear) {
+    for (const char* key : {"ssl.keystore.location", "listener.name.ssl.ssl.keystore.location",
+                            "listener.name.internal.ssl.truststore.location",
+                            "listener.name.ssl.ssl.keystore.certificate.chain"}) {
+        EXPECT_TRUE(is_dynamic_broker_config(key)) << key;
+        EXPECT_FALSE(is_password_ssl_config(key)) << key;
+    }
+    for (const char* key : {"ssl.client.auth", "listener.name.ssl.ssl.client.auth",
+                            "ssl.enabled.protocols", "listener.name.ssl"}) {
+        EXPECT_FALSE(is_dynamic_ssl_config(key)) << key;
+    }
+    EXPECT_TRUE(is_password_ssl_config("listener.name.ssl.ssl.key.password"));
+    EXPECT_TRUE(is_password_ssl_config("ssl.keystore.key"));
+
+    const ConfigMap keystore = {{"listener.name.ssl.ssl.keystore.location", "/tls/b.pem"}};
+    EXPECT_EQ(validate_dynamic_broker_configs(keystore), std::nullopt);
+    EXPECT_EQ(validate_dynamic_broker_configs(keystore, /*cluster_default=*/true),
+              "Cannot update these configs at default cluster level, broker id must be "
+              "specified: Set(listener.name.ssl.ssl.keystore.location)");
+    auto password = validate_dynamic_broker_configs({{"listener.name.ssl.ssl.key.password", "x"}});
+    ASSERT_TRUE(password);
+    EXPECT_NE(password->find("password.encoder.secret"), std::string::npos) << *password;
+}
+
+TEST(DynamicBrokerConfigTest, DynamicSslKeysLayOverServerProperties) {
+    KafkaConfig base;
+    base.ssl_keystore_location = "/static.pem";
+    base.listener_name_configs["listener.name.mtls.ssl.client.auth"] = "required";
+    auto out = with_dynamic_ssl(base, {{"listener.name.ssl.ssl.keystore.location", "/new.pem"},
+                                       {"ssl.truststore.location", "/ca2.pem"},
+                                       {"log.retention.ms", "5"}});
+    EXPECT_EQ(out.listener_name_configs.at("listener.name.ssl.ssl.keystore.location"), "/new.pem");
+    EXPECT_EQ(out.listener_name_configs.at("listener.name.mtls.ssl.client.auth"), "required");
+    EXPECT_EQ(out.ssl_truststore_location, "/ca2.pem");
+    EXPECT_EQ(out.ssl_keystore_location, "/static.pem");
+    EXPECT_EQ(out.log_retention_ms, base.log_retention_ms);  // not an SSL key: ignored here
+}
+
 TEST(DynamicBrokerConfigTest, PerBrokerBeatsClusterDefaultAndUnitsConvert) {
     DynamicBrokerConfigs dynamic;
     dynamic.cluster_default = {{"log.retention.hours", "1"}, {"log.segment.bytes", "5000"}};
