@@ -77,7 +77,12 @@ ConfigOutcome validate_broker_config(const std::string& name, int32_t broker_id,
 
 class ConfigAdmin {
   public:
-    ConfigAdmin(zk::KafkaZkClient& zk, int32_t broker_id) : zk_(zk), broker_id_(broker_id) {}
+    // With `static_config` (this broker's server.properties), a broker resource's change to
+    // the log.cleaner.* settings is also checked against the cleaner's current settings
+    // (LogCleaner.validateReconfiguration: thread count halved or doubled at most).
+    ConfigAdmin(zk::KafkaZkClient& zk, int32_t broker_id,
+                const server::KafkaConfig* static_config = nullptr)
+        : zk_(zk), broker_id_(broker_id), static_config_(static_config) {}
 
     // AlterConfigs: `config` replaces the resource's dynamic config.
     ConfigOutcome alter(ConfigResourceType type, const std::string& name,
@@ -97,9 +102,12 @@ class ConfigAdmin {
     result<server::ConfigMap> current(ConfigResourceType type, const std::string& name);
     ConfigOutcome validate_and_write(ConfigResourceType type, const std::string& name,
                                      const server::ConfigMap& config, bool validate_only);
+    // The cleaner's reconfiguration check for a broker resource's new `config`.
+    ConfigOutcome validate_cleaner_change(const std::string& name, const server::ConfigMap& config);
 
     zk::KafkaZkClient& zk_;
     const int32_t broker_id_;
+    const server::KafkaConfig* const static_config_;
 };
 
 }  // namespace samsa::api

@@ -11,6 +11,7 @@
 // they read ZooKeeper); with_dynamic_defaults() may be called from any thread (log creation,
 // recovery). The dynamic broker levels are guarded by a mutex.
 
+#include "broker/log/cleaner_config.h"
 #include "broker/log/log_config.h"
 #include "broker/server/dynamic_broker_config.h"
 #include "broker/server/kafka_config.h"
@@ -40,6 +41,8 @@ class ConfigHandlers {
     // The logs to update on changes; set once they are open.
     void set_log_manager(log::LogManager* logs) { logs_ = logs; }
 
+    // The log cleaner's settings: the dynamic levels' log.cleaner.* over server.properties.
+    log::CleanerConfig cleaner_config() const;
     // A topic's overrides with the dynamic broker levels under them: what to lay over the
     // static log defaults (log::apply_topic_overrides) for the topic's effective config.
     log::ConfigMap with_dynamic_defaults(const log::ConfigMap& topic_overrides) const;
@@ -49,12 +52,15 @@ class ConfigHandlers {
     // TopicConfigHandler: the topic's logs take its config afresh.
     void on_topic_change(const std::string& topic);
     // BrokerConfigHandler: `entity` is "<default>" or a broker id; a change at our level or
-    // the default re-reads both levels and re-applies every log's config.
+    // the default re-reads both levels and re-applies every log's config, and restarts the
+    // log cleaner with its new settings when they changed (blocking until its threads end).
     void on_broker_change(const std::string& entity);
 
   private:
     // Re-applies the effective config of every log of `topic`, or of every log when empty.
     void update_logs(const std::string& topic);
+    // Kafka's LogCleaner.reconfigure, when the log.cleaner.* settings in effect changed.
+    void update_cleaner();
 
     zk::KafkaZkClient& zk_;
     const KafkaConfig& config_;

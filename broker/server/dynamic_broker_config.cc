@@ -1,6 +1,7 @@
 #include "broker/server/dynamic_broker_config.h"
 
 #include "broker/log/log_config_names.h"
+#include "broker/server/dynamic_cleaner_config.h"
 #include "broker/server/kafka_config_keys.h"
 
 #include <charconv>
@@ -80,7 +81,8 @@ std::optional<std::pair<std::string, std::string>> as_topic_value(std::string_vi
 }  // namespace
 
 bool is_dynamic_broker_config(std::string_view key) {
-    return direct_synonyms().contains(key) || unit_synonym(key) != nullptr;
+    return direct_synonyms().contains(key) || unit_synonym(key) != nullptr ||
+           is_cleaner_reconfigurable(key);
 }
 
 std::vector<std::string> broker_config_synonyms(std::string_view key) {
