@@ -115,8 +115,23 @@ std::string sibling(const fs::path& file, const char* suffix) {
     return (fs::absolute(file).parent_path() / (name.substr(0, name.find('.')) + suffix)).string();
 }
 
+// A missing file is reported as Java reports it (FileNotFoundException's message), before the
+// broker's open logs an I/O error of its own.
+void require_file(const std::string& path) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+        throw ToolError{path + " (No such file or directory)"};
+    }
+}
+
 std::unique_ptr<log::FileRecords> open_log(const std::string& path) {
+    require_file(path);
     return check(log::FileRecords::open_read_only(path), path);
+}
+
+std::unique_ptr<log::OffsetIndex> open_offset_index(const std::string& path, int64_t base) {
+    require_file(path);
+    return check(log::OffsetIndex::open_read_only(path, base), path);
 }
 
 // Where the batches of `records` start, from `position` on, as far as they are complete.
@@ -249,7 +264,7 @@ void dump_index(const fs::path& file, const Options& o, DumpErrors& errors) {
     const int64_t base = base_offset_of(file);
     const auto records = open_log(sibling(file, ".log"));
     const int64_t bytes = file_bytes(file);
-    const auto index = check(log::OffsetIndex::open_read_only(file.string(), base), file.string());
+    const auto index = open_offset_index(file.string(), base);
     if (index->entries() == 0) {
         std::cout << file.string() << " is empty.\n";
         return;
@@ -328,7 +343,8 @@ void dump_time_index(const fs::path& file, const Options& o, DumpErrors& errors)
     const int64_t base = base_offset_of(file);
     const auto records = open_log(sibling(file, ".log"));
     const std::string index_path = sibling(file, ".index");
-    const auto index = check(log::OffsetIndex::open_read_only(index_path, base), index_path);
+    const auto index = open_offset_index(index_path, base);
+    require_file(file.string());
     const int64_t bytes = file_bytes(file);
     const auto time_index =
         check(log::TimeIndex::open_read_only(file.string(), base), file.string());

@@ -9,10 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 namespace samsa::admin {
 namespace {
@@ -264,6 +263,14 @@ TEST_F(DumpLogCommand, TrailingBytesAndUnknownFiles) {
               std::string::npos);
     EXPECT_EQ(out.find("| offset:"), std::string::npos);  // shallow without the flags
     EXPECT_EQ(err, "Ignoring unknown file " + path("x.snapshot") + "\n");
+}
+
+TEST_F(DumpLogCommand, AMissingFileIsReportedAsJavaReportsIt) {
+    std::string out, err;
+    const std::string index = path("00000000000000000200.index");
+    EXPECT_EQ(run({"--files", index}, out, err), 1);
+    EXPECT_EQ(out, "Dumping " + index + "\n");
+    EXPECT_EQ(err, "Error: " + path("00000000000000000200.log") + " (No such file or directory)\n");
 }
 
 TEST_F(DumpLogCommand, FilesIsRequired) {
