@@ -250,6 +250,16 @@ class AdminConfigsTest(harness.IntegrationTestCase):
         with open(os.path.join(leader.data_dir, "cleaner-offset-checkpoint")) as f:
             self.assertIn(f"{topic} 0 ", f.read())
 
+        # The cluster default reaches every broker's cleaner, and DescribeConfigs names it.
+        self.addCleanup(self.kp_alter_cluster_default, {})
+        self.kp_alter_cluster_default({"log.cleaner.io.buffer.size": "262144"})
+        for b in self.cluster.brokers:
+            wait_until(lambda: "io buffer 262144 bytes" in b.log_text(), 15,
+                       f"{b.name} restarts its cleaner with the cluster default")
+        entry = self.confluent_describe(
+            ConfigResource("broker", str(broker_id)))["log.cleaner.io.buffer.size"]
+        self.assertEqual((entry.value, source_id(entry)), ("262144", DYNAMIC_DEFAULT))
+
     def test_delete_records_moves_log_start_also_after_restart(self):
         topic, leaders = self.create("delete-records", 1, 1,
                                      {"segment.bytes": SEGMENT_BYTES, "retention.ms": "-1"})
