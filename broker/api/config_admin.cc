@@ -2,6 +2,7 @@
 
 #include "broker/log/log_config.h"
 #include "broker/log/log_config_names.h"
+#include "broker/server/dynamic_cleaner_config.h"
 #include "broker/server/kafka_config_keys.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
@@ -229,6 +230,9 @@ ConfigOutcome ConfigAdmin::validate_and_write(ConfigResourceType type, const std
         outcome = validate_topic_config(name, config);
     } else {
         outcome = validate_broker_config(name, broker_id_, config);
+        if (outcome.error == ErrorCode::none) {
+            outcome = validate_cleaner_change(name, config);
+        }
         // The key material is checked where it is used: on the broker the resource names.
         if (outcome.error == ErrorCode::none && !name.empty() && validate_ssl_) {
             if (auto why = validate_ssl_(config)) {
@@ -247,6 +251,27 @@ ConfigOutcome ConfigAdmin::validate_and_write(ConfigResourceType type, const std
     }
     logger().info("updated {}/{} with new configuration ({} keys)", entity_type, entity,
                   config.size());
+    return {};
+}
+
+ConfigOutcome ConfigAdmin::validate_cleaner_change(const std::string& name,
+                                                   const ConfigMap& config) {
+    if (static_config_ == nullptr) {
+        return {};
+    }
+    auto levels = dynamic_broker_configs();
+    if (!levels) {
+        return {ErrorCode::unknown_server_error, levels.error().message()};
+    }
+    const server::DynamicBrokerConfigs current = levels.value();
+    server::DynamicBrokerConfigs next = current;
+    (name.empty() ? next.cluster_default : next.per_broker) = config;
+    auto why = server::validate_cleaner_reconfiguration(
+        server::effective_cleaner_config(*static_config_, current),
+        server::effective_cleaner_config(*static_config_, next));
+    if (why) {
+        return invalid_value(ConfigResourceType::broker, name, *why);
+    }
     return {};
 }
 

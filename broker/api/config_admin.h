@@ -83,8 +83,17 @@ using ListenerSslValidator =
 
 class ConfigAdmin {
   public:
-    ConfigAdmin(zk::KafkaZkClient& zk, int32_t broker_id, ListenerSslValidator validate_ssl = {})
-        : zk_(zk), broker_id_(broker_id), validate_ssl_(std::move(validate_ssl)) {}
+    // With `static_config` (this broker's server.properties), a broker resource's change to
+    // the log.cleaner.* settings is also checked against the cleaner's current settings
+    // (LogCleaner.validateReconfiguration: thread count halved or doubled at most), and with
+    // `validate_ssl` its listeners' key material (dynamic keystores).
+    ConfigAdmin(zk::KafkaZkClient& zk, int32_t broker_id,
+                const server::KafkaConfig* static_config = nullptr,
+                ListenerSslValidator validate_ssl = {})
+        : zk_(zk),
+          broker_id_(broker_id),
+          static_config_(static_config),
+          validate_ssl_(std::move(validate_ssl)) {}
 
     // AlterConfigs: `config` replaces the resource's dynamic config.
     ConfigOutcome alter(ConfigResourceType type, const std::string& name,
@@ -104,9 +113,12 @@ class ConfigAdmin {
     result<server::ConfigMap> current(ConfigResourceType type, const std::string& name);
     ConfigOutcome validate_and_write(ConfigResourceType type, const std::string& name,
                                      const server::ConfigMap& config, bool validate_only);
+    // The cleaner's reconfiguration check for a broker resource's new `config`.
+    ConfigOutcome validate_cleaner_change(const std::string& name, const server::ConfigMap& config);
 
     zk::KafkaZkClient& zk_;
     const int32_t broker_id_;
+    const server::KafkaConfig* const static_config_;
     ListenerSslValidator validate_ssl_;
 };
 

@@ -29,6 +29,16 @@ result<void> AbstractIndex::open(int64_t max_index_bytes) {
     return resize(size);
 }
 
+result<void> AbstractIndex::open_read_only() {
+    SAMSA_TRY(int fd, open_file(path_, O_RDONLY));
+    FileHandle file(fd, path_);
+    SAMSA_TRY(int64_t size, file_size(fd, path_));
+    entries_ = static_cast<int32_t>(size / entry_size_);
+    max_entries_ = entries_;
+    // open_ stays false: close() must not trim and nothing flushes a read-only index.
+    return map(fd, int64_t{entries_} * entry_size_, PROT_READ);
+}
+
 result<void> AbstractIndex::resize(int64_t max_index_bytes) {
     int64_t length = max_index_bytes / entry_size_ * entry_size_;
     SAMSA_TRY(int fd, open_file(path_, O_RDWR));
@@ -39,7 +49,7 @@ result<void> AbstractIndex::resize(int64_t max_index_bytes) {
     }
     max_entries_ = static_cast<int32_t>(length / entry_size_);
     entries_ = std::min(entries_, max_entries_);
-    return map(fd, length);
+    return map(fd, length, PROT_READ | PROT_WRITE);
 }
 
 result<std::shared_ptr<const FileHandle>> AbstractIndex::open_for_flush() const {
@@ -50,12 +60,11 @@ result<std::shared_ptr<const FileHandle>> AbstractIndex::open_for_flush() const 
     return std::make_shared<const FileHandle>(fd, path_);
 }
 
-result<void> AbstractIndex::map(int fd, int64_t length) {
+result<void> AbstractIndex::map(int fd, int64_t length, int prot) {
     if (length == 0) {
         return success();  // mmap refuses empty mappings; an empty index needs none
     }
-    void* p = ::mmap(nullptr, static_cast<size_t>(length), PROT_READ | PROT_WRITE, MAP_SHARED,
-                     fd, 0);
+    void* p = ::mmap(nullptr, static_cast<size_t>(length), prot, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) {
         return io_error("mmap", path_);
     }

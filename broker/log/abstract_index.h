@@ -56,6 +56,10 @@ protected:
     // existing one keeps its size and has size/entry_size entries.
     AbstractIndex(std::string path, int64_t base_offset, int32_t entry_size);
     result<void> open(int64_t max_index_bytes);
+    // Maps an existing file read-only with size/entry_size entries (a torn tail entry is
+    // ignored, not cut): for the offline tools, which must not change what they inspect. Such
+    // an index must not be appended to, resized or trimmed; close() leaves the file as it is.
+    result<void> open_read_only();
 
     // Entry `n`'s bytes; n < entries_ (or == entries_ when appending).
     uint8_t* entry(int32_t n) const { return map_ + int64_t{n} * entry_size_; }
@@ -80,7 +84,7 @@ protected:
     }
 
 private:
-    result<void> map(int fd, int64_t length);
+    result<void> map(int fd, int64_t length, int prot);
     void unmap();
 
     std::string path_;

@@ -17,6 +17,8 @@ struct CleanerConfig {
     double max_io_bytes_per_second =                      // log.cleaner.io.max.bytes.per.second
         std::numeric_limits<double>::max();
     int64_t backoff_ms = 15000;                           // log.cleaner.backoff.ms
+
+    bool operator==(const CleanerConfig&) const = default;
 };
 
 inline const char* const kCleanerOffsetCheckpointFile = "cleaner-offset-checkpoint";

@@ -39,6 +39,17 @@ result<std::unique_ptr<FileRecords>> FileRecords::open(const std::string& path) 
         new FileRecords(path, std::move(file), static_cast<int32_t>(size)));
 }
 
+result<std::unique_ptr<FileRecords>> FileRecords::open_read_only(const std::string& path) {
+    SAMSA_TRY(int fd, open_file(path, O_RDONLY));
+    auto file = std::make_shared<FileHandle>(fd, path);
+    SAMSA_TRY(int64_t size, file_size(fd, path));
+    if (size > INT32_MAX) {
+        return Errc::storage_error;
+    }
+    return std::unique_ptr<FileRecords>(
+        new FileRecords(path, std::move(file), static_cast<int32_t>(size)));
+}
+
 result<void> FileRecords::append(std::span<const uint8_t> bytes) {
     SAMSA_TRY(pwrite_fully(file_->fd(), bytes, size_, path_));
     size_ += static_cast<int32_t>(bytes.size());

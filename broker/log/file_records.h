@@ -42,6 +42,9 @@ public:
 
     // Opens or creates `path`; size() is the current file length.
     static result<std::unique_ptr<FileRecords>> open(const std::string& path);
+    // Opens an existing `path` for reading only (Kafka's FileRecords.open(file, mutable =
+    // false)): the offline tools (samsa-dump-log.sh) must not create or change a segment.
+    static result<std::unique_ptr<FileRecords>> open_read_only(const std::string& path);
 
     FileRecords(const FileRecords&) = delete;
     FileRecords& operator=(const FileRecords&) = delete;

@@ -9,10 +9,17 @@ namespace samsa::log {
 
 LogCleaner::LogCleaner(CleanerConfig config, std::vector<std::string> log_dirs, LogSource logs,
                        Clock clock)
-    : config_(config), log_dirs_(std::move(log_dirs)), logs_(std::move(logs)),
+    : config_(config),
+      log_dirs_(std::move(log_dirs)),
+      logs_(std::move(logs)),
       clock_(std::move(clock)),
-      throttler_(config.max_io_bytes_per_second, [this](std::chrono::milliseconds ms) { sleep_for(ms); }) {
+      throttler_(make_throttler(config.max_io_bytes_per_second)) {
     load_checkpoints();
+}
+
+std::unique_ptr<Throttler> LogCleaner::make_throttler(double bytes_per_second) {
+    return std::make_unique<Throttler>(bytes_per_second,
+                                       [this](std::chrono::milliseconds ms) { sleep_for(ms); });
 }
 
 LogCleaner::~LogCleaner() { shutdown(); }
@@ -33,17 +40,29 @@ void LogCleaner::load_checkpoints() {
 }
 
 void LogCleaner::startup() {
-    std::lock_guard lock(mu_);
-    if (!threads_.empty() || stopping_) {
+    std::lock_guard lifecycle(lifecycle_mu_);
+    if (!threads_.empty() || shut_down_) {
         return;
     }
+    start_threads();
+}
+
+void LogCleaner::shutdown() {
+    std::lock_guard lifecycle(lifecycle_mu_);
+    shut_down_ = true;
+    stop_threads();
+}
+
+void LogCleaner::start_threads() {
+    std::lock_guard lock(mu_);
+    stopping_ = false;
     for (int32_t i = 0; i < config_.num_threads; ++i) {
         threads_.emplace_back([this, i] { run(static_cast<size_t>(i)); });
     }
     get_logger("log")->info("log cleaner started with {} thread(s)", config_.num_threads);
 }
 
-void LogCleaner::shutdown() {
+void LogCleaner::stop_threads() {
     {
         std::lock_guard lock(mu_);
         stopping_ = true;
@@ -54,7 +73,42 @@ void LogCleaner::shutdown() {
             t.join();
         }
     }
+    std::lock_guard lock(mu_);
     threads_.clear();
+}
+
+void LogCleaner::reconfigure(const CleanerConfig& config) {
+    std::lock_guard lifecycle(lifecycle_mu_);
+    const bool running = !threads_.empty();
+    if (running) {
+        stop_threads();
+    }
+    // No cleaner thread runs: config_ and throttler_ can change.
+    {
+        std::lock_guard lock(mu_);
+        const bool enable = config_.enable;
+        config_ = config;
+        config_.enable = enable;
+    }
+    throttler_ = make_throttler(config.max_io_bytes_per_second);
+    get_logger("log")->info(
+        "log cleaner reconfigured: {} thread(s), dedupe buffer {} bytes, io buffer {} bytes, "
+        "load factor {}, {} bytes/s, backoff {} ms",
+        config.num_threads, config.dedupe_buffer_size, config.io_buffer_size,
+        config.dedupe_buffer_load_factor, config.max_io_bytes_per_second, config.backoff_ms);
+    if (running && !shut_down_) {
+        start_threads();
+    }
+}
+
+CleanerConfig LogCleaner::config() const {
+    std::lock_guard lock(mu_);
+    return config_;
+}
+
+size_t LogCleaner::running_threads() const {
+    std::lock_guard lock(mu_);
+    return threads_.size();
 }
 
 bool LogCleaner::stopping() const {
@@ -174,17 +228,17 @@ result<std::optional<TopicPartition>> LogCleaner::clean_with(Cleaner& cleaner) {
 }
 
 result<std::optional<TopicPartition>> LogCleaner::clean_once() {
-    Cleaner cleaner(config_,
-                    static_cast<size_t>(config_.dedupe_buffer_size / std::max(1, config_.num_threads)),
-                    &throttler_, clock_, [this] { return stopping(); });
+    Cleaner cleaner(
+        config_, static_cast<size_t>(config_.dedupe_buffer_size / std::max(1, config_.num_threads)),
+        throttler_.get(), clock_, [this] { return stopping(); });
     return clean_with(cleaner);
 }
 
 void LogCleaner::run(size_t thread_index) {
     auto logger = get_logger("log");
-    Cleaner cleaner(config_,
-                    static_cast<size_t>(config_.dedupe_buffer_size / std::max(1, config_.num_threads)),
-                    &throttler_, clock_, [this] { return stopping(); });
+    Cleaner cleaner(
+        config_, static_cast<size_t>(config_.dedupe_buffer_size / std::max(1, config_.num_threads)),
+        throttler_.get(), clock_, [this] { return stopping(); });
     while (!stopping()) {
         auto r = clean_with(cleaner);
         if (r && r.value()) {

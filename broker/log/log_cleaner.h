@@ -24,7 +24,11 @@
 // the delete policy to any log that has it (log_retention.h).
 //
 // Thread-safe. Logs come from a LogSource on every pass, so new, deleted and reconfigured
-// logs (cleanup.policy changed) are picked up at the next pass.
+// logs (cleanup.policy changed) are picked up at the next pass. The cleaner's own settings
+// change with reconfigure() (dynamic log.cleaner.* configs), which, as Kafka's
+// LogCleaner.reconfigure, stops the threads and starts new ones with the new settings:
+// config_ and throttler_ change only while no cleaner thread runs, so the threads read them
+// without a lock. startup(), shutdown() and reconfigure() are serialized by lifecycle_mu_.
 
 #include <condition_variable>
 #include <cstdint>
@@ -64,9 +68,19 @@ public:
     // Reads the checkpoints (a malformed one is reset) and starts the threads.
     void startup();
     // Stops the threads; a pass in progress is abandoned (its files deleted). Idempotent.
+    // The cleaner does not start again.
     void shutdown();
+    // Takes new settings (enable is ignored: that one is static): the running threads stop
+    // (abandoning a pass in progress, which the new threads start over) and as many as the
+    // new num_threads start, if the cleaner was running. Blocks until the old threads ended.
+    void reconfigure(const CleanerConfig& config);
+    // The settings in use.
+    CleanerConfig config() const;
+    // How many cleaner threads run.
+    size_t running_threads() const;
 
-    // One pass on the caller's thread (tests): the log it cleaned, if any.
+    // One pass on the caller's thread (tests; not concurrently with reconfigure()): the log
+    // it cleaned, if any.
     result<std::optional<TopicPartition>> clean_once();
     // The log the next pass would clean, marked in progress when `claim`.
     std::optional<LogToClean> choose_log_to_clean(bool claim);
@@ -85,13 +99,19 @@ private:
     result<void> write_checkpoint(const std::string& log_dir);
     void sleep_for(std::chrono::milliseconds ms);
     bool stopping() const;
+    // Starts config_.num_threads threads / stops and joins them; lifecycle_mu_ held.
+    void start_threads();
+    void stop_threads();
+    std::unique_ptr<Throttler> make_throttler(double bytes_per_second);
 
-    const CleanerConfig config_;
+    CleanerConfig config_;  // changed only with no thread running
     const std::vector<std::string> log_dirs_;
     const LogSource logs_;
     const Clock clock_;
-    Throttler throttler_;
+    std::unique_ptr<Throttler> throttler_;  // shared by the threads; replaced with config_
 
+    std::mutex lifecycle_mu_;  // serializes startup, shutdown, reconfigure
+    bool shut_down_ = false;   // guarded by lifecycle_mu_
     mutable std::mutex mu_;
     std::condition_variable cv_;
     bool stopping_ = false;                          // guarded by mu_
@@ -100,7 +120,7 @@ private:
     std::set<TopicPartition> uncleanable_;           // failed with an error; guarded by mu_
     CleanerStats last_stats_;                        // guarded by mu_
     std::mutex checkpoint_mu_;                       // serializes checkpoint file writes
-    std::vector<std::thread> threads_;
+    std::vector<std::thread> threads_;               // guarded by lifecycle_mu_ (and mu_ for reads)
 };
 
 }  // namespace samsa::log

@@ -15,6 +15,13 @@ result<std::unique_ptr<OffsetIndex>> OffsetIndex::open(const std::string& path,
     return index;
 }
 
+result<std::unique_ptr<OffsetIndex>> OffsetIndex::open_read_only(const std::string& path,
+                                                                 int64_t base_offset) {
+    std::unique_ptr<OffsetIndex> index(new OffsetIndex(path, base_offset, kEntrySize));
+    SAMSA_TRY(index->AbstractIndex::open_read_only());
+    return index;
+}
+
 OffsetPosition OffsetIndex::entry_at(int32_t n) const {
     const uint8_t* e = entry(n);
     return {base_offset() + load_be32(e), load_be32(e + 4)};

@@ -26,6 +26,9 @@ public:
     // Opens or creates <base>.index; a new file is preallocated to max_index_bytes.
     static result<std::unique_ptr<OffsetIndex>> open(const std::string& path, int64_t base_offset,
                                                      int64_t max_index_bytes);
+    // An existing index, mapped read-only (AbstractIndex::open_read_only).
+    static result<std::unique_ptr<OffsetIndex>> open_read_only(const std::string& path,
+                                                               int64_t base_offset);
 
     // The greatest entry with offset <= target, or {base_offset, 0} if there is none.
     OffsetPosition lookup(int64_t target) const;

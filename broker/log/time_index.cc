@@ -16,6 +16,13 @@ result<std::unique_ptr<TimeIndex>> TimeIndex::open(const std::string& path, int6
     return index;
 }
 
+result<std::unique_ptr<TimeIndex>> TimeIndex::open_read_only(const std::string& path,
+                                                             int64_t base_offset) {
+    std::unique_ptr<TimeIndex> index(new TimeIndex(path, base_offset, kEntrySize));
+    SAMSA_TRY(index->AbstractIndex::open_read_only());
+    return index;
+}
+
 TimestampOffset TimeIndex::entry_at(int32_t n) const {
     const uint8_t* e = entry(n);
     return {load_be64(e), base_offset() + load_be32(e + 8)};

@@ -24,6 +24,9 @@ public:
 
     static result<std::unique_ptr<TimeIndex>> open(const std::string& path, int64_t base_offset,
                                                    int64_t max_index_bytes);
+    // An existing index, mapped read-only (AbstractIndex::open_read_only).
+    static result<std::unique_ptr<TimeIndex>> open_read_only(const std::string& path,
+                                                             int64_t base_offset);
 
     // The greatest entry with timestamp <= target, or {-1, base_offset} if there is none.
     TimestampOffset lookup(int64_t target) const;

@@ -3,6 +3,7 @@
 #include "broker/log/log.h"
 #include "broker/log/log_manager.h"
 #include "broker/server/dynamic_listener_ssl.h"
+#include "broker/server/dynamic_cleaner_config.h"
 #include "broker/server/log_config_defaults.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
@@ -47,6 +48,25 @@ void ConfigHandlers::load_broker_configs(int32_t broker_id) {
     std::lock_guard lock(mu_);
     broker_id_ = broker_id;
     dynamic_ = std::move(loaded);
+}
+
+log::CleanerConfig ConfigHandlers::cleaner_config() const {
+    std::lock_guard lock(mu_);
+    return effective_cleaner_config(config_, dynamic_);
+}
+
+void ConfigHandlers::update_cleaner() {
+    if (logs_ == nullptr) {
+        return;
+    }
+    const log::CleanerConfig next = cleaner_config();
+    log::LogCleaner& cleaner = logs_->cleaner();
+    log::CleanerConfig current = cleaner.config();
+    current.enable = next.enable;  // static: not part of the comparison
+    if (current == next) {
+        return;
+    }
+    cleaner.reconfigure(next);
 }
 
 log::ConfigMap ConfigHandlers::with_dynamic_defaults(const log::ConfigMap& topic_overrides) const {
@@ -137,6 +157,7 @@ void ConfigHandlers::on_broker_change(const std::string& entity) {
     load_broker_configs(id);
     update_logs("");
     update_listeners();
+    update_cleaner();
     logger().info("dynamic broker config {} changed: every log's config re-applied", entity);
 }
 

@@ -11,6 +11,7 @@
 // they read ZooKeeper); with_dynamic_defaults() may be called from any thread (log creation,
 // recovery). The dynamic broker levels are guarded by a mutex.
 
+#include "broker/log/cleaner_config.h"
 #include "broker/log/log_config.h"
 #include "broker/server/dynamic_broker_config.h"
 #include "broker/server/kafka_config.h"
@@ -45,6 +46,8 @@ class ConfigHandlers {
     // dynamic level to them at once.
     void set_listener_ssl(DynamicListenerSsl* listener_ssl);
 
+    // The log cleaner's settings: the dynamic levels' log.cleaner.* over server.properties.
+    log::CleanerConfig cleaner_config() const;
     // A topic's overrides with the dynamic broker levels under them: what to lay over the
     // static log defaults (log::apply_topic_overrides) for the topic's effective config.
     log::ConfigMap with_dynamic_defaults(const log::ConfigMap& topic_overrides) const;
@@ -54,7 +57,8 @@ class ConfigHandlers {
     // TopicConfigHandler: the topic's logs take its config afresh.
     void on_topic_change(const std::string& topic);
     // BrokerConfigHandler: `entity` is "<default>" or a broker id; a change at our level or
-    // the default re-reads both levels and re-applies every log's config.
+    // the default re-reads both levels and re-applies every log's config, and restarts the
+    // log cleaner with its new settings when they changed (blocking until its threads end).
     void on_broker_change(const std::string& entity);
 
   private:
@@ -62,6 +66,8 @@ class ConfigHandlers {
     void update_logs(const std::string& topic);
     // Gives the TLS listeners this broker's dynamic level.
     void update_listeners();
+    // Kafka's LogCleaner.reconfigure, when the log.cleaner.* settings in effect changed.
+    void update_cleaner();
 
     zk::KafkaZkClient& zk_;
     const KafkaConfig& config_;

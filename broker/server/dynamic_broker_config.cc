@@ -1,6 +1,7 @@
 #include "broker/server/dynamic_broker_config.h"
 
 #include "broker/log/log_config_names.h"
+#include "broker/server/dynamic_cleaner_config.h"
 #include "broker/server/kafka_config_keys.h"
 
 #include <array>
@@ -134,7 +135,7 @@ KafkaConfig with_dynamic_ssl(const KafkaConfig& base, const ConfigMap& per_broke
 
 bool is_dynamic_broker_config(std::string_view key) {
     return direct_synonyms().contains(key) || unit_synonym(key) != nullptr ||
-           is_dynamic_ssl_config(key);
+           is_dynamic_ssl_config(key) || is_cleaner_reconfigurable(key);
 }
 
 std::vector<std::string> broker_config_synonyms(std::string_view key) {

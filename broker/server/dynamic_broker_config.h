@@ -8,7 +8,8 @@
 // The dynamic keys here are the broker-level log settings, the synonyms of topic configs
 // (log.retention.ms / .minutes / .hours, log.segment.bytes, log.retention.bytes,
 // message.max.bytes, min.insync.replicas, unclean.leader.election.enable, log.cleanup.policy,
-// ...): they are every topic's defaults, so a change reaches every log without a restart.
+// ...): they are every topic's defaults, so a change reaches every log without a restart;
+// and the log cleaner's own settings (dynamic_cleaner_config.h), which restart its threads.
 // Other keys the broker knows are refused ("Cannot update these configs dynamically"), as
 // Kafka refuses its read-only ones; unknown keys are kept, as Kafka keeps them. Pure functions:
 // callable from any thread.

@@ -242,19 +242,14 @@ void KafkaServer::start_logs() {
         config_.log_flush_offset_checkpoint_interval_ms;
     lm.flush_start_offset_checkpoint_interval_ms =
         config_.log_flush_start_offset_checkpoint_interval_ms;
-    lm.cleaner.enable = config_.log_cleaner_enable;
-    lm.cleaner.num_threads = config_.log_cleaner_threads;
-    lm.cleaner.dedupe_buffer_size = config_.log_cleaner_dedupe_buffer_size;
-    lm.cleaner.dedupe_buffer_load_factor = config_.log_cleaner_io_buffer_load_factor;
-    lm.cleaner.io_buffer_size = config_.log_cleaner_io_buffer_size;
-    lm.cleaner.max_io_bytes_per_second = config_.log_cleaner_io_max_bytes_per_second;
-    lm.cleaner.backoff_ms = config_.log_cleaner_backoff_ms;
     const log::LogConfig defaults = lm.default_config;
     zk::KafkaZkClient& zk = *c_->zk;
-    // Dynamic broker configs are topic defaults too: read them before any log is loaded.
+    // Dynamic broker configs are topic defaults too: read them before any log is loaded. The
+    // cleaner starts with the dynamic log.cleaner.* settings, as Kafka's does.
     c_->config_handlers = std::make_unique<ConfigHandlers>(zk, config_, config_.broker_id);
     c_->config_handlers->load_broker_configs(config_.broker_id);
     auto* handlers = c_->config_handlers.get();
+    lm.cleaner = handlers->cleaner_config();
     // One ZooKeeper read per topic, not per partition (Kafka reads every topic's overrides
     // once before loading the logs): 10,000 serial reads made a restart take seconds. Called
     // from the recovery threads, hence the lock.

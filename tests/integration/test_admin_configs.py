@@ -6,9 +6,10 @@ kafkajs 2.2's alterConfigs / describeConfigs / deleteTopicRecords (tests/js/admi
 
 Shown as a user would see it: altering a topic's retention.ms live makes its old segments go; a
 cluster-wide dynamic log.retention.ms applies on all three brokers without a restart, and a
-per-broker value beats it; DeleteRecords moves the log start offset, a consumer from the
-beginning starts there, also after the broker restarted, and the segments below it go;
-DescribeConfigs never returns a password. Retention checks run every 300 ms here."""
+per-broker value beats it; dynamic log.cleaner.* settings restart the cleaner, which compacts;
+DeleteRecords moves the log start offset, a consumer from the beginning starts there, also after
+the broker restarted, and the segments below it go; DescribeConfigs never returns a password.
+Retention checks run every 300 ms here."""
 
 import json
 import os
@@ -189,6 +190,75 @@ class AdminConfigsTest(harness.IntegrationTestCase):
         with self.assertRaises(Exception) as refused:
             self.confluent_alter(ConfigResource("broker", "2", set_config={"broker.id": "9"}))
         self.assertIn("Cannot update these configs dynamically", str(refused.exception))
+
+    def test_dynamic_log_cleaner_configs_restart_the_cleaner(self):
+        topic, leaders = self.create("cleaner", 1, 1, {
+            "cleanup.policy": "compact", "segment.bytes": SEGMENT_BYTES,
+            "min.cleanable.dirty.ratio": "0.01"})
+        broker_id = leaders[0]
+        leader = self.brokers[broker_id]
+
+        def at_leader(configs):
+            return ConfigResource("broker", str(broker_id), set_config=configs)
+
+        # confluent-kafka 1.7 has no incremental_alter_configs: AlterConfigs replaces the
+        # broker's whole dynamic config, and {} restores server.properties afterwards.
+        self.addCleanup(self.confluent_alter, at_leader({}))
+        dynamic = {"log.cleaner.threads": "2",
+                   "log.cleaner.io.max.bytes.per.second": "50000000.0",
+                   "log.cleaner.backoff.ms": "100"}
+        self.confluent_alter(at_leader(dynamic))
+        described = self.confluent_describe(ConfigResource("broker", str(broker_id)))
+        for key, value in dynamic.items():
+            entry = described[key]
+            self.assertEqual((entry.value, source_id(entry), entry.is_read_only),
+                             (value, DYNAMIC_BROKER, False), key)
+        # Applied live: the broker restarted its cleaner threads with the new settings.
+        wait_until(lambda: "log cleaner reconfigured: 2 thread(s)" in leader.log_text(), 15,
+                   f"{leader.name} restarts its cleaner with 2 threads")
+
+        # Kafka's LogCleaner.validateReconfiguration, against the 2 threads now running.
+        for threads, why in (("5", "cannot be increased to more than double the current "
+                                   "value 2"),
+                             ("0", "Log cleaner threads should be at least 1")):
+            with self.assertRaises(KafkaException) as refused:
+                self.confluent_alter(at_leader({**dynamic, "log.cleaner.threads": threads}))
+            self.assertIn(why, str(refused.exception))
+
+        # The restarted cleaner compacts: five keys written 40 times each over many segments
+        # end up once each in the segments below the active one.
+        p = Producer({"bootstrap.servers": self.cluster.bootstrap, "acks": "all",
+                      "linger.ms": 0, "batch.num.messages": 4})
+        for i in range(200):
+            p.produce(topic, key=f"k{i % 5}".encode(), value=b"v" * 200, partition=0)
+        self.assertEqual(p.flush(30), 0)
+        pdir = os.path.join(leader.data_dir, f"{topic}-0")
+
+        def cleaned_keys():
+            try:
+                keys = []
+                for base in log_segments(leader, topic, 0)[:-1]:
+                    with open(os.path.join(pdir, f"{base:020d}.log"), "rb") as f:
+                        keys += [k for _, k, _, _ in wire.parse_records(f.read())]
+            except (FileNotFoundError, ValueError):  # a segment replaced meanwhile
+                return None
+            return keys if keys and len(keys) == len(set(keys)) else None
+
+        keys = wait_until(cleaned_keys, 30, f"{topic} compacted on disk "
+                                            f"(segments {log_segments(leader, topic, 0)})")
+        self.assertLessEqual(set(keys), {f"k{i}".encode() for i in range(5)})
+        with open(os.path.join(leader.data_dir, "cleaner-offset-checkpoint")) as f:
+            self.assertIn(f"{topic} 0 ", f.read())
+
+        # The cluster default reaches every broker's cleaner, and DescribeConfigs names it.
+        self.addCleanup(self.kp_alter_cluster_default, {})
+        self.kp_alter_cluster_default({"log.cleaner.io.buffer.size": "262144"})
+        for b in self.cluster.brokers:
+            wait_until(lambda: "io buffer 262144 bytes" in b.log_text(), 15,
+                       f"{b.name} restarts its cleaner with the cluster default")
+        entry = self.confluent_describe(
+            ConfigResource("broker", str(broker_id)))["log.cleaner.io.buffer.size"]
+        self.assertEqual((entry.value, source_id(entry)), ("262144", DYNAMIC_DEFAULT))
 
     def test_delete_records_moves_log_start_also_after_restart(self):
         topic, leaders = self.create("delete-records", 1, 1,

@@ -13,5 +13,7 @@ int run_consumer_groups(const tools::Args& args);
 int run_leader_election(const tools::Args& args);
 // `reassign-partitions`: kafka-reassign-partitions.sh (reassign_partitions_command.cc).
 int run_reassign_partitions(const tools::Args& args);
+// `dump-log`: kafka-dump-log.sh, offline on segment files (dump_log_command.cc).
+int run_dump_log(const tools::Args& args);
 
 }  // namespace samsa::admin

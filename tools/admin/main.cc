@@ -33,6 +33,8 @@ constexpr Command kCommands[] = {
     {"reassign-partitions",
      "move partitions between brokers (kafka-reassign-partitions.sh)",
      samsa::admin::run_reassign_partitions},
+    {"dump-log", "print the batches and index entries of segment files (kafka-dump-log.sh)",
+     samsa::admin::run_dump_log},
     {"zookeeper-security-migration",
      "set the znodes' ACLs to the secure layout or back (zookeeper-security-migration.sh)",
      samsa::tools::run_zookeeper_security_migration},

@@ -71,7 +71,7 @@ boost::asio::awaitable<std::vector<ConfigOutcome>> alter_all(RequestContext& ctx
     }
     if (!authorized.empty()) {
         co_await net::run_on(ctx.broker.io_pool, [&] {
-            ConfigAdmin admin(*ctx.broker.zk, ctx.broker.broker_id,
+            ConfigAdmin admin(*ctx.broker.zk, ctx.broker.broker_id, ctx.broker.config,
                               ctx.broker.validate_listener_ssl);
             for (size_t i : authorized) {
                 outcomes[i] = alter(admin, request.resources[i]);

@@ -390,5 +390,67 @@ TEST_F(LogCleanerTest, CleanerThreadsCleanInTheBackgroundWhileAppendsContinue) {
     }
 }
 
+TEST_F(LogCleanerTest, ReconfigureRestartsTheThreadsWithTheNewSettings) {
+    config_.segment_bytes = 500;
+    open();
+    CleanerConfig cc;
+    cc.dedupe_buffer_size = 1 << 20;
+    cc.backoff_ms = 60'000;  // once idle, the threads would not look again for a minute
+    cc.num_threads = 1;
+    LogCleaner cleaner(
+        cc, {dir_.path()},
+        [this] {
+            return std::vector<CleanerLog>{{{"topic", 0}, log_, dir_.path()}};
+        },
+        clock_.clock());
+    cleaner.startup();
+    EXPECT_EQ(cleaner.running_threads(), 1u);
+
+    CleanerConfig next = cc;
+    next.num_threads = 2;
+    next.backoff_ms = 10;
+    next.max_io_bytes_per_second = 1e9;
+    next.enable = false;  // static: ignored
+    cleaner.reconfigure(next);
+    EXPECT_EQ(cleaner.running_threads(), 2u);
+    EXPECT_EQ(cleaner.config().num_threads, 2);
+    EXPECT_EQ(cleaner.config().backoff_ms, 10);
+    EXPECT_EQ(cleaner.config().max_io_bytes_per_second, 1e9);
+    EXPECT_TRUE(cleaner.config().enable);
+
+    // The new threads clean (with the old 60 s backoff nothing would happen in time).
+    for (int i = 0; i < 200; ++i) {
+        put("k" + std::to_string(i % 4), "v" + std::to_string(i));
+    }
+    ASSERT_TRUE(log_->roll());
+    log_->update_high_watermark(log_->log_end_offset());
+    for (int i = 0; i < 500 && records().size() > 4; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(records().size(), 4u);
+
+    cleaner.shutdown();
+    EXPECT_EQ(cleaner.running_threads(), 0u);
+    // After shutdown a reconfiguration takes the settings but starts nothing.
+    next.num_threads = 3;
+    cleaner.reconfigure(next);
+    EXPECT_EQ(cleaner.running_threads(), 0u);
+    EXPECT_EQ(cleaner.config().num_threads, 3);
+}
+
+TEST_F(LogCleanerTest, ReconfiguringAStoppedCleanerStartsNothing) {
+    open();
+    auto cleaner = make_cleaner();
+    CleanerConfig next = cleaner->config();
+    next.num_threads = 2;
+    cleaner->reconfigure(next);
+    EXPECT_EQ(cleaner->running_threads(), 0u);
+    // And passes on the caller's thread still work (nothing is left stopping).
+    put("a", "1");
+    put("a", "2");
+    roll_and_commit();
+    ASSERT_TRUE(cleaner->clean_once().value());
+}
+
 }  // namespace
 }  // namespace samsa::log::test

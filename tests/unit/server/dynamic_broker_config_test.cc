@@ -3,6 +3,9 @@
 
 #include "broker/server/dynamic_broker_config.h"
 
+#include "broker/server/dynamic_cleaner_config.h"
+#include "broker/server/kafka_config.h"
+
 #include <gtest/gtest.h>
 
 namespace samsa::server {
@@ -86,6 +89,80 @@ TEST(DynamicBrokerConfigTest, PerBrokerBeatsClusterDefaultAndUnitsConvert) {
 
     dynamic.per_broker = {{"log.retention.hours", "-1"}};
     EXPECT_EQ(dynamic_log_overrides(dynamic).at("retention.ms"), "-1");  // forever
+}
+
+TEST(DynamicCleanerConfigTest, TheSixReconfigurableKeysAreDynamic) {
+    for (const char* key : {"log.cleaner.threads", "log.cleaner.dedupe.buffer.size",
+                            "log.cleaner.io.buffer.load.factor", "log.cleaner.io.buffer.size",
+                            "log.cleaner.io.max.bytes.per.second", "log.cleaner.backoff.ms"}) {
+        EXPECT_TRUE(is_cleaner_reconfigurable(key)) << key;
+        EXPECT_TRUE(is_dynamic_broker_config(key)) << key;
+    }
+    EXPECT_FALSE(is_cleaner_reconfigurable("log.cleaner.enable"));
+    EXPECT_FALSE(is_dynamic_broker_config("log.cleaner.enable"));
+    // The topic defaults among log.cleaner.* were dynamic already.
+    EXPECT_FALSE(is_cleaner_reconfigurable("log.cleaner.delete.retention.ms"));
+    EXPECT_TRUE(is_dynamic_broker_config("log.cleaner.delete.retention.ms"));
+}
+
+TEST(DynamicCleanerConfigTest, KafkaConfigRangesApply) {
+    EXPECT_EQ(validate_dynamic_broker_configs({{"log.cleaner.threads", "2"},
+                                               {"log.cleaner.io.max.bytes.per.second", "1e6"},
+                                               {"log.cleaner.backoff.ms", "100"}}),
+              std::nullopt);
+    for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+             {"log.cleaner.threads", "-1"},
+             {"log.cleaner.threads", "two"},
+             {"log.cleaner.backoff.ms", "-5"},
+             {"log.cleaner.io.buffer.size", "-1"},
+             {"log.cleaner.dedupe.buffer.size", "x"}}) {
+        auto why = validate_dynamic_broker_configs({{key, value}});
+        ASSERT_TRUE(why) << key << "=" << value;
+        EXPECT_NE(why->find(key), std::string::npos) << *why;
+    }
+}
+
+TEST(DynamicCleanerConfigTest, PerBrokerOverClusterDefaultOverStatic) {
+    KafkaConfig config;
+    config.log_cleaner_threads = 1;
+    config.log_cleaner_backoff_ms = 15000;
+    config.log_cleaner_io_max_bytes_per_second = 5e6;
+    config.log_cleaner_dedupe_buffer_size = 1 << 24;
+    DynamicBrokerConfigs dynamic;
+    EXPECT_EQ(effective_cleaner_config(config, dynamic), cleaner_config(config));
+
+    dynamic.cluster_default = {{"log.cleaner.threads", "2"}, {"log.cleaner.backoff.ms", "100"}};
+    dynamic.per_broker = {{"log.cleaner.threads", "3"},
+                          {"log.cleaner.io.max.bytes.per.second", "1000000"},
+                          {"log.cleaner.io.buffer.size", "oops"}};  // unparsable: skipped
+    const log::CleanerConfig c = effective_cleaner_config(config, dynamic);
+    EXPECT_EQ(c.num_threads, 3);
+    EXPECT_EQ(c.backoff_ms, 100);
+    EXPECT_EQ(c.max_io_bytes_per_second, 1e6);
+    EXPECT_EQ(c.dedupe_buffer_size, 1 << 24);
+    EXPECT_EQ(c.io_buffer_size, config.log_cleaner_io_buffer_size);
+}
+
+TEST(DynamicCleanerConfigTest, ThreadsAtLeastOneAndAtMostHalvedOrDoubled) {
+    log::CleanerConfig current;
+    current.num_threads = 4;
+    auto with = [&](int32_t threads) {
+        log::CleanerConfig next = current;
+        next.num_threads = threads;
+        return validate_cleaner_reconfiguration(current, next);
+    };
+    EXPECT_EQ(with(4), std::nullopt);
+    EXPECT_EQ(with(2), std::nullopt);
+    EXPECT_EQ(with(8), std::nullopt);
+    EXPECT_EQ(with(0), "Log cleaner threads should be at least 1");
+    EXPECT_EQ(with(1),
+              "Log cleaner threads cannot be reduced to less than half the current value 4");
+    EXPECT_EQ(with(9),
+              "Log cleaner threads cannot be increased to more than double the current value 4");
+    current.num_threads = 1;
+    EXPECT_EQ(with(2), std::nullopt);
+    EXPECT_EQ(with(3),
+              "Log cleaner threads cannot be increased to more than double the current value 1");
 }
 
 }  // namespace
