@@ -13,5 +13,9 @@ int run_consumer_groups(const tools::Args& args);
 int run_leader_election(const tools::Args& args);
 // `reassign-partitions`: kafka-reassign-partitions.sh (reassign_partitions_command.cc).
 int run_reassign_partitions(const tools::Args& args);
+// `log-dirs`: kafka-log-dirs.sh (log_dirs_command.cc).
+int run_log_dirs(const tools::Args& args);
+// `delete-records`: kafka-delete-records.sh (delete_records_command.cc).
+int run_delete_records(const tools::Args& args);
 
 }  // namespace samsa::admin
