@@ -181,6 +181,16 @@ class ToolsConfigsTest(harness.IntegrationTestCase):
         self.assertIn("segment.bytes", entries)
         self.assertIn("synonyms={DEFAULT_CONFIG:log.segment.bytes=", entries["segment.bytes"][1])
 
+        # A value the broker refuses changes nothing in ZooKeeper; the failure is Kafka's.
+        before = self.znode_config(f"/config/topics/{topic}")
+        _, err = self.configs("--alter", "--topic", topic, "--add-config", "retention.ms=soon",
+                              rc=1)
+        self.assertTrue(err.startswith("Error while executing config command with args '"), err)
+        self.assertIn("org.apache.kafka.common.errors.", err)
+        self.assertEqual(self.znode_config(f"/config/topics/{topic}"), before)
+        _, err = self.configs("--describe", "--topic", "no-such-topic", rc=1)
+        self.assertIn("org.apache.kafka.common.errors.UnknownTopicOrPartitionException", err)
+
     # ---- brokers ----------------------------------------------------------------------------
 
     def test_broker_and_default_message_max_bytes(self):

@@ -54,8 +54,10 @@ std::optional<admin::BrokerNode> target(AdminClient& client, int8_t type, const 
             return b;
         }
     }
-    throw ToolError{"org.apache.kafka.common.errors.TimeoutException: broker " + name +
-                    " is not in the cluster (no live broker with that id)"};
+    throw ToolError{
+        "java.util.concurrent.ExecutionException: org.apache.kafka.common.errors."
+        "TimeoutException: broker " +
+        name + " is not in the cluster (no live broker with that id)"};
 }
 
 template <typename Response, typename Request>
