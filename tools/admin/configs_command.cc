@@ -142,7 +142,8 @@ void validate_entities(const ConfigsOptions& o, const RawCommandLine& raw) {
             "entity type");
     }
     const std::string& type = o.entity_type;
-    if (type == "brokers" && o.entity_name && !is_broker_id(*o.entity_name)) {
+    if (type == "brokers" && o.entity_name && !o.entity_name->empty() &&
+        !is_broker_id(*o.entity_name)) {
         throw std::invalid_argument(
             "The entity name for brokers must be a valid integer broker id, but it is: " +
             *o.entity_name);
@@ -176,7 +177,8 @@ void validate(const ConfigsOptions& o, const RawCommandLine& raw) {
     if (!o.alter) {
         return;
     }
-    if (o.entity_type == "users" && !o.entity_name) {
+    const bool named = o.entity_name && !o.entity_name->empty();  // Kafka's hasEntityName
+    if (o.entity_type == "users" && !named) {
         throw std::invalid_argument("--entity-name must be specified with --alter of users");
     }
     if (o.entity_type == "brokers" && !o.entity_name && !o.entity_default) {
@@ -184,7 +186,7 @@ void validate(const ConfigsOptions& o, const RawCommandLine& raw) {
             "an entity-name or default entity must be specified with --alter of users, clients "
             "or brokers");
     }
-    if (o.entity_type == "topics" && !o.entity_name) {
+    if (o.entity_type == "topics" && !named) {
         throw std::invalid_argument("an entity name must be specified with --alter of topics");
     }
     if (raw.add_config && raw.add_config_file) {

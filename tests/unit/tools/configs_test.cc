@@ -81,6 +81,11 @@ TEST(ConfigsOptions, KafkasChecks) {
               "Command must include exactly one action: --describe, --alter");
     EXPECT_EQ(parse_error(with_server({"--alter", "--entity-type", "topics"})),
               "an entity name must be specified with --alter of topics");
+    EXPECT_EQ(parse_error(with_server({"--alter", "--topic", "", "--add-config", "a=b"})),
+              "an entity name must be specified with --alter of topics");
+    EXPECT_EQ(parse_error({"--zookeeper", "h:2181", "--alter", "--entity-type", "users",
+                           "--entity-name", "", "--delete-config", "SCRAM-SHA-256"}),
+              "--entity-name must be specified with --alter of users");
     EXPECT_EQ(
         parse_error(with_server({"--alter", "--entity-type", "brokers", "--add-config", "a=b"})),
         "an entity-name or default entity must be specified with --alter of users, "
