@@ -21,6 +21,9 @@ USAGE: $0 --bootstrap-server HOST:PORT [--command-config FILE]
            | --delete --topic REGEX [--if-exists])
 
   --topic accepts a regular expression (a comma means "or") except with --create.
+  --alter takes no --config with --bootstrap-server (Kafka 2.8 refuses it too): change a
+  topic's configs with samsa-configs.sh --alter --entity-type topics --entity-name T
+  --add-config K=V.
   --command-config FILE   client properties: security.protocol, sasl.*, ssl.*, client.id
   -h, --help              show this help ('samsa-admin topics --help' lists every option)
 

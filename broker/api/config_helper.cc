@@ -225,6 +225,11 @@ std::vector<DescribedConfig> describe_broker_configs(const server::KafkaConfig& 
         }
         DescribedConfig c = broker_entry(row, config, dynamic, dynamic_value);
         if (!per_broker) {
+            // Kafka's createBrokerConfigEntries keeps only the cluster default's own level:
+            // the answer must not depend on which broker was asked.
+            std::erase_if(c.synonyms, [](const ConfigSynonym& s) {
+                return s.source != ConfigSource::dynamic_default_broker;
+            });
             c.source = ConfigSource::dynamic_default_broker;
         }
         out.push_back(std::move(c));

@@ -15,5 +15,9 @@ int run_leader_election(const tools::Args& args);
 int run_reassign_partitions(const tools::Args& args);
 // `dump-log`: kafka-dump-log.sh, offline on segment files (dump_log_command.cc).
 int run_dump_log(const tools::Args& args);
+// `log-dirs`: kafka-log-dirs.sh (log_dirs_command.cc).
+int run_log_dirs(const tools::Args& args);
+// `delete-records`: kafka-delete-records.sh (delete_records_command.cc).
+int run_delete_records(const tools::Args& args);
 
 }  // namespace samsa::admin

@@ -20,7 +20,7 @@ namespace {
 using samsa::tools::Command;
 
 constexpr Command kCommands[] = {
-    {"configs", "alter and describe SCRAM user credentials (kafka-configs.sh)",
+    {"configs", "alter and describe topic, broker and user configs (kafka-configs.sh)",
      samsa::tools::run_configs},
     {"acls", "add, remove and list ACLs (kafka-acls.sh)", samsa::admin::run_acls_command},
     {"topics", "create, list, describe, alter and delete topics (kafka-topics.sh)",
@@ -35,6 +35,10 @@ constexpr Command kCommands[] = {
      samsa::admin::run_reassign_partitions},
     {"dump-log", "print the batches and index entries of segment files (kafka-dump-log.sh)",
      samsa::admin::run_dump_log},
+    {"log-dirs", "describe the brokers' log directories (kafka-log-dirs.sh)",
+     samsa::admin::run_log_dirs},
+    {"delete-records", "delete records below an offset (kafka-delete-records.sh)",
+     samsa::admin::run_delete_records},
     {"zookeeper-security-migration",
      "set the znodes' ACLs to the secure layout or back (zookeeper-security-migration.sh)",
      samsa::tools::run_zookeeper_security_migration},

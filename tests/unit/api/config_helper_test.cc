@@ -96,10 +96,17 @@ TEST(ConfigHelperTest, BrokerConfigsShowSourceAndReadOnly) {
 TEST(ConfigHelperTest, ClusterDefaultResourceListsOnlyItsOwnKeys) {
     DynamicBrokerConfigs dynamic;
     dynamic.cluster_default["log.segment.bytes"] = "1000000";
-    auto configs = describe_broker_configs(parse(), dynamic, false);
+    dynamic.per_broker["log.segment.bytes"] = "2000000";
+    auto configs =
+        describe_broker_configs(parse({{"log.segment.bytes", "3000000"}}), dynamic, false);
     ASSERT_EQ(configs.size(), 1u);
     EXPECT_EQ(configs[0].name, "log.segment.bytes");
+    EXPECT_EQ(configs[0].value, "1000000");
     EXPECT_EQ(configs[0].source, ConfigSource::dynamic_default_broker);
+    // Only the default level's synonym: not the asked broker's own, static or default values.
+    ASSERT_EQ(configs[0].synonyms.size(), 1u);
+    EXPECT_EQ(configs[0].synonyms[0].source, ConfigSource::dynamic_default_broker);
+    EXPECT_EQ(configs[0].synonyms[0].value, "1000000");
 }
 
 TEST(ConfigHelperTest, PasswordsAreNeverReturned) {
