@@ -70,6 +70,11 @@ void Consumer::assign(const std::vector<TopicPartition>& partitions) {
 }
 
 void Consumer::seek(const TopicPartition& tp, int64_t offset_or_special) {
+    if (offset_or_special >= 0) {
+        positions_[tp] = offset_or_special;
+        pending_seeks_.erase(tp);
+        return;
+    }
     positions_.erase(tp);
     pending_seeks_[tp] = offset_or_special;
 }

@@ -108,6 +108,16 @@ void check(const po::variables_map& vm) {
     }
 }
 
+// log4j's %d: "yyyy-MM-dd HH:mm:ss,SSS" in local time.
+std::string log_time() {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+    std::string s = client::perf_date(ms);
+    s[s.size() - 4] = ',';
+    return s;
+}
+
 struct Setup {
     client::ConsumerConfig config;
     bool group_given = false;
@@ -228,7 +238,9 @@ int consume(const po::variables_map& vm, const Setup& setup) {
             }
         }
         if (timed_out) {
-            std::cerr << "ERROR Error processing message, terminating consumer process:  "
+            // What Kafka's log4j line says when --timeout-ms runs out ("[date] ERROR ...").
+            std::cerr << "[" << log_time()
+                      << "] ERROR Error processing message, terminating consumer process:  "
                          "(kafka.tools.ConsoleConsumer$)\n"
                          "org.apache.kafka.common.errors.TimeoutException\n";
         }

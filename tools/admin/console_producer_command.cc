@@ -178,14 +178,12 @@ int produce_lines(const po::variables_map& vm) {
     const auto reader = client::parse_line_format(client::parse_key_values(strings("property")));
     const std::string topic = vm["topic"].as<std::string>();
     const bool sync = vm.count("sync") > 0;
-    const bool prompt = ::isatty(0) && ::isatty(1);
 
     LineInput input;
     int64_t line_number = 0;
     for (;;) {
-        if (prompt) {
-            std::cout << ">" << std::flush;
-        }
+        // Kafka 2.8's LineMessageReader prints its prompt before every read, piped input or not.
+        std::cout << ">" << std::flush;
         auto line = input.next(producer);
         if (!line) {
             break;
@@ -247,7 +245,8 @@ int run_console_producer(const tools::Args& args) {
     try {
         return produce_lines(vm);
     } catch (const ToolError& e) {
-        std::cerr << "ERROR " << e.message << "\n";
+        // Kafka's ConsoleProducer prints the exception that ended it and exits with 1.
+        std::cerr << e.message << "\n";
         return 1;
     }
 }

@@ -141,7 +141,8 @@ class Throttler {
 class Stats {
   public:
     explicit Stats(int64_t num_records)
-        : sampling_(num_records / std::min<int64_t>(num_records, 500000)),
+        : sampling_(std::max<int64_t>(
+              1, num_records / std::max<int64_t>(1, std::min<int64_t>(num_records, 500000)))),
           start_(wall_ms()),
           window_start_(start_) {
         latencies_.reserve(static_cast<std::size_t>(num_records / sampling_ + 1));
