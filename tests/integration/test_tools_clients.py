@@ -4,7 +4,8 @@ the partition Kafka's murmur2 partitioner picks (the one librdkafka's murmur2_ra
 samsa-console-consumer.sh prints exactly what a real producer wrote (compressed batches too) and
 "Processed a total of N messages", and with --group commits where it stopped;
 samsa-producer-perf-test.sh sends exactly --num-records and prints Kafka's lines;
-samsa-consumer-perf-test.sh consumes --messages and prints Kafka's header and row."""
+samsa-consumer-perf-test.sh consumes --messages and prints Kafka's header and row; the tools
+reach a SASL_PLAINTEXT listener with the credentials of --producer.config / --consumer.config."""
 
 import os
 import re
@@ -20,7 +21,30 @@ def script(name):
     return os.path.join(SCRIPTS, name)
 
 
-class ToolsClientsTest(harness.ClusterTestCase):
+class ToolsClientsTest(harness.IntegrationTestCase):
+    @classmethod
+    def setUpClass(cls):
+        """One broker with a PLAINTEXT listener and a SASL_PLAINTEXT one (SCRAM user alice)."""
+        super().setUpClass()
+        try:
+            cls.zk = harness.ZooKeeper().start()
+            cls.addClassCleanup(cls.zk.cleanup)
+            cls.sasl_port = harness.free_port()
+            cls.broker = harness.Broker(cls.zk, broker_id=1, props={
+                "listeners": "PLAINTEXT://127.0.0.1:{port},SASL_PLAINTEXT://127.0.0.1:"
+                             f"{cls.sasl_port}",
+                "sasl.enabled.mechanisms": "SCRAM-SHA-256"})
+            cls.broker.props["listeners"] = cls.broker.props["listeners"].format(
+                port=cls.broker.port)
+            cls.addClassCleanup(cls.broker.cleanup)
+            harness.run([script("samsa-configs.sh"), "--zookeeper", cls.broker.zk_connect,
+                         "--alter", "--entity-type", "users", "--entity-name", "alice",
+                         "--add-config", "SCRAM-SHA-256=[password=alice-secret]"], timeout=60)
+            cls.broker.start()
+        except Exception:
+            harness.dump_logs(harness.REGISTRY[cls._class_registry_start:])
+            raise
+
     def run_tool(self, name, *args, input=None, rc=0, timeout=60):
         p = subprocess.run([script(name), *args], input=input, capture_output=True,
                            timeout=timeout)
@@ -156,6 +180,36 @@ class ToolsClientsTest(harness.ClusterTestCase):
                                self.broker.bootstrap, "--describe", "--group", group)
         row = [l.split() for l in out.splitlines() if l.startswith(group)]
         self.assertEqual([r[2:6] for r in row], [["0", "10", "10", "0"]])
+
+    def test_secured_cluster_through_the_config_files(self):
+        topic = harness.unique_topic("console-sasl")
+        harness.create_topic(self.broker, topic, partitions=2)
+        props = os.path.join(self.broker.dir, "alice.properties")
+        with open(props, "w") as f:
+            f.write("security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\n"
+                    "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule "
+                    'required username="alice" password="alice-secret";\n')
+        sasl = f"127.0.0.1:{self.sasl_port}"
+        self.run_tool("samsa-console-producer.sh", "--bootstrap-server", sasl, "--topic", topic,
+                      "--producer.config", props, input=b"s1\ns2\ns3\n")
+        self.assertEqual(sorted(v for _, _, _, v in self.read_all(topic, 2, 3)),
+                         [b"s1", b"s2", b"s3"])
+        out, err = self.run_tool("samsa-console-consumer.sh", "--bootstrap-server", sasl,
+                                 "--topic", topic, "--from-beginning", "--max-messages", "3",
+                                 "--consumer.config", props)
+        self.assertEqual(sorted(out.splitlines()), ["s1", "s2", "s3"])
+        self.assertIn("Processed a total of 3 messages", err)
+        out, _ = self.run_tool("samsa-producer-perf-test.sh", "--topic", topic, "--num-records",
+                               "100", "--record-size", "10", "--throughput", "-1",
+                               "--producer.config", props, "--producer-props",
+                               f"bootstrap.servers={sasl}")
+        self.assertTrue(out.startswith("100 records sent, "), out)
+        self.assertEqual(sum(self.high_watermarks(topic, 2)), 103)
+        # Without the credentials the SASL listener answers nothing a client can use.
+        _, err = self.run_tool("samsa-console-consumer.sh", "--bootstrap-server", sasl,
+                               "--topic", topic, "--from-beginning", "--max-messages", "3",
+                               rc=1, timeout=90)
+        self.assertIn("Processed a total of 0 messages", err)
 
     def test_perf_tools_send_and_consume_exactly_the_count(self):
         topic = harness.unique_topic("perf")
