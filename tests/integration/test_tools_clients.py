@@ -181,6 +181,42 @@ class ToolsClientsTest(harness.IntegrationTestCase):
         row = [l.split() for l in out.splitlines() if l.startswith(group)]
         self.assertEqual([r[2:6] for r in row], [["0", "10", "10", "0"]])
 
+    def test_two_console_consumers_share_a_group_by_range(self):
+        topic = harness.unique_topic("console-range")
+        harness.create_topic(self.broker, topic, partitions=2)
+        group = harness.unique_topic("console-range-g")
+        cmd = [script("samsa-console-consumer.sh"), "--bootstrap-server", self.broker.bootstrap,
+               "--topic", topic, "--group", group, "--property", "print.partition=true",
+               "--timeout-ms", "5000", "--consumer-property", "heartbeat.interval.ms=500"]
+        first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        second = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            # The leader's range assignment: one partition each, as the group shows it.
+            def members():
+                out, _ = self.run_tool("samsa-consumer-groups.sh", "--bootstrap-server",
+                                       self.broker.bootstrap, "--describe", "--group", group,
+                                       "--members")
+                return sorted(l.split()[-1] for l in out.splitlines() if l.startswith(group))
+            wait_until(lambda: members() == ["1", "1"], 20, "two members, a partition each")
+            from confluent_kafka import Producer
+            p = Producer({"bootstrap.servers": self.broker.bootstrap})
+            for i in range(20):
+                p.produce(topic, value=b"v%d" % i, partition=i % 2)
+            self.assertEqual(p.flush(30), 0)
+            outs = [c.communicate(timeout=60) for c in (first, second)]
+        finally:
+            for c in (first, second):
+                if c.poll() is None:
+                    c.kill()
+                    c.wait()
+        lines = [set(o.decode().splitlines()) for o, _ in outs]
+        self.assertEqual(lines[0] | lines[1],
+                         {f"Partition:{i % 2}\tv{i}" for i in range(20)})
+        self.assertFalse(lines[0] & lines[1])
+        for (_, err), got in zip(outs, lines):
+            self.assertEqual(len({l.split()[0] for l in got}), 1, got)  # one partition each
+            self.assertIn(f"Processed a total of {len(got)} messages", err.decode())
+
     def test_secured_cluster_through_the_config_files(self):
         topic = harness.unique_topic("console-sasl")
         harness.create_topic(self.broker, topic, partitions=2)
