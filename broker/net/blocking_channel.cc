@@ -228,7 +228,7 @@ result<std::span<const uint8_t>> BlockingChannel::exchange(protocol::ApiKey key,
 }
 
 result<void> BlockingChannel::write_request(protocol::ApiKey key, int16_t version,
-                                           const protocol::Writer& body) {
+                                            const protocol::Writer& body) {
     SAMSA_TRY(ensure_connected());
     protocol::Writer frame;
     frame.write_int32(0);  // size, patched below

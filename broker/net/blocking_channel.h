@@ -78,8 +78,7 @@ private:
     result<std::span<const uint8_t>> exchange(protocol::ApiKey key, int16_t version,
                                               const protocol::Writer& body);
     // Frames header + body and sends it, without waiting for an answer.
-    result<void> write_request(protocol::ApiKey key, int16_t version,
-                               const protocol::Writer& body);
+    result<void> write_request(protocol::ApiKey key, int16_t version, const protocol::Writer& body);
     // frame_, emptied for the next response; a new buffer if Records of the last response
     // still hold the old one.
     std::vector<uint8_t>& reusable_frame();
