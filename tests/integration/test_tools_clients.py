@@ -131,6 +131,32 @@ class ToolsClientsTest(harness.IntegrationTestCase):
                                "parse.key=true", input=b"k\tv\nnokey\n", rc=1)
         self.assertIn("No key found on line 2: nokey", err)
 
+    def test_console_producer_retries_through_a_broker_restart(self):
+        topic = harness.unique_topic("console-restart")
+        harness.create_topic(self.broker, topic, partitions=1)
+        producer = subprocess.Popen(
+            [script("samsa-console-producer.sh"), "--bootstrap-server", self.broker.bootstrap,
+             "--topic", topic, "--timeout", "10", "--request-required-acks", "-1",
+             "--message-send-max-retries", "300", "--retry-backoff-ms", "100"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            producer.stdin.write(b"before-0\nbefore-1\n")
+            producer.stdin.flush()
+            wait_until(lambda: self.high_watermarks(topic, 1) == [2], 20, "first records")
+            # Lines sent while the broker is down wait in retries until it is back.
+            self.broker.stop()
+            producer.stdin.write(b"during-0\nduring-1\n")
+            producer.stdin.flush()
+            self.broker.start()
+            _, err = producer.communicate(input=b"after-0\n", timeout=60)
+        finally:
+            if producer.poll() is None:
+                producer.kill()
+                producer.wait()
+        self.assertEqual(producer.returncode, 0, err.decode())
+        self.assertEqual([v for _, _, _, v in sorted(self.read_all(topic, 1, 5))],
+                         [b"before-0", b"before-1", b"during-0", b"during-1", b"after-0"])
+
     def test_console_consumer_prints_what_a_real_producer_wrote(self):
         topic = harness.unique_topic("console-out")
         harness.create_topic(self.broker, topic, partitions=2)

@@ -286,7 +286,12 @@ std::vector<ConsumerRecord> Consumer::fetch(std::chrono::milliseconds max_wait) 
         }
     }
     if (stale_metadata) {
-        refresh_metadata();
+        try {
+            refresh_metadata();
+        } catch (const admin::ToolError&) {
+            // No broker answered: the next poll fetches (and refreshes) again, as Kafka's
+            // consumer keeps trying while a leader restarts.
+        }
     }
     return out;
 }

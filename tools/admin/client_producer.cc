@@ -71,12 +71,19 @@ std::optional<protocol::CompressionType> parse_compression(const std::string& na
 
 Producer::Producer(ProducerConfig config) : config_(std::move(config)), client_(config_.client) {}
 
-void Producer::refresh_metadata() {
+bool Producer::refresh_metadata() {
     std::vector<std::string> topics;
     for (const auto& [name, info] : metadata_.topics) {
         topics.push_back(name);
     }
-    metadata_ = admin::fetch_metadata(client_, topics);
+    try {
+        metadata_ = admin::fetch_metadata(client_, topics);
+        return true;
+    } catch (const admin::ToolError&) {
+        // No broker answered (one restarting, say): the old metadata stays, the send that
+        // needed the new one fails and is retried after the backoff, as in Kafka's producer.
+        return false;
+    }
 }
 
 const admin::TopicInfo& Producer::topic_metadata(const std::string& topic) {
@@ -92,9 +99,9 @@ const admin::TopicInfo& Producer::topic_metadata(const std::string& topic) {
                                    std::to_string(config_.max_block_ms) + " ms."};
         }
         metadata_.topics[topic];  // ask for it from now on
-        refresh_metadata();
+        const bool answered = refresh_metadata();
         const auto again = metadata_.topics.find(topic);
-        if (again == metadata_.topics.end() || again->second.error_code != 0) {
+        if (!answered || again == metadata_.topics.end() || again->second.error_code != 0) {
             std::this_thread::sleep_for(std::chrono::milliseconds(config_.retry_backoff_ms));
         }
     }

@@ -89,7 +89,8 @@ class Producer {
     };
 
     const admin::TopicInfo& topic_metadata(const std::string& topic);
-    void refresh_metadata();
+    // False when no broker answered (the old metadata is kept).
+    bool refresh_metadata();
     std::vector<int32_t> available_partitions(const admin::TopicInfo& topic) const;
     InFlight build(const TopicPartition& tp, Batch batch);
     void send_batches(std::vector<TopicPartition> partitions);
