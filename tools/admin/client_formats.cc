@@ -154,7 +154,17 @@ std::string java_fixed(double v, int precision) {
     if (std::isinf(v)) {
         return v > 0 ? "Infinity" : "-Infinity";
     }
-    char buf[64];
+    // Java rounds the double's exact decimal value HALF_UP; printf rounds it half-to-even.
+    // They differ only on an exact tie (0.125 at two places), which a value one ulp further
+    // from zero breaks the way Java does.
+    char exact[512];
+    std::snprintf(exact, sizeof exact, "%.*f", precision + 60, v);
+    const std::string digits(exact);
+    const std::size_t cut = digits.size() - 60;
+    if (digits[cut] == '5' && digits.find_first_not_of('0', cut + 1) == std::string::npos) {
+        v = std::nextafter(v, v > 0 ? HUGE_VAL : -HUGE_VAL);
+    }
+    char buf[512];
     std::snprintf(buf, sizeof buf, "%.*f", precision, v);
     return buf;
 }

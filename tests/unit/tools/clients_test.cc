@@ -156,6 +156,12 @@ TEST(Formats, ConsumerPerformanceRows) {
     EXPECT_TRUE(std::regex_match(row, shape)) << row;
     EXPECT_EQ(java_fixed(1.0 / 0.0, 4), "Infinity");
     EXPECT_EQ(java_fixed(0.0 / 0.0, 4), "NaN");
+    // Java's HALF_UP on exact ties, where printf would round to even.
+    EXPECT_EQ(java_fixed(0.125, 2), "0.13");
+    EXPECT_EQ(java_fixed(-0.125, 2), "-0.13");
+    EXPECT_EQ(java_fixed(2.5, 0), "3");
+    EXPECT_EQ(java_fixed(0.1, 1), "0.1");
+    EXPECT_EQ(java_fixed(1183431.952663, 6), "1183431.952663");
 }
 
 int run(int (*command)(const tools::Args&), const tools::Args& args, std::string& err) {
