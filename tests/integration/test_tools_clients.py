@@ -261,6 +261,15 @@ class ToolsClientsTest(harness.IntegrationTestCase):
                                  "--consumer.config", props)
         self.assertEqual(sorted(out.splitlines()), ["s1", "s2", "s3"])
         self.assertIn("Processed a total of 3 messages", err)
+        # The same settings as --consumer-property flags.
+        out, err = self.run_tool(
+            "samsa-console-consumer.sh", "--bootstrap-server", sasl, "--topic", topic,
+            "--from-beginning", "--max-messages", "3",
+            "--consumer-property", "security.protocol=SASL_PLAINTEXT",
+            "--consumer-property", "sasl.mechanism=SCRAM-SHA-256",
+            "--consumer-property", "sasl.jaas.config=org.apache.kafka.common.security.scram."
+            'ScramLoginModule required username="alice" password="alice-secret";')
+        self.assertEqual(sorted(out.splitlines()), ["s1", "s2", "s3"])
         out, _ = self.run_tool("samsa-producer-perf-test.sh", "--topic", topic, "--num-records",
                                "100", "--record-size", "10", "--throughput", "-1",
                                "--producer.config", props, "--producer-props",

@@ -3,6 +3,8 @@
 #include "broker/server/properties_file.h"
 
 #include <charconv>
+#include <stdlib.h>
+#include <unistd.h>
 
 namespace samsa::client {
 
@@ -30,6 +32,32 @@ std::string text(const PropertyMap& props, const std::string& key, const std::st
 
 int32_t int32(const PropertyMap& props, const std::string& key, int32_t fallback) {
     return static_cast<int32_t>(number(props, key, fallback));
+}
+
+bool has_security_settings(const PropertyMap& props) {
+    for (const auto& [k, v] : props) {
+        if (k == "security.protocol" || k.starts_with("sasl.") || k.starts_with("ssl.")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A key or value as a .properties file spells it (backslash escapes; leading blanks kept).
+std::string escape_property(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '\\' || c == '=' || c == ':' || c == '#' || c == '!' || (c == ' ' && i == 0)) {
+            out += '\\';
+        }
+        if (c == '\n') {
+            out += "\\n";
+        } else {
+            out += c;
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -67,8 +95,28 @@ admin::AdminClientConfig connection_config(const std::string& bootstrap, const s
     }
     admin::AdminClientConfig config;
     config.bootstrap_servers = std::move(parsed).value();
-    if (!file.empty() && !admin::apply_command_config(file, config)) {
-        throw admin::ToolError{"Invalid config file " + file};
+    if (has_security_settings(props)) {
+        // The security settings may come from the k=v flags too (--producer-property
+        // security.protocol=SASL_SSL): the connection code reads them from one file, so the
+        // merged properties are written to a private temporary one.
+        char path[] = "/tmp/samsa-client-XXXXXX";
+        const int fd = ::mkstemp(path);
+        if (fd < 0) {
+            throw admin::ToolError{"cannot write the client properties to /tmp"};
+        }
+        std::string text;
+        for (const auto& [k, v] : props) {
+            text += escape_property(k) + "=" + escape_property(v) + "\n";
+        }
+        const bool written =
+            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+        ::close(fd);
+        const bool applied = written && admin::apply_command_config(path, config);
+        ::unlink(path);
+        if (!applied) {
+            throw admin::ToolError{"Invalid client security settings" +
+                                   (file.empty() ? std::string() : " (" + file + ")")};
+        }
     }
     config.client_id = text(props, "client.id", default_client_id);
     config.request_timeout = std::chrono::milliseconds(
