@@ -154,6 +154,16 @@ TEST(Formats, ConsumerPerformanceRows) {
         R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d:000, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d:000, )"
         R"(2\.0000, 1\.0000, 100, 50\.0000, 1000, 1000, 2\.0000, 100\.0000)");
     EXPECT_TRUE(std::regex_match(row, shape)) << row;
+    // --show-detailed-stats: the interval's rates, the join time taken out of fetch.time.ms.
+    const std::string progress =
+        consumer_perf_progress(2 * 1048576, 1048576, 200, 100, 0, 1000, 200);
+    EXPECT_TRUE(std::regex_match(
+        progress, std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d:000, 0, 2\.0000, 1\.0000, 200, )"
+                             R"(100\.0000, 200, 800, 1\.2500, 125\.0000)")))
+        << progress;
+    EXPECT_EQ(consumer_perf_header(true),
+              "time, threadId, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, "
+              "rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec");
     EXPECT_EQ(java_fixed(1.0 / 0.0, 4), "Infinity");
     EXPECT_EQ(java_fixed(0.0 / 0.0, 4), "NaN");
     // Java's HALF_UP on exact ties, where printf would round to even.
