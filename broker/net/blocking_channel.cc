@@ -227,4 +227,36 @@ result<std::span<const uint8_t>> BlockingChannel::exchange(protocol::ApiKey key,
     }
 }
 
+result<void> BlockingChannel::write_request(protocol::ApiKey key, int16_t version,
+                                            const protocol::Writer& body) {
+    SAMSA_TRY(ensure_connected());
+    protocol::Writer frame;
+    frame.write_int32(0);  // size, patched below
+    protocol::RequestHeaderData header;
+    header.request_api_key = static_cast<int16_t>(key);
+    header.request_api_version = version;
+    header.correlation_id = next_correlation_id_++;
+    header.client_id = client_id_;
+    header.encode(frame, protocol::request_header_version(key, version));
+    frame.write_raw(body.buffer());
+    frame.patch_int32(0, static_cast<int32_t>(frame.buffer().size() - 4));
+
+    bool done = false;
+    boost::system::error_code io_ec;
+    auto on_written = [&](const boost::system::error_code& e, size_t) {
+        io_ec = e;
+        done = true;
+    };
+    if (impl_->tls) {
+        asio::async_write(*impl_->tls, asio::buffer(frame.buffer()), on_written);
+    } else {
+        asio::async_write(*impl_->socket, asio::buffer(frame.buffer()), on_written);
+    }
+    if (auto err = impl_->run(timeout_, done, io_ec)) {
+        close();
+        return err;
+    }
+    return success();
+}
+
 }  // namespace samsa::net

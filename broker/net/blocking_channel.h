@@ -50,6 +50,15 @@ public:
         }
     }
 
+    // Sends `request` and returns once it is written, reading nothing back: a Produce with
+    // acks=0, which the broker never answers (Kafka's NetworkClient expectResponse=false).
+    template <typename Request>
+    result<void> send_oneway(const Request& request, int16_t version) {
+        protocol::Writer body;
+        request.encode(body, version);
+        return write_request(Request::kApiKey, version, body);
+    }
+
     void close();
     const std::string& host() const { return host_; }
 
@@ -68,6 +77,8 @@ private:
     // (after the response header), a view into frame_.
     result<std::span<const uint8_t>> exchange(protocol::ApiKey key, int16_t version,
                                               const protocol::Writer& body);
+    // Frames header + body and sends it, without waiting for an answer.
+    result<void> write_request(protocol::ApiKey key, int16_t version, const protocol::Writer& body);
     // frame_, emptied for the next response; a new buffer if Records of the last response
     // still hold the old one.
     std::vector<uint8_t>& reusable_frame();

@@ -78,6 +78,13 @@ class AdminClient {
         return node_channel(node_id, host, port).template send<Response>(request, version);
     }
 
+    // Sends `request` to one broker without reading an answer (Produce with acks=0).
+    template <typename Request>
+    result<void> send_oneway(int32_t node_id, const std::string& host, int32_t port,
+                             const Request& request, int16_t version) {
+        return node_channel(node_id, host, port).send_oneway(request, version);
+    }
+
     const std::string& connected_to() const { return connected_to_; }
 
   private:

@@ -7,6 +7,7 @@
 
 #include "tools/admin/acls_command.h"
 #include "tools/admin/admin_commands.h"
+#include "tools/admin/client_commands.h"
 #include "tools/admin/command.h"
 #include "common/logging.h"
 
@@ -39,6 +40,14 @@ constexpr Command kCommands[] = {
      samsa::admin::run_log_dirs},
     {"delete-records", "delete records below an offset (kafka-delete-records.sh)",
      samsa::admin::run_delete_records},
+    {"console-producer", "send lines of standard input as records (kafka-console-producer.sh)",
+     samsa::admin::run_console_producer},
+    {"console-consumer", "print a topic's records (kafka-console-consumer.sh)",
+     samsa::admin::run_console_consumer},
+    {"producer-perf-test", "measure producer throughput (kafka-producer-perf-test.sh)",
+     samsa::admin::run_producer_perf_test},
+    {"consumer-perf-test", "measure consumer throughput (kafka-consumer-perf-test.sh)",
+     samsa::admin::run_consumer_perf_test},
     {"zookeeper-security-migration",
      "set the znodes' ACLs to the secure layout or back (zookeeper-security-migration.sh)",
      samsa::tools::run_zookeeper_security_migration},
