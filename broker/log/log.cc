@@ -442,13 +442,17 @@ result<void> Log::delete_segments_locked(size_t count, const std::string& reason
     auto last = std::next(segments_.begin(), static_cast<std::ptrdiff_t>(count));
     get_logger("log")->info("{}: deleting segments [{}, {}) by retention: {}", tp_,
                             segments_.begin()->first, last->first, reason);
-    SAMSA_TRY(remove_and_delete_locked(segments_.begin(), last, now));
-    log_start_offset_ = std::max(log_start_offset_.load(), segments_.begin()->first);
+    // The start offset moves before the files go, and whatever their removal reports: a
+    // reader that no longer finds the old segments must not be told they are still the start
+    // (ListOffsets answered 0 after the files were gone when a rename failed).
+    log_start_offset_ = std::max(log_start_offset_.load(), last->first);
     if (high_watermark_ < log_start_offset_) {
         high_watermark_ = log_start_offset_.load();
     }
     producer_state_.truncate_head(log_start_offset_);
-    return epoch_cache_.truncate_from_start(log_start_offset_);
+    auto removed = remove_and_delete_locked(segments_.begin(), last, now);
+    auto truncated = epoch_cache_.truncate_from_start(log_start_offset_);
+    return removed ? truncated : removed;
 }
 
 result<void> Log::remove_and_delete_locked(SegmentMap::iterator first, SegmentMap::iterator last,
