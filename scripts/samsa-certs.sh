@@ -79,7 +79,7 @@ sign() {
 }
 
 san_list() {
-    local out= item
+    local out='' item
     IFS=, read -r -a items <<<"$1"
     for item in "${items[@]}"; do
         [ -n "$item" ] || continue
@@ -93,7 +93,8 @@ san_list() {
 }
 
 make_broker() {
-    local name=${1:?broker needs a NAME} san="localhost,127.0.0.1,$(hostname)"
+    local name=${1:?broker needs a NAME} san
+    san="localhost,127.0.0.1,$(hostname)"
     shift
     while [ $# -gt 0 ]; do
         case "$1" in

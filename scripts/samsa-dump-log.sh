@@ -33,11 +33,4 @@ Environment:
 USAGE
 }
 
-for arg in "$@"; do
-    case "$arg" in
-        -h | --help) usage; exit 0 ;;
-    esac
-done
-[ $# -gt 0 ] || { usage >&2; exit 1; }
-
-exec "$(find_admin)" dump-log "$@"
+run_admin dump-log "$@"

@@ -222,6 +222,21 @@ cmake_configure() {
 
 # The samsa-admin binary the samsa-*.sh tools wrap: $SAMSA_ADMIN_BIN, else the build tree's,
 # else samsa-admin on PATH.
+# The end of each samsa-admin wrapper script (which defines usage()): --help anywhere prints
+# the usage, no arguments print it on stderr and fail, anything else becomes
+# `samsa-admin <subcommand> <arguments>`.
+run_admin() {
+    local subcommand=$1 arg
+    shift
+    for arg in "$@"; do
+        case "$arg" in
+            -h | --help) usage; exit 0 ;;
+        esac
+    done
+    [ $# -gt 0 ] || { usage >&2; exit 1; }
+    exec "$(find_admin)" "$subcommand" "$@"
+}
+
 find_admin() {
     if [ -n "${SAMSA_ADMIN_BIN:-}" ]; then
         [ -x "$SAMSA_ADMIN_BIN" ] || die "SAMSA_ADMIN_BIN='$SAMSA_ADMIN_BIN' is not an executable file"
