@@ -3,9 +3,10 @@
 // and --list over Metadata, AlterPartitionReassignments and ListPartitionReassignments, with
 // its JSON and messages.
 //
-// Throttles (--throttle, and their removal once --verify sees a reassignment done) need
-// IncrementalAlterConfigs, which the broker does not serve yet: --throttle is refused and
-// --verify clears nothing.
+// Throttles (--throttle, and their removal once --verify sees a reassignment done) would set
+// leader/follower.replication.throttled.rate and the topics' *.replication.throttled.replicas,
+// which the brokers do not enforce yet (no replication quota manager): --throttle is refused
+// rather than set limits nothing obeys, and --verify clears nothing.
 
 #include "tools/admin/admin_commands.h"
 #include "tools/admin/option_checks.h"
@@ -61,7 +62,8 @@ po::options_description describe_options() {
         ("preserve-throttles", "Do not modify broker or topic throttles.")
         ("reassignment-json-file", po::value<std::string>(),
          "The JSON file with the partition reassignment configuration.")
-        ("throttle", po::value<int64_t>(), "Not supported yet (needs IncrementalAlterConfigs).")
+        ("throttle", po::value<int64_t>(),
+         "Not supported yet (the brokers do not enforce replication throttles).")
         ("timeout", po::value<int64_t>()->default_value(10000),
          "The maximum time in ms to wait for log directory replica assignment to begin.")
         ("topics-to-move-json-file", po::value<std::string>(),
@@ -240,8 +242,9 @@ void generate(AdminClient& client, const po::variables_map& vm) {
 void execute(AdminClient& client, const po::variables_map& vm) {
     if (vm.count("throttle") || vm.count("replica-alter-log-dirs-throttle")) {
         throw ToolError{
-            "--throttle is not supported yet: setting the throttle configs needs "
-            "IncrementalAlterConfigs"};
+            "--throttle is not supported yet: the brokers do not enforce replication "
+            "throttles (leader.replication.throttled.rate, "
+            "follower.replication.throttled.rate)"};
     }
     const auto proposed =
         parse_reassignment(read_file(vm["reassignment-json-file"].as<std::string>()));
