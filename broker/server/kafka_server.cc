@@ -334,6 +334,11 @@ void KafkaServer::start_group_coordinator() {
     gc.max_size = config_.group_max_size;
     gc.offset_metadata_max_bytes = config_.offset_metadata_max_bytes;
     gc.offsets_topic_num_partitions = config_.offsets_topic_num_partitions;
+    // Kafka's getGroupMetadataTopicPartitionCount: an existing topic's own count wins (a broker
+    // configured otherwise may have created it; hashing by another count loses the groups).
+    if (auto t = c_->zk->get_topic_assignment_and_version(group::kOffsetsTopic); t && t.value()) {
+        gc.offsets_topic_num_partitions = static_cast<int32_t>(t.value()->first.partitions.size());
+    }
     gc.offsets_retention_ms = int64_t{config_.offsets_retention_minutes} * 60 * 1000;
     gc.offsets_retention_check_interval_ms = config_.offsets_retention_check_interval_ms;
     gc.offsets_commit_timeout_ms = config_.offsets_commit_timeout_ms;

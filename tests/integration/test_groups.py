@@ -363,6 +363,30 @@ class CoordinatorFailoverTest(GroupTestCase):
         self.assertEqual(committed(broker, group, topic), offsets)
         self.assertIn("loaded 1 groups", broker.log_text(since_start=True))
 
+    def test_existing_offsets_topic_partition_count_wins_over_config(self):
+        """A broker restarted with another offsets.topic.num.partitions keeps hashing groups
+        over the partitions __consumer_offsets has (Kafka's
+        getGroupMetadataTopicPartitionCount): the group's offsets are still found."""
+        zk = harness.ZooKeeper().start()
+        self.addCleanup(zk.cleanup)
+        broker = self.start_broker(zk, broker_id=22, props=GROUP_PROPS)  # 3 partitions
+        topic = harness.unique_topic("groups-count")
+        harness.create_topic(broker, topic, PARTITIONS)
+        # A group that 5 partitions would place on one that does not exist.
+        group = next(g for g in (f"count-group-{i}" for i in range(100))
+                     if java_hash_abs(g) % 5 >= 3)
+        offsets = {p: 20 + p for p in range(PARTITIONS)}
+        commit(broker, group, topic, offsets)
+        broker.stop()
+        broker.props["offsets.topic.num.partitions"] = "5"
+        broker.restart()
+        self.assertEqual(committed(broker, group, topic, timeout=30), offsets)
+        zkc = zk.client(broker.chroot)
+        self.addCleanup(zkc.close)
+        self.addCleanup(zkc.stop)
+        assignment = json.loads(zkc.get("/brokers/topics/__consumer_offsets")[0])
+        self.assertEqual(len(assignment["partitions"]), 3)
+
     def test_offsets_survive_kill_9_of_the_coordinator(self):
         zk = harness.ZooKeeper().start()
         self.addCleanup(zk.cleanup)
