@@ -3,9 +3,9 @@
 
 #include "broker/group/group_coordinator.h"
 
-#include <random>
-
 #include "common/logging.h"
+
+#include <random>
 
 namespace samsa::group {
 
@@ -29,7 +29,9 @@ std::set<std::string> names_of(const std::vector<ProtocolEntry>& protocols) {
 GroupCoordinator::GroupCoordinator(GroupConfig config, CoordinatorLog& log, Scheduler& scheduler)
     : manager_(config, log, scheduler), scheduler_(scheduler) {}
 
-GroupCoordinator::~GroupCoordinator() { shutdown(); }
+GroupCoordinator::~GroupCoordinator() {
+    shutdown();
+}
 
 void GroupCoordinator::startup() {
     active_ = true;
@@ -72,9 +74,9 @@ std::string GroupCoordinator::new_member_id(const std::string& client_id) {
     hi = (hi & ~0xF000ULL) | 0x4000ULL;
     lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                  static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
-                  static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
+    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                  static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                  static_cast<unsigned>(lo >> 48),
                   static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
     return client_id + "-" + buf;
 }
@@ -133,13 +135,15 @@ bool GroupCoordinator::accept_joining_member(const GroupMetadata& group,
     const size_t max = static_cast<size_t>(manager_.config().max_size);
     switch (group.state()) {
         case GroupState::empty:
-        case GroupState::dead: return true;
+        case GroupState::dead:
+            return true;
         case GroupState::preparing_rebalance: {
             auto member = group.get(member_id);
             return (member && member->is_awaiting_join()) || group.awaiting_join_count() < max;
         }
         case GroupState::completing_rebalance:
-        case GroupState::stable: return group.has(member_id) || group.size() < max;
+        case GroupState::stable:
+            return group.has(member_id) || group.size() < max;
     }
     return false;
 }
@@ -219,7 +223,8 @@ void GroupCoordinator::do_current_join(const std::shared_ptr<GroupMetadata>& gro
             }
             return;
         case GroupState::empty:
-        case GroupState::dead: return fail(ErrorCode::unknown_member_id);
+        case GroupState::dead:
+            return fail(ErrorCode::unknown_member_id);
     }
 }
 
@@ -256,6 +261,29 @@ void GroupCoordinator::update_member_and_rebalance(GroupMetadata& group, MemberM
     maybe_prepare_rebalance(group, "updating metadata of member " + member.member_id);
 }
 
+// The store of a static member's new id failed: the group goes back to the old id (whose
+// process may still be alive) and the new process is told the error with no member id, as
+// Kafka answers, so it joins afresh. Called with the group's lock held.
+JoinGroupResult GroupCoordinator::revert_static_member(GroupMetadata& group,
+                                                       const std::string& instance_id,
+                                                       const std::string& new_member_id,
+                                                       const StaticMemberBefore& before) {
+    logger().warn("group {}: cannot store static member {} as {}: back to {}", group.group_id(),
+                  instance_id, new_member_id, before.member_id);
+    auto member = group.replace_static_member(instance_id, new_member_id, before.member_id);
+    JoinGroupResult r;
+    if (member) {
+        member->supported_protocols = before.protocols;
+        member->rebalance_timeout_ms = before.rebalance_timeout_ms;
+        member->session_timeout_ms = before.session_timeout_ms;
+        schedule_heartbeat_expiry(group, *member, member->session_timeout_ms);
+        r = join_result(group, *member);
+    }
+    r.member_id.clear();  // UNKNOWN_MEMBER_ID
+    r.members.clear();
+    return r;
+}
+
 // KIP-345: a static member restarted with a new member id. In a Stable group whose protocol
 // would not change it takes over its old assignment without a rebalance.
 void GroupCoordinator::update_static_member_and_rebalance(
@@ -269,6 +297,9 @@ void GroupCoordinator::update_static_member_and_rebalance(
         done(std::move(r));
         return;
     }
+    // What a failed store puts back (Kafka reverts the swap: the old id stays valid).
+    StaticMemberBefore before{old_member_id, member->supported_protocols,
+                              member->rebalance_timeout_ms, member->session_timeout_ms};
     member->supported_protocols = std::move(request.protocols);
     member->rebalance_timeout_ms = request.rebalance_timeout_ms;
     member->session_timeout_ms = request.session_timeout_ms;
@@ -284,7 +315,8 @@ void GroupCoordinator::update_static_member_and_rebalance(
                 std::weak_ptr<GroupMetadata> weak = group;
                 manager_.store_group(
                     *group, {},
-                    [this, weak, new_member_id, done = std::move(done)](ErrorCode error) {
+                    [this, weak, new_member_id, instance_id, before = std::move(before),
+                     done = std::move(done)](ErrorCode error) mutable {
                         auto g = weak.lock();
                         JoinGroupResult r;
                         r.member_id = new_member_id;
@@ -297,22 +329,24 @@ void GroupCoordinator::update_static_member_and_rebalance(
                         auto m = g->get(new_member_id);
                         if (!m) {
                             r.error = ErrorCode::unknown_member_id;
+                        } else if (error != ErrorCode::none) {
+                            r = revert_static_member(*g, instance_id, new_member_id, before);
+                            r.error = error;
                         } else {
                             r = join_result(*g, *m);
-                            r.error = error;
                         }
                         done(std::move(r));
                     });
                 return;
             }
             member->awaiting_join = std::move(done);
-            maybe_prepare_rebalance(*group, "static member " + instance_id +
-                                                " rejoined with another protocol");
+            maybe_prepare_rebalance(
+                *group, "static member " + instance_id + " rejoined with another protocol");
             return;
         case GroupState::completing_rebalance:
             member->awaiting_join = std::move(done);
-            maybe_prepare_rebalance(*group, "static member " + instance_id +
-                                                " rejoined during the sync phase");
+            maybe_prepare_rebalance(
+                *group, "static member " + instance_id + " rejoined during the sync phase");
             return;
         case GroupState::preparing_rebalance:
             member->awaiting_join = std::move(done);
@@ -349,9 +383,10 @@ void GroupCoordinator::prepare_rebalance(GroupMetadata& group, const std::string
     } else {
         schedule_join_timer(group, rebalance_timeout, 0, false);
     }
-    logger().info("group {}: preparing to rebalance in state PreparingRebalance with old "
-                  "generation {} (reason: {})",
-                  group.group_id(), group.generation_id, reason);
+    logger().info(
+        "group {}: preparing to rebalance in state PreparingRebalance with old "
+        "generation {} (reason: {})",
+        group.group_id(), group.generation_id, reason);
 }
 
 void GroupCoordinator::schedule_join_timer(GroupMetadata& group, int64_t delay_ms,

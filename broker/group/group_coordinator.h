@@ -18,6 +18,11 @@
 // group_coordinator_members.cc (sync, heartbeat, leave, session expiry, leadership changes)
 // and group_coordinator_offsets.cc (commit, fetch, describe, list, delete).
 
+#include "broker/group/group_metadata.h"
+#include "broker/group/group_metadata_manager.h"
+#include "broker/group/scheduler.h"
+#include "broker/group/types.h"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -26,11 +31,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "broker/group/group_metadata.h"
-#include "broker/group/group_metadata_manager.h"
-#include "broker/group/scheduler.h"
-#include "broker/group/types.h"
 
 namespace samsa::group {
 
@@ -103,7 +103,7 @@ struct OffsetDeleteResult {
 };
 
 class GroupCoordinator {
-public:
+  public:
     using CommitCallback = std::function<void(std::map<TopicPartition, ErrorCode>)>;
 
     GroupCoordinator(GroupConfig config, CoordinatorLog& log, Scheduler& scheduler);
@@ -147,11 +147,13 @@ public:
     void on_election(int32_t partition, int32_t leader_epoch);
     void on_resignation(int32_t partition);
 
-private:
+  private:
     // group_coordinator.cc
     ErrorCode validate_group_status(const std::string& group_id) const;
-    void do_unknown_join(const std::shared_ptr<GroupMetadata>& group, JoinGroupRequest& request, JoinCallback& done);
-    void do_current_join(const std::shared_ptr<GroupMetadata>& group, JoinGroupRequest& request, JoinCallback& done);
+    void do_unknown_join(const std::shared_ptr<GroupMetadata>& group, JoinGroupRequest& request,
+                         JoinCallback& done);
+    void do_current_join(const std::shared_ptr<GroupMetadata>& group, JoinGroupRequest& request,
+                         JoinCallback& done);
     void add_member_and_rebalance(GroupMetadata& group, JoinGroupRequest& request,
                                   const std::string& member_id, JoinCallback done);
     void update_member_and_rebalance(GroupMetadata& group, MemberMetadata& member,
@@ -160,6 +162,16 @@ private:
                                             const std::string& old_member_id,
                                             const std::string& new_member_id,
                                             JoinGroupRequest& request, JoinCallback done);
+    // A static member as it was before a rejoin swapped its member id.
+    struct StaticMemberBefore {
+        std::string member_id;
+        std::vector<ProtocolEntry> protocols;
+        int32_t rebalance_timeout_ms = 0;
+        int32_t session_timeout_ms = 0;
+    };
+    JoinGroupResult revert_static_member(GroupMetadata& group, const std::string& instance_id,
+                                         const std::string& new_member_id,
+                                         const StaticMemberBefore& before);
     bool accept_joining_member(const GroupMetadata& group, const std::string& member_id) const;
     void maybe_prepare_rebalance(GroupMetadata& group, const std::string& reason);
     void prepare_rebalance(GroupMetadata& group, const std::string& reason);

@@ -180,6 +180,34 @@ TEST_F(CoordinatorTest, StaticMemberRejoinKeepsAssignmentWithoutRebalance) {
     EXPECT_EQ((*s)->assignment, Bytes{0xA});
 }
 
+TEST_F(CoordinatorTest, StaticMemberSwapIsRevertedWhenItsStoreFails) {
+    const auto a = form_group_of_one("instance-a");  // generation 1, assignment {7}
+    ASSERT_EQ(state(), "Stable");
+    const int32_t generation = 1;
+
+    // A restart whose new member id cannot be stored: the old id keeps the group.
+    log_.fail_appends_with = ErrorCode::not_leader_or_follower;
+    auto again = join("", protocols({"range"}), "instance-a");
+    scheduler_.run_due();
+    ASSERT_TRUE(again->has_value());
+    EXPECT_EQ((*again)->error, ErrorCode::not_coordinator);
+    EXPECT_EQ((*again)->member_id, "");
+    EXPECT_EQ(state(), "Stable");
+    EXPECT_EQ(coordinator_->heartbeat("g", a, "instance-a", generation), ErrorCode::none);
+
+    // Once the log takes writes again, the restart goes through and fences the old id.
+    log_.fail_appends_with = ErrorCode::none;
+    auto third = join("", protocols({"range"}), "instance-a");
+    scheduler_.run_due();
+    ASSERT_TRUE(third->has_value());
+    EXPECT_EQ((*third)->error, ErrorCode::none);
+    EXPECT_EQ(coordinator_->heartbeat("g", a, "instance-a", generation),
+              ErrorCode::fenced_instance_id);
+    auto s = sync((*third)->member_id, generation, {}, "instance-a");
+    ASSERT_TRUE(s->has_value());
+    EXPECT_EQ((*s)->assignment, Bytes{7});
+}
+
 TEST_F(CoordinatorTest, ProtocolChosenByVoteAndInconsistentOnesRefused) {
     auto a = join("", protocols({"range", "roundrobin"}));
     scheduler_.run_due();
@@ -212,7 +240,7 @@ TEST_F(CoordinatorTest, SyncErrors) {
 }
 
 class SmallGroupTest : public CoordinatorTest {
-protected:
+  protected:
     static GroupConfig config() {
         auto c = test_config();
         c.max_size = 1;
@@ -229,7 +257,7 @@ TEST_F(SmallGroupTest, GroupMaxSizeReached) {
 }
 
 class DelayedGroupTest : public CoordinatorTest {
-protected:
+  protected:
     static GroupConfig config() {
         auto c = test_config();
         c.initial_rebalance_delay_ms = 3000;
