@@ -234,21 +234,8 @@ int run_console_producer(const tools::Args& args) {
                 << options << "\n";
         },
         "This tool helps to read data from standard input and publish it to Kafka.\n"};
-    po::variables_map vm;
-    const int parsed = parse_command_line(args, command_line, [&](const po::variables_map& m) {
-        check(m);
-        vm = m;
-    });
-    if (parsed >= 0) {
-        return parsed;
-    }
-    try {
-        return produce_lines(vm);
-    } catch (const ToolError& e) {
-        // Kafka's ConsoleProducer prints the exception that ended it and exits with 1.
-        std::cerr << e.message << "\n";
-        return 1;
-    }
+    // Kafka's ConsoleProducer prints the exception that ended it and exits with 1.
+    return parse_and_run(args, command_line, check, produce_lines);
 }
 
 }  // namespace samsa::admin

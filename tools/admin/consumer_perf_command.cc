@@ -151,21 +151,8 @@ int run_consumer_perf_test(const tools::Args& args) {
     const char* summary = "This tool helps in performance test for the full zookeeper consumer\n";
     const CommandLine command_line{
         options, [&](std::ostream& out) { out << summary << options << "\n"; }, summary};
-    po::variables_map vm;
-    const int parsed = parse_command_line(args, command_line, [&](const po::variables_map& m) {
-        check(m);
-        vm = m;
-    });
-    if (parsed >= 0) {
-        return parsed;
-    }
-    try {
-        return run_test(vm);
-    } catch (const ToolError& e) {
-        std::cerr << "Exception in thread \"main\" org.apache.kafka.common.KafkaException: "
-                  << e.message << "\n";
-        return 1;
-    }
+    return parse_and_run(args, command_line, check, run_test,
+                         "Exception in thread \"main\" org.apache.kafka.common.KafkaException: ");
 }
 
 }  // namespace samsa::admin

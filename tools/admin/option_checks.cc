@@ -1,5 +1,7 @@
 #include "tools/admin/option_checks.h"
 
+#include "tools/admin/tool_support.h"
+
 #include <boost/program_options/parsers.hpp>
 
 #include <iostream>
@@ -56,6 +58,27 @@ int parse_command_line(
         return 1;
     }
     return -1;
+}
+
+int parse_and_run(const std::vector<std::string>& args, const CommandLine& command_line,
+                  const std::function<void(const boost::program_options::variables_map&)>& check,
+                  const std::function<int(const boost::program_options::variables_map&)>& run,
+                  std::string_view error_prefix) {
+    namespace po = boost::program_options;
+    po::variables_map vm;
+    const int parsed = parse_command_line(args, command_line, [&](const po::variables_map& m) {
+        check(m);
+        vm = m;
+    });
+    if (parsed >= 0) {
+        return parsed;
+    }
+    try {
+        return run(vm);
+    } catch (const ToolError& e) {
+        std::cerr << error_prefix << e.message << "\n";
+        return 1;
+    }
 }
 
 }  // namespace samsa::admin

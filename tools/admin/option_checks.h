@@ -42,4 +42,12 @@ int parse_command_line(
     const std::vector<std::string>& args, const CommandLine& command_line,
     const std::function<void(const boost::program_options::variables_map&)>& check);
 
+// parse_command_line, then, when the command should run, `run` with the parsed options. A
+// ToolError that ends `run` is printed on stderr after `error_prefix` (how the Kafka tool
+// reports the exception that stopped it), and the exit code is 1.
+int parse_and_run(const std::vector<std::string>& args, const CommandLine& command_line,
+                  const std::function<void(const boost::program_options::variables_map&)>& check,
+                  const std::function<int(const boost::program_options::variables_map&)>& run,
+                  std::string_view error_prefix = {});
+
 }  // namespace samsa::admin

@@ -281,21 +281,8 @@ int run_producer_perf_test(const tools::Args& args) {
         usage(std::cout, options);
         return 0;
     }
-    po::variables_map vm;
-    const int parsed = parse_command_line(args, command_line, [&](const po::variables_map& m) {
-        check(m);
-        vm = m;
-    });
-    if (parsed >= 0) {
-        return parsed;
-    }
-    try {
-        return run_test(vm);
-    } catch (const ToolError& e) {
-        std::cerr << "Exception in thread \"main\" org.apache.kafka.common.KafkaException: "
-                  << e.message << "\n";
-        return 1;
-    }
+    return parse_and_run(args, command_line, check, run_test,
+                         "Exception in thread \"main\" org.apache.kafka.common.KafkaException: ");
 }
 
 }  // namespace samsa::admin
