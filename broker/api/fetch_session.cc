@@ -21,7 +21,7 @@ int32_t next_epoch(int32_t epoch) {
 }  // namespace
 
 class FetchSession {
-public:
+  public:
     FetchSession(int32_t id, bool privileged, const std::vector<FetchPartitionData>& parts)
         : id_(id), privileged_(privileged), last_used_(Clock::now()) {
         for (const auto& p : parts) {
@@ -69,7 +69,7 @@ public:
             return true;
         }
         Cached& c = it->second;
-        bool changed = answer.has_records || answer.has_error ||
+        bool changed = answer.has_records || answer.has_error || answer.has_diverging_epoch ||
                        answer.high_watermark != c.high_watermark ||
                        answer.last_stable_offset != c.last_stable_offset ||
                        answer.log_start_offset != c.log_start_offset;
@@ -87,7 +87,7 @@ public:
         return changed;
     }
 
-private:
+  private:
     struct Cached {
         FetchPartitionData request;
         int64_t high_watermark = -1;
@@ -112,7 +112,9 @@ private:
     std::vector<TopicPartition> order_;
 };
 
-int32_t FetchContext::session_id() const { return session ? session->id() : 0; }
+int32_t FetchContext::session_id() const {
+    return session ? session->id() : 0;
+}
 
 bool FetchContext::include(const TopicPartition& tp, const PartitionAnswer& answer) {
     if (!session) {

@@ -22,15 +22,15 @@
 // Thread-safe: one mutex for the cache, one per session. A session's epoch check and bump is
 // atomic, so two requests racing in one session cannot both pass.
 
+#include "broker/protocol/error_code.h"
+#include "common/types.h"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
-
-#include "broker/protocol/error_code.h"
-#include "common/types.h"
 
 namespace samsa::api {
 
@@ -41,6 +41,7 @@ struct FetchPartitionData {
     int32_t max_bytes = 0;
     int32_t current_leader_epoch = -1;
     int64_t log_start_offset = -1;
+    int32_t last_fetched_epoch = -1;  // v12+ (KIP-595); -1: not given
 };
 
 // What a response said of a partition; an incremental response leaves out a partition whose
@@ -51,6 +52,7 @@ struct PartitionAnswer {
     int64_t log_start_offset = -1;
     bool has_records = false;
     bool has_error = false;
+    bool has_diverging_epoch = false;  // always sent (Kafka's mustRespond)
 };
 
 class FetchSession;
@@ -70,7 +72,7 @@ struct FetchContext {
 };
 
 class FetchSessionCache {
-public:
+  public:
     explicit FetchSessionCache(size_t max_slots,
                                std::chrono::milliseconds eviction_idle = std::chrono::minutes(2));
 
@@ -79,7 +81,7 @@ public:
                              const std::vector<TopicPartition>& forgotten);
     size_t size() const;
 
-private:
+  private:
     std::shared_ptr<FetchSession> create_session(bool privileged,
                                                  const std::vector<FetchPartitionData>& parts);
     // Frees a slot if the policy allows; holds mu_.

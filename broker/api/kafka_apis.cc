@@ -24,10 +24,11 @@ auto& logger() {
 
 // Advertised ranges: MinVersion 0 everywhere, as Kafka 2.8 does (librdkafka enables features
 // only when advertised ranges overlap fixed ones); the maxima keep kafka-python's release
-// inference at 2.3+ (Produce 7, Fetch 11). See ZK-MODE.md §f.
+// inference at 2.3+ (Produce 7; Fetch 12 as Kafka 2.8, where 11 is what it tests). See
+// ZK-MODE.md §f.
 constexpr std::array kHandlers{
     ApiHandler{ApiKey::produce, 0, 7, handle_produce},
-    ApiHandler{ApiKey::fetch, 0, 11, handle_fetch},
+    ApiHandler{ApiKey::fetch, 0, 12, handle_fetch},
     ApiHandler{ApiKey::list_offsets, 0, 3, handle_list_offsets},
     ApiHandler{ApiKey::metadata, 0, 6, handle_metadata},
     ApiHandler{ApiKey::leader_and_isr, 0, 5, handle_leader_and_isr},

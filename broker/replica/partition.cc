@@ -1,13 +1,13 @@
 #include "broker/replica/partition.h"
 
-#include <algorithm>
-
 #include "broker/log/clock.h"
 #include "broker/log/errc.h"
 #include "broker/protocol/error_code.h"
 #include "common/logging.h"
 
 #include <fmt/ranges.h>
+
+#include <algorithm>
 
 namespace samsa::replica {
 
@@ -89,8 +89,8 @@ bool Partition::make_leader(const PartitionRole& role, int64_t now_ms) {
                            leader_epoch_, epoch_start, assigned.error().message());
         }
         maybe_increment_high_watermark();
-        logger().info("{}: leader at epoch {}, ISR [{}], log end offset {}, high watermark {}",
-                      tp_, leader_epoch_, fmt::join(isr_, ","), log_->log_end_offset(),
+        logger().info("{}: leader at epoch {}, ISR [{}], log end offset {}, high watermark {}", tp_,
+                      leader_epoch_, fmt::join(isr_, ","), log_->log_end_offset(),
                       log_->high_watermark());
     }
     watchers_.notify_all();
@@ -134,7 +134,9 @@ int32_t Partition::leader_epoch() const {
     return leader_epoch_;
 }
 
-int64_t Partition::high_watermark() const { return log_->high_watermark(); }
+int64_t Partition::high_watermark() const {
+    return log_->high_watermark();
+}
 
 std::error_code Partition::check_leader_epoch(int32_t current_leader_epoch,
                                               bool require_leader) const {
@@ -203,8 +205,7 @@ result<bool> Partition::is_replicated(int64_t offset, int32_t min_insync_replica
 // ---- leader side of replication ----
 
 result<bool> Partition::update_follower_fetch_state(int32_t replica, int64_t fetch_offset,
-                                                     int64_t now_ms,
-                                                     int32_t current_leader_epoch) {
+                                                    int64_t now_ms, int32_t current_leader_epoch) {
     bool hw_moved = false;
     bool join_isr = false;
     {
@@ -290,10 +291,11 @@ std::optional<IsrChange> Partition::propose_isr_shrink(int64_t now_ms, int64_t m
         bool lagging = replica != local_broker_id_ && it != followers_.end() &&
                        now_ms - it->second.last_caught_up_ms > max_lag_ms;
         if (lagging) {
-            logger().info("{}: follower {} has not caught up for {} ms (log end offset {}, "
-                          "ours {}); shrinking the ISR",
-                          tp_, replica, now_ms - it->second.last_caught_up_ms,
-                          it->second.log_end_offset, log_->log_end_offset());
+            logger().info(
+                "{}: follower {} has not caught up for {} ms (log end offset {}, "
+                "ours {}); shrinking the ISR",
+                tp_, replica, now_ms - it->second.last_caught_up_ms, it->second.log_end_offset,
+                log_->log_end_offset());
         } else {
             isr.push_back(replica);
         }
@@ -424,9 +426,11 @@ bool Partition::maybe_increment_high_watermark() {
 
 int64_t Partition::offset_bound(FetchIsolation isolation) const {
     switch (isolation) {
-        case FetchIsolation::log_end: return log_->log_end_offset();
+        case FetchIsolation::log_end:
+            return log_->log_end_offset();
         case FetchIsolation::high_watermark:
-        case FetchIsolation::txn_committed: return log_->high_watermark();
+        case FetchIsolation::txn_committed:
+            return log_->high_watermark();
     }
     return log_->high_watermark();
 }
@@ -434,7 +438,7 @@ int64_t Partition::offset_bound(FetchIsolation isolation) const {
 result<PartitionRead> Partition::read(int64_t fetch_offset, int32_t max_bytes,
                                       int32_t current_leader_epoch, FetchIsolation isolation,
                                       bool min_one_batch, bool fetch_only_from_leader,
-                                      log::ReadMode mode) const {
+                                      log::ReadMode mode, int32_t last_fetched_epoch) const {
     std::shared_lock lock(leader_isr_lock_, std::defer_lock);
     if (mode == log::ReadMode::may_block) {
         lock.lock();
@@ -449,8 +453,21 @@ result<PartitionRead> Partition::read(int64_t fetch_offset, int32_t max_bytes,
     out.last_stable_offset = out.high_watermark;  // no transactions yet: LSO == HW
     out.log_start_offset = log_->log_start_offset();
     out.log_end_offset = log_->log_end_offset();
-    auto data =
-        log_->read(fetch_offset, max_bytes, offset_bound(isolation), min_one_batch, mode);
+    if (last_fetched_epoch >= 0) {
+        // Kafka's Partition.readRecords with a lastFetchedEpoch: the fetcher's last epoch ends
+        // here before its fetch offset, or this log only knows a lower one, so the logs
+        // diverge there and the fetcher truncates to it (no OffsetsForLeaderEpoch round trip).
+        const log::EpochEndOffset end = log_->end_offset_for_epoch(last_fetched_epoch);
+        if (end.epoch == log::kUndefinedEpoch || end.end_offset == log::kUndefinedEpochOffset ||
+            fetch_offset < out.log_start_offset) {
+            return ErrorCode::offset_out_of_range;
+        }
+        if (end.epoch < last_fetched_epoch || end.end_offset < fetch_offset) {
+            out.diverging_epoch = end;
+            return out;
+        }
+    }
+    auto data = log_->read(fetch_offset, max_bytes, offset_bound(isolation), min_one_batch, mode);
     if (!data) {
         return data.error();
     }

@@ -30,6 +30,12 @@
 // Follower side: the ReplicaFetcherThread appends the leader's batches with
 // append_records_to_follower() and moves the HW to what the leader says, bounded by our LEO.
 
+#include "broker/log/log.h"
+#include "broker/protocol/records.h"
+#include "broker/replica/delayed_operation.h"
+#include "common/result.h"
+#include "common/types.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -38,12 +44,6 @@
 #include <shared_mutex>
 #include <span>
 #include <vector>
-
-#include "broker/log/log.h"
-#include "broker/protocol/records.h"
-#include "broker/replica/delayed_operation.h"
-#include "common/result.h"
-#include "common/types.h"
 
 namespace samsa::replica {
 
@@ -59,9 +59,9 @@ struct PartitionRole {
 };
 
 enum class FetchIsolation {
-    log_end,        // followers read everything the leader has
+    log_end,         // followers read everything the leader has
     high_watermark,  // READ_UNCOMMITTED consumers
-    txn_committed,  // READ_COMMITTED consumers (the LSO; equals the HW without transactions)
+    txn_committed,   // READ_COMMITTED consumers (the LSO; equals the HW without transactions)
 };
 
 struct PartitionRead {
@@ -70,6 +70,8 @@ struct PartitionRead {
     int64_t last_stable_offset = -1;
     int64_t log_start_offset = -1;
     int64_t log_end_offset = -1;
+    // Fetch v12 (KIP-595): where the fetcher's log diverges from this one, instead of records.
+    std::optional<log::EpochEndOffset> diverging_epoch;
 };
 
 // A change of the ISR a leader wants to write to ZooKeeper: the new ISR and the state it was
@@ -90,7 +92,7 @@ struct OffsetLookup {
 };
 
 class Partition {
-public:
+  public:
     // `log` is shared with the LogManager; a deleted log fails its calls with log_closed.
     Partition(TopicPartition tp, int32_t local_broker_id, std::shared_ptr<log::Log> log);
 
@@ -124,8 +126,8 @@ public:
     // fetches in another epoch (`current_leader_epoch`, -1: unchecked): such a fetch says
     // nothing about this epoch's log (Kafka updates only on reads without error). A replica
     // not in the assignment is ignored.
-    result<bool> update_follower_fetch_state(int32_t replica, int64_t fetch_offset,
-                                             int64_t now_ms, int32_t current_leader_epoch = -1);
+    result<bool> update_follower_fetch_state(int32_t replica, int64_t fetch_offset, int64_t now_ms,
+                                             int32_t current_leader_epoch = -1);
     // The ISR with every caught-up follower added; nullopt if nobody is to be added.
     std::optional<IsrChange> propose_isr_expand() const;
     // The ISR without the followers that have not caught up for `max_lag_ms`; nullopt if none.
@@ -153,14 +155,16 @@ public:
 
     // Fetch. `current_leader_epoch` -1 skips the epoch check (clients before KIP-320). With
     // ReadMode::non_blocking also log::Errc::would_block (retry with may_block elsewhere).
+    // `last_fetched_epoch` (Fetch v12; -1: none) is the epoch of the fetcher's last record: if
+    // its log diverges from this one there, the answer is diverging_epoch and no records.
     result<PartitionRead> read(int64_t fetch_offset, int32_t max_bytes,
                                int32_t current_leader_epoch, FetchIsolation isolation,
                                bool min_one_batch, bool fetch_only_from_leader,
-                               log::ReadMode mode = log::ReadMode::may_block) const;
+                               log::ReadMode mode = log::ReadMode::may_block,
+                               int32_t last_fetched_epoch = -1) const;
 
     // ListOffsets: -2 earliest, -1 latest (per isolation), otherwise by timestamp.
-    result<OffsetLookup> fetch_offset_for_timestamp(int64_t timestamp,
-                                                    int32_t current_leader_epoch,
+    result<OffsetLookup> fetch_offset_for_timestamp(int64_t timestamp, int32_t current_leader_epoch,
                                                     FetchIsolation isolation) const;
 
     bool is_leader() const;
@@ -183,7 +187,7 @@ public:
                                                              int32_t leader_epoch,
                                                              bool fetch_only_from_leader) const;
 
-private:
+  private:
     // One follower's fetch state (Kafka's Replica): its log end offset, and what decides
     // whether it is caught up (Kafka's lastCaughtUpTime rule: a fetch at or past the leader's
     // log end offset of the previous fetch means the follower was caught up then).

@@ -51,7 +51,7 @@ class ManyConnectionsTest(harness.ClusterTestCase):
                 cid, err, apis = wire.parse_api_versions(payload, version)
                 self.assertEqual((cid, err), (10000 + i, 0), f"connection {i}")
                 self.assertEqual(apis[0], (0, 7))
-                self.assertEqual(apis[1], (0, 11))
+                self.assertEqual(apis[1], (0, 12))
                 self.assertEqual(apis[18], (0, 3))
         finally:
             for s in socks:

@@ -13,6 +13,7 @@ NONE = 0
 UNKNOWN_TOPIC_OR_PARTITION = 3
 FENCED_LEADER_EPOCH = 74
 UNKNOWN_LEADER_EPOCH = 75
+OFFSET_OUT_OF_RANGE = 1
 OFFSET_FOR_LEADER_EPOCH = 23
 
 
@@ -94,8 +95,8 @@ class OffsetForLeaderEpochTest(harness.ClusterTestCase):
         self.assertEqual(self.ask([(self.topic, [(0, 0, 0)])], 3, replica_id=-1), want)
         self.assertEqual(self.ask([(self.topic, [(0, 0, 0)])], 2), want)  # replica id -2
 
-    def test_new_leader_epoch_ends_the_old_one_and_fences_stale_callers(self):
-        topic = harness.unique_topic("ofle-epochs")
+    def second_epoch(self, topic):
+        """A topic whose offsets 0-3 are leader epoch 0 and 4-6 epoch 1."""
         harness.create_topic(self.broker, topic, 1)
         produce(self.broker.port, topic, 0, [4])
         # A single broker stays at leader epoch 0 for ever; the test plays a controller that
@@ -114,6 +115,9 @@ class OffsetForLeaderEpochTest(harness.ClusterTestCase):
                          [(topic, 0, NONE)])
         produce(self.broker.port, topic, 0, [3])
 
+    def test_new_leader_epoch_ends_the_old_one_and_fences_stale_callers(self):
+        topic = harness.unique_topic("ofle-epochs")
+        self.second_epoch(topic)
         self.assertEqual(self.ask([(topic, [(0, 1, 0), (0, 1, 1), (0, -1, 2)])]),
                          [(topic, 0, NONE, 0, 4), (topic, 0, NONE, 1, 7),
                           (topic, 0, NONE, -1, -1)])
@@ -122,6 +126,27 @@ class OffsetForLeaderEpochTest(harness.ClusterTestCase):
                           (topic, 0, UNKNOWN_LEADER_EPOCH, -1, -1)])
         # v0-1 have no current leader epoch to be fenced with.
         self.assertEqual(self.ask([(topic, [(0, 0, 0)])], 1), [(topic, 0, NONE, 0, 4)])
+
+    def test_fetch_v12_tells_a_diverged_fetcher_where_to_truncate(self):
+        """KIP-595: with the epoch of its last record in the fetch, a follower whose log
+        went on in epoch 0 past offset 4 (where epoch 1 began here) is told (0, 4) and gets no
+        records; one in step gets records; a last epoch this log cannot place is
+        OFFSET_OUT_OF_RANGE."""
+        topic = harness.unique_topic("ofle-fetch12")
+        self.second_epoch(topic)
+        frame = wire.fetch_request_v12(9, [(topic, 0, 1, 6, 0), (topic, 0, 1, 4, 0),
+                                           (topic, 0, 1, 7, 1)], replica_id=-1)
+        cid, error, parts = wire.parse_fetch_v12(wire.roundtrip(self.broker.port, frame))
+        self.assertEqual((cid, error), (9, NONE))
+        (_, _, e1, hw1, div1, rec1), (_, _, e2, _, div2, rec2), (_, _, e3, _, div3, rec3) = parts
+        self.assertEqual((e1, hw1, div1, rec1), (NONE, 7, (0, 4), b""))
+        self.assertEqual((e2, div2), (NONE, None))
+        self.assertEqual([r[0] for r in wire.parse_records(rec2)], [4, 5, 6])
+        self.assertEqual((e3, div3, rec3), (NONE, None, b""))  # at the end: nothing yet
+        frame = wire.fetch_request_v12(10, [(topic, 0, 1, 2, 7)])
+        _, _, [(_, _, e4, _, div4, _)] = wire.parse_fetch_v12(
+            wire.roundtrip(self.broker.port, frame))
+        self.assertEqual((e4, div4), (OFFSET_OUT_OF_RANGE, None))
 
     def test_confluent_consumer_reads_everything(self):
         got = harness.consume_partitions(self.broker, self.topic, [0, 1])

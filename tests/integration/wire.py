@@ -449,6 +449,64 @@ def parse_fetch_v11(payload, with_session_id=False):
     return correlation_id, error, out
 
 
+def fetch_request_v12(correlation_id, partitions, max_wait_ms=0, replica_id=-1):
+    """Fetch v12 (flexible, KIP-595), sessionless. `partitions`: (topic, partition,
+    current_leader_epoch, fetch_offset, last_fetched_epoch) with 1 MiB per partition."""
+    topics = []
+    for topic, *part in partitions:
+        if not topics or topics[-1][0] != topic:
+            topics.append((topic, []))
+        topics[-1][1].append(part)
+    body = (i32(replica_id) + i32(max_wait_ms) + i32(1) + i32(1 << 20) + i8(0) + i32(0)
+            + i32(-1) + uvarint(len(topics) + 1))
+    for topic, parts in topics:
+        body += compact_string(topic) + uvarint(len(parts) + 1)
+        for partition, current_epoch, offset, last_epoch in parts:
+            body += (i32(partition) + i32(current_epoch) + i64(offset) + i32(last_epoch)
+                     + i64(-1) + i32(1 << 20) + uvarint(0))
+        body += uvarint(0)
+    body += uvarint(1) + compact_string("") + uvarint(0)  # no forgotten topics, rack "", tags
+    return request(1, 12, correlation_id, body, flexible_header=True)
+
+
+def parse_fetch_v12(payload):
+    """Returns (correlation_id, error_code, [(topic, partition, error, high_watermark,
+    diverging (epoch, end_offset) or None, records bytes)])."""
+    r = Reader(payload)
+    correlation_id = r.i32()
+    r.skip_tags()  # response header v1
+    r.i32()  # throttle_time_ms
+    error = r.i16()
+    r.i32()  # session_id
+    out = []
+    for _ in range(r.uvarint() - 1):
+        n = r.uvarint() - 1
+        topic = r.data[r.pos:r.pos + n].decode()
+        r.pos += n
+        for _ in range(r.uvarint() - 1):
+            partition, perr, hw, _lso, _log_start = r.take(">ihqqq")
+            for _ in range(max(r.uvarint() - 1, 0)):  # aborted transactions
+                r.take(">qq")
+                r.skip_tags()
+            r.i32()  # preferred_read_replica
+            size = r.uvarint() - 1
+            records = b"" if size < 0 else r.data[r.pos:r.pos + size]
+            r.pos += max(size, 0)
+            diverging = None
+            for _ in range(r.uvarint()):
+                tag, tag_size = r.uvarint(), r.uvarint()
+                if tag == 0:
+                    diverging = (r.i32(), r.i64())
+                    r.skip_tags()
+                else:
+                    r.pos += tag_size
+            out.append((topic, partition, perr, hw, diverging, records))
+        r.skip_tags()
+    r.skip_tags()
+    assert r.remaining() == 0, f"{r.remaining()} trailing bytes in Fetch v12 response"
+    return correlation_id, error, out
+
+
 def list_offsets_request(correlation_id, topic, partition, timestamp, version=2):
     """ListOffsets v1-v3 for one partition: timestamp -1 = latest, -2 = earliest."""
     assert 1 <= version <= 3

@@ -16,14 +16,9 @@
 //    which also loads the slices into the page cache: the network thread never waits for the
 //    disk, neither here nor in the sendfile that follows;
 //  - incremental fetch sessions (KIP-227, fetch_session.h): an incremental request names only
-//    what changed, and its response carries only the partitions with something new.
-
-#include <algorithm>
-#include <chrono>
-#include <optional>
-#include <vector>
-
-#include <boost/asio/this_coro.hpp>
+//    what changed, and its response carries only the partitions with something new;
+//  - v12 (flexible, KIP-595): a fetcher that says the epoch of its last record is told where its
+//    log diverges from the leader's (DivergingEpoch) instead of getting records.
 
 #include "broker/api/errors.h"
 #include "broker/api/fetch_session.h"
@@ -33,6 +28,13 @@
 #include "broker/protocol/generated/fetch_request.h"
 #include "broker/protocol/generated/fetch_response.h"
 #include "broker/replica/replica_manager.h"
+
+#include <boost/asio/this_coro.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <vector>
 
 namespace samsa::api {
 
@@ -49,6 +51,7 @@ struct PartitionFetch {
     int64_t fetch_offset = 0;
     int32_t max_bytes = 0;
     int32_t current_leader_epoch = -1;
+    int32_t last_fetched_epoch = -1;
     std::shared_ptr<replica::Partition> partition;
     ErrorCode error = ErrorCode::none;
     replica::PartitionRead read;
@@ -72,6 +75,7 @@ std::vector<FetchPartitionData> requested_partitions(const Request& request) {
             d.max_bytes = part.partition_max_bytes;
             d.current_leader_epoch = part.current_leader_epoch;
             d.log_start_offset = part.log_start_offset;
+            d.last_fetched_epoch = part.last_fetched_epoch;
             out.push_back(std::move(d));
         }
     }
@@ -92,7 +96,7 @@ FetchPlan plan(const RequestContext& ctx, const Request& request,
                const std::vector<FetchPartitionData>& partitions) {
     FetchPlan p;
     p.from_follower = request.replica_id >= 0;
-    p.isolation = p.from_follower             ? replica::FetchIsolation::log_end
+    p.isolation = p.from_follower                ? replica::FetchIsolation::log_end
                   : request.isolation_level == 1 ? replica::FetchIsolation::txn_committed
                                                  : replica::FetchIsolation::high_watermark;
     p.max_bytes = request.max_bytes;
@@ -116,6 +120,7 @@ FetchPlan plan(const RequestContext& ctx, const Request& request,
         f.fetch_offset = part.fetch_offset;
         f.max_bytes = part.max_bytes;
         f.current_leader_epoch = part.current_leader_epoch;
+        f.last_fetched_epoch = part.last_fetched_epoch;
         if (ctx.api_version < kMinImplementedVersion) {
             f.error = ErrorCode::unsupported_version;
         } else if (p.from_follower && !follower_authorized) {
@@ -148,11 +153,11 @@ std::optional<int64_t> read_all(FetchPlan& plan, replica::ReplicaManager& replic
             f.error = replicas.missing_partition_error(f.tp);
             continue;
         }
-        const int32_t budget = static_cast<int32_t>(
-            std::clamp<int64_t>(plan.max_bytes - total, 0, f.max_bytes));
+        const int32_t budget =
+            static_cast<int32_t>(std::clamp<int64_t>(plan.max_bytes - total, 0, f.max_bytes));
         auto read = f.partition->read(f.fetch_offset, budget, f.current_leader_epoch,
                                       plan.isolation, /*min_one_batch=*/total == 0,
-                                      /*fetch_only_from_leader=*/true, mode);
+                                      /*fetch_only_from_leader=*/true, mode, f.last_fetched_epoch);
         if (!read && read.error() == log::Errc::would_block) {
             return std::nullopt;
         }
@@ -184,8 +189,7 @@ int64_t read_all_and_load(FetchPlan& plan, replica::ReplicaManager& replicas) {
 
 // Kafka's updateFollowerFetchState, before the read: the HW the response carries then already
 // counts this follower's progress.
-void record_follower_progress(FetchPlan& plan, int32_t replica,
-                              replica::ReplicaManager& replicas) {
+void record_follower_progress(FetchPlan& plan, int32_t replica, replica::ReplicaManager& replicas) {
     for (auto& f : plan.partitions) {
         if (f.error != ErrorCode::none) {
             continue;
@@ -218,6 +222,7 @@ Response make_response(const FetchPlan& plan, FetchContext& session) {
             answer.last_stable_offset = f.read.last_stable_offset;
             answer.log_start_offset = f.read.log_start_offset;
             answer.has_records = f.read.records.size_bytes() > 0;
+            answer.has_diverging_epoch = f.read.diverging_epoch.has_value();
         }
         if (!session.include(f.tp, answer)) {
             continue;  // incremental: nothing new for this partition
@@ -235,6 +240,10 @@ Response make_response(const FetchPlan& plan, FetchContext& session) {
             p.last_stable_offset = f.read.last_stable_offset;
             p.log_start_offset = f.read.log_start_offset;
             p.record_set = f.read.records;
+            if (f.read.diverging_epoch) {
+                p.diverging_epoch.epoch = f.read.diverging_epoch->epoch;
+                p.diverging_epoch.end_offset = f.read.diverging_epoch->end_offset;
+            }
         } else {
             p.high_watermark = -1;
             p.record_set = protocol::Records();
