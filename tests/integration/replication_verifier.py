@@ -284,6 +284,7 @@ def read_all(cluster, topic, partitions, timeout=120):
 def check(producer, read, partitions):
     """Returns the counts and a list of problems (empty when nothing was lost or invented)."""
     problems = []
+    duplicates = []  # where, for the first few: what a failure report needs to start from
     acked_total = read_total = lost = duplicated = 0
     for p in range(partitions):
         acked = producer.acked[p]
@@ -294,6 +295,8 @@ def check(producer, read, partitions):
         for offset, seq in records:
             if seq in seen:
                 duplicated += 1
+                if len(duplicates) < 10:
+                    duplicates.append(f"partition {p}: {seq} at offsets {seen[seq]} and {offset}")
             else:
                 seen[seq] = offset
             if seq % partitions != p or seq >= producer.produced:
@@ -309,7 +312,7 @@ def check(producer, read, partitions):
         if order != sorted(order):
             problems.append(f"partition {p}: acknowledged records out of order")
     return {"acknowledged": acked_total, "read": read_total, "lost": lost,
-            "duplicated": duplicated}, problems
+            "duplicated": duplicated, "duplicates": duplicates}, problems
 
 
 def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill", "freeze"),
@@ -338,7 +341,9 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
         read, ends = read_all(cluster, topic, partitions)
         counts, problems = check(producer, read, partitions)
         counts["failed"] = len(producer.failed)
-        log(" ".join(f"{k} {v}" for k, v in counts.items()))
+        log(" ".join(f"{k} {v}" for k, v in counts.items() if k != "duplicates"))
+        for line in counts["duplicates"]:
+            log(f"duplicate: {line}")
         log("longest unavailability per partition (s): " + ", ".join(
             f"{p}: {producer.longest_gap[p]:.1f}" for p in range(partitions)))
         return counts, problems, cluster
