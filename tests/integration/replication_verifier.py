@@ -331,7 +331,9 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
         time.sleep(2)
         faults = fault_loop(cluster, time.monotonic() + duration, log, rng, actions)
         time.sleep(2)
-        remaining = producer.finish()
+        # Two minutes after the last fault a healed cluster has taken every record; longer
+        # is a stall to report (with which partitions waited), not to sit out in silence.
+        remaining = producer.finish(timeout=120)
         log(f"{faults} faults; producer: {producer.produced} produced, "
             f"{remaining} still undelivered, {len(producer.failed)} failed "
             f"{sorted(set(e for _, _, e in producer.failed))[:3]}, "
@@ -341,6 +343,7 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
         read, ends = read_all(cluster, topic, partitions)
         counts, problems = check(producer, read, partitions)
         counts["failed"] = len(producer.failed)
+        counts["undelivered"] = remaining
         log(" ".join(f"{k} {v}" for k, v in counts.items() if k != "duplicates"))
         for line in counts["duplicates"]:
             log(f"duplicate: {line}")

@@ -182,6 +182,8 @@ class IdempotenceUnderFaultsTest(harness.IntegrationTestCase):
         self.assertEqual(counts["duplicated"], 0, counts["duplicates"])
         self.assertGreater(counts["acknowledged"], 1000)
         self.assertEqual(counts["failed"], 0)
+        self.assertEqual(counts["undelivered"], 0, "records still undelivered 2 min after the "
+                         "last fault (see the longest unavailability per partition)")
 
 
 if __name__ == "__main__":

@@ -231,6 +231,8 @@ class ReplicationTest(harness.IntegrationTestCase):
         self.assertEqual(counts["lost"], 0)
         self.assertGreater(counts["acknowledged"], 1000)
         self.assertEqual(counts["failed"], 0)
+        self.assertEqual(counts["undelivered"], 0, "records still undelivered 2 min after the "
+                         "last fault (see the longest unavailability per partition)")
 
 
 if __name__ == "__main__":
