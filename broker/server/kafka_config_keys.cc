@@ -158,6 +158,8 @@ const std::vector<ConfigKey>& config_keys() {
         {"delete.topic.enable", "true", &K::delete_topic_enable},
         {"auto.create.topics.enable", "true", &K::auto_create_topics_enable},
         {"inter.broker.protocol.version", "2.8-IV1", &K::inter_broker_protocol_version},
+        // Samsa: Prometheus metrics and the console over HTTP (metrics_endpoint.h).
+        {"metrics.listener", "", &K::metrics_listener},
         {"log.level", "info", &K::log_level,
          OneOf{{"trace", "debug", "info", "warn", "error", "critical", "off"}}},
         // Socket server

@@ -1,4 +1,5 @@
 #include "broker/server/kafka_server.h"
+#include "broker/server/kafka_server_components.h"
 
 #include <unistd.h>
 
@@ -45,6 +46,7 @@
 #include "broker/server/dynamic_listener_ssl.h"
 #include "broker/server/config_handlers.h"
 #include "broker/server/log_config_defaults.h"
+#include "broker/metrics/metrics.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
 #include "zk/uuid.h"
@@ -85,50 +87,6 @@ std::string local_host_name() {
 
 }  // namespace
 
-struct KafkaServer::Components {
-    explicit Components(const KafkaConfig& config)
-        : io_pool(static_cast<size_t>(std::max(1, config.num_io_threads))),
-          fetch_sessions(static_cast<size_t>(config.max_incremental_fetch_session_cache_slots)) {}
-
-    asio::thread_pool io_pool;
-    log::WritePressure write_pressure;
-    api::FetchSessionCache fetch_sessions;
-
-    std::unique_ptr<zk::ZooKeeperClient> zk_client;
-    std::unique_ptr<zk::KafkaZkClient> zk;
-    // Outlives the ReplicaManager and the DynamicConfigManager, which call it.
-    std::unique_ptr<ConfigHandlers> config_handlers;
-    std::unique_ptr<log::LogManager> logs;
-    replica::MetadataCache metadata;
-    std::unique_ptr<replica::ReplicaManager> replicas;
-    // The group coordinator, its timers and its view of __consumer_offsets (destroyed before
-    // the ReplicaManager it appends through).
-    std::unique_ptr<group::AsioScheduler> group_scheduler;
-    std::unique_ptr<group::ReplicaCoordinatorLog> group_log;
-    std::unique_ptr<group::GroupCoordinator> groups;
-    std::unique_ptr<api::AdminManager> admin;
-    std::unique_ptr<txn::ProducerIdManager> producer_ids;
-    std::unique_ptr<controller::KafkaController> controller;
-    auth::AllowAllAuthorizer allow_all;
-    std::unique_ptr<auth::AclAuthorizer> acl_authorizer;  // authorizer.class.name set
-    // How this broker's client channels reach the inter-broker listener (TLS context).
-    std::shared_ptr<const net::ChannelSecurity> channel_security;
-    // Dynamic keystores; outlives dynamic_config and services, which call it.
-    std::unique_ptr<DynamicListenerSsl> listener_ssl;
-    auth::CredentialCache credentials;
-    auth::SaslServerConfig sasl;
-    std::unique_ptr<DynamicConfigManager> dynamic_config;
-    api::BrokerServices services;
-    std::unique_ptr<api::KafkaApis> apis;
-    std::unique_ptr<net::SocketServer> socket_server;
-
-    int32_t broker_id = -1;
-    std::string cluster_id;
-    zk::BrokerInfo registration;
-    // The czxid of our registration, renewed when the session expires and we register again.
-    std::atomic<int64_t> broker_epoch{-1};
-};
-
 KafkaServer::KafkaServer(KafkaConfig config)
     : config_(std::move(config)), c_(std::make_unique<Components>(config_)) {}
 
@@ -140,11 +98,13 @@ void KafkaServer::startup() {
     logger().info("starting");
     // Key material is checked before anything else starts: a bad keystore stops start-up.
     c_->channel_security = inter_broker_channel_security(config_);
+    metrics::set_enabled(!config_.metrics_listener.empty());
     start_zookeeper();
     start_logs();
     start_security();
     start_authorizer();
     start_network();
+    start_metrics();
     register_broker();
     c_->controller->startup();
     {
@@ -152,6 +112,21 @@ void KafkaServer::startup() {
         started_ = true;
     }
     logger().info("[KafkaServer id={}] started (cluster {})", c_->broker_id, c_->cluster_id);
+}
+
+// metrics.listener: bound after the Kafka listeners, before the registration makes the broker
+// visible, so a scrape never finds a registered broker without its metrics.
+void KafkaServer::start_metrics() {
+    if (config_.metrics_listener.empty()) {
+        return;
+    }
+    std::string error;
+    auto listener = parse_metrics_listener(config_.metrics_listener, error);
+    if (!listener) {
+        fail("metrics.listener=" + config_.metrics_listener + ": " + error);
+    }
+    c_->metrics_endpoint = std::make_unique<MetricsEndpoint>(*listener);
+    c_->metrics_endpoint->start();
 }
 
 // ZooKeeper: session, persistent paths, cluster id.
@@ -676,6 +651,9 @@ void KafkaServer::shutdown() {
         // Closes every connection, lets requests in hand finish for a bounded time, then
         // stops the network threads.
         c_->socket_server->shutdown();
+    }
+    if (c_->metrics_endpoint) {
+        c_->metrics_endpoint->stop();
     }
     if (c_->acl_authorizer) {
         c_->acl_authorizer->close();

@@ -72,6 +72,7 @@ private:
     void start_group_coordinator();
     replica::ReplicationConfig replication_config() const;
     void start_network();
+    void start_metrics();
     zk::BrokerInfo broker_info() const;
     void register_broker();
     bool await_own_stale_registration();
