@@ -37,6 +37,7 @@ test_pkgs=(
     kcat librdkafka-dev
     python3-confluent-kafka python3-kafka python3-kazoo
     nodejs npm
+    chromium
 )
 
 pkgs=("${build_pkgs[@]}")
