@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 
 #include "auth/sasl_server_authenticator.h"
 #include "broker/api/handlers/admin_handlers.h"
 #include "broker/api/handlers/handlers.h"
+#include "broker/api/request_metrics.h"
 #include "broker/api/sasl_session.h"
 #include "broker/protocol/generated/api_table.h"
 #include "broker/protocol/generated/request_header.h"
@@ -106,6 +108,7 @@ std::span<const ApiHandler> supported_apis() { return kHandlers; }
 
 boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& session,
                                                               net::Frame frame) {
+    const auto started = std::chrono::steady_clock::now();
     // After a SaslHandshake v0 the client sends bare SASL tokens, not requests.
     if (auto* sasl = sasl_authenticator(session, services_); sasl && sasl->expects_raw_token()) {
         co_return co_await handle_raw_sasl_token(session, services_, frame);
@@ -157,7 +160,12 @@ boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& ses
         protocol::RequestHeaderData header;
         header.decode(reader, protocol::request_header_version(ctx.api_key, version));
         ctx.client_id = std::move(header.client_id);
-        co_return co_await handler->handle(ctx, reader);
+        auto outcome = co_await handler->handle(ctx, reader);
+        const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - started);
+        record_request(ctx.api_key, version, ctx.follower_fetch,
+                       static_cast<uint64_t>(elapsed.count()));
+        co_return outcome;
     } catch (const protocol::DecodeError& e) {
         logger().warn("closing connection from {}: malformed {} v{} request: {}",
                       session.client_host, protocol::api_name(ctx.api_key), version, e.what());

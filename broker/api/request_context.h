@@ -104,6 +104,8 @@ struct RequestContext {
     auth::Session& session;
     BrokerServices& broker;
     net::Frame frame;  // keeps zero-copy records alive
+    // Set by the Fetch handler for a replica's fetch (request metrics name it FetchFollower).
+    bool follower_fetch = false;
 
     // Frames `response`: size prefix, response header (v0 or v1 for this API and version),
     // body at the request's version.

@@ -30,7 +30,10 @@ constexpr int64_t kLatestTimestamp = -1;
 }  // namespace
 
 Partition::Partition(TopicPartition tp, int32_t local_broker_id, std::shared_ptr<log::Log> log)
-    : tp_(std::move(tp)), local_broker_id_(local_broker_id), log_(std::move(log)) {}
+    : tp_(std::move(tp)),
+      local_broker_id_(local_broker_id),
+      log_(std::move(log)),
+      stats_(topic_stats(tp_.topic)) {}
 
 bool Partition::is_newer(const PartitionRole& role) const {
     return role.leader_epoch > leader_epoch_;
@@ -127,6 +130,11 @@ void Partition::stop() {
 bool Partition::is_leader() const {
     std::shared_lock lock(leader_isr_lock_);
     return leader_ == local_broker_id_;
+}
+
+bool Partition::is_under_replicated() const {
+    std::shared_lock lock(leader_isr_lock_);
+    return leader_ == local_broker_id_ && isr_.size() < replicas_.size();
 }
 
 int32_t Partition::leader_epoch() const {

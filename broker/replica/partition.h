@@ -32,6 +32,7 @@
 
 #include "broker/log/log.h"
 #include "broker/protocol/records.h"
+#include "broker/replica/broker_topic_stats.h"
 #include "broker/replica/delayed_operation.h"
 #include "common/result.h"
 #include "common/types.h"
@@ -168,6 +169,10 @@ class Partition {
                                                     FetchIsolation isolation) const;
 
     bool is_leader() const;
+    // Led here with an ISR smaller than the assignment (UnderReplicatedPartitions).
+    bool is_under_replicated() const;
+    // This partition's topic's BrokerTopicMetrics, looked up once at creation.
+    const TopicStats& stats() const { return stats_; }
     int32_t leader_epoch() const;
     int64_t high_watermark() const;
     log::Log* log() const { return log_.get(); }
@@ -212,6 +217,7 @@ class Partition {
     const TopicPartition tp_;
     const int32_t local_broker_id_;
     const std::shared_ptr<log::Log> log_;
+    const TopicStats& stats_;
 
     mutable std::shared_mutex leader_isr_lock_;
     std::optional<int32_t> leader_;  // broker id of the leader, if known

@@ -1,5 +1,7 @@
 #include "broker/replica/replica_fetcher_thread.h"
 
+#include "broker/replica/broker_topic_stats.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -411,6 +413,7 @@ void ReplicaFetcherThread::apply_fetch_response(const Round& round,
                     delay(s);
                     continue;
                 }
+                replication_bytes_in(p.record_set.size_bytes());
             }
             s.fetch_offset = partition->log()->log_end_offset();
             partition->update_follower_offsets(s.leader_epoch, p.high_watermark,

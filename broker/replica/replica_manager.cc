@@ -122,7 +122,13 @@ ReplicaManager::ReplicaManager(int32_t broker_id, log::LogManager& logs, Metadat
       load_topic_config_(std::move(load_topic_config)),
       hw_checkpoint_interval_ms_(hw_checkpoint_interval_ms),
       instance_id_(next_instance_id.fetch_add(1)),
-      replication_(std::move(replication)) {
+      replication_(std::move(replication)),
+      isr_shrinks_(metrics::registry().counter("kafka_server_replicamanager_isrshrinks",
+                                               "ISR shrinks written by this broker as leader")),
+      isr_expands_(metrics::registry().counter("kafka_server_replicamanager_isrexpands",
+                                               "ISR expansions written by this broker as leader")),
+      metrics_collector_(metrics::registry().add_collector(
+          [this](metrics::SampleSink& sink) { collect_metrics(sink); })) {
     FetcherConfig fetcher = replication_.fetcher;
     fetcher.broker_id = broker_id_;
     fetchers_ = std::make_unique<ReplicaFetcherManager>(

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "broker/log/log_config.h"
+#include "broker/metrics/metrics.h"
 #include "broker/protocol/error_code.h"
 #include "broker/replica/metadata_cache.h"
 #include "broker/replica/partition.h"
@@ -156,9 +157,13 @@ private:
     void maybe_shrink_isrs();
     void expand_pending_isrs();
     // Writes `change` and applies it; remembers the partition for the next notification.
-    void write_isr_change(const std::shared_ptr<Partition>& partition, const IsrChange& change);
+    // `shrink` says which of IsrShrinks / IsrExpands counts it once applied.
+    void write_isr_change(const std::shared_ptr<Partition>& partition, const IsrChange& change,
+                          bool shrink);
     void propagate_isr_changes();
     std::vector<std::shared_ptr<Partition>> all_partitions() const;
+    // Kafka's ReplicaManager gauges, computed at scrape time (replica_manager_metrics.cc).
+    void collect_metrics(metrics::SampleSink& sink) const;
 
     const int32_t broker_id_;
     log::LogManager& logs_;
@@ -193,6 +198,11 @@ private:
     std::condition_variable checkpoint_cv_;
     bool stopping_ = false;
     std::thread checkpoint_thread_;
+
+    metrics::Counter& isr_shrinks_;
+    metrics::Counter& isr_expands_;
+    // Last: removed before anything it reads goes.
+    metrics::CollectorHandle metrics_collector_;
 };
 
 }  // namespace samsa::replica

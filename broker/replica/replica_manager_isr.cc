@@ -86,7 +86,7 @@ void ReplicaManager::expand_pending_isrs() {
         // Proposed again here, from the current state: several fetches may have queued the
         // same partition, and a LeaderAndIsr may have changed it since.
         if (auto change = partition->propose_isr_expand()) {
-            write_isr_change(partition, *change);
+            write_isr_change(partition, *change, /*shrink=*/false);
         }
     }
 }
@@ -96,13 +96,13 @@ void ReplicaManager::maybe_shrink_isrs() {
     for (const auto& partition : all_partitions()) {
         if (auto change =
                 partition->propose_isr_shrink(now, replication_.replica_lag_time_max_ms)) {
-            write_isr_change(partition, *change);
+            write_isr_change(partition, *change, /*shrink=*/true);
         }
     }
 }
 
 void ReplicaManager::write_isr_change(const std::shared_ptr<Partition>& partition,
-                                      const IsrChange& change) {
+                                      const IsrChange& change, bool shrink) {
     if (!replication_.write_isr) {
         return;  // no ZooKeeper (unit tests): the ISR stays as the controller set it
     }
@@ -116,6 +116,7 @@ void ReplicaManager::write_isr_change(const std::shared_ptr<Partition>& partitio
         return;
     }
     if (partition->apply_isr_change(change, written.value())) {
+        (shrink ? isr_shrinks_ : isr_expands_).add();
         isr_changes_.push_back(change.tp);
     }
 }

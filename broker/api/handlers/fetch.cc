@@ -23,6 +23,7 @@
 #include "broker/api/errors.h"
 #include "broker/api/fetch_session.h"
 #include "broker/api/handlers/handlers.h"
+#include "broker/api/request_metrics.h"
 #include "broker/log/file_util.h"
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/fetch_request.h"
@@ -210,6 +211,25 @@ bool has_error(const FetchPlan& plan) {
                        [](const auto& f) { return f.error != ErrorCode::none; });
 }
 
+// Kafka's BrokerTopicMetrics for the partitions read (readFromLocalLog) and the bytes sent
+// (updateBytesOut), and the response's errors.
+void record_metrics(const FetchPlan& plan) {
+    for (const auto& f : plan.partitions) {
+        if (f.partition) {
+            const auto& stats = f.partition->stats();
+            stats.fetch_request();
+            if (f.error != ErrorCode::none) {
+                stats.failed_fetch_request();
+            } else if (const auto bytes = f.read.records.size_bytes(); bytes > 0) {
+                stats.bytes_out(static_cast<uint64_t>(bytes), plan.from_follower);
+            }
+        } else if (f.error != ErrorCode::none) {
+            replica::failed_fetch_request_unknown_partition();
+        }
+        record_error(protocol::ApiKey::fetch, f.error, plan.from_follower);
+    }
+}
+
 Response make_response(const FetchPlan& plan, FetchContext& session) {
     Response response;
     response.session_id = session.session_id();
@@ -269,6 +289,7 @@ HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body) {
         co_return ctx.respond(response);
     }
 
+    ctx.follower_fetch = request.replica_id >= 0;
     FetchPlan fetch = plan(ctx, request, session.partitions);
     auto& replicas = *ctx.broker.replica_manager;
     const auto deadline =
@@ -304,6 +325,7 @@ HandlerResult handle_fetch(RequestContext& ctx, protocol::Reader& body) {
             break;  // timed out: answer with what there is, which read_all just read
         }
     }
+    record_metrics(fetch);
     co_return ctx.respond(make_response(fetch, session));
 }
 

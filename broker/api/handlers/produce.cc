@@ -20,6 +20,7 @@
 
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
+#include "broker/api/request_metrics.h"
 #include "broker/log/write_pressure.h"
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/produce_request.h"
@@ -51,6 +52,7 @@ struct PartitionAppend {
     ErrorCode error = ErrorCode::none;
     log::AppendInfo info;
     bool deferred = false;  // to be appended on the I/O pool
+    bool appended = false;  // written to the log (the response may still be an error)
 };
 
 std::vector<PartitionAppend> collect(const Request& request) {
@@ -103,6 +105,7 @@ result<log::AppendInfo> append_one(PartitionAppend& a, int16_t acks, log::Append
 void record(PartitionAppend& a, const result<log::AppendInfo>& appended) {
     if (appended) {
         a.info = appended.value();
+        a.appended = true;
     } else {
         a.error = to_kafka(appended.error());
     }
@@ -197,6 +200,28 @@ boost::asio::awaitable<void> await_replication(std::vector<PartitionAppend>& app
     }
 }
 
+// Kafka's BrokerTopicMetrics for the partitions appended to (ReplicaManager.appendToLocalLog:
+// a retried batch an idempotent producer had already written counts no messages), and the
+// request's errors.
+void record_metrics(const std::vector<PartitionAppend>& appends) {
+    for (const auto& a : appends) {
+        if (a.partition) {
+            const auto& stats = a.partition->stats();
+            stats.produce_request();
+            if (a.appended && !a.info.duplicate) {
+                stats.messages_in(static_cast<uint64_t>(a.info.record_count),
+                                  static_cast<uint64_t>(a.records.size_bytes()));
+            }
+            if (a.error != ErrorCode::none) {
+                stats.failed_produce_request();
+            }
+        } else if (a.error != ErrorCode::none) {
+            replica::failed_produce_request_unknown_partition();
+        }
+        record_error(protocol::ApiKey::produce, a.error);
+    }
+}
+
 Response make_response(const Request& request, const std::vector<PartitionAppend>& appends) {
     Response response;
     size_t i = 0;
@@ -258,6 +283,7 @@ HandlerResult handle_produce(RequestContext& ctx, protocol::Reader& body) {
             co_await await_replication(appends, request.timeout_ms, replicas);
         }
     }
+    record_metrics(appends);
 
     if (request.acks == 0) {
         net::HandlerOutcome none;
