@@ -1,5 +1,7 @@
 #include "broker/api/sasl_session.h"
 
+#include "broker/metrics/metrics.h"
+
 #include "auth/sasl_server_authenticator.h"
 #include "broker/api/errors.h"
 #include "broker/protocol/generated/sasl_authenticate_response.h"
@@ -70,7 +72,20 @@ boost::asio::awaitable<void> delay_failed_authentication(const BrokerServices& s
     co_await timer.async_wait(boost::asio::use_awaitable);
 }
 
+// Kafka's socket-server-metrics authentication counters, per listener. A registry lookup per
+// authentication, not per request: a SASL exchange costs far more.
+void count_authentication(const auth::Session& session, bool success) {
+    metrics::registry()
+        .counter(success ? "kafka_server_socket_server_metrics_successful_authentication"
+                         : "kafka_server_socket_server_metrics_failed_authentication",
+                 success ? "Successful SASL authentications, per listener"
+                         : "Failed SASL authentications, per listener",
+                 {{"listener", session.listener_name}})
+        .add();
+}
+
 void log_failed_authentication(const auth::Session& session, std::string_view reason) {
+    count_authentication(session, false);
     const auth::SaslServerAuthenticator* a = session.sasl.get();
     logger().info("Failed authentication with /{} (user '{}', mechanism {}, listener {}): {}",
                   session.client_host, a ? a->username() : "", a ? a->mechanism() : "",
@@ -82,6 +97,7 @@ void complete_authentication(auth::Session& session) {
     if (!session.authenticated) {
         logger().debug("authenticated {} from /{} with {}", session.principal.str(),
                        session.client_host, session.sasl->mechanism());
+        count_authentication(session, true);
     }
     session.authenticated = true;
 }

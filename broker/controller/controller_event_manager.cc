@@ -103,6 +103,9 @@ void ControllerEventManager::run() {
         logger().debug("processing event {}", event.name);
         try {
             event.process();
+            if (after_each_) {
+                after_each_();
+            }
         } catch (const std::exception& e) {
             // An event that fails leaves the controller as it was; later events may repair it
             // (Kafka logs and carries on too).

@@ -28,6 +28,9 @@ public:
     ControllerEventManager(const ControllerEventManager&) = delete;
     ControllerEventManager& operator=(const ControllerEventManager&) = delete;
 
+    // Runs after every event, on the event thread (the controller's metrics). Before start().
+    void set_after_each(std::function<void()> after) { after_each_ = std::move(after); }
+
     void start();
     // Runs queued events up to `last`, then stops the thread. Idempotent.
     void shutdown(Event last);
@@ -52,6 +55,7 @@ private:
     std::deque<Event> queue_;
     std::multimap<std::chrono::steady_clock::time_point, Event> scheduled_;
     bool stopping_ = false;
+    std::function<void()> after_each_;
     std::thread thread_;
 };
 

@@ -166,7 +166,9 @@ KafkaController::KafkaController(ControllerConfig config, zk::ZooKeeperClient& z
       zk_(zk),
       registration_(std::move(registration)),
       on_registered_(std::move(on_registered)),
-      watches_(std::make_unique<Watches>(*this)) {}
+      watches_(std::make_unique<Watches>(*this)) {
+    register_metrics();
+}
 
 KafkaController::~KafkaController() { shutdown(); }
 

@@ -21,6 +21,8 @@
 // to `on_registered`), and the election runs again — Kafka's RegisterBrokerAndReelect.
 
 #include <atomic>
+
+#include "broker/metrics/metrics.h"
 #include <memory>
 #include <chrono>
 #include <cstdint>
@@ -243,6 +245,11 @@ private:
     void unwatch_all_reassignment_isrs();
     // Runs `step`; on Errc::controller_moved resigns, on other errors logs. Returns success.
     bool guarded(const char* what, const std::function<result<void>()>& step);
+    // Kafka's KafkaController gauges (kafka_controller_metrics.cc): counted on the event
+    // thread after each event, read by scrapes.
+    void register_metrics();
+    void update_metrics();
+    void collect_metrics(metrics::SampleSink& sink) const;
 
     const ControllerConfig config_;
     zk::ZooKeeperClient& zk_client_;
@@ -262,6 +269,12 @@ private:
     std::atomic<int32_t> active_controller_id_{-1};
     std::atomic<bool> active_{false};  // failover done, not resigned
     std::atomic<bool> shut_down_{false};
+    std::atomic<int64_t> offline_partitions_{0};
+    std::atomic<int64_t> global_partitions_{0};
+    std::atomic<int64_t> global_topics_{0};
+    std::atomic<int64_t> preferred_replica_imbalance_{0};
+    // Last: removed before anything it reads goes.
+    metrics::CollectorHandle metrics_collector_;
 };
 
 }  // namespace samsa::controller

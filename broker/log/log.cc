@@ -12,6 +12,7 @@
 #include "broker/log/log_loader.h"
 #include "broker/log/log_validator.h"
 #include "broker/log/partition_metadata_file.h"
+#include "broker/metrics/metrics.h"
 #include "common/logging.h"
 
 namespace samsa::log {
@@ -372,6 +373,29 @@ result<void> Log::maybe_increment_log_start_offset(int64_t new_start) {
 
 // ---- flush --------------------------------------------------------------------------------
 
+namespace {
+
+// Kafka's LogFlushStats.logFlushTimer (kafka.log:type=LogFlushStats,name=LogFlushRateAndTimeMs):
+// the time a log's flush spends in fsync, failed or not.
+class FlushTimer {
+  public:
+    FlushTimer() : start_(std::chrono::steady_clock::now()) {}
+    ~FlushTimer() {
+        static metrics::Histogram& h = metrics::registry().histogram(
+            "kafka_log_logflushstats_logflushrateandtimems", "Time to fsync a log, in ms");
+        h.observe_us(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                               std::chrono::steady_clock::now() - start_)
+                                               .count()));
+    }
+    FlushTimer(const FlushTimer&) = delete;
+    FlushTimer& operator=(const FlushTimer&) = delete;
+
+  private:
+    std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
 result<void> Log::flush() { return flush_up_to(log_end_offset_); }
 
 result<void> Log::flush_up_to(int64_t offset) {
@@ -395,8 +419,11 @@ result<void> Log::flush_up_to(int64_t offset) {
         }
         truncations = truncations_;
     }
-    for (const auto& h : handles) {
-        SAMSA_TRY(fsync_fd(h->fd(), h->path()));
+    {
+        FlushTimer timer;
+        for (const auto& h : handles) {
+            SAMSA_TRY(fsync_fd(h->fd(), h->path()));
+        }
     }
     std::unique_lock lock(mu_);
     if (truncations == truncations_ && offset > recovery_point_) {

@@ -10,17 +10,19 @@
 // work costs. Work that can block for long (fsync, segment roll, ZooKeeper) still leaves the
 // Processor, through run_on() to the broker's I/O pool, and comes back to it.
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <ctime>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
 namespace samsa::net {
 
 class Processor {
-public:
+  public:
     // `name` names the thread (shown by top -H, perf and gdb).
     explicit Processor(std::string name);
     ~Processor();
@@ -34,10 +36,15 @@ public:
     // finishing elsewhere may still post to it meanwhile. Idempotent.
     void stop();
 
+    // The fraction of wall-clock time since the previous call (or the start) that the thread
+    // spent off the CPU, i.e. waiting for events (Kafka's Processor IdlePercent, 0..1). From
+    // the thread's CPU clock: nothing is measured on the thread itself.
+    double idle_fraction();
+
     boost::asio::io_context& io() { return io_; }
     boost::asio::io_context::executor_type executor() { return io_.get_executor(); }
 
-private:
+  private:
     const std::string name_;
     // Concurrency hint 1: one thread runs this context, which lets Asio keep completions on a
     // thread-private queue. Other threads may still post to it (delayed-operation wake-ups,
@@ -46,6 +53,13 @@ private:
     boost::asio::io_context io_{1};
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
     std::thread thread_;
+
+    std::mutex idle_mu_;
+    bool running_ = false;  // guarded by idle_mu_: the CPU clock is valid while true
+    clockid_t cpu_clock_{};
+    int64_t last_wall_ns_ = 0;
+    int64_t last_cpu_ns_ = 0;
+    double last_idle_ = 1.0;
 };
 
 }  // namespace samsa::net

@@ -49,11 +49,17 @@ SocketServer::SocketServer(int num_processors, std::vector<ListenerConfig> liste
         processors_.push_back(std::make_unique<Processor>("samsa-net-" + std::to_string(i)));
     }
     for (auto& l : listeners) {
-        listeners_.push_back(Listener{std::move(l), nullptr});
+        auto* created = &metrics::registry().counter(
+            "kafka_server_socket_server_metrics_connection_creation",
+            "Connections accepted, per listener", {{"listener", l.name}});
+        listeners_.push_back(Listener{std::move(l), nullptr, created});
     }
+    metrics_collector_ = metrics::registry().add_collector(
+        [this](metrics::SampleSink& sink) { collect_metrics(sink); });
 }
 
 SocketServer::~SocketServer() {
+    metrics_collector_ = {};
     shutdown();
     // Acceptors and sockets belong to the processors' io_contexts: close them first.
     listeners_.clear();
@@ -147,6 +153,9 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
     session.protocol = listener.config.protocol;
     session.authenticated = !auth::uses_sasl(listener.config.protocol);
     auto executor = socket.get_executor();
+    listener.connections_created->add();
+    OpenConnection entry{{}, static_cast<size_t>(&listener - listeners_.data()),
+                         processor_index(executor)};
     const TlsOptions* tls = listener.config.tls ? &*listener.config.tls : nullptr;
     auto conn = std::make_shared<Connection>(std::move(socket), connection_config_, handler_,
                                              std::move(session), tls);
@@ -155,7 +164,8 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
         if (stopping_) {
             return;
         }
-        connections_.emplace(conn.get(), conn);
+        entry.conn = conn;
+        connections_.emplace(conn.get(), std::move(entry));
     }
     logger().debug("accepted connection from {} on {}", conn->peer(), listener.config.name);
     // The completion handler holds the connection: it lives as long as its coroutine.
@@ -183,8 +193,8 @@ void SocketServer::shutdown(std::chrono::milliseconds grace) {
         stopped_ = true;
         stopping_ = true;
         open.reserve(connections_.size());
-        for (auto& [raw, weak] : connections_) {
-            if (auto conn = weak.lock()) {
+        for (auto& [raw, entry] : connections_) {
+            if (auto conn = entry.conn.lock()) {
                 open.push_back(std::move(conn));
             }
         }
@@ -209,6 +219,49 @@ void SocketServer::shutdown(std::chrono::milliseconds grace) {
     }
     for (auto& p : processors_) {
         p->stop();
+    }
+}
+
+size_t SocketServer::processor_index(const asio::any_io_executor& executor) const {
+    for (size_t i = 0; i < processors_.size(); ++i) {
+        if (&executor.context() == &processors_[i]->io()) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+void SocketServer::collect_metrics(metrics::SampleSink& sink) {
+    using metrics::Type;
+    double idle_sum = 0;
+    for (size_t i = 0; i < processors_.size(); ++i) {
+        const double idle = processors_[i]->idle_fraction();
+        idle_sum += idle;
+        sink.sample("kafka_network_processor_idlepercent",
+                    "Fraction of time the network thread waited for events (0..1)", Type::gauge,
+                    {{"networkProcessor", std::to_string(i)}}, idle);
+    }
+    sink.sample("kafka_network_socketserver_networkprocessoravgidlepercent",
+                "Average idle fraction of the network threads (0..1)", Type::gauge, {},
+                processors_.empty() ? 1.0 : idle_sum / static_cast<double>(processors_.size()));
+    std::vector<std::vector<size_t>> open(listeners_.size(),
+                                          std::vector<size_t>(processors_.size(), 0));
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [raw, entry] : connections_) {
+            if (entry.listener < open.size() && entry.processor < processors_.size()) {
+                ++open[entry.listener][entry.processor];
+            }
+        }
+    }
+    for (size_t l = 0; l < listeners_.size(); ++l) {
+        for (size_t p = 0; p < processors_.size(); ++p) {
+            sink.sample("kafka_server_socket_server_metrics_connection_count",
+                        "Open connections, per listener and network thread", Type::gauge,
+                        {{"listener", listeners_[l].config.name},
+                         {"networkProcessor", std::to_string(p)}},
+                        static_cast<double>(open[l][p]));
+        }
     }
 }
 

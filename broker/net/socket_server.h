@@ -26,6 +26,7 @@
 #include "auth/security_protocol.h"
 #include "broker/net/connection.h"
 #include "broker/net/processor.h"
+#include "broker/metrics/metrics.h"
 
 namespace samsa::net {
 
@@ -66,10 +67,20 @@ private:
     struct Listener {
         ListenerConfig config;
         std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
+        // socket-server-metrics connection-creation-total{listener=...}
+        metrics::Counter* connections_created = nullptr;
+    };
+    struct OpenConnection {
+        std::weak_ptr<Connection> conn;
+        size_t listener = 0;   // index in listeners_
+        size_t processor = 0;  // index in processors_
     };
     void accept_loop(Listener& listener);
     void on_accept(Listener& listener, boost::asio::ip::tcp::socket socket);
     Processor& next_processor();
+    size_t processor_index(const boost::asio::any_io_executor& executor) const;
+    // Kafka's SocketServer and Processor gauges: idle ratios and open connections.
+    void collect_metrics(metrics::SampleSink& sink);
 
     std::vector<std::unique_ptr<Processor>> processors_;
     std::vector<Listener> listeners_;
@@ -78,9 +89,11 @@ private:
     std::atomic<size_t> next_processor_{0};
 
     mutable std::mutex mu_;
-    std::map<Connection*, std::weak_ptr<Connection>> connections_;
+    std::map<Connection*, OpenConnection> connections_;
     bool stopping_ = false;
     bool stopped_ = false;
+    // Reset first in the destructor: scrapes read the processors and connections.
+    metrics::CollectorHandle metrics_collector_;
 };
 
 }  // namespace samsa::net
