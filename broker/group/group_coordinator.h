@@ -22,6 +22,7 @@
 #include "broker/group/group_metadata_manager.h"
 #include "broker/group/scheduler.h"
 #include "broker/group/types.h"
+#include "broker/metrics/metrics.h"
 
 #include <atomic>
 #include <cstdint>
@@ -121,6 +122,12 @@ class GroupCoordinator {
     }
     GroupMetadataManager& manager() { return manager_; }
 
+    // Consumer lag metrics (kafka_exporter's kafka_consumergroup_lag and _current_offset) for
+    // the groups this broker coordinates, from the high watermarks `hw` gives (nullopt: the
+    // partition is not hosted here). Call once, after construction.
+    using HighWatermarkFn = std::function<std::optional<int64_t>(const TopicPartition&)>;
+    void enable_lag_metrics(HighWatermarkFn hw);
+
     // ---- membership ----
     void join_group(JoinGroupRequest request, JoinCallback done);
     void sync_group(SyncGroupRequest request, SyncCallback done);
@@ -210,11 +217,17 @@ class GroupCoordinator {
                            CommitCallback& done);
     void schedule_offset_expiry();
 
+    // group_coordinator_metrics.cc
+    void collect_lag(metrics::SampleSink& sink) const;
+
     GroupMetadataManager manager_;
     Scheduler& scheduler_;
     std::atomic<bool> active_{false};
     std::atomic<uint64_t> next_token_{1};
     std::atomic<uint64_t> expiry_timer_{0};
+    HighWatermarkFn high_watermark_;
+    // Last: removed before anything it reads goes.
+    metrics::CollectorHandle lag_collector_;
 };
 
 }  // namespace samsa::group

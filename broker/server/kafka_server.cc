@@ -336,6 +336,10 @@ void KafkaServer::start_group_coordinator() {
                 }
             }
         });
+    c_->groups->enable_lag_metrics([replicas = c_->replicas.get()](const TopicPartition& tp) {
+        auto p = replicas->get_partition(tp);
+        return p ? std::optional<int64_t>(p->high_watermark()) : std::nullopt;
+    });
     c_->groups->startup();
 }
 
