@@ -88,10 +88,15 @@ void ReplicaCoordinatorLog::append(int32_t partition_id, Bytes batch, int16_t ac
         }
         const int32_t min_isr = partition->log()->config().min_insync_replicas;
         auto appended = partition->append_records_to_leader(batch, acks, min_isr);
+        // Kafka's appendToLocalLog counts the coordinator's own appends like a client's.
+        partition->stats().produce_request();
         if (!appended) {
+            partition->stats().failed_produce_request();
             done(to_error(appended.error()));
             return;
         }
+        partition->stats().messages_in(static_cast<uint64_t>(appended.value().record_count),
+                                       batch.size());
         if (acks != -1) {
             done(ErrorCode::none);
             return;
