@@ -16,6 +16,7 @@
 
 #include "auth/authorizer.h"
 #include "auth/session.h"
+#include "broker/api/request_metrics.h"
 #include "broker/net/request_handler.h"
 #include "broker/protocol/api_key.h"
 #include "broker/protocol/wire.h"
@@ -109,8 +110,14 @@ struct RequestContext {
 
     // Frames `response`: size prefix, response header (v0 or v1 for this API and version),
     // body at the request's version.
+    // A response with a top-level error_code counts it in the request metrics (the handlers
+    // count partition-level errors themselves).
     template <typename Response>
     net::HandlerOutcome respond(const Response& response) const {
+        if constexpr (requires { response.error_code; }) {
+            record_error(api_key, static_cast<protocol::ErrorCode>(response.error_code),
+                         follower_fetch);
+        }
         net::HandlerOutcome out;
         out.response.emplace();
         protocol::Writer& w = *out.response;

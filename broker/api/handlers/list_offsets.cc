@@ -8,6 +8,7 @@
 
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
+#include "broker/api/request_metrics.h"
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/list_offsets_request.h"
 #include "broker/protocol/generated/list_offsets_response.h"
@@ -22,7 +23,7 @@ using Request = protocol::ListOffsetsRequestData;
 using Response = protocol::ListOffsetsResponseData;
 using PartitionResponse = Response::ListOffsetsPartitionResponse;
 
-PartitionResponse lookup(const RequestContext& ctx, const Request& request,
+PartitionResponse lookup_partition(const RequestContext& ctx, const Request& request,
                          const std::string& topic,
                          const Request::ListOffsetsPartition& p,
                          replica::ReplicaManager& replicas) {
@@ -70,6 +71,14 @@ bool needs_disk(const Request& request) {
         }
     }
     return false;
+}
+
+PartitionResponse lookup(const RequestContext& ctx, const Request& request,
+                         const std::string& topic, const Request::ListOffsetsPartition& p,
+                         replica::ReplicaManager& replicas) {
+    PartitionResponse out = lookup_partition(ctx, request, topic, p, replicas);
+    record_error(protocol::ApiKey::list_offsets, static_cast<ErrorCode>(out.error_code));
+    return out;
 }
 
 }  // namespace

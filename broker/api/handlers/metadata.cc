@@ -12,6 +12,7 @@
 #include "broker/api/admin_manager.h"
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
+#include "broker/api/request_metrics.h"
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/metadata_request.h"
 #include "broker/protocol/generated/metadata_response.h"
@@ -63,6 +64,7 @@ TopicResponse topic_error(const std::string& name, ErrorCode error) {
     TopicResponse t;
     t.name = name;
     t.error_code = code(error);
+    record_error(protocol::ApiKey::metadata, error);
     t.is_internal = is_internal(name);
     return t;
 }

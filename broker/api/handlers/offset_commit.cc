@@ -9,6 +9,7 @@
 #include "broker/api/handlers/group_await.h"
 #include "broker/api/handlers/group_common.h"
 #include "broker/api/handlers/handlers.h"
+#include "broker/api/request_metrics.h"
 #include "broker/group/group_coordinator.h"
 #include "broker/protocol/generated/offset_commit_request.h"
 #include "broker/protocol/generated/offset_commit_response.h"
@@ -38,8 +39,10 @@ Response make_response(const Request& request, const Results& results) {
             auto it = results.find(TopicPartition{topic.name, p.partition_index});
             Response::OffsetCommitResponsePartition r;
             r.partition_index = p.partition_index;
-            r.error_code =
-                code(it == results.end() ? ErrorCode::unknown_server_error : it->second);
+            const ErrorCode error =
+                it == results.end() ? ErrorCode::unknown_server_error : it->second;
+            record_error(protocol::ApiKey::offset_commit, error);
+            r.error_code = code(error);
             t.partitions.push_back(std::move(r));
         }
         response.topics.push_back(std::move(t));
