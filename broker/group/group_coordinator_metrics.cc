@@ -13,8 +13,8 @@ namespace samsa::group {
 
 void GroupCoordinator::enable_lag_metrics(HighWatermarkFn hw) {
     high_watermark_ = std::move(hw);
-    lag_collector_ = metrics::registry().add_collector(
-        [this](metrics::SampleSink& sink) { collect_lag(sink); });
+    lag_collector_ =
+        metrics::registry().add_collector([this](metrics::SampleSink& sink) { collect_lag(sink); });
 }
 
 void GroupCoordinator::collect_lag(metrics::SampleSink& sink) const {
@@ -41,8 +41,8 @@ void GroupCoordinator::collect_lag(metrics::SampleSink& sink) const {
                                          {"topic", tp.topic},
                                          {"partition", std::to_string(tp.partition)}};
             sink.sample("kafka_consumergroup_current_offset",
-                        "Committed offset of a consumer group in a partition",
-                        metrics::Type::gauge, labels, static_cast<double>(committed.offset));
+                        "Committed offset of a consumer group in a partition", metrics::Type::gauge,
+                        labels, static_cast<double>(committed.offset));
             // A follower's high watermark may briefly trail an offset committed against the
             // leader's: no negative lag.
             sink.sample("kafka_consumergroup_lag",

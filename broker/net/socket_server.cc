@@ -154,8 +154,8 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
     session.authenticated = !auth::uses_sasl(listener.config.protocol);
     auto executor = socket.get_executor();
     listener.connections_created->add();
-    OpenConnection entry{{}, static_cast<size_t>(&listener - listeners_.data()),
-                         processor_index(executor)};
+    OpenConnection entry{
+        {}, static_cast<size_t>(&listener - listeners_.data()), processor_index(executor)};
     const TlsOptions* tls = listener.config.tls ? &*listener.config.tls : nullptr;
     auto conn = std::make_shared<Connection>(std::move(socket), connection_config_, handler_,
                                              std::move(session), tls);
@@ -256,11 +256,11 @@ void SocketServer::collect_metrics(metrics::SampleSink& sink) {
     }
     for (size_t l = 0; l < listeners_.size(); ++l) {
         for (size_t p = 0; p < processors_.size(); ++p) {
-            sink.sample("kafka_server_socket_server_metrics_connection_count",
-                        "Open connections, per listener and network thread", Type::gauge,
-                        {{"listener", listeners_[l].config.name},
-                         {"networkProcessor", std::to_string(p)}},
-                        static_cast<double>(open[l][p]));
+            sink.sample(
+                "kafka_server_socket_server_metrics_connection_count",
+                "Open connections, per listener and network thread", Type::gauge,
+                {{"listener", listeners_[l].config.name}, {"networkProcessor", std::to_string(p)}},
+                static_cast<double>(open[l][p]));
         }
     }
 }

@@ -24,9 +24,8 @@ using Response = protocol::ListOffsetsResponseData;
 using PartitionResponse = Response::ListOffsetsPartitionResponse;
 
 PartitionResponse lookup_partition(const RequestContext& ctx, const Request& request,
-                         const std::string& topic,
-                         const Request::ListOffsetsPartition& p,
-                         replica::ReplicaManager& replicas) {
+                                   const std::string& topic, const Request::ListOffsetsPartition& p,
+                                   replica::ReplicaManager& replicas) {
     PartitionResponse out;
     out.partition_index = p.partition_index;
     TopicPartition tp{topic, p.partition_index};
