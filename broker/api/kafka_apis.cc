@@ -9,6 +9,7 @@
 #include "broker/api/handlers/handlers.h"
 #include "broker/api/request_metrics.h"
 #include "broker/api/sasl_session.h"
+#include "broker/metrics/metrics.h"
 #include "broker/protocol/generated/api_table.h"
 #include "broker/protocol/generated/request_header.h"
 #include "common/logging.h"
@@ -108,7 +109,9 @@ std::span<const ApiHandler> supported_apis() { return kHandlers; }
 
 boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& session,
                                                               net::Frame frame) {
-    const auto started = std::chrono::steady_clock::now();
+    // No clock reads while metrics are off.
+    const auto started = metrics::enabled() ? std::chrono::steady_clock::now()
+                                            : std::chrono::steady_clock::time_point{};
     // After a SaslHandshake v0 the client sends bare SASL tokens, not requests.
     if (auto* sasl = sasl_authenticator(session, services_); sasl && sasl->expects_raw_token()) {
         co_return co_await handle_raw_sasl_token(session, services_, frame);
@@ -161,10 +164,12 @@ boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& ses
         header.decode(reader, protocol::request_header_version(ctx.api_key, version));
         ctx.client_id = std::move(header.client_id);
         auto outcome = co_await handler->handle(ctx, reader);
-        const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
-            std::chrono::steady_clock::now() - started);
-        record_request(ctx.api_key, version, ctx.follower_fetch,
-                       static_cast<uint64_t>(elapsed.count()));
+        if (metrics::enabled()) {
+            const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::steady_clock::now() - started);
+            record_request(ctx.api_key, version, ctx.follower_fetch,
+                           static_cast<uint64_t>(elapsed.count()));
+        }
         co_return outcome;
     } catch (const protocol::DecodeError& e) {
         logger().warn("closing connection from {}: malformed {} v{} request: {}",

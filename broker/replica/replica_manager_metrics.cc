@@ -22,8 +22,9 @@ void ReplicaManager::collect_metrics(metrics::SampleSink& sink) const {
     sink.sample("kafka_server_replicamanager_underreplicatedpartitions",
                 "Partitions led here whose ISR is smaller than their replica set", Type::gauge, {},
                 static_cast<double>(under_replicated));
-    // Kafka counts the replicas on failed log directories; a log directory failure stops
-    // this broker instead, so there are none while it runs.
+    // Kafka counts the replicas on failed log directories (KIP-112). Samsa does not take log
+    // directories offline: a replica whose log cannot be created is answered
+    // KAFKA_STORAGE_ERROR and not hosted, so there is never one to count.
     sink.sample("kafka_server_replicamanager_offlinereplicacount",
                 "Replicas on failed log directories", Type::gauge, {}, 0);
 }
