@@ -247,6 +247,49 @@ class MetricsTest(harness.IntegrationTestCase):
         self.assertIn("metrics.listener=tcp://127.0.0.1:9999", out)
         self.assertIn("expected http://host:port", out)
 
+    def test_4b_sasl_authentication_counters(self):
+        from confluent_kafka import KafkaException
+        from confluent_kafka.admin import AdminClient
+        sasl_port, metrics_port = free_port(), free_port()
+        b = harness.Broker(self.cluster.zk, broker_id=7, props={
+            "listeners": "PLAINTEXT://127.0.0.1:{port},SASL_PLAINTEXT://127.0.0.1:"
+                         f"{sasl_port}",
+            "sasl.enabled.mechanisms": "SCRAM-SHA-256",
+            "metrics.listener": f"http://127.0.0.1:{metrics_port}"})
+        b.props["listeners"] = b.props["listeners"].format(port=b.port)
+        self.addCleanup(b.cleanup)
+        configs = os.path.join(harness.ROOT, "scripts", "samsa-configs.sh")
+        harness.run([configs, "--zookeeper", b.zk_connect, "--alter", "--entity-type", "users",
+                     "--entity-name", "alice", "--add-config",
+                     "SCRAM-SHA-256=[iterations=4096,password=alice-secret]"], timeout=60)
+        b.start()
+
+        def connect(password):
+            admin = AdminClient({"bootstrap.servers": f"127.0.0.1:{sasl_port}",
+                                 "security.protocol": "SASL_PLAINTEXT",
+                                 "sasl.mechanism": "SCRAM-SHA-256", "sasl.username": "alice",
+                                 "sasl.password": password})
+            return admin.list_topics(timeout=10)
+
+        connect("alice-secret")
+        with self.assertRaises(KafkaException):
+            connect("wrong")
+
+        def counters():
+            with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics",
+                                        timeout=10) as r:
+                samples = parse(r.read().decode())
+            prefix = "kafka_server_socket_server_metrics_"
+            return {what: self.value(samples, f"{prefix}{what}_total", listener="SASL_PLAINTEXT")
+                    for what in ("successful_authentication", "failed_authentication",
+                                 "connection_creation")}
+
+        wait_until(lambda: counters()["failed_authentication"] >= 1, 20,
+                   "the wrong password counted as a failed authentication")
+        c = counters()
+        self.assertGreaterEqual(c["successful_authentication"], 1, c)
+        self.assertGreaterEqual(c["connection_creation"], 2, c)
+
     def test_5_under_replicated_when_a_broker_dies(self):
         controller = self.cluster.controller()
         victim = next(b for b in self.cluster.brokers if b.broker_id != controller)
