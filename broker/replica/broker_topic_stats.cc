@@ -38,7 +38,7 @@ TopicStats::TopicStats(const std::string& topic)
     : all_(topic.empty() ? nullptr : &all_topics_stats()),
       messages_in_(meter("messagesin", "Records appended by leaders from client produce", topic)),
       bytes_in_(meter("bytesin", "Record bytes appended by leaders from client produce", topic)),
-      bytes_out_(meter("bytesout", "Record bytes sent in fetch responses", topic)),
+      bytes_out_(meter("bytesout", "Record bytes sent to consumers in fetch responses", topic)),
       total_produce_(
           meter("totalproducerequests", "Produce requests per partition appended to", topic)),
       failed_produce_(
@@ -84,12 +84,13 @@ void TopicStats::failed_fetch_request() const {
 }
 
 void TopicStats::bytes_out(uint64_t bytes, bool to_follower) const {
+    if (to_follower) {
+        replication_bytes_out_meter().add(bytes);
+        return;
+    }
     bytes_out_.add(bytes);
     if (all_ != nullptr) {
         all_->bytes_out(bytes, false);
-        if (to_follower) {
-            replication_bytes_out_meter().add(bytes);
-        }
     }
 }
 

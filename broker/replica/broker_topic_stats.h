@@ -29,8 +29,9 @@ class TopicStats {
     // A fetch read this partition (consumers and followers alike, as Kafka's readFromLocalLog).
     void fetch_request() const;
     void failed_fetch_request() const;
-    // Record bytes sent in a fetch response: BytesOut counts consumers and followers, and the
-    // followers' also ReplicationBytesOut (all topics only).
+    // Record bytes sent in a fetch response: a consumer's count in BytesOut (topic and all
+    // topics), a follower's in ReplicationBytesOut only (all topics), as Kafka's
+    // BrokerTopicStats.updateBytesOut does.
     void bytes_out(uint64_t bytes, bool to_follower) const;
 
   private:

@@ -144,6 +144,12 @@ class MetricsTest(harness.IntegrationTestCase):
                                           request="FetchFollower") for s in per_broker), 0)
         wait_until(lambda: self.total("kafka_server_brokertopicmetrics_replicationbytesin_total")
                    > 0, 20, "followers' replication bytes in")
+        self.assertGreater(self.total("kafka_server_brokertopicmetrics_replicationbytesout_total"),
+                           0)
+        # Nothing has consumed yet: what leaders sent their followers is not BytesOut (Kafka
+        # counts consumers' bytes there, followers' in ReplicationBytesOut).
+        self.assertEqual(self.total("kafka_server_brokertopicmetrics_bytesout_total", topic=TOPIC),
+                         0)
 
         # Consume everything with a group; bytes out (to consumers) grow.
         bytes_out = self.total("kafka_server_brokertopicmetrics_bytesout_total", topic=TOPIC)
