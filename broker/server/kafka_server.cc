@@ -107,6 +107,7 @@ void KafkaServer::startup() {
     start_metrics();
     register_broker();
     c_->controller->startup();
+    c_->broker_state = BrokerState::running_as_broker;
     {
         std::lock_guard lock(mu_);
         started_ = true;
@@ -125,7 +126,7 @@ void KafkaServer::start_metrics() {
     if (!listener) {
         fail("metrics.listener=" + config_.metrics_listener + ": " + error);
     }
-    c_->metrics_endpoint = std::make_unique<MetricsEndpoint>(*listener);
+    c_->metrics_endpoint = std::make_unique<MetricsEndpoint>(*listener, c_->broker_state);
     c_->metrics_endpoint->start();
 }
 
@@ -639,6 +640,7 @@ void KafkaServer::shutdown() {
     }
     logger().info("[KafkaServer id={}] shutting down", c_->broker_id);
     controlled_shutdown();
+    c_->broker_state = BrokerState::shutting_down;
     if (c_->controller) {
         c_->controller->shutdown();
     }
@@ -697,6 +699,7 @@ void KafkaServer::controlled_shutdown() {
         }
     }
     logger().info("starting controlled shutdown");
+    c_->broker_state = BrokerState::pending_controlled_shutdown;
     // Partitions the controller now moves away become followers here; fetching for them would
     // only have their new leaders add this broker back to their ISRs (KIP-841's gap).
     c_->replicas->stop_starting_fetchers();

@@ -75,6 +75,8 @@ struct KafkaServer::Components {
     api::BrokerServices services;
     std::unique_ptr<api::KafkaApis> apis;
     std::unique_ptr<net::SocketServer> socket_server;
+    // What kafka_server_kafkaserver_brokerstate reports; outlives metrics_endpoint.
+    std::atomic<BrokerState> broker_state{BrokerState::starting};
     // metrics.listener: /metrics and the console (off by default).
     std::unique_ptr<MetricsEndpoint> metrics_endpoint;
 

@@ -37,8 +37,14 @@ std::optional<MetricsListener> parse_metrics_listener(const std::string& value,
     return out;
 }
 
-MetricsEndpoint::MetricsEndpoint(MetricsListener listener)
-    : http_(std::make_unique<metrics::MetricsHttpServer>(listener.host, listener.port)) {
+MetricsEndpoint::MetricsEndpoint(MetricsListener listener, const std::atomic<BrokerState>& state)
+    : http_(std::make_unique<metrics::MetricsHttpServer>(listener.host, listener.port)),
+      state_collector_(metrics::registry().add_collector([&state](metrics::SampleSink& sink) {
+          sink.sample("kafka_server_kafkaserver_brokerstate",
+                      "Kafka's BrokerState: 1 starting, 3 running, 6 pending controlled "
+                      "shutdown, 7 shutting down",
+                      metrics::Type::gauge, {}, static_cast<double>(state.load()));
+      })) {
     http_->add_route("/metrics", [](const metrics::HttpRequest&) {
         metrics::HttpResponse r;
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";

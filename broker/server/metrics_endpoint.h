@@ -3,8 +3,10 @@
 // unset). Serves GET /metrics in Prometheus' text format; the console adds its own routes.
 // While it is off, metric updates on the hot path are skipped (metrics.h).
 
+#include "broker/metrics/metrics.h"
 #include "common/result.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,9 +27,19 @@ struct MetricsListener {
 // anything else.
 std::optional<MetricsListener> parse_metrics_listener(const std::string& value, std::string& error);
 
+// Kafka's BrokerState values (kafka_server_kafkaserver_brokerstate).
+enum class BrokerState : int {
+    not_running = 0,
+    starting = 1,
+    running_as_broker = 3,
+    pending_controlled_shutdown = 6,
+    shutting_down = 7,
+};
+
 class MetricsEndpoint {
   public:
-    explicit MetricsEndpoint(MetricsListener listener);
+    // `state` is read at scrape time; it must outlive the endpoint.
+    MetricsEndpoint(MetricsListener listener, const std::atomic<BrokerState>& state);
     ~MetricsEndpoint();
 
     // Routes are added between construction and start().
@@ -39,6 +51,7 @@ class MetricsEndpoint {
 
   private:
     std::unique_ptr<metrics::MetricsHttpServer> http_;
+    metrics::CollectorHandle state_collector_;
 };
 
 }  // namespace samsa::server

@@ -182,6 +182,8 @@ class MetricsTest(harness.IntegrationTestCase):
                                     for i in self.live_ids()), PARTITIONS)
         self.assertGreaterEqual(self.total("kafka_server_replicamanager_leadercount"), PARTITIONS)
         self.assertEqual(self.total("kafka_server_replicamanager_underreplicatedpartitions"), 0)
+        for i in self.live_ids():  # RunningAsBroker
+            self.assertEqual(self.value(self.scrape(i), "kafka_server_kafkaserver_brokerstate"), 3)
 
     def test_3_consumer_group_lag_on_coordinator(self):
         from confluent_kafka import Consumer, TopicPartition
