@@ -182,8 +182,16 @@ class MetricsTest(harness.IntegrationTestCase):
                                     for i in self.live_ids()), PARTITIONS)
         self.assertGreaterEqual(self.total("kafka_server_replicamanager_leadercount"), PARTITIONS)
         self.assertEqual(self.total("kafka_server_replicamanager_underreplicatedpartitions"), 0)
-        for i in self.live_ids():  # RunningAsBroker
-            self.assertEqual(self.value(self.scrape(i), "kafka_server_kafkaserver_brokerstate"), 3)
+        self.assertEqual(self.total("kafka_controller_kafkacontroller_offlinepartitionscount"), 0)
+        for i in self.live_ids():
+            samples = self.scrape(i)
+            self.assertEqual(self.value(samples, "kafka_server_kafkaserver_brokerstate"), 3)
+            idle = self.value(samples, "kafka_network_socketserver_networkprocessoravgidlepercent")
+            self.assertTrue(0 <= idle <= 1, idle)
+            # Followers' fetchers and the controller keep connections open to every broker.
+            self.assertGreaterEqual(self.value(samples,
+                                               "kafka_server_socket_server_metrics_connection_count",
+                                               listener="PLAINTEXT"), 1)
 
     def test_3_consumer_group_lag_on_coordinator(self):
         from confluent_kafka import Consumer, TopicPartition
