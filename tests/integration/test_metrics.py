@@ -9,7 +9,6 @@ are 404, malformed requests 400 and the broker carries on."""
 
 import os
 import re
-import signal
 import socket
 import urllib.error
 import urllib.request
@@ -22,6 +21,7 @@ TOPIC = "metrics-it"
 PARTITIONS = 4
 RECORDS = 1000
 GROUP = "metrics-it-group"
+CONTROLLER = "kafka_controller_kafkacontroller_"
 
 _SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$')
 _LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
@@ -151,7 +151,7 @@ class MetricsTest(harness.IntegrationTestCase):
         self.assertEqual(self.total("kafka_server_brokertopicmetrics_bytesout_total", topic=TOPIC),
                          0)
 
-        # Consume everything with a group; bytes out (to consumers) grow.
+        # Consume everything (an assigned consumer); bytes out (to consumers) grow.
         bytes_out = self.total("kafka_server_brokertopicmetrics_bytesout_total", topic=TOPIC)
         got = harness.consume_partitions(self.cluster.brokers[0], TOPIC, range(PARTITIONS),
                                          **{"bootstrap.servers": self.cluster.bootstrap})
@@ -166,22 +166,24 @@ class MetricsTest(harness.IntegrationTestCase):
                    == 1, 20, "exactly one active controller")
         controller = self.cluster.controller()
         samples = self.scrape(controller)
-        self.assertEqual(self.value(samples, "kafka_controller_kafkacontroller_activecontrollercount"), 1)
+        self.assertEqual(self.value(samples, CONTROLLER + "activecontrollercount"), 1)
         # The controller counts the cluster's partitions; the others report 0, as Kafka does.
         self.assertGreaterEqual(
-            self.value(samples, "kafka_controller_kafkacontroller_globalpartitioncount"), PARTITIONS)
+            self.value(samples, CONTROLLER + "globalpartitioncount"), PARTITIONS)
         self.assertGreaterEqual(
             self.value(samples, "kafka_controller_kafkacontroller_globaltopiccount"), 1)
         for i in self.live_ids():
             if i != controller:
-                self.assertEqual(self.value(self.scrape(i),
-                                            "kafka_controller_kafkacontroller_globalpartitioncount"), 0)
+                self.assertEqual(
+                    self.value(self.scrape(i), CONTROLLER + "globalpartitioncount"), 0)
         # Every broker hosts every partition (RF 3), and the leaders are spread over them.
         self.assertGreaterEqual(min(self.value(self.scrape(i),
                                                "kafka_server_replicamanager_partitioncount")
                                     for i in self.live_ids()), PARTITIONS)
         self.assertGreaterEqual(self.total("kafka_server_replicamanager_leadercount"), PARTITIONS)
-        self.assertEqual(self.total("kafka_server_replicamanager_underreplicatedpartitions"), 0)
+        # (Waited for: under CI load a follower may briefly fall 1.5 s behind and leave an ISR.)
+        wait_until(lambda: self.total("kafka_server_replicamanager_underreplicatedpartitions")
+                   == 0, 30, "no under-replicated partitions")
         self.assertEqual(self.total("kafka_controller_kafkacontroller_offlinepartitionscount"), 0)
         for i in self.live_ids():
             samples = self.scrape(i)
@@ -189,9 +191,10 @@ class MetricsTest(harness.IntegrationTestCase):
             idle = self.value(samples, "kafka_network_socketserver_networkprocessoravgidlepercent")
             self.assertTrue(0 <= idle <= 1, idle)
             # Followers' fetchers and the controller keep connections open to every broker.
-            self.assertGreaterEqual(self.value(samples,
-                                               "kafka_server_socket_server_metrics_connection_count",
-                                               listener="PLAINTEXT"), 1)
+            connections = self.value(
+                samples, "kafka_server_socket_server_metrics_connection_count",
+                listener="PLAINTEXT")
+            self.assertGreaterEqual(connections, 1)
 
     def test_3_consumer_group_lag_on_coordinator(self):
         from confluent_kafka import Consumer, TopicPartition
