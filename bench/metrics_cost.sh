@@ -215,10 +215,13 @@ stats() { # <load> <mode> <col>
     for round in $(seq 1 "$rounds"); do
         read -r -a r <<<"${results[$1-$2-$round]}"
         echo "${r[$3]}"
-    done | sort -g | awk '{v[NR] = $1} END {
-        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-        printf "%s %s %s", m, v[1], v[NR]
-    }'
+    done | sort -g | awk '
+        function f(x) { return sprintf(x >= 1000 ? "%.0f" : x >= 100 ? "%.1f" : "%.3f", x) }
+        {v[NR] = $1}
+        END {
+            m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            printf "%s %s %s", f(m), f(v[1]), f(v[NR])
+        }'
 }
 
 fmt='%-28s %22s %22s %7s\n'
