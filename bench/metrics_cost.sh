@@ -29,16 +29,19 @@ records=500000
 jobs=$(nproc)
 skip_build=0
 keep=0
+broker_bin=
 
 usage() {
     cat <<USAGE
-USAGE: $0 [--rounds N] [--duration S] [--records N] [--skip-build] [--keep] [-j N]
+USAGE: $0 [--rounds N] [--duration S] [--records N] [--broker-bin PATH] [--skip-build] [--keep]
+          [-j N]
   Builds $build (Release, -DSAMSA_BUILD_BENCH=ON), starts ZooKeeper and two brokers (metrics
   off, metrics on and scraped every second), runs the small-request and large-batch produce
   loads against each, alternating, --rounds times, and prints the figures and on/off ratios.
   --rounds N     rounds of off+on runs per load (default $rounds)
   --duration S   measured seconds of each small-request run (default $duration; 1 s warm-up)
   --records N    1 KiB records of each large-batch run (default $records)
+  --broker-bin PATH  this broker binary instead of building $build/broker/samsa-broker
   --skip-build   use the binaries already in \$BENCH_BUILD_DIR (default $build)
   --keep         keep the temp dir (broker logs, per-run output, the last scrape)
   -j N           build parallelism (default $jobs)
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
         --rounds) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--rounds needs a number"; rounds=$2; shift 2 ;;
         --duration) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--duration needs seconds"; duration=$2; shift 2 ;;
         --records) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--records needs a number"; records=$2; shift 2 ;;
+        --broker-bin) [ -x "${2:-}" ] || die "--broker-bin needs an executable"; broker_bin=$(realpath "$2"); shift 2 ;;
         --skip-build) skip_build=1; shift ;;
         --keep) keep=1; shift ;;
         -j) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "-j needs a number"; jobs=$2; shift 2 ;;
@@ -63,11 +67,13 @@ for tool in kcat curl; do
     command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh)"
 done
 
+targets=(samsa_loadgen samsa_bench samsa-admin)
+[ -n "$broker_bin" ] || targets+=(samsa-broker)
 if [ "$skip_build" -eq 0 ]; then
-    note "building samsa-broker, samsa_loadgen, samsa_bench and samsa-admin (Release) into $build"
-    bench_build "$build" "$jobs" samsa-broker samsa_loadgen samsa_bench samsa-admin
+    note "building ${targets[*]} (Release) into $build"
+    bench_build "$build" "$jobs" "${targets[@]}"
 fi
-broker_bin=$build/broker/samsa-broker
+broker_bin=${broker_bin:-$build/broker/samsa-broker}
 loadgen_bin=$build/bench/samsa_loadgen
 bench_bin=$build/bench/samsa_bench
 export SAMSA_ADMIN_BIN=$build/tools/admin/samsa-admin # samsa-topics.sh --delete
