@@ -215,13 +215,27 @@ done
 
 # --- summary ----------------------------------------------------------------------------------
 
-# Median and [min-max] of column <col> (0-based) of <load>-<mode>-*: "median min max".
-stats() { # <load> <mode> <col>
+# Column <col> (0-based) of <load>-<mode>-<round>, one line per round; with mode "paired",
+# on/off within each round (the two runs next to each other in time, so slower drift of the
+# machine cancels out).
+column() { # <load> <mode> <col>
     local round
     for round in $(seq 1 "$rounds"); do
-        read -r -a r <<<"${results[$1-$2-$round]}"
-        echo "${r[$3]}"
-    done | sort -g | awk '
+        read -r -a r <<<"${results[$1-on-$round]}"
+        local on=${r[$3]}
+        read -r -a r <<<"${results[$1-off-$round]}"
+        local off=${r[$3]}
+        case "$2" in
+            on) echo "$on" ;;
+            off) echo "$off" ;;
+            paired) awk -v a="$on" -v b="$off" 'BEGIN {printf "%.3f\n", b == 0 ? 0 : a / b}' ;;
+        esac
+    done
+}
+
+# Median and [min-max] of column(): "median min max".
+stats() { # <load> <mode> <col>
+    column "$@" | sort -g | awk '
         function f(x) { return sprintf(x >= 1000 ? "%.0f" : x >= 100 ? "%.1f" : "%.3f", x) }
         {v[NR] = $1}
         END {
@@ -230,24 +244,27 @@ stats() { # <load> <mode> <col>
         }'
 }
 
-fmt='%-28s %22s %22s %7s\n'
+fmt='%-28s %22s %22s %7s %22s\n'
 cell() { printf '%s [%s-%s]' "$@"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b == 0 ? 0 : a / b}'; }
 
 echo
 echo "Broker: $broker_bin ($(nproc) CPUs); $rounds rounds, order off,on then on,off alternating"
 echo "small: 8 connections x 1 in flight, one 100 B record per Produce, acks=1, 1 s warm-up + ${duration} s"
-echo "large: $records x 1 KiB records, acks=1, linger.ms=5 (samsa_bench); median [min-max] over the rounds"
+echo "large: $records x 1 KiB records, acks=1, linger.ms=5 (samsa_bench)"
+echo "median [min-max] over the rounds; on/off: of the medians; paired: on/off within each round"
 # shellcheck disable=SC2059
-printf "$fmt" figure "metrics off" "metrics on" on/off
+printf "$fmt" figure "metrics off" "metrics on" on/off "on/off paired"
 for spec in "small 0 requests/s" "small 1 p99 us" "small 2 broker CPU-us/request" \
     "large 0 MB/s" "large 1 p99 ms" "large 2 broker CPU-s/GB"; do
     read -r load col label <<<"$spec"
     read -r off_m off_lo off_hi <<<"$(stats "$load" off "$col")"
     read -r on_m on_lo on_hi <<<"$(stats "$load" on "$col")"
+    read -r pair_m pair_lo pair_hi <<<"$(stats "$load" paired "$col")"
     # shellcheck disable=SC2059
     printf "$fmt" "$load: $label" "$(cell "$off_m" "$off_lo" "$off_hi")" \
-        "$(cell "$on_m" "$on_lo" "$on_hi")" "$(ratio "$on_m" "$off_m")"
+        "$(cell "$on_m" "$on_lo" "$on_hi")" "$(ratio "$on_m" "$off_m")" \
+        "$(cell "$pair_m" "$pair_lo" "$pair_hi")"
 done
 
 kill "$scraper_pid" 2>/dev/null || true
