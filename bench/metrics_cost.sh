@@ -26,6 +26,7 @@ build=${BENCH_BUILD_DIR:-$SAMSA_ROOT/build-bench}
 rounds=4
 duration=5
 records=500000
+loads=(small large)
 jobs=$(nproc)
 skip_build=0
 keep=0
@@ -33,14 +34,15 @@ broker_bin=
 
 usage() {
     cat <<USAGE
-USAGE: $0 [--rounds N] [--duration S] [--records N] [--broker-bin PATH] [--skip-build] [--keep]
-          [-j N]
+USAGE: $0 [--rounds N] [--duration S] [--records N] [--loads "small large"]
+          [--broker-bin PATH] [--skip-build] [--keep] [-j N]
   Builds $build (Release, -DSAMSA_BUILD_BENCH=ON), starts ZooKeeper and two brokers (metrics
   off, metrics on and scraped every second), runs the small-request and large-batch produce
   loads against each, alternating, --rounds times, and prints the figures and on/off ratios.
   --rounds N     rounds of off+on runs per load (default $rounds)
   --duration S   measured seconds of each small-request run (default $duration; 1 s warm-up)
   --records N    1 KiB records of each large-batch run (default $records)
+  --loads "A B"  which loads to run: small, large or both (default "${loads[*]}")
   --broker-bin PATH  this broker binary instead of building $build/broker/samsa-broker
   --skip-build   use the binaries already in \$BENCH_BUILD_DIR (default $build)
   --keep         keep the temp dir (broker logs, per-run output, the last scrape)
@@ -55,6 +57,12 @@ while [ $# -gt 0 ]; do
         --rounds) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--rounds needs a number"; rounds=$2; shift 2 ;;
         --duration) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--duration needs seconds"; duration=$2; shift 2 ;;
         --records) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--records needs a number"; records=$2; shift 2 ;;
+        --loads)
+            read -r -a loads <<<"${2:-}"
+            [ "${#loads[@]}" -gt 0 ] || die "--loads needs small and/or large"
+            for load in "${loads[@]}"; do [[ "$load" =~ ^(small|large)$ ]] || die "--loads: small or large, not '$load'"; done
+            shift 2
+            ;;
         --broker-bin) [ -x "${2:-}" ] || die "--broker-bin needs an executable"; broker_bin=$(realpath "$2"); shift 2 ;;
         --skip-build) skip_build=1; shift ;;
         --keep) keep=1; shift ;;
@@ -201,7 +209,7 @@ run_large() { # <mode> <round>
 for round in $(seq 1 "$rounds"); do
     order=(off on)
     [ $((round % 2)) -eq 1 ] || order=(on off)
-    for load in small large; do
+    for load in "${loads[@]}"; do
         for mode in "${order[@]}"; do
             "run_$load" "$mode" "$round"
             kill -0 "${broker_pid[$mode]}" 2>/dev/null || die "broker $mode died (logs in $work/broker-$mode)"
@@ -250,14 +258,17 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b == 0 ? 0 : a / b}'; }
 
 echo
 echo "Broker: $broker_bin ($(nproc) CPUs); $rounds rounds, order off,on then on,off alternating"
-echo "small: 8 connections x 1 in flight, one 100 B record per Produce, acks=1, 1 s warm-up + ${duration} s"
-echo "large: $records x 1 KiB records, acks=1, linger.ms=5 (samsa_bench)"
+[[ " ${loads[*]} " != *" small "* ]] ||
+    echo "small: 8 connections x 1 in flight, one 100 B record per Produce, acks=1, 1 s warm-up + ${duration} s"
+[[ " ${loads[*]} " != *" large "* ]] ||
+    echo "large: $records x 1 KiB records, acks=1, linger.ms=5 (samsa_bench)"
 echo "median [min-max] over the rounds; on/off: of the medians; paired: on/off within each round"
 # shellcheck disable=SC2059
 printf "$fmt" figure "metrics off" "metrics on" on/off "on/off paired"
 for spec in "small 0 requests/s" "small 1 p99 us" "small 2 broker CPU-us/request" \
     "large 0 MB/s" "large 1 p99 ms" "large 2 broker CPU-s/GB"; do
     read -r load col label <<<"$spec"
+    [[ " ${loads[*]} " == *" $load "* ]] || continue
     read -r off_m off_lo off_hi <<<"$(stats "$load" off "$col")"
     read -r on_m on_lo on_hi <<<"$(stats "$load" on "$col")"
     read -r pair_m pair_lo pair_hi <<<"$(stats "$load" paired "$col")"
