@@ -51,7 +51,9 @@ function ids(list) { return (list || []).join(","); }
 // ---- rendering ------------------------------------------------------------------------------
 
 function renderOverview(state) {
-  const topics = state.topics.filter((t) => !t.internal);
+  // Counted over every topic, internal ones too: an offline __consumer_offsets partition
+  // matters as much as any.
+  const topics = state.topics;
   const partitions = state.topics.reduce((n, t) => n + t.partitions.length, 0);
   const under = state.topics.reduce((n, t) => n + t.underReplicated, 0);
   const offline = state.topics.reduce((n, t) => n + t.offline, 0);
@@ -177,9 +179,10 @@ function addRates(values, time) {
     for (const key of Object.keys(history)) {
       const before = lastCounters.values[key];
       const now = values[key];
-      // A restarted broker starts its counters again: no negative rate.
-      const rate = before === undefined || now === undefined || seconds <= 0
-        ? 0 : Math.max(0, (now - before) / seconds);
+      // null: the broker does not export the series. A restarted broker starts its
+      // counters again: no negative rate.
+      const rate = now === undefined ? null
+        : before === undefined || seconds <= 0 ? 0 : Math.max(0, (now - before) / seconds);
       history[key].push(rate);
       if (history[key].length > CHART_POINTS) history[key].shift();
     }
@@ -195,6 +198,13 @@ function drawChart(canvas, points, format) {
   const ctx = canvas.getContext("2d");
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
+  if (points.every((v) => v === null)) {
+    ctx.fillStyle = "#6b7280";
+    ctx.font = "12px system-ui, sans-serif";
+    ctx.fillText(points.length ? "no data from /metrics" : "waiting for samples…", 8, height / 2);
+    return;
+  }
+  points = points.map((v) => v || 0);
   const max = Math.max(1, ...points);
   const top = 16, bottom = height - 4;
   ctx.strokeStyle = "#e3e5e8";
