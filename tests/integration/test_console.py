@@ -413,6 +413,19 @@ class SecuredConsoleTest(harness.IntegrationTestCase):
         # alice authenticates (200) but holds no Describe ACL: the broker shows her nothing.
         self.assertEqual(topics(("alice", "alice-secret")), [])
 
+    @harness.unittest.skipUnless(CHROMIUM, "chromium is not installed")
+    def test_page_in_chromium_with_the_admin_credential(self):
+        port = self.metrics_port
+        # Without a credential the page is the 401's text; with one in the URL, Chromium
+        # answers the challenge and its fetches of /api/state reuse the credential.
+        self.assertNotIn('data-broker="1"', dump_dom(f"http://127.0.0.1:{port}/"))
+        url = f"http://admin:admin-secret@127.0.0.1:{port}/"
+        wait_until(lambda: 'data-broker="1"' in dump_dom(url) or None, 60,
+                   "the secured page shows broker 1")
+        wait_until(lambda: f'data-topic="{SECURED_TOPIC}"' in dump_dom(url) or None, 60,
+                   f"the secured page shows {SECURED_TOPIC}")
+        screenshot(url, "secured.png")
+
     def test_no_secret_in_any_response(self):
         for path in ("/api/state", "/api/cluster", "/api/topics", "/api/groups", "/",
                      "/console/console.js"):

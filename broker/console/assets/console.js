@@ -13,6 +13,11 @@ const SERIES = {
   kafka_server_brokertopicmetrics_messagesin_total: "messagesin",
 };
 
+// Same-origin URLs built on location.origin: a page opened with user:pass@ in its URL would
+// otherwise resolve relative URLs with the credentials in them, which fetch() refuses; the
+// browser sends the credential it was challenged for by itself.
+const api = (path) => new URL(path, window.location.origin).href;
+
 const history = { bytesin: [], bytesout: [], messagesin: [] };
 let lastCounters = null;  // {time, values}
 let lastState = null;
@@ -242,7 +247,7 @@ function setStatus(text, isError) {
 
 async function pollState() {
   try {
-    const response = await fetch("/api/state", { cache: "no-store", credentials: "same-origin" });
+    const response = await fetch(api("/api/state"), { cache: "no-store", credentials: "same-origin" });
     if (!response.ok) throw new Error("HTTP " + response.status);
     lastState = await response.json();
     render(lastState);
@@ -257,7 +262,7 @@ async function pollState() {
 
 async function pollMetrics() {
   try {
-    const response = await fetch("/metrics", { cache: "no-store", credentials: "same-origin" });
+    const response = await fetch(api("/metrics"), { cache: "no-store", credentials: "same-origin" });
     if (!response.ok) throw new Error("HTTP " + response.status);
     addRates(parseCounters(await response.text()), Date.now());
   } catch (e) {
