@@ -13,7 +13,9 @@ and a consumer group with committed offsets behind the end (lag > 0).
 
 SecuredConsoleTest: one broker whose inter-broker listener is SASL_PLAINTEXT (SCRAM): the page
 and API answer 401 with WWW-Authenticate without credentials or with a wrong password, 200 with
-the admin's (verified by the broker over SASL), and no password appears in any response."""
+the admin's (verified by the broker over SASL), and no password appears in any response; with
+an ACL authorizer, alice (no ACL) sees no topic where the admin (a super user) sees it; Chromium
+opens the page with the admin's credential and shows the broker and the topic."""
 
 import base64
 import html.parser
@@ -24,7 +26,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 import urllib.error
 import urllib.request
 
