@@ -10,6 +10,7 @@
 #include "broker/api/admin_manager.h"
 #include "broker/api/fetch_session.h"
 #include "broker/api/kafka_apis.h"
+#include "broker/console/console_service.h"
 #include "broker/controller/kafka_controller.h"
 #include "broker/group/asio_scheduler.h"
 #include "broker/group/group_coordinator.h"
@@ -75,6 +76,8 @@ struct KafkaServer::Components {
     api::BrokerServices services;
     std::unique_ptr<api::KafkaApis> apis;
     std::unique_ptr<net::SocketServer> socket_server;
+    // The console's routes on the metrics listener (destroyed after the listener stops).
+    std::unique_ptr<console::ConsoleService> console;
     // metrics.listener: /metrics and the console (off by default).
     std::unique_ptr<MetricsEndpoint> metrics_endpoint;
 
