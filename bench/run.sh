@@ -144,17 +144,7 @@ note "ZooKeeper on 127.0.0.1:$zk_port, broker (pid $broker_pid) on $bootstrap, d
 
 clk_tck=$(getconf CLK_TCK)
 
-# The broker's appends are copies into the page cache. This VM (Firecracker) has virtio-balloon
-# free page reporting: memory the guest frees goes back to the host, and the next write into it
-# faults it in again, which shows up as 1-2.5 kernel CPU-s per GB in whichever process copies
-# into it (dd into fresh memory: ~2.5 s/GB; into just-freed memory: ~0.2 s/GB). So right before
-# each produce run, write and delete a file 20% larger than the run's data: the broker then
-# appends into recycled page-cache memory, as a long-running broker does (--no-prefault skips).
-prefault_page_cache() { # <bytes>
-    local mb=$(($1 * 12 / 10 / 1048576 + 1))
-    dd if=/dev/zero of="$work/prefault" bs=1M count="$mb" status=none
-    rm -f "$work/prefault"
-}
+# prefault_page_cache (bench/lib.sh) before each produce run, unless --no-prefault.
 
 declare -a rows=()
 # Runs samsa_bench "$@" as run <name>; keeps its output, the broker's CPU and peak RSS.

@@ -35,7 +35,7 @@ test_pkgs=(
     libgtest-dev libgmock-dev
     clang libclang-rt-14-dev
     kcat librdkafka-dev
-    python3-confluent-kafka python3-kafka python3-kazoo
+    python3-confluent-kafka python3-kafka python3-kazoo python3-yaml
     nodejs npm
     chromium
 )

@@ -33,6 +33,8 @@ Facts (environment, else \$SAMSA_HOST_ENV, else IMDSv2 where marked *):
   ZK_SERVERS       zk: the ensemble, "1=zk1,2=zk2,3=zk3" (server.N lines)
   ZK_CONNECT       broker: zookeeper.connect, "zk1:2181,zk2:2181,zk3:2181/kafka"
   BROKER_COUNT     broker: number of brokers (replication factor min(3,n), min ISR 2 from 3)
+  METRICS_PORT     broker: serve /metrics and the console at http://PRIVATE_IP:<port>
+                   (metrics.listener); empty or unset: no metrics listener
   DATA_DIR         dataDir of ZooKeeper, log.dirs of a broker (default /var/lib/samsa)
   DATA_VOLUME_ID   EBS volume to format once and mount on DATA_DIR (unset: use DATA_DIR as is)
   SECRETS_DIR      directory holding the secrets as files (tests); unset: Secrets Manager
@@ -54,7 +56,7 @@ case "${1:-}" in
 esac
 
 FACTS=(ROLE NODE_ID NODE_NAME PRIVATE_IP PRIVATE_DNS AZ ZK_SERVERS ZK_CONNECT BROKER_COUNT
-    DATA_DIR DATA_VOLUME_ID SECRETS_DIR SECRETS_PREFIX AWS_REGION SAMSA_CONF_DIR SAMSA_SERVICE
+    METRICS_PORT DATA_DIR DATA_VOLUME_ID SECRETS_DIR SECRETS_PREFIX AWS_REGION SAMSA_CONF_DIR SAMSA_SERVICE
     BOOT_WAIT LOG_DIR PID_DIR ZOOKEEPER_HEAP_OPTS SAMSA_BROKER_BIN SAMSA_ADMIN_BIN)
 
 # Facts from the file do not override the environment. The file is parsed, never sourced: a
@@ -118,6 +120,7 @@ load_facts() {
     fact_or_imds PRIVATE_IP local-ipv4
     fact_or_imds PRIVATE_DNS local-hostname
     fact_or_imds AZ placement/availability-zone
+    [[ "${METRICS_PORT:-}" =~ ^([1-9][0-9]{0,4})?$ ]] || die "METRICS_PORT must be a port number, not '$METRICS_PORT'"
     DATA_DIR=${DATA_DIR:-/var/lib/samsa}
     SAMSA_CONF_DIR=${SAMSA_CONF_DIR:-/etc/samsa}
     BOOT_WAIT=${BOOT_WAIT:-600}
@@ -312,6 +315,10 @@ auto.create.topics.enable=false
 log.retention.hours=168
 log.segment.bytes=1073741824
 PROPS
+        # On the private address only: Terraform opens the port to monitoring_cidr alone.
+        if [ -n "${METRICS_PORT:-}" ]; then
+            echo "metrics.listener=http://$PRIVATE_IP:$METRICS_PORT" >>"$1"
+        fi
     )
 }
 

@@ -72,6 +72,9 @@ module "security" {
   client_cidrs = var.client_cidrs
   enable_ssh   = var.enable_ssh
   ssh_cidrs    = var.ssh_cidrs
+
+  monitoring_cidr = var.monitoring_cidr
+  metrics_port    = var.metrics_port
 }
 
 module "secrets" {
@@ -118,6 +121,8 @@ module "kafka" {
   secret_arns        = module.secrets.broker_secret_arns
   artifact_url       = var.artifact_url
   aws_region         = var.aws_region
+  # metrics.listener only where the security group lets monitoring_cidr reach it.
+  metrics_port = var.monitoring_cidr == null ? null : var.metrics_port
 
   # Boot resolves the other nodes by name.
   depends_on = [module.dns]

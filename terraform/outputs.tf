@@ -32,3 +32,13 @@ output "zookeeper_private_ips" {
   description = "Fixed private address of each ZooKeeper node, by myid."
   value       = { for id, n in local.zookeeper_nodes : id => n.private_ip }
 }
+
+output "metrics_urls" {
+  description = "Each broker's Prometheus endpoint (metrics.listener on its private address), by broker.id; empty while monitoring_cidr is null."
+  value       = var.monitoring_cidr == null ? {} : { for id, n in local.broker_nodes : id => "http://${n.private_ip}:${var.metrics_port}/metrics" }
+}
+
+output "console_ssh_tunnel" {
+  description = "How to open the console from a laptop: an SSH tunnel through a bastion inside monitoring_cidr (the metrics port is never public); null while monitoring_cidr is null."
+  value       = var.monitoring_cidr == null ? null : "ssh -N -L ${var.metrics_port}:${local.broker_nodes["1"].private_ip}:${var.metrics_port} <user>@<bastion in ${var.monitoring_cidr}>, then open http://localhost:${var.metrics_port}/"
+}

@@ -152,6 +152,26 @@ variable "ssh_cidrs" {
   }
 }
 
+variable "monitoring_cidr" {
+  type        = string
+  description = "CIDR of the Prometheus servers (and of the bastion an SSH tunnel to the console goes through) allowed on the brokers' metrics port. null (default): no broker starts metrics.listener and no rule opens the port. Never 0.0.0.0/0."
+  default     = null
+  validation {
+    condition     = var.monitoring_cidr == null ? true : can(cidrhost(var.monitoring_cidr, 0)) && !startswith(var.monitoring_cidr, "0.0.0.0/")
+    error_message = "monitoring_cidr: null or an IPv4 CIDR block narrower than 0.0.0.0/0."
+  }
+}
+
+variable "metrics_port" {
+  type        = number
+  description = "Port of each broker's metrics.listener (Prometheus /metrics and the console), bound to the broker's private address; used only when monitoring_cidr is set."
+  default     = 9404
+  validation {
+    condition     = var.metrics_port >= 1024 && var.metrics_port <= 65535 && !contains([9092, 9093], var.metrics_port)
+    error_message = "metrics_port: 1024-65535, not a Kafka listener's port (9092, 9093)."
+  }
+}
+
 variable "key_name" {
   type        = string
   description = "EC2 key pair for ssh (only useful with enable_ssh); null: none."

@@ -10,6 +10,7 @@
 #include "broker/api/admin_manager.h"
 #include "broker/api/fetch_session.h"
 #include "broker/api/kafka_apis.h"
+#include "broker/console/console_service.h"
 #include "broker/controller/kafka_controller.h"
 #include "broker/group/asio_scheduler.h"
 #include "broker/group/group_coordinator.h"
@@ -77,6 +78,8 @@ struct KafkaServer::Components {
     std::unique_ptr<net::SocketServer> socket_server;
     // What kafka_server_kafkaserver_brokerstate reports; outlives metrics_endpoint.
     std::atomic<BrokerState> broker_state{BrokerState::starting};
+    // The console's routes on the metrics listener (destroyed after the listener stops).
+    std::unique_ptr<console::ConsoleService> console;
     // metrics.listener: /metrics and the console (off by default).
     std::unique_ptr<MetricsEndpoint> metrics_endpoint;
 

@@ -70,7 +70,7 @@ boot() { # <facts file>
 # A broker: user_data gives role, id, ensemble and secret prefix; IMDS the rest.
 printf '%s\n' ROLE=broker NODE_ID=2 "ZK_CONNECT=zk1:2181,zk2:2181,zk3:2181/kafka" BROKER_COUNT=3 \
     SECRETS_PREFIX=prod AWS_REGION=eu-west-1 "SAMSA_CONF_DIR=$work/broker" \
-    "DATA_DIR=$work/broker-data" >"$work/broker.env"
+    "DATA_DIR=$work/broker-data" METRICS_PORT=9404 >"$work/broker.env"
 boot "$work/broker.env" >"$work/broker.out" 2>&1 || { cat "$work/broker.out"; exit 1; }
 props=$work/broker/server.properties
 has() { grep -qxF -- "$2" "$1"; }
@@ -83,6 +83,8 @@ expect "ZooKeeper login from Secrets Manager" has "$props" zookeeper.auth.digest
 expect "ZooKeeper ACLs on" has "$props" zookeeper.set.acl=true
 expect "admin login from Secrets Manager" grep -qF 'username="admin" password="admin-pw-123";' "$props"
 expect "RF 3, min ISR 2" has "$props" min.insync.replicas=2
+expect "metrics.listener on the IMDS address (METRICS_PORT from user_data)" has "$props" \
+    metrics.listener=http://10.9.8.7:9404
 expect "server.properties readable by its owner only" test "$(stat -c %a "$props")" = 600
 expect "keystore from Secrets Manager" cmp -s "$work/broker/tls/broker.pem" "$work/tls/broker-2.pem"
 expect "keystore readable by its owner only" test "$(stat -c %a "$work/broker/tls/broker.pem")" = 600

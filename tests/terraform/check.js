@@ -6,7 +6,9 @@
 //    variable it requires;
 // 3. variables are typed and described, and none has a secret-like default;
 // 4. instances require IMDSv2 and encrypt their volumes; EBS volumes are encrypted;
-// 5. the security group rules are exactly the port plan (DEPLOYMENT.md §1);
+// 5. the security group rules are exactly the port plan (DEPLOYMENT.md §1); the metrics port
+//    is opened by one rule, absent unless var.monitoring_cidr is set, and then only to it, and
+//    the brokers get metrics.listener only when it is set;
 // 6. templatefile() paths exist, the keys passed are exactly the template's variables, and each
 //    call renders (with test values) into a script `bash -n` accepts;
 // 7. the root has the outputs bootstrap_servers and zookeeper_connect, and
@@ -165,7 +167,9 @@ function groupOf(expr) {
   return m && m[1];
 }
 
-function checkSecurityGroups(modules, rootVariables) {
+function checkSecurityGroups(modules, rootMod) {
+  const rootVariables = rootMod.variables;
+  let metricsRules = 0;
   const rules = modules.flatMap((m) => Object.entries(m.resources).filter(([, r]) => r.type === "aws_vpc_security_group_ingress_rule"));
   if (!rules.length) { problems.push("no aws_vpc_security_group_ingress_rule found"); return; }
   const found = [];
@@ -180,6 +184,15 @@ function checkSecurityGroups(modules, rootVariables) {
       if (!/var\.ssh_cidrs/.test(JSON.stringify(r.for_each || ""))) problems.push(`${where}: port 22 not limited to var.ssh_cidrs`);
       continue;
     }
+    if (/var\.metrics_port/.test(String(r.from_port))) {
+      // metrics.listener: optional, off by default (count 0 while monitoring_cidr is null),
+      // on the brokers only, from monitoring_cidr only.
+      metricsRules++;
+      if (!/^\$\{var\.monitoring_cidr == null \? 0 : 1\}$/.test(String(r.count || ""))) problems.push(`${where}: metrics port not conditional on var.monitoring_cidr (count = var.monitoring_cidr == null ? 0 : 1)`);
+      if (r.cidr_ipv4 !== "${var.monitoring_cidr}" || r.cidr_ipv6 || r.referenced_security_group_id || r.prefix_list_id) problems.push(`${where}: metrics port not limited to var.monitoring_cidr`);
+      if (groupOf(r.security_group_id) !== "broker") problems.push(`${where}: metrics port opened on a group other than the brokers'`);
+      continue;
+    }
     const source = r.referenced_security_group_id
       ? `sg:${groupOf(r.referenced_security_group_id)}`
       : (/var\.\w+/.exec(JSON.stringify(r.for_each || "")) || [String(r.cidr_ipv4)])[0];
@@ -189,6 +202,11 @@ function checkSecurityGroups(modules, rootVariables) {
   for (const got of found) if (!PORT_PLAN.includes(got)) problems.push(`security groups: ingress ${got} is not in the port plan`);
   const ssh = rootVariables.enable_ssh;
   if (!ssh || ssh.default !== false) problems.push("variable enable_ssh must exist with default false");
+  if (metricsRules !== 1) problems.push(`security groups: ${metricsRules} rules open var.metrics_port (expected one, for var.monitoring_cidr)`);
+  const monitoring = rootVariables.monitoring_cidr;
+  if (!monitoring || monitoring.default !== null) problems.push("variable monitoring_cidr must exist with default null");
+  const kafka = rootMod.modules.kafka || {};
+  if (!/^\$\{var\.monitoring_cidr == null \? null : var\.metrics_port\}$/.test(String(kafka.metrics_port))) problems.push("module kafka: metrics_port must be var.monitoring_cidr == null ? null : var.metrics_port (no metrics.listener the security group does not open)");
 }
 
 // --- 6. templates -----------------------------------------------------------------------------
@@ -319,7 +337,7 @@ async function checkDirectory(dir) {
     checkInstances(m);
     checkTemplates(m);
   }
-  checkSecurityGroups(modules, modules[0].variables);
+  checkSecurityGroups(modules, modules[0]);
   await checkRoot(modules[0]);
   const fmt = checkFormat(root);
   if (renderedCount === 0) problems.push("no templatefile() call was rendered");

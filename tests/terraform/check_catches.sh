@@ -57,6 +57,16 @@ expect "template file missing" "does not exist" modules/kafka/main.tf \
 expect "example sets an unknown variable" "sets brokers, which is not a variable" terraform.tfvars.example \
     's/^broker_count( +)=/brokers$1     =/m'
 expect "syntax error" "does not parse" modules/dns/main.tf 's/\}\s*\z//'
+expect "metrics port open by default" "metrics port not conditional on var.monitoring_cidr" \
+    modules/security/main.tf 's/count             = var\.monitoring_cidr == null \? 0 : 1/count             = 1/'
+expect "metrics port open to the VPC, not the monitoring CIDR" "metrics port not limited to var.monitoring_cidr" \
+    modules/security/main.tf 's/cidr_ipv4         = var\.monitoring_cidr/cidr_ipv4         = "10.0.0.0\/8"/'
+expect "metrics port open to the internet" "is open to the internet" \
+    modules/security/main.tf 's/cidr_ipv4         = var\.monitoring_cidr/cidr_ipv4         = "0.0.0.0\/0"/'
+expect "monitoring CIDR set by default" "monitoring_cidr must exist with default null" variables.tf \
+    's/(variable "monitoring_cidr" \{.*?default\s+= )null/${1}"10.42.0.0\/16"/s'
+expect "metrics.listener on without the rule" "module kafka: metrics_port must be" main.tf \
+    's/metrics_port = var\.monitoring_cidr == null \? null : var\.metrics_port/metrics_port = var.metrics_port/'
 
 # The unchanged copy first: it must pass, so each failure below is its mistake's doing.
 cp -r "$src" "$work/unchanged"

@@ -64,6 +64,7 @@ resource "aws_instance" "node" {
     secrets_prefix    = var.secrets_prefix
     artifact_url      = var.artifact_url
     aws_region        = var.aws_region
+    metrics_port      = var.metrics_port == null ? "" : tostring(var.metrics_port)
   })
 
   tags = { Name = "${var.name}-${each.value.name}", "samsa:role" = "broker" }

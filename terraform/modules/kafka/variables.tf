@@ -73,6 +73,12 @@ variable "artifact_url" {
   description = "s3:// URL of the Samsa tarball."
 }
 
+variable "metrics_port" {
+  type        = number
+  description = "Port of metrics.listener on the broker's private address; null: no metrics listener."
+  default     = null
+}
+
 variable "aws_region" {
   type        = string
   description = "Region, for the AWS CLI at boot."

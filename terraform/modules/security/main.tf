@@ -3,6 +3,7 @@
 #   ZooKeeper 2888/3888 (quorum)  <- ZooKeeper nodes only
 #   broker 9092 (INTERNAL, SASL_SSL, inter-broker) <- brokers only
 #   broker 9093 (CLIENT, SASL_SSL) <- client_cidrs, admin hosts
+#   broker metrics_port (metrics.listener: /metrics, console) <- monitoring_cidr, only when set
 #   22 only with enable_ssh, from ssh_cidrs. Egress is open: apt, S3 and the AWS APIs.
 
 resource "aws_security_group" "zookeeper" {
@@ -85,6 +86,17 @@ resource "aws_vpc_security_group_ingress_rule" "broker_client" {
   from_port         = 9093
   to_port           = 9093
   description       = "CLIENT listener (SASL_SSL): clients"
+}
+
+# Prometheus and the console (through an SSH tunnel from a bastion inside monitoring_cidr).
+resource "aws_vpc_security_group_ingress_rule" "broker_metrics" {
+  count             = var.monitoring_cidr == null ? 0 : 1
+  security_group_id = aws_security_group.broker.id
+  cidr_ipv4         = var.monitoring_cidr
+  ip_protocol       = "tcp"
+  from_port         = var.metrics_port
+  to_port           = var.metrics_port
+  description       = "metrics.listener (Prometheus /metrics, console): monitoring_cidr"
 }
 
 resource "aws_vpc_security_group_ingress_rule" "ssh" {

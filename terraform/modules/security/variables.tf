@@ -19,6 +19,18 @@ variable "enable_ssh" {
   default     = false
 }
 
+variable "monitoring_cidr" {
+  type        = string
+  description = "CIDR allowed on the brokers' metrics port; null: no rule."
+  default     = null
+}
+
+variable "metrics_port" {
+  type        = number
+  description = "Port of the brokers' metrics.listener."
+  default     = 9404
+}
+
 variable "ssh_cidrs" {
   type        = list(string)
   description = "CIDRs allowed on port 22 when enable_ssh is true."

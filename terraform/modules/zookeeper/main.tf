@@ -67,6 +67,7 @@ resource "aws_instance" "node" {
     secrets_prefix    = ""
     artifact_url      = var.artifact_url
     aws_region        = var.aws_region
+    metrics_port      = ""
   })
 
   tags = { Name = "${var.name}-${each.value.name}", "samsa:role" = "zookeeper" }
