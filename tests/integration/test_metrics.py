@@ -333,6 +333,31 @@ class MetricsTest(harness.IntegrationTestCase):
                            expands)
         self.assertEqual(self.total("kafka_controller_kafkacontroller_activecontrollercount"), 1)
 
+    def test_6_every_charted_metric_is_served(self):
+        """The names the Grafana dashboard charts (tests/monitoring's contract list) are what
+        the brokers serve: each family is in the scrape of at least one broker, once the
+        cluster has carried traffic, a group and a broker failure (tests 1-5)."""
+        import importlib.util
+        path = os.path.join(harness.ROOT, "tests", "monitoring", "test_monitoring.py")
+        spec = importlib.util.spec_from_file_location("monitoring_contract", path)
+        contract = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(contract)
+        # Families registered on first use, by events this cluster does not see: SASL
+        # logins (test_4b checks them on a SASL listener), an fsync (no flush.messages or
+        # flush.ms here), an error in a response (none is forced).
+        on_first_use = {"kafka_server_socket_server_metrics_failed_authentication_total",
+                        "kafka_server_socket_server_metrics_successful_authentication_total",
+                        "kafka_log_logflushstats_logflushrateandtimems",
+                        "kafka_network_requestmetrics_errors_total"}
+        served = set()
+        for i in (1, 2, 3):
+            for name, _, _ in self.scrape(i):
+                served.add(name)
+                if name.endswith("_count"):  # a summary's count stands for the summary
+                    served.add(name[:-len("_count")])
+        missing = sorted(set(contract.KIND) - on_first_use - served)
+        self.assertEqual(missing, [], "charted by the dashboard but served by no broker")
+
 
 if __name__ == "__main__":
     import unittest
