@@ -16,7 +16,7 @@ struct BrokerView {
     int32_t port = 0;
     std::optional<std::string> rack;
     std::vector<std::string> endpoints;  // "LISTENER://host:port", when this broker knows them
-    std::optional<int64_t> up_since_ms;  // known for the broker serving the console only
+    std::optional<int64_t> up_since_ms;  // its registration in ZooKeeper
 };
 
 struct PartitionView {

@@ -38,7 +38,11 @@ void fill_metadata(const protocol::MetadataResponseData& md, const LocalKnowledg
         if (auto e = local.endpoints.find(b.node_id); e != local.endpoints.end()) {
             bv.endpoints = e->second;
         }
-        if (b.node_id == local.broker_id) {
+        // Up since it registered (a broker back from a lost session counts from its return);
+        // the console's own broker knows its start if ZooKeeper could not be read.
+        if (auto r = local.registered_since.find(b.node_id); r != local.registered_since.end()) {
+            bv.up_since_ms = r->second;
+        } else if (b.node_id == local.broker_id) {
             bv.up_since_ms = local.up_since_ms;
         }
         view.brokers.push_back(std::move(bv));

@@ -26,6 +26,7 @@ struct LocalKnowledge {
     int32_t broker_id = -1;
     std::optional<int64_t> up_since_ms;
     std::map<int32_t, std::vector<std::string>> endpoints;  // from its metadata cache
+    std::map<int32_t, int64_t> registered_since;            // from ZooKeeper
 };
 
 // The view, or the error of the Metadata request to the console's own broker

@@ -6,6 +6,7 @@
 #include "broker/console/console_json.h"
 #include "broker/replica/metadata_cache.h"
 #include "broker/server/kafka_config.h"
+#include "zk/kafka_zk_client.h"
 
 #include <algorithm>
 
@@ -106,6 +107,18 @@ ConsoleConfig console_config(const server::KafkaConfig& config, int32_t broker_i
     }
     out.broker_id = broker_id;
     out.up_since_ms = now_ms();
+    return out;
+}
+
+std::map<int32_t, int64_t> registration_times(zk::KafkaZkClient& zk) {
+    std::map<int32_t, int64_t> out;
+    if (auto brokers = zk.get_all_brokers()) {
+        for (const auto& b : brokers.value()) {
+            if (b.timestamp_ms > 0) {
+                out[b.id.value()] = b.timestamp_ms;
+            }
+        }
+    }
     return out;
 }
 
@@ -267,6 +280,9 @@ result<std::shared_ptr<const ClusterView>> ConsoleService::view_of(Session& sess
     local.up_since_ms = config_.up_since_ms;
     if (config_.endpoints) {
         local.endpoints = config_.endpoints();
+    }
+    if (config_.registered_since) {
+        local.registered_since = config_.registered_since();
     }
     SAMSA_TRY(auto view, collect_cluster(session.client, local, now_ms()));
     session.view = std::make_shared<const ClusterView>(std::move(view));

@@ -34,6 +34,9 @@ struct KafkaConfig;
 namespace samsa::replica {
 struct MetadataSnapshot;
 }
+namespace samsa::zk {
+class KafkaZkClient;
+}
 
 namespace samsa::console {
 
@@ -47,11 +50,17 @@ struct ConsoleConfig {
     int64_t up_since_ms = 0;
     // Every live broker's endpoints, from this broker's metadata cache.
     std::function<std::map<int32_t, std::vector<std::string>>()> endpoints;
+    // When each live broker registered (its /brokers/ids/<id> timestamp): "up since".
+    std::function<std::map<int32_t, int64_t>()> registered_since;
 };
 
 // The console's settings for a broker: the inter-broker listener (else the first one).
 ConsoleConfig console_config(const server::KafkaConfig& config, int32_t broker_id,
                              std::shared_ptr<const net::ChannelSecurity> inter_broker_tls);
+
+// The registration time of every broker registered in ZooKeeper (empty if it cannot be read:
+// the page then shows only its own broker's start).
+std::map<int32_t, int64_t> registration_times(zk::KafkaZkClient& zk);
 
 // "LISTENER://host:port" of every live broker in this broker's metadata cache.
 std::map<int32_t, std::vector<std::string>> endpoints_of(const replica::MetadataSnapshot& md);

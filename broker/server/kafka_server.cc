@@ -129,6 +129,7 @@ void KafkaServer::start_metrics() {
     c_->metrics_endpoint = std::make_unique<MetricsEndpoint>(*listener, c_->broker_state);
     auto console = console::console_config(config_, c_->broker_id, c_->channel_security);
     console.endpoints = [this] { return console::endpoints_of(*c_->metadata.snapshot()); };
+    console.registered_since = [this] { return console::registration_times(*c_->zk); };
     c_->console = std::make_unique<console::ConsoleService>(std::move(console));
     c_->console->install(c_->metrics_endpoint->http());
     c_->metrics_endpoint->start();

@@ -214,6 +214,16 @@ class ConsoleTest(harness.IntegrationTestCase):
             zkc.stop()
             zkc.close()
 
+    def registrations_in_zk(self):
+        """Broker id -> the timestamp its /brokers/ids/<id> registration carries."""
+        zkc = self.cluster.zk_client()
+        try:
+            return {int(i): int(json.loads(zkc.get(f"/brokers/ids/{i}")[0])["timestamp"])
+                    for i in zkc.get_children("/brokers/ids")}
+        finally:
+            zkc.stop()
+            zkc.close()
+
     def test_api_state_matches_the_cluster(self):
         want_states = self.cluster.partition_states(TOPIC, PARTITIONS)
         for broker_id in (1, 2, 3):
@@ -233,6 +243,9 @@ class ConsoleTest(harness.IntegrationTestCase):
                 self.assertIn(f"PLAINTEXT://127.0.0.1:{ports[b['id']]}", b["endpoints"])
             served = [b for b in cluster["brokers"] if b["id"] == broker_id][0]
             self.assertLessEqual(served["upSince"], cluster["generatedAt"])
+            # Every broker is up since its registration, as ZooKeeper holds it.
+            self.assertEqual({b["id"]: b["upSince"] for b in cluster["brokers"]},
+                             self.registrations_in_zk())
 
             topic = [t for t in state["topics"] if t["name"] == TOPIC][0]
             self.assertFalse(topic["internal"])
