@@ -10,7 +10,7 @@ epoch and base sequence of the batch holding each copy.
   another partition waiting for a retry after a possibly persisted failure (a broken
   connection) is then re-sequenced from 0 under the new epoch (confluentinc/librdkafka#4953).
   No broker can recognise it: Kafka accepts it too.
-- Same epoch, other sequence: neither of the above; reported as unexplained.
+- Same epoch, another sequence (or one batch holding both): neither; reported as unexplained.
 """
 
 import os
@@ -47,7 +47,7 @@ def origin(first, second):
     """Which of BROKER, NEW_EPOCH, UNEXPLAINED the two batch headers show."""
     if first[2:4] != second[2:4]:
         return NEW_EPOCH
-    return BROKER if first[4] == second[4] else UNEXPLAINED
+    return BROKER if first[4] == second[4] and first[0] != second[0] else UNEXPLAINED
 
 
 def explain(brokers, topic, duplicates):
@@ -74,8 +74,9 @@ def explain(brokers, topic, duplicates):
         broker_id, first, second = found
         kind = origin(first, second)
         counts[kind] += 1
-        lines.append(f"partition {partition}: {value} at offsets {first_offset} "
-                     f"(producer {first[2]} epoch {first[3]} base sequence {first[4]}) and "
-                     f"{second_offset} (producer {second[2]} epoch {second[3]} base sequence "
-                     f"{second[4]}) on broker {broker_id}: {kind}")
+        lines.append(f"partition {partition}: {value} at offsets {first_offset} (batch at "
+                     f"{first[0]}: producer {first[2]} epoch {first[3]} base sequence "
+                     f"{first[4]}) and {second_offset} (batch at {second[0]}: producer "
+                     f"{second[2]} epoch {second[3]} base sequence {second[4]}) on broker "
+                     f"{broker_id}: {kind}")
     return lines, counts

@@ -155,6 +155,8 @@ class EpochBumpLog(logging.Handler):
 
     def emit(self, record):
         line = record.getMessage()
+        if record.levelno >= logging.WARNING:  # what librdkafka prints without a logger
+            print(f"%{record.levelno // 10} {line}", file=sys.stderr)
         if any(m in line for m in self.MARKERS):
             self.bumps += "bumped epoch" in line
             if len(self.lines) < 20:
