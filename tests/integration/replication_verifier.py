@@ -13,6 +13,7 @@ non-zero if anything acknowledged was lost, reordered, or a record was read that
 produced."""
 
 import argparse
+import collections
 import logging
 import os
 import random
@@ -144,7 +145,8 @@ from confluent_kafka import KafkaException  # noqa: E402
 
 class EpochBumpLog(logging.Handler):
     """librdkafka's idempotence debug lines (debug=eos) that matter to a duplicate: each epoch
-    bump and the error that started it (see duplicate_origin.py)."""
+    bump and the error that started it (see duplicate_origin.py); and the last lines of all,
+    for a producer that stalls (partitions waiting for a drain say so)."""
 
     MARKERS = ("bumped epoch", "epoch bump", "skipped sequence numbers")
 
@@ -152,9 +154,11 @@ class EpochBumpLog(logging.Handler):
         super().__init__(logging.DEBUG)
         self.lines = []
         self.bumps = 0
+        self.tail = collections.deque(maxlen=60)
 
     def emit(self, record):
         line = record.getMessage()
+        self.tail.append(f"{time.strftime('%H:%M:%S')} {line}")
         if record.levelno >= logging.WARNING:  # what librdkafka prints without a logger
             print(f"%{record.levelno // 10} {line}", file=sys.stderr)
         if any(m in line for m in self.MARKERS):
@@ -396,6 +400,9 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
         log(" ".join(f"{k} {v}" for k, v in counts.items()
                      if k not in ("duplicates", "duplicate_offsets")))
         explain_duplicates(cluster, topic, producer, counts, log)
+        if remaining:
+            for line in producer.epoch_log.tail:
+                log(f"librdkafka (last lines): {line}")
         log("longest unavailability per partition (s): " + ", ".join(
             f"{p}: {producer.longest_gap[p]:.1f}" for p in range(partitions)))
         return counts, problems, cluster
