@@ -13,6 +13,8 @@ non-zero if anything acknowledged was lost, reordered, or a record was read that
 produced."""
 
 import argparse
+import collections
+import logging
 import os
 import random
 import signal
@@ -22,6 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import duplicate_origin  # noqa: E402
 import harness  # noqa: E402
 from harness import SESSION_TIMEOUT_MS, wait_until  # noqa: E402
 
@@ -140,6 +143,30 @@ class Cluster:
 from confluent_kafka import KafkaException  # noqa: E402
 
 
+class EpochBumpLog(logging.Handler):
+    """librdkafka's idempotence debug lines (debug=eos) that matter to a duplicate: each epoch
+    bump and the error that started it (see duplicate_origin.py); and the last lines of all,
+    for a producer that stalls (partitions waiting for a drain say so)."""
+
+    MARKERS = ("bumped epoch", "epoch bump", "skipped sequence numbers")
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines = []
+        self.bumps = 0
+        self.tail = collections.deque(maxlen=60)
+
+    def emit(self, record):
+        line = record.getMessage()
+        self.tail.append(f"{time.strftime('%H:%M:%S')} {line}")
+        if record.levelno >= logging.WARNING:  # what librdkafka prints without a logger
+            print(f"%{record.levelno // 10} {line}", file=sys.stderr)
+        if any(m in line for m in self.MARKERS):
+            self.bumps += "bumped epoch" in line
+            if len(self.lines) < 20:
+                self.lines.append(line)
+
+
 class SequenceProducer(threading.Thread):
     """Produces "seq" values round-robin over the partitions with acks=all and one request in
     flight per broker (so a partition's records stay in order across retries), at about `rate`
@@ -159,9 +186,16 @@ class SequenceProducer(threading.Thread):
             "max.in.flight.requests.per.connection": 1, "retries": 1000000,
             "retry.backoff.ms": 100, "message.timeout.ms": 300000,
             "request.timeout.ms": 10000, "topic.metadata.refresh.interval.ms": 1000}
+        self.epoch_log = EpochBumpLog()
         if idempotent:
             config.update({"enable.idempotence": True,
                            "max.in.flight.requests.per.connection": 5})
+            # Epoch bumps are logged so that a duplicate can be traced to them.
+            logger = logging.getLogger(f"rdkafka.eos.{id(self)}")
+            logger.setLevel(logging.DEBUG)
+            logger.propagate = False
+            logger.addHandler(self.epoch_log)
+            config.update({"debug": "eos", "logger": logger})
         self.producer = Producer(config)
         self.produced = 0
         self.acked = {p: [] for p in range(partitions)}  # [(offset, seq)]
@@ -285,6 +319,7 @@ def check(producer, read, partitions):
     """Returns the counts and a list of problems (empty when nothing was lost or invented)."""
     problems = []
     duplicates = []  # where, for the first few: what a failure report needs to start from
+    duplicate_offsets = []  # (partition, seq, first offset, second offset), for the first few
     acked_total = read_total = lost = duplicated = 0
     for p in range(partitions):
         acked = producer.acked[p]
@@ -297,6 +332,7 @@ def check(producer, read, partitions):
                 duplicated += 1
                 if len(duplicates) < 10:
                     duplicates.append(f"partition {p}: {seq} at offsets {seen[seq]} and {offset}")
+                    duplicate_offsets.append((p, seq, seen[seq], offset))
             else:
                 seen[seq] = offset
             if seq % partitions != p or seq >= producer.produced:
@@ -312,7 +348,23 @@ def check(producer, read, partitions):
         if order != sorted(order):
             problems.append(f"partition {p}: acknowledged records out of order")
     return {"acknowledged": acked_total, "read": read_total, "lost": lost,
-            "duplicated": duplicated, "duplicates": duplicates}, problems
+            "duplicated": duplicated, "duplicates": duplicates,
+            "duplicate_offsets": duplicate_offsets}, problems
+
+
+def explain_duplicates(cluster, topic, producer, counts, log):
+    """Adds to `counts` how many of the (first ten) duplicates each origin explains
+    (duplicate_origin.py) and logs each with the producer's epoch bumps."""
+    lines, origins = duplicate_origin.explain(cluster.brokers, topic,
+                                              counts["duplicate_offsets"])
+    counts["duplicated_by_broker"] = origins[duplicate_origin.BROKER]
+    counts["resent_under_new_epoch"] = origins[duplicate_origin.NEW_EPOCH]
+    counts["duplicates_unexplained"] = origins[duplicate_origin.UNEXPLAINED]
+    for line in lines:
+        log(f"duplicate: {line}")
+    if lines:
+        for line in producer.epoch_log.lines:
+            log(f"librdkafka: {line}")
 
 
 def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill", "freeze"),
@@ -344,9 +396,13 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
         counts, problems = check(producer, read, partitions)
         counts["failed"] = len(producer.failed)
         counts["undelivered"] = remaining
-        log(" ".join(f"{k} {v}" for k, v in counts.items() if k != "duplicates"))
-        for line in counts["duplicates"]:
-            log(f"duplicate: {line}")
+        counts["epoch_bumps"] = producer.epoch_log.bumps
+        log(" ".join(f"{k} {v}" for k, v in counts.items()
+                     if k not in ("duplicates", "duplicate_offsets")))
+        explain_duplicates(cluster, topic, producer, counts, log)
+        if remaining:
+            for line in producer.epoch_log.tail:
+                log(f"librdkafka (last lines): {line}")
         log("longest unavailability per partition (s): " + ", ".join(
             f"{p}: {producer.longest_gap[p]:.1f}" for p in range(partitions)))
         return counts, problems, cluster

@@ -184,6 +184,38 @@ TEST_F(ProducerStateTest, FollowerAppendsFeedTheStateUnchecked) {
     EXPECT_EQ(state->batches.size(), 2u);
 }
 
+// A follower's divergent tail is cut when it follows a new leader, and it may then lead
+// itself: every batch of the producer's five in flight that it holds must still be recognised
+// (the state rebuilt by the truncation replays the log, not just the last batch), and the one
+// it lost must be appended again, in sequence.
+TEST_F(ProducerStateTest, AFollowerTruncatedThenPromotedRecognisesEveryRetriedBatch) {
+    auto leader = open_log();
+    for (int i = 0; i < 6; ++i) {
+        ASSERT_TRUE(produce(*leader, 7, 0, i * 2));
+    }
+    auto read = leader->read(0, 1 << 20, leader->log_end_offset(), true);
+    ASSERT_TRUE(read);
+    const auto bytes = bytes_of(read.value());
+    auto follower_log = Log::open(dir_ / "topic-1", {"topic", 1}, config_, 0, true, clock_.clock());
+    ASSERT_TRUE(follower_log);
+    Log& follower = *follower_log.value();
+    ASSERT_TRUE(follower.append_as_follower(bytes));
+    ASSERT_TRUE(follower.truncate_to(10));  // the sixth batch, never committed, goes
+    ASSERT_EQ(follower.log_end_offset(), 10);
+    EXPECT_EQ(follower.producer_state(7)->batches.size(), 5u);
+    for (int i = 0; i < 5; ++i) {
+        auto retry = produce(follower, 7, 0, i * 2);
+        ASSERT_TRUE(retry) << i;
+        EXPECT_TRUE(retry.value().duplicate) << i;
+        EXPECT_EQ(retry.value().first_offset, i * 2);
+    }
+    auto lost = produce(follower, 7, 0, 10);
+    ASSERT_TRUE(lost);
+    EXPECT_FALSE(lost.value().duplicate);
+    EXPECT_EQ(lost.value().first_offset, 10);
+    EXPECT_EQ(follower.log_end_offset(), 12);
+}
+
 TEST_F(ProducerStateTest, SnapshotFormatRoundTripsAndRejectsCorruption) {
     ProducerStateManager a(dir_.path());
     auto b = batch(5, 2, 10, 3);
