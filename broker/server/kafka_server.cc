@@ -107,6 +107,11 @@ void KafkaServer::startup() {
     start_metrics();
     register_broker();
     c_->controller->startup();
+    // As Kafka's startProcessingRequests: the listeners were bound before the registration (its
+    // stale-registration check needs the ports held), but requests are served only now, so no
+    // client is told UNKNOWN_TOPIC_OR_PARTITION by a broker the cluster does not know yet.
+    // Connections made meanwhile wait in the listen backlog.
+    c_->socket_server->start();
     c_->broker_state = BrokerState::running_as_broker;
     {
         std::lock_guard lock(mu_);
@@ -480,8 +485,6 @@ void KafkaServer::start_network() {
             *broker_epoch = epoch;
         });
     s.controller = c_->controller.get();
-
-    c_->socket_server->start();
 }
 
 // What /brokers/ids/<id> says: the advertised listeners, with the bound port where the

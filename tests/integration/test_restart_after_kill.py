@@ -14,6 +14,7 @@ import time
 from confluent_kafka import Producer
 
 import harness
+import wire
 from harness import Broker
 
 TICK_MS = 500
@@ -30,6 +31,24 @@ def produce(broker, topic, values):
     p.flush(30)
     assert len(acks) == len(values) and all(e is None for e, _ in acks), acks
     return [o for _, o in acks]
+
+
+def first_answer_ms(port, timeout=60):
+    """Connects (retrying until the port is bound), sends ApiVersions and returns the wall-clock
+    time in ms at which the answer arrived."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            s = wire.connect(port, timeout=timeout)
+            break
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+    with s:
+        s.sendall(wire.api_versions_request(1))
+        wire.recv_frame(s)
+        return time.time() * 1000
 
 
 class RestartAfterKillTest(harness.IntegrationTestCase):
@@ -82,6 +101,9 @@ class RestartAfterKillTest(harness.IntegrationTestCase):
         self.broker.restart(wait=False)
         self.assertIsNotNone(self.zkc.exists(self.path),
                              "the old registration expired before the restart could find it")
+        # As Kafka, requests are served only once the broker has registered: the first answer
+        # comes after the new registration's creation (ZooKeeper's clock is this machine's).
+        answered_ms = first_answer_ms(self.broker.port, timeout=SESSION_MS / 1000 + 30)
         self.broker.wait_ready(timeout=SESSION_MS / 1000 + 30)
         ready = time.monotonic() - killed
 
@@ -93,6 +115,8 @@ class RestartAfterKillTest(harness.IntegrationTestCase):
         self.assertNotIn("fatal error", out)
         new_stat = self.zkc.exists(self.path)
         self.assertNotEqual(new_stat.ephemeralOwner, old_owner)
+        self.assertGreaterEqual(answered_ms + 1, new_stat.ctime,
+                                "the restarted broker answered before it registered")
         print(f"    restarted broker ready {ready:.1f}s after kill -9 "
               f"(waited up to {m.group(2)} ms)", file=sys.stderr)
 
