@@ -64,8 +64,10 @@ def metadata(broker, timeout=10):
 
 
 class Bench:
-    def __init__(self, partitions, topics, log, logs_dir=None):
+    def __init__(self, partitions, topics, log, logs_dir=None,
+                 phases=("failover", "rejoin", "shutdown")):
         self.logs_dir = logs_dir
+        self.phases = phases
         self.partitions = partitions
         self.topics = topics
         self.log = log
@@ -158,6 +160,8 @@ class Bench:
                  f"{expired_at[0] - t_kill:.2f} s; every partition led on both live brokers "
                  f"{done - expired_at[0]:.2f} s after the expiry (new controller "
                  f"{new_controller})")
+        if "rejoin" not in self.phases:
+            return
         t0 = time.monotonic()
         victim.restart(wait=False)
         back = self.wait(lambda: self.all_in_isr(victim.broker_id, others[0]),
@@ -223,10 +227,12 @@ class Bench:
         try:
             self.create()
             self.rss()
-            self.failover()
-            victim = self.pick_shutdown_victim()
-            self.controlled_shutdown(victim)
-            self.restart(victim)
+            if "failover" in self.phases:
+                self.failover()
+            if "shutdown" in self.phases:
+                victim = self.pick_shutdown_victim()
+                self.controlled_shutdown(victim)
+                self.restart(victim)
         except BaseException:
             for b in self.cluster.brokers:
                 self.log(f"--- broker {b.broker_id} log tail:\n{b.log_tail(3000)}")
@@ -245,15 +251,32 @@ def main():
     parser.add_argument("--topics", type=int, default=10,
                         help="the partitions are spread over this many topics")
     parser.add_argument("--logs", help="copy the brokers' logs into this directory")
+    parser.add_argument("--phases", default="failover,rejoin,shutdown",
+                        help="after creation, which of failover, rejoin (the killed controller's "
+                             "restart; needs failover) and shutdown (with the restart after it; "
+                             "needs rejoin after a failover) to run")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a broker config for all three brokers (repeatable)")
     args = parser.parse_args()
     if args.partitions % args.topics:
         parser.error("--partitions must be a multiple of --topics")
+    phases = tuple(p for p in args.phases.split(",") if p)
+    if not set(phases) <= {"failover", "rejoin", "shutdown"}:
+        parser.error("--phases takes failover, rejoin and shutdown")
+    if "failover" in phases and "shutdown" in phases and "rejoin" not in phases:
+        parser.error("shutdown after a failover needs rejoin (three live brokers)")
     props = {
         # Small segments' preallocated indexes would not matter (sparse files); one fetcher per
         # leader as Kafka's default.
         "num.replica.fetchers": "1",
     }
-    Bench(args.partitions, args.topics, lambda s: print(s, flush=True), args.logs).run(props)
+    for kv in args.set:
+        key, sep, value = kv.partition("=")
+        if not sep or not key:
+            parser.error(f"--set takes KEY=VALUE, not {kv!r}")
+        props[key] = value
+    Bench(args.partitions, args.topics, lambda s: print(s, flush=True), args.logs,
+          phases).run(props)
 
 
 if __name__ == "__main__":

@@ -18,14 +18,18 @@ topics=10
 jobs=$(nproc)
 skip_build=0
 logs=
+extra=()
 
 usage() {
     cat <<USAGE
-USAGE: $0 [--partitions N] [--topics N] [--logs DIR] [--skip-build] [-j N]
+USAGE: $0 [--partitions N] [--topics N] [--logs DIR] [--phases LIST] [--set KEY=VALUE]...
+          [--skip-build] [-j N]
   Builds samsa-broker (Release) into $build, then runs bench/metadata_scale.py against it.
   --partitions N  partitions in all, replication factor 3 (default $partitions)
   --topics N      topics they are spread over (default $topics)
   --logs DIR      keep the brokers' logs there (each phase's timing is logged by the broker)
+  --phases LIST   after creation: failover,rejoin,shutdown (the default), or some of them
+  --set KEY=VALUE a broker config for all three brokers (repeatable)
   --skip-build    use the broker already in $build
   -j N            build parallelism (default $jobs)
 Needs /usr/bin/python3 with confluent_kafka and kazoo (scripts/install-deps.sh). Each broker
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
         --partitions) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--partitions needs a number"; partitions=$2; shift 2 ;;
         --topics) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--topics needs a number"; topics=$2; shift 2 ;;
         --logs) [ -n "${2:-}" ] || die "--logs needs a directory"; logs=$2; shift 2 ;;
+        --phases | --set) [ -n "${2:-}" ] || die "$1 needs a value"; extra+=("$1" "$2"); shift 2 ;;
         --skip-build) skip_build=1; shift ;;
         -j) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "-j needs a number"; jobs=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
@@ -56,4 +61,5 @@ broker_bin=$build/broker/samsa-broker
 ulimit -n "$(ulimit -Hn)"
 args=(--partitions "$partitions" --topics "$topics")
 [ -z "$logs" ] || args+=(--logs "$logs")
+args+=(${extra[@]+"${extra[@]}"})
 SAMSA_BROKER_BIN=$broker_bin /usr/bin/python3 "$SAMSA_ROOT/bench/metadata_scale.py" "${args[@]}"
