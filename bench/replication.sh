@@ -20,18 +20,22 @@ records=1000000
 rate=50000
 rate_seconds=10
 sizes=(100 1024)
+# Kafka's own replication benchmark (2014, the 51% the issue cites) used topics of six
+# partitions, so leadership and follower fetches spread over the three brokers.
+partitions=6
 jobs=$(nproc)
 skip_build=0
 keep=0
 
 usage() {
     cat <<USAGE
-USAGE: $0 [--records N] [--sizes "100 1024"] [--rate N] [--skip-build] [--keep] [-j N]
+USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--rate N] [--skip-build] [--keep] [-j N]
   Builds $build (Release, -DSAMSA_BUILD_BENCH=ON), then on free loopback ports: ZooKeeper,
   one broker (RF 1, acks=1), then three brokers (RF 3, acks=1 and acks=all, and acks=all paced
   at --rate records/s for $rate_seconds s). Prints a table and the acks=all / single-broker ratios.
   --records N   records per throughput run (default $records)
   --sizes "A B" record sizes in bytes (default "${sizes[*]}")
+  --partitions N partitions of every topic, the single broker's too (default $partitions)
   --rate N      records/s of the paced latency run (default $rate)
   --skip-build  use the binaries already in $build
   --keep        keep the temp dir (logs, data, per-run output)
@@ -43,6 +47,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --records) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--records needs a number"; records=$2; shift 2 ;;
         --sizes) read -r -a sizes <<<"${2:-}"; [ "${#sizes[@]}" -gt 0 ] || die "--sizes needs sizes"; shift 2 ;;
+        --partitions) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--partitions needs a number"; partitions=$2; shift 2 ;;
         --rate) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--rate needs a number"; rate=$2; shift 2 ;;
         --skip-build) skip_build=1; shift ;;
         --keep) keep=1; shift ;;
@@ -160,7 +165,7 @@ start_zookeeper
 note "one broker, replication factor 1"
 start_brokers 1
 for size in "${sizes[@]}"; do
-    "$bench_bin" create-topic -b "$bootstrap" -t "single-${size}" -r 1 >/dev/null
+    "$bench_bin" create-topic -b "$bootstrap" -t "single-${size}" -p "$partitions" -r 1 >/dev/null
     warm_up "single-${size}"
     measure "1broker-rf1-${size}B-acks1" $((records * size)) -- \
         produce -b "$bootstrap" -t "single-${size}" -n "$records" -s "$size" -a 1 -l 5
@@ -172,18 +177,19 @@ start_brokers 3
 for size in "${sizes[@]}"; do
     for acks in 1 -1; do
         topic="rf3-${size}-acks${acks/-1/all}"
-        "$bench_bin" create-topic -b "$bootstrap" -t "$topic" -r 3 >/dev/null
+        "$bench_bin" create-topic -b "$bootstrap" -t "$topic" -p "$partitions" -r 3 >/dev/null
         warm_up "$topic"
         measure "3brokers-rf3-${size}B-acks${acks/-1/all}" $((records * size)) -- \
             produce -b "$bootstrap" -t "$topic" -n "$records" -s "$size" -a "$acks" -l 5
     done
 done
-"$bench_bin" create-topic -b "$bootstrap" -t rf3-paced -r 3 >/dev/null
+"$bench_bin" create-topic -b "$bootstrap" -t rf3-paced -p "$partitions" -r 3 >/dev/null
 warm_up rf3-paced
 measure "3brokers-rf3-100B-acksall-${rate}per_s" $((rate * rate_seconds * 100)) -- \
     produce -b "$bootstrap" -t rf3-paced -n $((rate * rate_seconds)) -s 100 -a -1 -l 1 -R "$rate"
 
 echo
+echo "Topics of $partitions partition(s)"
 echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); all brokers and the client on it"
 fmt='%-34s %10s %8s %7s %7s %7s %7s %10s\n'
 # shellcheck disable=SC2059
