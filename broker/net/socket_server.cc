@@ -111,6 +111,12 @@ uint16_t SocketServer::bound_port(const std::string& listener_name) const {
 }
 
 void SocketServer::start() {
+    // Start-up and a shutdown from the signal thread may race (a SIGTERM while the broker waits
+    // out a stale registration): once shutdown() has begun, the threads must not start again.
+    std::lock_guard lock(mu_);
+    if (stopped_) {
+        return;
+    }
     for (auto& p : processors_) {
         p->start();
     }

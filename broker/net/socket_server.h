@@ -52,7 +52,7 @@ public:
     void bind();
     // The port a listener is bound to (after bind()).
     uint16_t bound_port(const std::string& listener_name) const;
-    // Starts the network threads and the acceptors.
+    // Starts the network threads and the acceptors; does nothing once shutdown() has begun.
     void start();
     // Stops accepting, closes every open connection, gives the requests in hand up to
     // `grace` to finish, then stops the network threads. Thread-safe and idempotent. The

@@ -106,15 +106,20 @@ void KafkaServer::startup() {
     start_network();
     start_metrics();
     register_broker();
-    c_->controller->startup();
-    // As Kafka's startProcessingRequests: the listeners were bound before the registration (its
-    // stale-registration check needs the ports held), but requests are served only now, so no
-    // client is told UNKNOWN_TOPIC_OR_PARTITION by a broker the cluster does not know yet.
-    // Connections made meanwhile wait in the listen backlog.
-    c_->socket_server->start();
-    c_->broker_state = BrokerState::running_as_broker;
     {
+        // A SIGTERM may have come while the registration was awaited: shutdown() then holds
+        // or waits for mu_, so nothing below starts after it has stopped it.
         std::lock_guard lock(mu_);
+        if (shutting_down_) {
+            return;
+        }
+        c_->controller->startup();
+        // As Kafka's startProcessingRequests: the listeners were bound before the registration
+        // (its stale-registration check needs the ports held), but requests are served only
+        // now, so no client is told UNKNOWN_TOPIC_OR_PARTITION by a broker the cluster does not
+        // know yet. Connections made meanwhile wait in the listen backlog.
+        c_->socket_server->start();
+        c_->broker_state = BrokerState::running_as_broker;
         started_ = true;
     }
     logger().info("[KafkaServer id={}] started (cluster {})", c_->broker_id, c_->cluster_id);
