@@ -71,12 +71,18 @@ class SocketServerTest : public ::testing::Test {
 protected:
     void start(ConnectionConfig config, std::shared_ptr<FileHandle> file = nullptr,
                int processors = 2) {
+        bind_only(config, std::move(file), processors);
+        server_->start();
+    }
+
+    // Bound and listening, but not yet serving (the broker between bind and registration).
+    void bind_only(ConnectionConfig config, std::shared_ptr<FileHandle> file = nullptr,
+                   int processors = 2) {
         handler_ = std::make_unique<EchoHandler>(std::move(file));
         server_ = std::make_unique<SocketServer>(
             processors, std::vector<ListenerConfig>{{"PLAINTEXT", "127.0.0.1", 0}}, config,
             *handler_);
         server_->bind();
-        server_->start();
         port_ = server_->bound_port("PLAINTEXT");
     }
 
@@ -194,6 +200,22 @@ TEST_F(SocketServerTest, ShutdownClosesOpenConnections) {
     EXPECT_EQ(read_frame(s), "x");
     server_->shutdown();
     EXPECT_TRUE(closed_by_server(s, 5000ms));
+}
+
+TEST_F(SocketServerTest, ARequestSentBeforeStartIsAnsweredOnceStarted) {
+    bind_only({});
+    auto s = connect();  // completes in the listen backlog
+    send_frame(s, "early");
+    // Not served while only bound: no answer, and the handler never saw it.
+    timeval tv{0, 200 * 1000};
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char c;
+    EXPECT_EQ(::recv(s.native_handle(), &c, 1, MSG_PEEK), -1);
+    EXPECT_EQ(handler_->requests.load(), 0);
+    tv = {5, 0};
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    server_->start();
+    EXPECT_EQ(read_frame(s), "early");
 }
 
 TEST_F(SocketServerTest, LargeAndSmallPipelinedFramesKeepTheirOrder) {
