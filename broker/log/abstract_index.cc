@@ -68,6 +68,11 @@ result<void> AbstractIndex::map(int fd, int64_t length, int prot) {
     if (p == MAP_FAILED) {
         return io_error("mmap", path_);
     }
+    // Lookups are binary searches: each probe touches one page. Without this hint a fault on
+    // a cold index reads ahead the device's read_ahead_kb (8 MiB on this machine's disk) around
+    // it, and on a preallocated index, whose tail is a hole, zero-fills all of it: loading
+    // 10,000 logs after an unclean shutdown spent 86% of its time in that memset.
+    (void)::madvise(p, static_cast<size_t>(length), MADV_RANDOM);
     map_ = static_cast<uint8_t*>(p);
     map_length_ = length;
     return success();
