@@ -89,7 +89,7 @@ result<void> LeaderEpochFileCache::assign(int32_t epoch, int64_t start_offset, b
     return flush(sync);
 }
 
-result<void> LeaderEpochFileCache::truncate_from_end(int64_t end_offset) {
+result<void> LeaderEpochFileCache::truncate_from_end(int64_t end_offset, bool sync) {
     if (end_offset < 0 || entries_.empty() || entries_.back().start_offset < end_offset) {
         return success();
     }
@@ -100,10 +100,10 @@ result<void> LeaderEpochFileCache::truncate_from_end(int64_t end_offset) {
     entries_.erase(first_removed, entries_.end());
     get_logger("log")->info("{}: removed leader epoch entries {} at and after offset {}", tp_,
                             describe(removed), end_offset);
-    return flush();
+    return flush(sync);
 }
 
-result<void> LeaderEpochFileCache::truncate_from_start(int64_t start_offset) {
+result<void> LeaderEpochFileCache::truncate_from_start(int64_t start_offset, bool sync) {
     auto first_kept = std::find_if(entries_.begin(), entries_.end(), [&](const EpochEntry& e) {
         return e.start_offset > start_offset;
     });
@@ -121,7 +121,7 @@ result<void> LeaderEpochFileCache::truncate_from_start(int64_t start_offset) {
                             "({}, {})",
                             tp_, start_offset, describe(removed), updated.epoch,
                             updated.start_offset);
-    return flush();
+    return flush(sync);
 }
 
 result<void> LeaderEpochFileCache::clear() {

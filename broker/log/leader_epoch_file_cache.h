@@ -74,11 +74,12 @@ public:
     // Writes (durably) what an unsynced assign left in memory only; nothing to do otherwise.
     result<void> sync();
     bool has_unsynced_write() const { return unsynced_; }
-    // Log truncation: removes the entries starting at or after `end_offset`.
-    result<void> truncate_from_end(int64_t end_offset);
+    // Log truncation: removes the entries starting at or after `end_offset`. With `sync`
+    // false the file is written by the next sync() (as an unsynced assign).
+    result<void> truncate_from_end(int64_t end_offset, bool sync = true);
     // The log start moved to `start_offset`: removes the entries starting at or before it and
     // keeps the last of them (the epoch `start_offset` belongs to), now starting there.
-    result<void> truncate_from_start(int64_t start_offset);
+    result<void> truncate_from_start(int64_t start_offset, bool sync = true);
     // Removes everything (the log was truncated fully).
     result<void> clear();
 
