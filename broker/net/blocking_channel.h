@@ -6,6 +6,11 @@
 // Not thread-safe: one owner thread. Every call blocks for at most the configured timeout;
 // after any error the channel is closed and the next send() reconnects.
 
+#include "broker/net/channel_security.h"
+#include "broker/protocol/api_key.h"
+#include "broker/protocol/wire.h"
+#include "common/result.h"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -14,15 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "broker/net/channel_security.h"
-#include "broker/protocol/api_key.h"
-#include "broker/protocol/wire.h"
-#include "common/result.h"
-
 namespace samsa::net {
 
 class BlockingChannel {
-public:
+  public:
     // `security` null: PLAINTEXT.
     BlockingChannel(std::string host, uint16_t port, std::string client_id,
                     std::chrono::milliseconds timeout,
@@ -72,7 +72,15 @@ public:
     static void set_default_connect_hook(ConnectHook hook);
     uint16_t port() const { return port_; }
 
-private:
+    // When the last (re)connect passed each step: the TCP connection, the TLS handshake (equal
+    // to tcp_connected without TLS) and the connect hook (SASL). For benchmarks that time a
+    // connection's set-up by phase (bench/samsa_connstorm.cc); four clock reads per connect.
+    struct ConnectTimes {
+        std::chrono::steady_clock::time_point start, tcp_connected, tls_done, hook_done;
+    };
+    const ConnectTimes& last_connect_times() const { return connect_times_; }
+
+  private:
     // Frames header + body, sends, reads the response frame into frame_ and returns its body
     // (after the response header), a view into frame_.
     result<std::span<const uint8_t>> exchange(protocol::ApiKey key, int16_t version,
@@ -95,6 +103,7 @@ private:
     std::shared_ptr<const ChannelSecurity> security_;
     ConnectHook connect_hook_;
     int32_t next_correlation_id_ = 0;
+    ConnectTimes connect_times_;
     // The last response frame. Reused while nothing else holds it: a follower's fetches are
     // up to replica.fetch.response.max.bytes each, and a fresh buffer per response costs an
     // allocation and page faults every time.
