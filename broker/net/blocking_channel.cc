@@ -1,9 +1,7 @@
 #include "broker/net/blocking_channel.h"
 
-#include "auth/ssl_factory.h"
-#include "broker/protocol/generated/api_table.h"
-#include "broker/protocol/generated/request_header.h"
-#include "broker/protocol/generated/response_header.h"
+#include <array>
+#include <optional>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,10 +9,14 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
+
 #include <openssl/ssl.h>
 
-#include <array>
-#include <optional>
+#include "auth/ssl_factory.h"
+
+#include "broker/protocol/generated/api_table.h"
+#include "broker/protocol/generated/request_header.h"
+#include "broker/protocol/generated/response_header.h"
 
 namespace samsa::net {
 
@@ -29,29 +31,30 @@ template <typename Stream>
 void start_exchange(Stream& stream, const std::vector<uint8_t>& frame,
                     std::array<uint8_t, 4>& size_bytes, std::vector<uint8_t>& payload,
                     boost::system::error_code& io_ec, bool& done) {
-    asio::async_write(stream, asio::buffer(frame), [&](const boost::system::error_code& e, size_t) {
+    asio::async_write(stream, asio::buffer(frame), [&](const boost::system::error_code& e,
+                                                       size_t) {
         if (e) {
             io_ec = e;
             done = true;
             return;
         }
-        asio::async_read(
-            stream, asio::buffer(size_bytes), [&](const boost::system::error_code& e2, size_t) {
-                if (e2) {
-                    io_ec = e2;
-                    done = true;
-                    return;
-                }
-                uint32_t n = (uint32_t{size_bytes[0]} << 24) | (uint32_t{size_bytes[1]} << 16) |
-                             (uint32_t{size_bytes[2]} << 8) | size_bytes[3];
-                // Capacity is kept across responses; only growth allocates (and zero-fills).
-                payload.resize(n);
-                asio::async_read(stream, asio::buffer(payload),
-                                 [&](const boost::system::error_code& e3, size_t) {
-                                     io_ec = e3;
-                                     done = true;
-                                 });
-            });
+        asio::async_read(stream, asio::buffer(size_bytes), [&](const boost::system::error_code& e2,
+                                                               size_t) {
+            if (e2) {
+                io_ec = e2;
+                done = true;
+                return;
+            }
+            uint32_t n = (uint32_t{size_bytes[0]} << 24) | (uint32_t{size_bytes[1]} << 16) |
+                         (uint32_t{size_bytes[2]} << 8) | size_bytes[3];
+            // Capacity is kept across responses; only growth allocates (and zero-fills).
+            payload.resize(n);
+            asio::async_read(stream, asio::buffer(payload),
+                             [&](const boost::system::error_code& e3, size_t) {
+                                 io_ec = e3;
+                                 done = true;
+                             });
+        });
     });
 }
 
@@ -101,9 +104,7 @@ BlockingChannel::BlockingChannel(std::string host, uint16_t port, std::string cl
       security_(std::move(security)),
       connect_hook_(default_connect_hook()) {}
 
-BlockingChannel::~BlockingChannel() {
-    close();
-}
+BlockingChannel::~BlockingChannel() { close(); }
 
 void BlockingChannel::close() {
     impl_->tls.reset();
