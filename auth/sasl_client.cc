@@ -71,15 +71,14 @@ class ScramSaslClient final : public SaslClient {
     }
 
     Bytes salted_password(const Bytes& salt, int iterations) {
-        const int m = static_cast<int>(mechanism_);
         if (salted_passwords_) {
-            if (auto cached = salted_passwords_->find(m, salt, iterations)) {
+            if (auto cached = salted_passwords_->find(mechanism_, salt, iterations)) {
                 return *cached;
             }
         }
         Bytes salted = scram_hi(mechanism_, password_, salt, iterations);
         if (salted_passwords_) {
-            salted_passwords_->put(m, salt, iterations, salted);
+            salted_passwords_->put(mechanism_, salt, iterations, salted);
         }
         return salted;
     }
@@ -106,7 +105,8 @@ class ScramSaslClient final : public SaslClient {
 
 }  // namespace
 
-std::optional<std::string> ScramSaltedPasswordCache::find(int mechanism, std::string_view salt,
+std::optional<std::string> ScramSaltedPasswordCache::find(ScramMechanism mechanism,
+                                                          std::string_view salt,
                                                           int iterations) const {
     std::lock_guard lock(mu_);
     auto it = entries_.find(Key{mechanism, std::string(salt), iterations});
@@ -116,7 +116,7 @@ std::optional<std::string> ScramSaltedPasswordCache::find(int mechanism, std::st
     return it->second;
 }
 
-void ScramSaltedPasswordCache::put(int mechanism, std::string_view salt, int iterations,
+void ScramSaltedPasswordCache::put(ScramMechanism mechanism, std::string_view salt, int iterations,
                                    std::string salted) {
     std::lock_guard lock(mu_);
     entries_.insert_or_assign(Key{mechanism, std::string(salt), iterations}, std::move(salted));

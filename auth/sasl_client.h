@@ -10,6 +10,9 @@
 // SCRAM verifies the server's signature in the last step, so a server that does not know
 // the password cannot pass for one that does.
 
+#include "auth/scram_mechanism.h"
+
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,11 +43,12 @@ class SaslClient {
 class ScramSaltedPasswordCache {
   public:
     // The cached SaltedPassword, or nullopt.
-    std::optional<std::string> find(int mechanism, std::string_view salt, int iterations) const;
-    void put(int mechanism, std::string_view salt, int iterations, std::string salted);
+    std::optional<std::string> find(ScramMechanism mechanism, std::string_view salt,
+                                    int iterations) const;
+    void put(ScramMechanism mechanism, std::string_view salt, int iterations, std::string salted);
 
   private:
-    using Key = std::tuple<int, std::string, int>;
+    using Key = std::tuple<ScramMechanism, std::string, int>;
     mutable std::mutex mu_;
     std::map<Key, std::string, std::less<>> entries_;
 };
