@@ -31,8 +31,12 @@ class PlainSaslClient final : public SaslClient {
 // SCRAM (RFC 5802 §3): client-first, then the proof, then the server's signature is checked.
 class ScramSaslClient final : public SaslClient {
   public:
-    ScramSaslClient(ScramMechanism m, std::string user, std::string password)
-        : mechanism_(m), user_(std::move(user)), password_(std::move(password)) {}
+    ScramSaslClient(ScramMechanism m, std::string user, std::string password,
+                    std::shared_ptr<ScramSaltedPasswordCache> salted_passwords)
+        : mechanism_(m),
+          user_(std::move(user)),
+          password_(std::move(password)),
+          salted_passwords_(std::move(salted_passwords)) {}
 
     std::string first_token() override {
         nonce_ = scram_nonce();
@@ -54,7 +58,7 @@ class ScramSaslClient final : public SaslClient {
         if (first->iterations < kScramMinIterations) {
             return {false, {}, "SCRAM iterations below the minimum"};
         }
-        const Bytes salted = scram_hi(mechanism_, password_, first->salt, first->iterations);
+        const Bytes salted = salted_password(first->salt, first->iterations);
         const std::string without_proof = format_client_final_without_proof(first->nonce);
         const std::string auth_message =
             client_first_bare_ + "," + std::string(challenge) + "," + without_proof;
@@ -64,6 +68,19 @@ class ScramSaslClient final : public SaslClient {
         server_signature_ =
             scram_hmac(mechanism_, scram_server_key(mechanism_, salted), auth_message);
         return {true, without_proof + ",p=" + base64_encode(xor_bytes(client_key, signature)), {}};
+    }
+
+    Bytes salted_password(const Bytes& salt, int iterations) {
+        if (salted_passwords_) {
+            if (auto cached = salted_passwords_->find(mechanism_, salt, iterations)) {
+                return *cached;
+            }
+        }
+        Bytes salted = scram_hi(mechanism_, password_, salt, iterations);
+        if (salted_passwords_) {
+            salted_passwords_->put(mechanism_, salt, iterations, salted);
+        }
+        return salted;
     }
 
     SaslClientStep receive_server_final(std::string_view challenge) {
@@ -80,6 +97,7 @@ class ScramSaslClient final : public SaslClient {
     const ScramMechanism mechanism_;
     const std::string user_;
     const std::string password_;
+    const std::shared_ptr<ScramSaltedPasswordCache> salted_passwords_;
     std::string nonce_;
     std::string client_first_bare_;
     Bytes server_signature_;
@@ -87,13 +105,32 @@ class ScramSaslClient final : public SaslClient {
 
 }  // namespace
 
-std::unique_ptr<SaslClient> create_sasl_client(std::string_view mechanism, std::string username,
-                                               std::string password) {
+std::optional<std::string> ScramSaltedPasswordCache::find(ScramMechanism mechanism,
+                                                          std::string_view salt,
+                                                          int iterations) const {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(Key{mechanism, std::string(salt), iterations});
+    if (it == entries_.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+void ScramSaltedPasswordCache::put(ScramMechanism mechanism, std::string_view salt, int iterations,
+                                   std::string salted) {
+    std::lock_guard lock(mu_);
+    entries_.insert_or_assign(Key{mechanism, std::string(salt), iterations}, std::move(salted));
+}
+
+std::unique_ptr<SaslClient> create_sasl_client(
+    std::string_view mechanism, std::string username, std::string password,
+    std::shared_ptr<ScramSaltedPasswordCache> salted_passwords) {
     if (mechanism == "PLAIN") {
         return std::make_unique<PlainSaslClient>(std::move(username), std::move(password));
     }
     if (auto m = parse_scram_mechanism(mechanism)) {
-        return std::make_unique<ScramSaslClient>(*m, std::move(username), std::move(password));
+        return std::make_unique<ScramSaslClient>(*m, std::move(username), std::move(password),
+                                                 std::move(salted_passwords));
     }
     return nullptr;
 }

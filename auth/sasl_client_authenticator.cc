@@ -4,8 +4,8 @@ namespace samsa::auth {
 
 std::string authenticate_sasl_client(const SaslCredential& credential,
                                      const SaslClientTransport& transport) {
-    auto client =
-        create_sasl_client(credential.mechanism, credential.username, credential.password);
+    auto client = create_sasl_client(credential.mechanism, credential.username, credential.password,
+                                     credential.salted_passwords);
     if (!client) {
         return "unsupported SASL mechanism " + credential.mechanism;
     }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace samsa::auth {
@@ -29,6 +30,8 @@ struct SaslCredential {
     std::string mechanism;
     std::string username;
     std::string password;
+    // Optional (SCRAM): SaltedPassword kept across exchanges (ScramSaltedPasswordCache).
+    std::shared_ptr<ScramSaltedPasswordCache> salted_passwords;
 };
 
 // Empty on success; otherwise why the exchange failed (no secret in it).

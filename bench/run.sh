@@ -28,13 +28,15 @@ broker_overrides=()
 producer_props=()
 security=plaintext
 idempotence=0
+connections_only=0
+python_storm=0
 client_props=()  # -X settings every samsa_bench command gets (the security protocol's)
 
 usage() {
     cat <<USAGE
 USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--keep]
           [--perf DIR] [--no-prefault] [--override key=value]... [--producer-prop key=value]...
-          [--idempotence] [-j N]
+          [--idempotence] [--security P] [--connections-only] [--python-storm] [-j N]
   Builds $build (Release, -DSAMSA_BUILD_BENCH=ON), starts ZooKeeper and a broker on free
   loopback ports, runs the produce scenarios (each size x acks=1/all) and the consume runs,
   then prints a summary table. Needs java (Debian's zookeeper), librdkafka-dev, kcat.
@@ -44,13 +46,19 @@ USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--
   --skip-build       use the binaries already in $build
   --keep             keep the temp dir (broker logs, data, per-run output)
   --perf DIR         also record the broker with 'perf record -g' during each run into DIR
+                     (and during the first 200 connections of the connection set-up)
   --no-prefault      before each produce run, do not write and delete a scratch file 20%
                      larger than the run's data (see prefault_page_cache and RESULTS.md)
   --override k=v     broker property (repeatable), e.g. --override num.io.threads=2
   --security P       the clients' listener: plaintext (default), ssl (TLS 1.3 with an ECDSA
                      certificate made by scripts/samsa-certs.sh) or sasl_ssl (the same, with
-                     SCRAM-SHA-512 as a user made in ZooKeeper; then also the connection storm of
-                     bench/connection_storm.py); the broker keeps a PLAINTEXT listener for itself
+                     SCRAM-SHA-512 as a user made in ZooKeeper; then also connection set-up with
+                     bench/samsa_connstorm, see connection_setup below); the broker keeps a
+                     PLAINTEXT listener for itself
+  --connections-only with --security sasl_ssl: skip the produce and consume runs, measure only
+                     connection set-up
+  --python-storm     with --security sasl_ssl: also run the older Python client
+                     (bench/connection_storm.py, confluent-kafka), for comparison
   --producer-prop k=v  librdkafka producer property (repeatable), after samsa_bench's own
   --idempotence      after each acks=all run, the same run again with enable.idempotence=true
                      into a fresh topic, and print the idempotent/plain ratio (librdkafka
@@ -77,19 +85,22 @@ while [ $# -gt 0 ]; do
         --override) [[ "${2:-}" == *=* ]] || die "--override needs key=value"; broker_overrides+=(--override "$2"); shift 2 ;;
         --producer-prop) [[ "${2:-}" == *=* ]] || die "--producer-prop needs key=value"; producer_props+=(-X "$2"); shift 2 ;;
         --idempotence) idempotence=1; shift ;;
+        --connections-only) connections_only=1; shift ;;
+        --python-storm) python_storm=1; shift ;;
         -j) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "-j needs a number"; jobs=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) echo "$PROG: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
     esac
 done
 command -v kcat >/dev/null || die "kcat not found (scripts/install-deps.sh)"
+[ "$connections_only" -eq 0 ] || [ "$security" = sasl_ssl ] || die "--connections-only needs --security sasl_ssl"
 [ -z "$perf_dir" ] || command -v perf >/dev/null || die "--perf needs perf"
 
 # --- build ------------------------------------------------------------------------------------
 
 if [ "$skip_build" -eq 0 ]; then
     note "building samsa-broker and samsa_bench (Release) into $build"
-    bench_build "$build" "$jobs" samsa-broker samsa_bench samsa-admin
+    bench_build "$build" "$jobs" samsa-broker samsa_bench samsa-admin samsa_connstorm samsa_loadgen
 fi
 broker_bin=$build/broker/samsa-broker
 bench_bin=$build/bench/samsa_bench
@@ -135,6 +146,7 @@ if [ "$security" = sasl_ssl ]; then
     client_props+=(-X sasl.mechanisms=SCRAM-SHA-512 -X sasl.username=bench -X sasl.password=bench-secret)
 fi
 start_broker "$broker_bin" "${broker_overrides[@]}"
+plaintext_bootstrap=$bootstrap
 if [ "$security" != plaintext ]; then
     bootstrap=127.0.0.1:$secure_port
 fi
@@ -184,6 +196,7 @@ measure() { # <name> <payload-bytes> -- samsa_bench arguments...
 
 topic_for() { echo "bench-${1}b-acks${2/-1/all}"; }
 
+[ "$connections_only" -eq 0 ] || sizes=()
 for size in "${sizes[@]}"; do
     for acks in 1 -1; do
         topic=$(topic_for "$size" "$acks")
@@ -245,8 +258,82 @@ if [ "$idempotence" -eq 1 ]; then
             'BEGIN {printf "idempotent / plain at %s B, acks=all: %.3f (%s vs %s records/s)\n", s, i / p, i, p}'
     done
 fi
-if [ "$security" = sasl_ssl ]; then
+
+# Connection set-up over SASL_SSL with a C++ client (bench/samsa_connstorm.cc): 200 connections
+# one by one on the idle broker, then storms of 100 at once while samsa_loadgen produces 1000
+# paced requests/s (one 100 B record each, acks=1) over the PLAINTEXT listener (it speaks no
+# TLS). Each is run with SCRAM's salted password computed per connection (as Kafka's clients
+# do) and cached (RFC 5802 5.1). The storms also run under nice 19: the 100 client threads
+# share the broker's 2 cores here, and niced they stop taking CPU from it, as clients on other
+# machines would not. Each kind of storm runs twice, interleaved, 4 s apart; the producer's
+# latency log is cut into the 4 s before each storm and the storm itself
+# (bench/latency_windows.py).
+# One line per samsa_connstorm RESULT in <file>: the storm's time to the last authentication,
+# or the set-up's p50/p99, with the broker's and the client's CPU per connection.
+summarize() { # <file>
+    awk '/^RESULT/ {
+        delete v
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        if (v["mode"] == "storm") printf "last_auth %s", v["last_auth_ms"]
+        else printf "total p50 %s p99 %s", v["total_p50_ms"], v["total_p99_ms"]
+        printf " (broker %s, client %s); ", v["broker_cpu_ms_per_conn"], v["client_cpu_ms_per_conn"]
+    }' "$1"
+}
+connection_setup() {
+    local connstorm=$build/bench/samsa_connstorm loadgen=$build/bench/samsa_loadgen out=$work/runs
+    local args=(--bootstrap "$bootstrap" --ca "$tls/ca.pem" --user bench --password bench-secret
+        --broker-pid "$broker_pid")
+    { [ -x "$connstorm" ] && [ -x "$loadgen" ]; } || die "samsa_connstorm or samsa_loadgen missing in $build"
     echo
-    /usr/bin/python3 "$SAMSA_ROOT/bench/connection_storm.py" --bootstrap "$bootstrap" \
-        --ca "$tls/ca.pem" --user bench --password bench-secret
+    local perf_pid=
+    if [ -n "$perf_dir" ]; then
+        mkdir -p "$perf_dir"
+        perf record -q -g -p "$broker_pid" -o "$perf_dir/connections-sequential.data" >/dev/null 2>&1 &
+        perf_pid=$!
+        sleep 0.5
+    fi
+    "$connstorm" "${args[@]}" --sequential 200 | tee "$out/sequential.txt"
+    if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid"
+        wait "$perf_pid" || true
+    fi
+    "$connstorm" "${args[@]}" --sequential 200 --cache-salted-password | tee "$out/sequential-cached.txt"
+    "$bench_bin" create-topic -b "$plaintext_bootstrap" -t bench-storm -p 1 >/dev/null
+    "$loadgen" produce --bootstrap "$plaintext_bootstrap" --topic bench-storm --rate 1000 \
+        --warmup 2 --duration 50 --drain 3 --latency-log "$out/producer-latency.log" \
+        >"$out/producer.txt" 2>&1 &
+    local producer_pid=$! rep kind
+    sleep 3 # the producer's 2 s warm-up
+    local kinds=(storm storm-cached storm-niced storm-cached-niced)
+    for rep in 1 2; do
+        for kind in "${kinds[@]}"; do
+            sleep 4 # the baseline window before this storm
+            local run=("$connstorm" "${args[@]}" --storm 100)
+            [[ "$kind" != *cached* ]] || run+=(--cache-salted-password)
+            [[ "$kind" != *niced* ]] || run=(nice -n 19 "${run[@]}")
+            echo "[$kind, $rep of 2]"
+            "${run[@]}" | tee -a "$out/$kind.txt"
+        done
+    done
+    wait "$producer_pid" || { cat "$out/producer.txt" >&2; die "samsa_loadgen failed"; }
+    local files=()
+    for kind in "${kinds[@]}"; do
+        files+=("$out/$kind.txt")
+    done
+    echo
+    echo "Connection set-up summary (ms; CPU per connection; 'cached': SCRAM's salted password reused)"
+    printf '%-20s %s\n' sequential "$(summarize "$out/sequential.txt")"
+    printf '%-20s %s\n' sequential-cached "$(summarize "$out/sequential-cached.txt")"
+    for kind in "${kinds[@]}"; do
+        printf '%-20s %s\n' "$kind" "$(summarize "$out/$kind.txt")"
+    done
+    /usr/bin/python3 "$SAMSA_ROOT/bench/latency_windows.py" "$out/producer-latency.log" "${files[@]}"
+    if [ "$python_storm" -eq 1 ]; then
+        echo "Python client (bench/connection_storm.py: 100 threads, Python's SCRAM):"
+        /usr/bin/python3 "$SAMSA_ROOT/bench/connection_storm.py" --bootstrap "$bootstrap" \
+            --ca "$tls/ca.pem" --user bench --password bench-secret
+    fi
+}
+if [ "$security" = sasl_ssl ]; then
+    connection_setup
 fi

@@ -191,6 +191,21 @@ RunResult run(const Options& o) {
     return result;
 }
 
+void write_latency_log(const std::string& path, std::vector<std::pair<int64_t, int64_t>> samples) {
+    std::sort(samples.begin(), samples.end());
+    std::FILE* out = std::fopen(path.c_str(), "w");
+    if (out == nullptr) {
+        throw std::runtime_error("cannot write " + path);
+    }
+    for (const auto& [scheduled, latency] : samples) {
+        std::fprintf(out, "%lld %lld\n", static_cast<long long>(scheduled),
+                     static_cast<long long>(latency));
+    }
+    if (std::fclose(out) != 0) {
+        throw std::runtime_error("cannot write " + path);
+    }
+}
+
 }  // namespace
 }  // namespace samsa::loadgen
 
@@ -203,6 +218,9 @@ int main(int argc, char** argv) {
         prctl(PR_SET_TIMERSLACK, 1UL);
         RunResult r = run(o);
         print_report(o, r);
+        if (!o.latency_log.empty()) {
+            write_latency_log(o.latency_log, r.stats.samples);
+        }
         return r.stats.ready > 0 ? 0 : 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "samsa_loadgen: %s\n", e.what());

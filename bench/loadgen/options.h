@@ -31,6 +31,9 @@ struct Options {
     int threads = 1;
     pid_t broker_pid = 0;  // 0: not sampled
     std::string client_id = "samsa-loadgen";
+    // produce: every measured request's (scheduled time, latency) in ns, one line each, so a
+    // run can be cut into windows afterwards (bench/latency_windows.py); empty: none kept.
+    std::string latency_log;
 };
 
 // Parses argv; prints the help and exits for --help (status 0) or no mode (status 1). Throws

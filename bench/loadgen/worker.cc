@@ -65,6 +65,7 @@ uint64_t Stats::error_count() const {
 
 void Stats::merge(const Stats& other) {
     latency.merge(other.latency);
+    samples.insert(samples.end(), other.samples.begin(), other.samples.end());
     e2e.merge(other.e2e);
     responses += other.responses;
     records += other.records;
@@ -290,10 +291,17 @@ bool Worker::handle_frame(Conn& c, std::span<const uint8_t> body) {
     return c.state != State::closed;
 }
 
+void Worker::record_latency(int64_t scheduled) {
+    stats_.latency.record(now_ - scheduled);
+    if (!o_.latency_log.empty()) {
+        stats_.samples.emplace_back(scheduled, now_ - scheduled);
+    }
+}
+
 void Worker::dispatch(Conn& c, const InFlight& request, protocol::Reader& r) {
     // sched_ is all zero during prepare: hellos are never measured.
     if (sched_.measured(request.scheduled_ns)) {
-        stats_.latency.record(now_ - request.scheduled_ns);
+        record_latency(request.scheduled_ns);
     }
     if (sched_.measured(now_)) {
         ++stats_.responses;
@@ -583,7 +591,7 @@ void Worker::run(const Schedule& schedule) {
 void Worker::account_unanswered() {
     auto timed_out = [this](int64_t scheduled) {
         if (sched_.measured(scheduled)) {
-            stats_.latency.record(now_ - scheduled);
+            record_latency(scheduled);
             ++stats_.timeouts;
         }
     };

@@ -61,6 +61,8 @@ struct Stats {
     int ready = 0;          // connections through their hello
     // Error name ("UNKNOWN_TOPIC_OR_PARTITION(3)", "closed_by_broker"...) -> count.
     std::map<std::string, uint64_t> errors;
+    // With --latency-log: the latency's requests one by one, (scheduled ns, latency ns).
+    std::vector<std::pair<int64_t, int64_t>> samples;
 
     uint64_t error_count() const;
     void merge(const Stats& other);
@@ -141,6 +143,7 @@ class Worker {
     bool finished() const;
     void account_unanswered();
     void error(const std::string& what) { ++stats_.errors[what]; }
+    void record_latency(int64_t scheduled);
 
     const Options& o_;
     const Frames& frames_;

@@ -119,6 +119,9 @@ result<void> BlockingChannel::ensure_connected() {
     if (impl_->socket && impl_->socket->is_open()) {
         return success();
     }
+    using clock = std::chrono::steady_clock;
+    connect_times_ = {};
+    connect_times_.start = clock::now();
     tcp::resolver resolver(impl_->io);
     boost::system::error_code ec;
     auto endpoints = resolver.resolve(host_, std::to_string(port_), ec);
@@ -138,11 +141,13 @@ result<void> BlockingChannel::ensure_connected() {
         return err;
     }
     impl_->socket->set_option(tcp::no_delay(true), ec);
+    connect_times_.tcp_connected = clock::now();
     if (security_ && security_->ssl) {
         if (auto r = start_tls(); !r) {
             return r;
         }
     }
+    connect_times_.tls_done = clock::now();
     if (connect_hook_) {
         // The socket is open now, so the hook's own sends do not reconnect.
         if (auto r = connect_hook_(*this); !r) {
@@ -150,6 +155,7 @@ result<void> BlockingChannel::ensure_connected() {
             return r.error();
         }
     }
+    connect_times_.hook_done = clock::now();
     return success();
 }
 

@@ -72,6 +72,14 @@ public:
     static void set_default_connect_hook(ConnectHook hook);
     uint16_t port() const { return port_; }
 
+    // When the last (re)connect passed each step: the TCP connection, the TLS handshake (equal
+    // to tcp_connected without TLS) and the connect hook (SASL). For benchmarks that time a
+    // connection's set-up by phase (bench/samsa_connstorm.cc); four clock reads per connect.
+    struct ConnectTimes {
+        std::chrono::steady_clock::time_point start, tcp_connected, tls_done, hook_done;
+    };
+    const ConnectTimes& last_connect_times() const { return connect_times_; }
+
 private:
     // Frames header + body, sends, reads the response frame into frame_ and returns its body
     // (after the response header), a view into frame_.
@@ -95,6 +103,7 @@ private:
     std::shared_ptr<const ChannelSecurity> security_;
     ConnectHook connect_hook_;
     int32_t next_correlation_id_ = 0;
+    ConnectTimes connect_times_;
     // The last response frame. Reused while nothing else holds it: a follower's fetches are
     // up to replica.fetch.response.max.bytes each, and a fresh buffer per response costs an
     // allocation and page faults every time.

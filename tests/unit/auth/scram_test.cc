@@ -6,6 +6,7 @@
 #include "auth/sanitizer.h"
 #include "auth/sasl_client.h"
 #include "auth/scram_credential.h"
+#include "auth/scram_formatter.h"
 #include "auth/scram_messages.h"
 #include "auth/scram_sasl_server.h"
 
@@ -128,6 +129,35 @@ TEST(ScramTest, ClientAndServerAgree) {
         EXPECT_TRUE(c2.ok) << c2.error;
         EXPECT_FALSE(c2.token);
     }
+}
+
+// Runs one exchange of `client` against `server`; true when both sides accept it.
+bool exchange(SaslServer& server, SaslClient& client) {
+    SaslStep s1 = server.evaluate_response(client.first_token());
+    SaslClientStep c1 = client.evaluate_challenge(s1.token);
+    if (s1.outcome != SaslStep::Outcome::challenge || !c1.ok || !c1.token) {
+        return false;
+    }
+    SaslStep s2 = server.evaluate_response(*c1.token);
+    return s2.outcome == SaslStep::Outcome::complete && client.evaluate_challenge(s2.token).ok;
+}
+
+TEST(ScramTest, ClientReusesTheCachedSaltedPassword) {
+    const ScramMechanism m = ScramMechanism::sha512;
+    CredentialCache cache;
+    cache.update_user("u", {{m, derive_scram_credential(m, "pw", "the-salt", 4096)}});
+    auto salted = std::make_shared<ScramSaltedPasswordCache>();
+    ScramSaslServer first_server(m, cache);
+    ASSERT_TRUE(exchange(first_server, *create_sasl_client("SCRAM-SHA-512", "u", "pw", salted)));
+    auto kept = salted->find(m, "the-salt", 4096);
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(*kept, scram_hi(m, "pw", "the-salt", 4096));
+    ScramSaslServer second_server(m, cache);
+    EXPECT_TRUE(exchange(second_server, *create_sasl_client("SCRAM-SHA-512", "u", "pw", salted)));
+    // The client takes the cached value without computing Hi() again: a wrong one fails.
+    salted->put(m, "the-salt", 4096, scram_hi(m, "other", "the-salt", 4096));
+    ScramSaslServer third_server(m, cache);
+    EXPECT_FALSE(exchange(third_server, *create_sasl_client("SCRAM-SHA-512", "u", "pw", salted)));
 }
 
 TEST(ScramTest, ClientRejectsForgedServerSignature) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -120,6 +121,42 @@ TEST(SslFactory, ServerAndClientHandshake) {
     EXPECT_EQ(peer_certificate_subject(p.client.get()), "CN=broker");
     EXPECT_EQ(peer_certificate_subject(p.server.get()), std::nullopt);  // no client cert
     EXPECT_EQ(SSL_version(p.client.get()), TLS1_3_VERSION);
+}
+
+// The chain a keystore without intermediates is sent with is completed from the trust store
+// once, when the context is built, not on each handshake; clients receive the same
+// certificates: the broker's, then the CA's.
+TEST(SslFactory, ServerChainIsBuiltOnceFromTheTrustStore) {
+    auto server = build_ssl_context(server_config(), SslMode::server);
+    STACK_OF(X509)* prebuilt = nullptr;
+    ASSERT_EQ(SSL_CTX_get0_chain_certs(server.get(), &prebuilt), 1);
+    ASSERT_NE(prebuilt, nullptr);
+    ASSERT_EQ(sk_X509_num(prebuilt), 1);
+    auto ca_file = std::unique_ptr<BIO, decltype(&BIO_free)>(
+        BIO_new_file((Certs::dir / "ca.pem").c_str(), "r"), &BIO_free);
+    auto ca = std::unique_ptr<X509, decltype(&X509_free)>(
+        PEM_read_bio_X509(ca_file.get(), nullptr, nullptr, nullptr), &X509_free);
+    ASSERT_TRUE(ca);
+    EXPECT_EQ(X509_cmp(sk_X509_value(prebuilt, 0), ca.get()), 0);
+
+    auto client_cfg = client_config();
+    auto client = build_ssl_context(client_cfg, SslMode::client);
+    for (int i = 0; i < 2; ++i) {
+        auto p = connect(client, server, client_cfg);
+        ASSERT_TRUE(handshake(p.client.get(), p.server.get()));
+        STACK_OF(X509)* sent = SSL_get_peer_cert_chain(p.client.get());
+        ASSERT_NE(sent, nullptr);
+        ASSERT_EQ(sk_X509_num(sent), 2);
+        EXPECT_EQ(X509_cmp(sk_X509_value(sent, 1), ca.get()), 0);
+    }
+
+    // Without a trust store there is nothing to complete it with: the certificate alone.
+    SslConfig alone = server_config();
+    alone.truststore_location.clear();
+    auto bare = build_ssl_context(alone, SslMode::server);
+    auto p = connect(client, bare, client_cfg);
+    ASSERT_TRUE(handshake(p.client.get(), p.server.get()));
+    EXPECT_EQ(sk_X509_num(SSL_get_peer_cert_chain(p.client.get())), 1);
 }
 
 TEST(SslFactory, EndpointIdentificationChecksTheHostName) {
