@@ -152,9 +152,11 @@ void sample_window(const Options& o, const Schedule& schedule, RunResult& result
     sleep_until(schedule.measure_start);
     result.broker_start = sample_process(o.broker_pid);
     result.self_start = self_cpu();
+    result.machine_busy_start = machine_busy_ticks();
     sleep_until(schedule.measure_end);
     result.broker_end = sample_process(o.broker_pid);
     result.self_end = self_cpu();
+    result.machine_busy_end = machine_busy_ticks();
 }
 
 // The workers prepare in parallel; the last one ready starts the clock for all (the barrier's

@@ -20,6 +20,8 @@ struct Figures {
     double broker_us_per_request = 0;
     double client_cpu_s = 0;
     double client_us_per_request = 0;
+    double machine_cores = 0;  // the whole machine's busy CPUs, averaged over the window
+    double other_cores = 0;    // of which neither the broker nor this generator
     std::string error_detail;  // name:count,... or "none"
 };
 
@@ -47,6 +49,12 @@ Figures derive(const Options& o, const RunResult& r) {
     f.client_cpu_s = ns_to_s(r.self_end.user_ns - r.self_start.user_ns + r.self_end.sys_ns -
                              r.self_start.sys_ns);
     f.client_us_per_request = f.client_cpu_s * per_request;
+    if (r.machine_busy_end > r.machine_busy_start) {
+        double tick_s = 1.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+        f.machine_cores =
+            static_cast<double>(r.machine_busy_end - r.machine_busy_start) * tick_s / o.duration_s;
+        f.other_cores = f.machine_cores - (f.broker_cpu_s + f.client_cpu_s) / o.duration_s;
+    }
     for (const auto& [name, count] : r.stats.errors) {
         f.error_detail += (f.error_detail.empty() ? "" : ",") + name + ":" + std::to_string(count);
     }
@@ -129,6 +137,8 @@ void print_human(const Options& o, const RunResult& r, const Figures& f) {
     }
     std::printf("  loadgen         CPU %.3f s = %.1f us/request\n", f.client_cpu_s,
                 f.client_us_per_request);
+    std::printf("  machine         %.2f CPUs busy, %.2f of them other processes\n", f.machine_cores,
+                f.other_cores);
     if (o.mode == Mode::idle) {
         if (r.probe_us) {
             std::printf("  new connection  answered in %.0f us\n", *r.probe_us);
@@ -177,8 +187,10 @@ void print_result_line(const Options& o, const RunResult& r, const Figures& f) {
                     static_cast<long long>(r.broker_before_connect.rss_kb), r.prepare_s,
                     r.probe_us ? 1 : 0, r.probe_us.value_or(0));
     }
-    std::printf(" client_cpu_s=%.3f client_cpu_us_per_req=%.2f\n", f.client_cpu_s,
-                f.client_us_per_request);
+    std::printf(
+        " client_cpu_s=%.3f client_cpu_us_per_req=%.2f machine_cores=%.2f "
+        "other_cores=%.2f\n",
+        f.client_cpu_s, f.client_us_per_request, f.machine_cores, f.other_cores);
 }
 
 }  // namespace

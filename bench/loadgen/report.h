@@ -22,6 +22,8 @@ struct RunResult {
     ProcSample broker_end;
     SelfCpu self_start;
     SelfCpu self_end;
+    int64_t machine_busy_start = 0;  // machine_busy_ticks() at the window's edges
+    int64_t machine_busy_end = 0;
     std::optional<double> probe_us;  // idle: a new connection's ApiVersions round trip
 };
 
