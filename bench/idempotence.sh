@@ -16,17 +16,17 @@
 #   small        8 connections x 1 in flight, one 100 B record per request
 # Each connection i writes partition i % 4; idempotent, each connection is a producer of its own
 # (InitProducerId at connect), so its sequences never interleave with another's.
-# Before each run, the data dir's file system is synced (the previous run's dirty pages would
-# otherwise be written back during this one: seen as the second run of a pair losing up to a
-# third of its throughput), then a file 20% larger than the run's expected data is written and
-# deleted (bench/lib.sh prefault_page_cache: the broker appends into recycled page-cache
-# memory).
 # The topic keeps 64 MiB per partition in 32 MiB segments, deleted at once: the broker's
 # appends then mostly reuse page-cache memory freed a moment before. With 512 MiB kept the
 # freed memory sat long enough for the VM's balloon to hand it back to the host (see
 # prefault_page_cache in bench/lib.sh), and the kernel's copy into the page cache cost from
 # 10% to 42% of the broker's cycles from one run to the next (perf), whichever the mode:
-# CPU/GB then moved 1.7-4.3 s between runs of the same load, with it 1.8-2.3.
+# CPU/GB then moved 1.7-4.3 s between runs of the same load, with it 1.7-2.1.
+# Before each run, the data dir's file system is synced (the previous run's dirty pages would
+# otherwise be written back during this one: seen as the second run of a pair losing up to a
+# third of its throughput), then twice what the topic retains is written to a file and deleted
+# (prefault_page_cache), so the first seconds also append into recycled memory. (A prefault the
+# size of the whole run, as bench/run.sh does, is 7 GB here and takes longer than the run.)
 #
 # Prints a table: per load and mode the median throughput (MB/s of record values, records/s or
 # requests/s) and the broker's CPU per GB of values (per request for the small load), then the
@@ -151,7 +151,6 @@ declare -A load_shape=(
     [small]="100 1 8 1 small_1x100B"
 )
 declare -A results=()     # run name -> the words of its RESULT line
-declare -A expect_mbps=() # load -> the highest MB/s seen so far (sizes the prefault)
 
 # The value of <key> in run <name>'s RESULT line, or "-".
 result() { # <name> <key>
@@ -162,16 +161,12 @@ result() { # <name> <key>
 
 # Runs samsa_loadgen as run <name> in <mode> (plain or idem) with the shape of <load>.
 run_once() { # <name> <load> <mode>
-    local name=$1 out=$work/runs/$1.txt size per conns inflight label mbps seen
+    local name=$1 out=$work/runs/$1.txt size per conns inflight label
     read -r size per conns inflight label <<<"${load_shape[$2]}"
     local -a extra=()
     [ "$3" = plain ] || extra=(--idempotent)
-    seen=${expect_mbps[$2]:-0}
-    mbps=$seen
-    [ "$seen" != 0 ] || mbps=$([ "$per" -gt 1 ] && echo 1000 || echo 20) # a first guess
     sync -f "$work/data"
-    prefault_page_cache "$(awk -v m="$mbps" -v s="$warmup" -v d="$duration" \
-        'BEGIN {printf "%.0f", m * (s + d) * 1048576}')"
+    prefault_page_cache $((retained_bytes * 2))
     "$loadgen_bin" produce --bootstrap "$bootstrap" --broker-pid "$broker_pid" \
         --topic idem --partitions "$partitions" --connections "$conns" --in-flight "$inflight" \
         --record-size "$size" --records-per-request "$per" --acks 1 --warmup "$warmup" \
@@ -203,7 +198,6 @@ run_once() { # <name> <load> <mode>
         "$(result "$name" rps) req/s, broker $(result "$name" broker_cpu_s_per_gb) s/GB" \
         "$(result "$name" broker_cpu_us_per_req) us/req, errors $(result "$name" errors)," \
         "other processes $(result "$name" other_cores) CPUs"
-    expect_mbps[$2]=$(awk -v a="$seen" -v b="$(result "$name" mb_per_s)" 'BEGIN {print (b > a ? b : a)}')
 }
 
 # The share of the broker's samples (self time) in the idempotent producer's state: the
@@ -295,8 +289,11 @@ print_summary() {
 
 note "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 start_zookeeper
-start_broker "$broker_bin" --override log.segment.bytes=33554432 \
-    --override log.retention.bytes=67108864 --override log.retention.check.interval.ms=1000 \
+segment_bytes=33554432
+retention_bytes=67108864
+retained_bytes=$((partitions * (retention_bytes + segment_bytes)))
+start_broker "$broker_bin" --override log.segment.bytes=$segment_bytes \
+    --override log.retention.bytes=$retention_bytes --override log.retention.check.interval.ms=1000 \
     --override log.segment.delete.delay.ms=0 "${broker_overrides[@]}"
 note "ZooKeeper on 127.0.0.1:$zk_port, broker (pid $broker_pid) on $bootstrap, data in $work"
 "$bench_bin" create-topic -b "$bootstrap" -t idem -p "$partitions" >/dev/null
