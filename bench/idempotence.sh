@@ -21,17 +21,19 @@
 # freed memory sat long enough for the VM's balloon to hand it back to the host (see
 # prefault_page_cache in bench/lib.sh), and the kernel's copy into the page cache cost from
 # 10% to 42% of the broker's cycles from one run to the next (perf), whichever the mode:
-# CPU/GB then moved 1.7-4.3 s between runs of the same load, with it 1.7-2.1.
+# CPU/GB then moved 1.7-4.3 s between runs of the same load, with it 1.6-2.1.
 # Before each run, the data dir's file system is synced (the previous run's dirty pages would
 # otherwise be written back during this one: seen as the second run of a pair losing up to a
 # third of its throughput), then twice what the topic retains is written to a file and deleted
 # (prefault_page_cache), so the first seconds also append into recycled memory. (A prefault the
 # size of the whole run, as bench/run.sh does, is 7 GB here and takes longer than the run.)
 #
-# Prints a table: per load and mode the median throughput (MB/s of record values, records/s or
-# requests/s) and the broker's CPU per GB of values (per request for the small load), then the
-# idempotent / plain ratio of the medians with the min-max of the per-round ratios. An
-# idempotent run with any error (OUT_OF_ORDER_SEQUENCE_NUMBER, CORRUPT_MESSAGE...) stops the
+# Prints a table: per load and mode the medians over the rounds of the throughput (MB/s of
+# record values, records/s, requests/s), the broker's CPU per GB of values (all of it, and user
+# time only) and per request, with --perf the share of its samples in producer-state code, and
+# the CPUs other processes took meanwhile; then per load the idempotent / plain ratios of
+# throughput, CPU/GB and user CPU/GB: the median of the per-round ratios and their min-max.
+# An idempotent run with any error (OUT_OF_ORDER_SEQUENCE_NUMBER, CORRUPT_MESSAGE...) stops the
 # script: its figure would mean nothing. Stops everything it started, by pid, also on failure.
 set -euo pipefail
 PROG=idempotence
