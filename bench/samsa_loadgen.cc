@@ -5,18 +5,24 @@
 // offset), so the generator stays cheap next to the broker it shares the cores with.
 //
 //   samsa_loadgen produce --bootstrap HOST:PORT --topic T [--partitions N] [--connections N]
-//                         [--in-flight P] [--record-size S] [--acks 1|-1] [--rate R]
+//                         [--in-flight P] [--record-size S] [--records-per-request K]
+//                         [--idempotent] [--acks 1|-1] [--rate R]
 //   samsa_loadgen fetch   --bootstrap HOST:PORT --topic T [--partitions N] [--connections N]
 //                         [--max-wait-ms MS] [--max-bytes B]
 //   samsa_loadgen idle    --bootstrap HOST:PORT [--connections N]
 //   all: [--warmup S] [--duration S] [--drain S] [--threads N] [--broker-pid PID]
 //
-// produce: one record of S bytes (default 100) per Produce v7 request, connection i to
-//   partition i % N. Closed loop by default: P requests in flight per connection, a new one
-//   sent per response. With --rate R the load is open loop: connection i sends at
-//   phase_i + k/R whether or not earlier requests were answered (up to P in flight, default R),
-//   and latency counts from the scheduled time, so a broker that falls behind shows in the
-//   percentiles instead of slowing the generator down (no coordinated omission).
+// produce: one batch of K records (default 1) of S bytes (default 100) per Produce v7 request,
+//   connection i to partition i % N. With --idempotent each connection first asks
+//   InitProducerId (no transactional id) and is then an idempotent producer of its own: its
+//   batches carry that id and epoch, base sequences advancing by K (at most 5 in flight);
+//   a plain run patches the same bytes with -1 so both modes cost the generator the same
+//   (issue 8's ratio, bench/idempotence.sh). Reports records/s, MB/s of values and the
+//   broker's CPU per GB of values besides requests/s. Closed loop by default: P requests in flight
+//   per connection, a new one sent per response. With --rate R the load is open loop: connection i
+//   sends at phase_i + k/R whether or not earlier requests were answered (up to P in flight,
+//   default R), and latency counts from the scheduled time, so a broker that falls behind shows in
+//   the percentiles instead of slowing the generator down (no coordinated omission).
 // fetch: consumers tailing partition i % N with Fetch v11 (min_bytes 1, max_wait_ms small),
 //   each from the log end (ListOffsets latest), advancing by what it receives, one fetch in
 //   flight. Reports fetch round trips, records and bytes received and, for records stamped by
@@ -30,7 +36,8 @@
 // per request = that CPU / responses in the window; the generator's own CPU likewise. Phases,
 // timing and what counts as an error: bench/loadgen/worker.h. Output: bench/loadgen/report.h.
 // Exit status: 0 when the run completed (errors are reported, not fatal), 1 when it could not
-// run (bad arguments, no connection ready).
+// run (bad arguments, no connection ready), 2 when an --idempotent run had any error or timeout
+// (an out-of-sequence or corrupt batch makes its figures meaningless).
 
 #include "bench/loadgen/frames.h"
 #include "bench/loadgen/options.h"
@@ -145,9 +152,11 @@ void sample_window(const Options& o, const Schedule& schedule, RunResult& result
     sleep_until(schedule.measure_start);
     result.broker_start = sample_process(o.broker_pid);
     result.self_start = self_cpu();
+    result.machine_busy_start = machine_busy_ticks();
     sleep_until(schedule.measure_end);
     result.broker_end = sample_process(o.broker_pid);
     result.self_end = self_cpu();
+    result.machine_busy_end = machine_busy_ticks();
 }
 
 // The workers prepare in parallel; the last one ready starts the clock for all (the barrier's
@@ -221,7 +230,15 @@ int main(int argc, char** argv) {
         if (!o.latency_log.empty()) {
             write_latency_log(o.latency_log, r.stats.samples);
         }
-        return r.stats.ready > 0 ? 0 : 1;
+        if (r.stats.ready == 0) {
+            return 1;
+        }
+        // An idempotent run is a figure only if every batch was accepted in sequence.
+        if (o.idempotent && (r.stats.error_count() > 0 || r.stats.timeouts > 0)) {
+            std::fprintf(stderr, "samsa_loadgen: idempotent run with errors or timeouts\n");
+            return 2;
+        }
+        return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "samsa_loadgen: %s\n", e.what());
         return 1;

@@ -3,6 +3,7 @@
 #include "broker/protocol/generated/api_table.h"
 #include "broker/protocol/generated/api_versions_request.h"
 #include "broker/protocol/generated/fetch_request.h"
+#include "broker/protocol/generated/init_producer_id_request.h"
 #include "broker/protocol/generated/list_offsets_request.h"
 #include "broker/protocol/generated/produce_request.h"
 #include "broker/protocol/generated/request_header.h"
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <stdexcept>
 #include <string>
 
@@ -53,15 +55,17 @@ size_t find_unique(std::span<const uint8_t> frame, std::span<const uint8_t> need
     return static_cast<size_t>(first - frame.begin());
 }
 
-std::vector<uint8_t> encode_record(int value_size) {
+// Only the first record of a batch is stamped: one send time per request is all a consumer
+// needs, and the patch stays one 8-byte store whatever the batch holds.
+std::vector<uint8_t> encode_record(int value_size, int32_t offset_delta) {
     std::vector<uint8_t> value(static_cast<size_t>(value_size), 'x');
-    if (stamped(value_size)) {
+    if (offset_delta == 0 && stamped(value_size)) {
         std::copy(kStampMagic.begin(), kStampMagic.end(), value.begin());
     }
     protocol::Writer body;
     body.write_int8(0);     // attributes
     body.write_varlong(0);  // timestamp delta
-    body.write_varint(0);   // offset delta
+    body.write_varint(offset_delta);
     body.write_varint(-1);  // key: null
     body.write_varint(value_size);
     body.write_raw(value);
@@ -72,11 +76,14 @@ std::vector<uint8_t> encode_record(int value_size) {
     return std::move(record.buffer());
 }
 
-// A RecordBatch v2 (layout in broker/protocol/record_batch.h) holding one record.
-std::vector<uint8_t> make_batch(int value_size) {
+// A RecordBatch v2 (layout in broker/protocol/record_batch.h) holding `count` records, without
+// producer id (a send patches it in).
+std::vector<uint8_t> make_batch(int value_size, int32_t count) {
     std::vector<uint8_t> batch(protocol::kRecordBatchHeaderSize);
-    auto record = encode_record(value_size);
-    batch.insert(batch.end(), record.begin(), record.end());
+    for (int32_t i = 0; i < count; ++i) {
+        auto record = encode_record(value_size, i);
+        batch.insert(batch.end(), record.begin(), record.end());
+    }
     int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
@@ -85,18 +92,19 @@ std::vector<uint8_t> make_batch(int value_size) {
                          static_cast<int32_t>(batch.size()) - protocol::kLogOverhead);
     protocol::store_be32(p + protocol::kPartitionLeaderEpochOffset, -1);
     p[protocol::kMagicOffset] = protocol::kMagicV2;
+    protocol::store_be32(p + protocol::kLastOffsetDeltaOffset, count - 1);
     protocol::store_be64(p + protocol::kBaseTimestampOffset, now_ms);
     protocol::store_be64(p + protocol::kMaxTimestampOffset, now_ms);
     protocol::store_be64(p + protocol::kProducerIdOffset, -1);
     protocol::store_be16(p + protocol::kProducerEpochOffset, -1);
     protocol::store_be32(p + protocol::kBaseSequenceOffset, -1);
-    protocol::store_be32(p + protocol::kRecordCountOffset, 1);
+    protocol::store_be32(p + protocol::kRecordCountOffset, count);
     protocol::MutableRecordBatchView(batch).update_crc();
     return batch;
 }
 
 ProduceFrame make_produce_frame(const Options& o, int32_t partition) {
-    auto batch = make_batch(o.record_size);
+    auto batch = make_batch(o.record_size, o.records_per_request);
     protocol::ProduceRequestData request;
     request.transactional_id = std::nullopt;
     request.acks = static_cast<int16_t>(o.acks);
@@ -154,7 +162,21 @@ std::vector<uint8_t> make_api_versions_frame(const Options& o) {
     return encode_frame(request, kApiVersionsVersion, o.client_id);
 }
 
+std::vector<uint8_t> make_init_producer_id_frame(const Options& o) {
+    protocol::InitProducerIdRequestData request;
+    request.transactional_id = std::nullopt;  // idempotence without transactions
+    request.transaction_timeout_ms = 60000;
+    return encode_frame(request, kInitProducerIdVersion, o.client_id);
+}
+
 }  // namespace
+
+int32_t increment_sequence(int32_t sequence, int32_t increment) {
+    if (sequence > INT32_MAX - increment) {
+        return increment - (INT32_MAX - sequence) - 1;
+    }
+    return sequence + increment;
+}
 
 int64_t read_stamp(std::span<const uint8_t> value) {
     if (value.size() < kStampSize ||
@@ -164,14 +186,23 @@ int64_t read_stamp(std::span<const uint8_t> value) {
     return protocol::load_be64(value.data() + kStampMagic.size());
 }
 
-void ProduceFrame::stamp(uint8_t* frame, int64_t now_ns) const {
-    protocol::store_be64(frame + stamp_at, now_ns);
-    protocol::MutableRecordBatchView({frame + batch_at, bytes.size() - batch_at}).update_crc();
+void ProduceFrame::patch(uint8_t* frame, int64_t now_ns, const ProducerFields& producer) const {
+    if (stamp_at != 0) {
+        protocol::store_be64(frame + stamp_at, now_ns);
+    }
+    uint8_t* batch = frame + batch_at;
+    protocol::store_be64(batch + protocol::kProducerIdOffset, producer.id);
+    protocol::store_be16(batch + protocol::kProducerEpochOffset, producer.epoch);
+    protocol::store_be32(batch + protocol::kBaseSequenceOffset, producer.base_sequence);
+    protocol::MutableRecordBatchView({batch, bytes.size() - batch_at}).update_crc();
 }
 
 Frames make_frames(const Options& o) {
     Frames f;
     f.api_versions = make_api_versions_frame(o);
+    if (o.idempotent) {
+        f.init_producer_id = make_init_producer_id_frame(o);
+    }
     for (int32_t p = 0; p < o.partitions; ++p) {
         if (o.mode == Mode::produce) {
             f.produce.push_back(make_produce_frame(o, p));

@@ -3,14 +3,18 @@
 // clock starts, and where each send patches them.
 //
 // Every frame: int32 size, then RequestHeader v1 (api key int16, api version int16, correlation
-// id int32 at byte 8, client id) and the body. A Produce frame carries one RecordBatch v2 with
-// one record (no key, no headers); its value, when 16 B to 64 KiB long, starts with a stamp:
+// id int32 at byte 8, client id) and the body. A Produce frame carries one RecordBatch v2 of
+// --records-per-request records (no key, no headers, offset deltas 0..N-1); the first record's
+// value, when 16 B to 64 KiB long, starts with a stamp:
 //
 //   off size
 //    0   8   "samsa-lg"
 //    8   8   send time, CLOCK_MONOTONIC ns, big-endian (one clock for every process here)
 //
-// which a consumer turns into end-to-end latency. Stamping a send rewrites the batch CRC.
+// which a consumer turns into end-to-end latency. A send patches the stamp and, for an
+// idempotent producer, the producer id, epoch and base sequence, then rewrites the batch CRC.
+// A plain producer's stamped send patches the same fields (with -1, the bytes they hold) and
+// rewrites the CRC too, so the generator's work per request is the same in both modes.
 
 #include "bench/loadgen/options.h"
 
@@ -26,6 +30,7 @@ inline constexpr int16_t kProduceVersion = 7;
 inline constexpr int16_t kFetchVersion = 11;
 inline constexpr int16_t kListOffsetsVersion = 2;
 inline constexpr int16_t kApiVersionsVersion = 3;
+inline constexpr int16_t kInitProducerIdVersion = 1;
 inline constexpr size_t kCorrelationIdAt = 8;
 
 inline constexpr std::array<uint8_t, 8> kStampMagic = {'s', 'a', 'm', 's', 'a', '-', 'l', 'g'};
@@ -34,13 +39,25 @@ inline constexpr size_t kStampSize = kStampMagic.size() + 8;
 // The send time of a stamped record value, or -1 when it carries none.
 int64_t read_stamp(std::span<const uint8_t> value);
 
+// A batch's idempotence fields: an InitProducerId answer's id and epoch, and the sequence of
+// the batch's first record. All -1 for a plain producer.
+struct ProducerFields {
+    int64_t id = -1;
+    int16_t epoch = -1;
+    int32_t base_sequence = -1;
+};
+
+// Kafka's DefaultRecordBatch.incrementSequence: sequences wrap from INT32_MAX to 0.
+int32_t increment_sequence(int32_t sequence, int32_t increment);
+
 struct ProduceFrame {
     std::vector<uint8_t> bytes;
     size_t batch_at = 0;  // the batch runs to the end of the frame
-    size_t stamp_at = 0;  // the send time's 8 bytes; 0 for an unstamped value
+    size_t stamp_at = 0;  // the first record's send time, 8 bytes; 0 for an unstamped value
 
-    // Writes the send time and the batch CRC into `frame`, a copy of bytes.
-    void stamp(uint8_t* frame, int64_t now_ns) const;
+    // Writes the send time (when stamped), the producer fields and the batch CRC into
+    // `frame`, a copy of bytes.
+    void patch(uint8_t* frame, int64_t now_ns, const ProducerFields& producer) const;
 };
 
 struct FetchFrame {
@@ -55,6 +72,7 @@ struct Frames {
     std::vector<FetchFrame> fetch;
     std::vector<std::vector<uint8_t>> list_offsets;  // latest offset (fetch's hello)
     std::vector<uint8_t> api_versions;               // produce's and idle's hello
+    std::vector<uint8_t> init_producer_id;           // --idempotent's second hello
 };
 
 Frames make_frames(const Options& o);

@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <stdexcept>
@@ -25,6 +26,10 @@ po::options_description describe(Options& o, std::string& bootstrap) {
     add("in-flight,P", po::value(&o.in_flight),
         "produce: requests in flight per connection (1; with --rate the cap, default R)");
     add("record-size,s", po::value(&o.record_size), "produce: value bytes per record (100)");
+    add("records-per-request,n", po::value(&o.records_per_request),
+        "produce: records in each request's batch (1)");
+    add("idempotent", po::bool_switch(&o.idempotent),
+        "produce: an idempotent producer per connection (InitProducerId, sequences)");
     add("acks,a", po::value(&o.acks), "produce: 1 or -1 (1)");
     add("rate,r", po::value(&o.rate), "produce: paced requests/s per connection (closed loop)");
     add("max-wait-ms", po::value(&o.max_wait_ms), "fetch: max_wait_ms (1)");
@@ -75,6 +80,14 @@ void validate(const Options& o) {
             "counts must be >= 1");
     require(o.threads <= o.connections, "--threads must not exceed --connections");
     require(o.record_size >= 0 && o.rate >= 0 && o.max_bytes > 0, "sizes must be >= 0");
+    require(o.records_per_request >= 1, "--records-per-request must be >= 1");
+    require(int64_t{o.records_per_request} * (o.record_size + 16) < (1 << 30),
+            "--records-per-request x --record-size must stay under 1 GiB");
+    require(!o.idempotent || o.mode == Mode::produce, "--idempotent is for produce");
+    // Kafka's max.in.flight.requests.per.connection limit for idempotence: the broker keeps
+    // the last 5 batches of each producer, so a sixth in flight could not be recognised as a
+    // duplicate on a retry.
+    require(!o.idempotent || o.in_flight <= 5, "--idempotent allows at most 5 in flight");
     require(o.duration_s > 0 && o.warmup_s >= 0 && o.drain_s >= 0,
             "--duration must be > 0, --warmup and --drain >= 0");
 }

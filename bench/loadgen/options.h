@@ -21,6 +21,10 @@ struct Options {
     int connections = 1;  // idle: 10,000
     int in_flight = 1;    // per connection; with --rate the cap (default: one second's worth)
     int record_size = 100;
+    int records_per_request = 1;  // produce: records in each request's one batch
+    // produce: each connection is an idempotent producer (InitProducerId in its hello; its
+    // batches carry the id, epoch and a sequence); at most 5 in flight, Kafka's limit.
+    bool idempotent = false;
     int acks = 1;
     double rate = 0;  // produce: requests/s per connection; 0 = closed loop
     int max_wait_ms = 1;

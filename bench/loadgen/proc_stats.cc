@@ -75,4 +75,15 @@ SelfCpu self_cpu() {
     return {ns(ru.ru_utime), ns(ru.ru_stime)};
 }
 
+int64_t machine_busy_ticks() {
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    int64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+    if (!(stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
+        cpu != "cpu") {
+        return 0;
+    }
+    return user + nice + system + irq + softirq + steal;
+}
+
 }  // namespace samsa::loadgen

@@ -26,4 +26,9 @@ struct SelfCpu {
 // This process, all threads (getrusage).
 SelfCpu self_cpu();
 
+// The machine's busy time (/proc/stat's cpu line: user, nice, system, irq, softirq, steal) in
+// clock ticks summed over the CPUs; 0 when unreadable. Over a window, minus the broker's and
+// this process's CPU, it is what everything else ran: the noise in a shared machine's figures.
+int64_t machine_busy_ticks();
+
 }  // namespace samsa::loadgen

@@ -4,6 +4,7 @@
 #include "broker/protocol/generated/api_table.h"
 #include "broker/protocol/generated/api_versions_response.h"
 #include "broker/protocol/generated/fetch_response.h"
+#include "broker/protocol/generated/init_producer_id_response.h"
 #include "broker/protocol/generated/list_offsets_response.h"
 #include "broker/protocol/generated/produce_response.h"
 #include "broker/protocol/generated/response_header.h"
@@ -316,6 +317,9 @@ void Worker::dispatch(Conn& c, const InFlight& request, protocol::Reader& r) {
         case ApiKey::list_offsets:
             on_list_offsets(c, r);
             break;
+        case ApiKey::init_producer_id:
+            on_init_producer_id(c, r);
+            break;
         default:
             on_api_versions(c, r);
             break;
@@ -421,6 +425,21 @@ void Worker::on_api_versions(Conn& c, protocol::Reader& r) {
         fail(c, "api_versions:" + error_key(response.error_code));
         return;
     }
+    if (o_.idempotent) {
+        send(c, frames_.init_producer_id, ApiKey::init_producer_id, kInitProducerIdVersion, now_);
+        return;  // read_ready flushes it
+    }
+    mark_ready(c);
+}
+
+void Worker::on_init_producer_id(Conn& c, protocol::Reader& r) {
+    protocol::InitProducerIdResponseData response;
+    response.decode(r, kInitProducerIdVersion);
+    if (response.error_code != 0 || response.producer_id < 0) {
+        fail(c, "init_producer_id:" + error_key(response.error_code));
+        return;
+    }
+    c.producer = {response.producer_id, response.producer_epoch, 0};
     mark_ready(c);
 }
 
@@ -442,8 +461,12 @@ size_t Worker::send(Conn& c, std::span<const uint8_t> frame, ApiKey key, int16_t
 void Worker::send_produce(Conn& c, int64_t scheduled) {
     const ProduceFrame& f = frames_.produce[static_cast<size_t>(c.partition)];
     size_t at = send(c, f.bytes, ApiKey::produce, kProduceVersion, scheduled);
-    if (f.stamp_at != 0) {
-        f.stamp(c.out.data() + at, now_ns());
+    if (f.stamp_at != 0 || o_.idempotent) {
+        f.patch(c.out.data() + at, now_ns(), c.producer);
+    }
+    if (o_.idempotent) {
+        c.producer.base_sequence =
+            increment_sequence(c.producer.base_sequence, o_.records_per_request);
     }
 }
 

@@ -6,6 +6,9 @@
 // A run, in phases shared by all workers (Schedule):
 //   prepare   connect (at most kConnectWindow at a time), then one untimed hello per
 //             connection: ApiVersions, or ListOffsets latest for fetch (its tail start);
+//             an idempotent producer's hello goes on with InitProducerId: each connection is
+//             a producer of its own, so its sequences need no coordination with the others
+//             (its batches go to one partition, in order: answers come in request order);
 //   warm-up   the load runs, nothing is recorded;
 //   measured  latency recorded for requests scheduled in the window, throughput counted from
 //             responses arriving in it;
@@ -108,6 +111,8 @@ class Worker {
         std::deque<InFlight> in_flight;
         int32_t next_correlation_id = 1;
         int64_t fetch_offset = 0;
+        // --idempotent: from InitProducerId; base_sequence is the next batch's.
+        ProducerFields producer;
         // Paced: the scheduled time of the next request not sent yet; `pacing` while that is
         // in the window, `blocked` while the in-flight cap holds it back.
         int64_t next_due = 0;
@@ -128,6 +133,7 @@ class Worker {
     void count_fetched(Conn& c, std::span<const uint8_t> records);
     void on_list_offsets(Conn& c, protocol::Reader& r);
     void on_api_versions(Conn& c, protocol::Reader& r);
+    void on_init_producer_id(Conn& c, protocol::Reader& r);
     size_t send(Conn& c, std::span<const uint8_t> frame, protocol::ApiKey key, int16_t version,
                 int64_t scheduled);
     void send_produce(Conn& c, int64_t scheduled);

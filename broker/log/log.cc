@@ -23,9 +23,12 @@ using SegmentMap = std::map<int64_t, std::unique_ptr<LogSegment>>;
 namespace {
 
 // What a producer's retry of an already appended batch is answered with: the original
-// offsets, nothing written (Kafka's Log.append for a duplicate).
-AppendInfo duplicate_append_info(const ProducerBatch& original, const ValidatedBatch& v) {
+// offsets, nothing written, and the log's current start offset (Kafka's Log.append for a
+// duplicate: the client learns the log start from every answer, a retried one included).
+AppendInfo duplicate_append_info(const ProducerBatch& original, const ValidatedBatch& v,
+                                 int64_t log_start_offset) {
     AppendInfo info;
+    info.log_start_offset = log_start_offset;
     info.first_offset = original.first_offset;
     info.last_offset = original.last_offset;
     info.log_append_time = v.log_append_time ? original.timestamp : -1;
@@ -132,7 +135,7 @@ result<AppendInfo> Log::append_as_leader_locked(std::span<uint8_t> batch,
         // A retried batch gets its first append's offsets and is not written again.
         SAMSA_TRY(auto duplicate, producer_state_.check(view));
         if (duplicate) {
-            return duplicate_append_info(*duplicate, v);
+            return duplicate_append_info(*duplicate, v, log_start_offset_);
         }
     }
     const bool roll = active_segment().should_roll(

@@ -44,6 +44,19 @@ TEST_F(ProducerStateTest, ARetriedBatchGetsItsOriginalOffsetsAndIsNotWrittenAgai
     EXPECT_EQ(log->log_end_offset(), end);
 }
 
+TEST_F(ProducerStateTest, ARetriedBatchIsAnsweredWithTheCurrentLogStartOffset) {
+    auto log = open_log();
+    ASSERT_TRUE(produce(*log, 8, 0, 0));  // offsets 0-1, another producer's
+    ASSERT_TRUE(produce(*log, 7, 0, 0));  // offsets 2-3
+    log->update_high_watermark(log->log_end_offset());
+    ASSERT_TRUE(log->maybe_increment_log_start_offset(2));
+    auto retry = produce(*log, 7, 0, 0);
+    ASSERT_TRUE(retry);
+    EXPECT_TRUE(retry.value().duplicate);
+    EXPECT_EQ(retry.value().first_offset, 2);
+    EXPECT_EQ(retry.value().log_start_offset, 2);
+}
+
 TEST_F(ProducerStateTest, OnlyTheLastFiveBatchesAreRecognisedAsDuplicates) {
     auto log = open_log();
     for (int i = 0; i < 6; ++i) {
