@@ -3,6 +3,8 @@ process's ZooKeeper session. Kafka refuses to start until that session expires; 
 the expiry instead, but only when the registration is provably its own: the same endpoints as
 it registers, with their ports bound by the restarted process. A different broker with the same
 id (other ports, or another broker's ports advertised but not bound) is refused at once.
+Meanwhile the restarted broker holds its port but answers nothing: as Kafka, it serves requests
+only once registered.
 
 ZooKeeper runs with a 500 ms tick and the brokers with a 2 s session, so expiry is quick."""
 
