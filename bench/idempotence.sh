@@ -104,18 +104,7 @@ fi
 
 # --- build ------------------------------------------------------------------------------------
 
-targets=(samsa_loadgen samsa_bench)
-[ -n "$broker_bin" ] || targets+=(samsa-broker)
-if [ "$skip_build" -eq 0 ]; then
-    note "building ${targets[*]} (Release) into $build"
-    bench_build "$build" "$jobs" "${targets[@]}"
-fi
-broker_bin=${broker_bin:-$build/broker/samsa-broker}
-loadgen_bin=$build/bench/samsa_loadgen
-bench_bin=$build/bench/samsa_bench
-for bin in "$broker_bin" "$loadgen_bin" "$bench_bin"; do
-    [ -x "$bin" ] || die "$bin missing (drop --skip-build)"
-done
+bench_loadgen_binaries "$build" "$jobs" "$skip_build"
 
 # --- processes and cleanup --------------------------------------------------------------------
 

@@ -28,6 +28,25 @@ bench_build() { # <build> <jobs> <target>...
     cmake --build "$build" -j"$jobs" --target "$@"
 }
 
+# The raw-generator benchmarks' binaries: builds samsa_loadgen, samsa_bench and (unless
+# $broker_bin names another broker, --broker-bin) samsa-broker into <build> unless <skip_build>
+# is 1, then sets broker_bin, loadgen_bin and bench_bin, each checked to be there.
+bench_loadgen_binaries() { # <build> <jobs> <skip_build>
+    local build=$1 jobs=$2 skip=$3 bin
+    local targets=(samsa_loadgen samsa_bench)
+    [ -n "${broker_bin:-}" ] || targets+=(samsa-broker)
+    if [ "$skip" -eq 0 ]; then
+        note "building ${targets[*]} (Release) into $build"
+        bench_build "$build" "$jobs" "${targets[@]}"
+    fi
+    broker_bin=${broker_bin:-$build/broker/samsa-broker}
+    loadgen_bin=$build/bench/samsa_loadgen
+    bench_bin=$build/bench/samsa_bench
+    for bin in "$broker_bin" "$loadgen_bin" "$bench_bin"; do
+        [ -x "$bin" ] || die "$bin missing (drop --skip-build)"
+    done
+}
+
 # Starts ZooKeeper on a free loopback port with its data in $work/zookeeper; sets zk_port.
 start_zookeeper() {
     zk_port=$(free_port)
