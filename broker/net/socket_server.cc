@@ -86,9 +86,6 @@ void SocketServer::bind() {
         if (!ec) {
             acceptor->bind(endpoint, ec);
         }
-        if (!ec) {
-            acceptor->listen(asio::socket_base::max_listen_connections, ec);
-        }
         if (ec) {
             throw std::runtime_error("cannot listen on " + l.config.name + "://" +
                                      l.config.host + ":" + std::to_string(l.config.port) + ": " +
@@ -96,6 +93,24 @@ void SocketServer::bind() {
         }
         l.config.port = acceptor->local_endpoint().port();
         l.acceptor = std::move(acceptor);
+        logger().info("bound {}://{}:{} ({})", l.config.name, l.config.host, l.config.port,
+                      auth::to_string(l.config.protocol));
+    }
+}
+
+// Only now does the kernel take connections: while the broker is bound but not serving (it
+// waits out its previous session's registration for as long as a ZooKeeper session), a client
+// is refused, as by a broker that is down, instead of hanging in the backlog until its own
+// timeouts fire. The bind alone holds the port: no other process listens on it meanwhile.
+void SocketServer::listen() {
+    for (auto& l : listeners_) {
+        boost::system::error_code ec;
+        l.acceptor->listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) {
+            throw std::runtime_error("cannot listen on " + l.config.name + "://" +
+                                     l.config.host + ":" + std::to_string(l.config.port) + ": " +
+                                     ec.message());
+        }
         logger().info("listening on {}://{}:{} ({})", l.config.name, l.config.host, l.config.port,
                       auth::to_string(l.config.protocol));
     }
@@ -117,6 +132,7 @@ void SocketServer::start() {
     if (stopped_) {
         return;
     }
+    listen();
     for (auto& p : processors_) {
         p->start();
     }

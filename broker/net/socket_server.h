@@ -47,12 +47,14 @@ public:
     SocketServer(const SocketServer&) = delete;
     SocketServer& operator=(const SocketServer&) = delete;
 
-    // Binds every listener. Throws std::runtime_error naming the listener on failure (this is
-    // a start-up, process-boundary error).
+    // Binds every listener (the port is held; connections are refused until start()). Throws
+    // std::runtime_error naming the listener on failure (this is a start-up, process-boundary
+    // error).
     void bind();
     // The port a listener is bound to (after bind()).
     uint16_t bound_port(const std::string& listener_name) const;
-    // Starts the network threads and the acceptors; does nothing once shutdown() has begun.
+    // Listens, then starts the network threads and the acceptors; does nothing once shutdown()
+    // has begun. Throws std::runtime_error as bind() does if a listener cannot listen.
     void start();
     // Stops accepting, closes every open connection, gives the requests in hand up to
     // `grace` to finish, then stops the network threads. Thread-safe and idempotent. The
@@ -75,6 +77,7 @@ private:
         size_t listener = 0;   // index in listeners_
         size_t processor = 0;  // index in processors_
     };
+    void listen();
     void accept_loop(Listener& listener);
     void on_accept(Listener& listener, boost::asio::ip::tcp::socket socket);
     Processor& next_processor();

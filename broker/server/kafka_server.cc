@@ -113,12 +113,13 @@ void KafkaServer::startup() {
         if (shutting_down_) {
             return;
         }
-        c_->controller->startup();
         // As Kafka's startProcessingRequests: the listeners were bound before the registration
-        // (its stale-registration check needs the ports held), but requests are served only
+        // (its stale-registration check needs the ports held), but they listen and serve only
         // now, so no client is told UNKNOWN_TOPIC_OR_PARTITION by a broker the cluster does not
-        // know yet. Connections made meanwhile wait in the listen backlog.
+        // know yet; until then connections are refused. Before the controller, which may send
+        // this broker its first requests as soon as it is elected.
         c_->socket_server->start();
+        c_->controller->startup();
         c_->broker_state = BrokerState::running_as_broker;
         started_ = true;
     }
