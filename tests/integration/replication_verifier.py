@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import duplicate_origin  # noqa: E402
 import harness  # noqa: E402
+import wire  # noqa: E402
 from harness import SESSION_TIMEOUT_MS, wait_until  # noqa: E402
 
 
@@ -144,9 +145,10 @@ from confluent_kafka import KafkaException  # noqa: E402
 
 
 class EpochBumpLog(logging.Handler):
-    """librdkafka's idempotence debug lines (debug=eos) that matter to a duplicate: each epoch
-    bump and the error that started it (see duplicate_origin.py); and the last lines of all,
-    for a producer that stalls (partitions waiting for a drain say so)."""
+    """librdkafka's debug lines: those of idempotence (debug=eos) that matter to a duplicate,
+    each epoch bump and the error that started it (see duplicate_origin.py); and the last lines
+    of all, for a producer that stalls (partitions waiting for a drain, or a leader librdkafka
+    still believes in, say so)."""
 
     MARKERS = ("bumped epoch", "epoch bump", "skipped sequence numbers")
 
@@ -154,11 +156,18 @@ class EpochBumpLog(logging.Handler):
         super().__init__(logging.DEBUG)
         self.lines = []
         self.bumps = 0
-        self.tail = collections.deque(maxlen=60)
+        self.tail = collections.deque(maxlen=200)
+        self.leaders = {}  # partition -> librdkafka's latest metadata line for it
 
     def emit(self, record):
         line = record.getMessage()
-        self.tail.append(f"{time.strftime('%H:%M:%S')} {line}")
+        stamped = f"{time.strftime('%H:%M:%S')} {line}"
+        if "METADATA" in line:
+            # A refresh every second: keep only the latest answer's lines, not the tail's room.
+            if "Topic " in line and " partition " in line:
+                self.leaders[line.split(" partition ")[1].split()[0]] = stamped
+            return
+        self.tail.append(stamped)
         if record.levelno >= logging.WARNING:  # what librdkafka prints without a logger
             print(f"%{record.levelno // 10} {line}", file=sys.stderr)
         if any(m in line for m in self.MARKERS):
@@ -187,15 +196,19 @@ class SequenceProducer(threading.Thread):
             "retry.backoff.ms": 100, "message.timeout.ms": 300000,
             "request.timeout.ms": 10000, "topic.metadata.refresh.interval.ms": 1000}
         self.epoch_log = EpochBumpLog()
+        # Leader changes as librdkafka sees them (debug=topic: each metadata answer's leader and
+        # epoch per partition) are kept for a producer that stalls; with idempotence, epoch
+        # bumps too (debug=eos), so that a duplicate can be traced to them.
+        debug = "topic"
         if idempotent:
             config.update({"enable.idempotence": True,
                            "max.in.flight.requests.per.connection": 5})
-            # Epoch bumps are logged so that a duplicate can be traced to them.
-            logger = logging.getLogger(f"rdkafka.eos.{id(self)}")
-            logger.setLevel(logging.DEBUG)
-            logger.propagate = False
-            logger.addHandler(self.epoch_log)
-            config.update({"debug": "eos", "logger": logger})
+            debug = "eos,topic"
+        logger = logging.getLogger(f"rdkafka.verifier.{id(self)}")
+        logger.setLevel(logging.DEBUG)
+        logger.propagate = False
+        logger.addHandler(self.epoch_log)
+        config.update({"debug": debug, "logger": logger})
         self.producer = Producer(config)
         self.produced = 0
         self.acked = {p: [] for p in range(partitions)}  # [(offset, seq)]
@@ -367,6 +380,36 @@ def explain_duplicates(cluster, topic, producer, counts, log):
             log(f"librdkafka: {line}")
 
 
+def report_stall(cluster, topic, producer, log):
+    """What a stalled producer waits for: its undelivered records per partition, each live
+    broker's Metadata view of the topic, and librdkafka's last debug lines."""
+    done = {seq for acks in producer.acked.values() for _, seq in acks}
+    done.update(seq for _, seq, _ in producer.failed)
+    waiting = collections.Counter(seq % producer.partitions for seq in range(producer.produced)
+                                  if seq not in done)
+    now = time.monotonic()
+    log("undelivered per partition: " + ", ".join(
+        f"{p}: {waiting[p]} (last ack {now - producer.last_ack.get(p, now):.0f} s ago)"
+        for p in range(producer.partitions)))
+    for b in cluster.brokers:
+        if not b.alive():
+            continue
+        try:
+            payload = wire.roundtrip(b.port, wire.metadata_request(1, [topic], version=5),
+                                     timeout=5)
+            _, md = wire.parse_metadata(payload, version=5)
+            parts = md["topics"][topic][1]
+            view = ", ".join(f"{p}: leader {leader} isr {isr}"
+                             for p, (_, leader, _, isr) in sorted(parts.items()))
+        except (OSError, ConnectionError, KeyError) as e:
+            view = f"no answer ({e})"
+        log(f"broker {b.broker_id} metadata: {view}")
+    for p, line in sorted(producer.epoch_log.leaders.items()):
+        log(f"librdkafka (latest metadata): {line}")
+    for line in producer.epoch_log.tail:
+        log(f"librdkafka (last lines): {line}")
+
+
 def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill", "freeze"),
         idempotent=False):
     seed = seed if seed is not None else int(time.time())
@@ -401,8 +444,7 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
                      if k not in ("duplicates", "duplicate_offsets")))
         explain_duplicates(cluster, topic, producer, counts, log)
         if remaining:
-            for line in producer.epoch_log.tail:
-                log(f"librdkafka (last lines): {line}")
+            report_stall(cluster, topic, producer, log)
         log("longest unavailability per partition (s): " + ", ".join(
             f"{p}: {producer.longest_gap[p]:.1f}" for p in range(partitions)))
         return counts, problems, cluster
