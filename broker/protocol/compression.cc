@@ -88,6 +88,12 @@ result<void> unsnappy_block(std::span<const uint8_t> block, std::vector<uint8_t>
     if (n > max_size - out.size()) {
         return too_large();
     }
+    // The length is the sender's claim: a few bytes may claim a gigabyte. Check that the
+    // block's elements really produce it before allocating (snappy expands at most ~20 times,
+    // so a genuine block's output is bounded by its size; found by fuzz_batch_validator).
+    if (!snappy::IsValidCompressedBuffer(p, block.size())) {
+        return corrupt();
+    }
     size_t at = out.size();
     out.resize(at + n);
     if (!snappy::RawUncompress(p, block.size(), reinterpret_cast<char*>(out.data() + at))) {

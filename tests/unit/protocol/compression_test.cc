@@ -107,6 +107,16 @@ TEST(SnappyTest, WritesXerialFramingAndReadsRawSnappyToo) {
     EXPECT_EQ(unpacked.value(), sample(100));
 }
 
+TEST(SnappyTest, ABlockClaimingMoreThanItHoldsIsCorrupt) {
+    // Varint length 0x3fffffff (1 GiB - 1, under the limit) then one literal byte: a claim its
+    // elements cannot produce. (That it is refused before 1 GiB is allocated, fuzz.smoke's
+    // memory limit checks: fuzz_batch_validator found it.)
+    std::vector<uint8_t> lying = {0xff, 0xff, 0xff, 0xff, 0x03, 0x00, 'x'};
+    auto r = decompress(CompressionType::snappy, lying);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), std::errc::illegal_byte_sequence);
+}
+
 TEST(GzipTest, WritesAGzipHeader) {
     auto packed = compress(CompressionType::gzip, sample(10)).value();
     ASSERT_GE(packed.size(), 2u);
