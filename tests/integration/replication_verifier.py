@@ -17,6 +17,7 @@ import collections
 import logging
 import os
 import random
+import re
 import signal
 import sys
 import threading
@@ -151,6 +152,8 @@ class EpochBumpLog(logging.Handler):
     still believes in, say so)."""
 
     MARKERS = ("bumped epoch", "epoch bump", "skipped sequence numbers")
+    PINNED = re.compile(r"Topic \S+ \[(\d+)\]: leader (-?\d+) unchanged, not migrating away "
+                        r"from preferred replica")
 
     def __init__(self):
         super().__init__(logging.DEBUG)
@@ -158,6 +161,9 @@ class EpochBumpLog(logging.Handler):
         self.bumps = 0
         self.tail = collections.deque(maxlen=200)
         self.leaders = {}  # partition -> librdkafka's latest metadata line for it
+        # partition -> (leader, line) for librdkafka's "leader L unchanged, not migrating
+        # away from preferred replica" (see client_stuck_partitions)
+        self.pinned = {}
 
     def emit(self, record):
         line = record.getMessage()
@@ -168,6 +174,9 @@ class EpochBumpLog(logging.Handler):
                 self.leaders[line.split(" partition ")[1].split()[0]] = stamped
             return
         self.tail.append(stamped)
+        pinned = self.PINNED.search(line)
+        if pinned:
+            self.pinned[pinned.group(1)] = (pinned.group(2), stamped)
         if record.levelno >= logging.WARNING:  # what librdkafka prints without a logger
             print(f"%{record.levelno // 10} {line}", file=sys.stderr)
         if any(m in line for m in self.MARKERS):
@@ -213,6 +222,8 @@ class SequenceProducer(threading.Thread):
         self.produced = 0
         self.acked = {p: [] for p in range(partitions)}  # [(offset, seq)]
         self.failed = []
+        self.purged = []
+        self.purging = False
         self.refused = []
         self.last_ack = {}
         self.longest_gap = {p: 0.0 for p in range(partitions)}
@@ -220,7 +231,10 @@ class SequenceProducer(threading.Thread):
 
     def _report(self, err, msg):
         if err is not None:
-            self.failed.append((msg.partition(), int(msg.value()), str(err)))
+            # Records purged from a producer stuck by a client bug were re-sent by another
+            # (resend_stuck): not the cluster's failures.
+            target = self.purged if self.purging else self.failed
+            target.append((msg.partition(), int(msg.value()), str(err)))
             return
         p = msg.partition()
         now = time.monotonic()
@@ -380,17 +394,22 @@ def explain_duplicates(cluster, topic, producer, counts, log):
             log(f"librdkafka: {line}")
 
 
-def report_stall(cluster, topic, producer, log):
-    """What a stalled producer waits for: its undelivered records per partition, each live
-    broker's Metadata view of the topic, and librdkafka's last debug lines."""
+def undelivered(producer):
+    """partition -> the seqs produced there that were neither acknowledged nor failed, in
+    order."""
     done = {seq for acks in producer.acked.values() for _, seq in acks}
     done.update(seq for _, seq, _ in producer.failed)
-    waiting = collections.Counter(seq % producer.partitions for seq in range(producer.produced)
-                                  if seq not in done)
-    now = time.monotonic()
-    log("undelivered per partition: " + ", ".join(
-        f"{p}: {waiting[p]} (last ack {now - producer.last_ack.get(p, now):.0f} s ago)"
-        for p in range(producer.partitions)))
+    waiting = collections.defaultdict(list)
+    for seq in range(producer.produced):
+        if seq not in done:
+            waiting[seq % producer.partitions].append(seq)
+    return waiting
+
+
+def metadata_views(cluster, topic):
+    """broker id -> {partition: (leader, isr)} from each live broker's Metadata v5 answer, or
+    the error that stood in the way."""
+    views = {}
     for b in cluster.brokers:
         if not b.alive():
             continue
@@ -398,16 +417,90 @@ def report_stall(cluster, topic, producer, log):
             payload = wire.roundtrip(b.port, wire.metadata_request(1, [topic], version=5),
                                      timeout=5)
             _, md = wire.parse_metadata(payload, version=5)
-            parts = md["topics"][topic][1]
-            view = ", ".join(f"{p}: leader {leader} isr {isr}"
-                             for p, (_, leader, _, isr) in sorted(parts.items()))
+            views[b.broker_id] = {p: (leader, isr) for p, (_, leader, _, isr)
+                                  in md["topics"][topic][1].items()}
         except (OSError, ConnectionError, KeyError) as e:
-            view = f"no answer ({e})"
-        log(f"broker {b.broker_id} metadata: {view}")
+            views[b.broker_id] = e
+    return views
+
+
+def report_stall(cluster, topic, producer, log):
+    """What a stalled producer waits for: its undelivered records per partition, each live
+    broker's Metadata view of the topic, and librdkafka's last debug lines."""
+    waiting = undelivered(producer)
+    now = time.monotonic()
+    log("undelivered per partition: " + ", ".join(
+        f"{p}: {len(waiting[p])} (last ack {now - producer.last_ack.get(p, now):.0f} s ago)"
+        for p in range(producer.partitions)))
+    for broker_id, view in metadata_views(cluster, topic).items():
+        if isinstance(view, Exception):
+            text = f"no answer ({view})"
+        else:
+            text = ", ".join(f"{p}: leader {leader} isr {isr}"
+                             for p, (leader, isr) in sorted(view.items()))
+        log(f"broker {broker_id} metadata: {text}")
     for p, line in sorted(producer.epoch_log.leaders.items()):
         log(f"librdkafka (latest metadata): {line}")
     for line in producer.epoch_log.tail:
         log(f"librdkafka (last lines): {line}")
+
+
+def client_stuck_partitions(cluster, topic, producer):
+    """partition -> leader, for the stalled partitions that librdkafka 2.0.2 (Debian 12's) keeps
+    on a broker that is not their leader although every live broker and librdkafka's own latest
+    metadata name the same leader: its open issue #4976 (fix proposed in its PR #5593). After
+    two leader changes in quick succession (A to B, then back to A before the partition has left
+    A's broker thread), the partition lands on B while librdkafka records A, and its "preferred
+    replica" guard then keeps it on B for good: every Produce there is answered
+    NOT_LEADER_OR_FOLLOWER, correctly, and retried forever. Kafka's brokers trigger it the same
+    way. Anything else undelivered is the cluster's to explain."""
+    views = metadata_views(cluster, topic)
+    stuck = {}
+    for p, seqs in undelivered(producer).items():
+        pinned = producer.epoch_log.pinned.get(str(p))
+        latest = producer.epoch_log.leaders.get(str(p), "")
+        if not seqs or pinned is None or not latest.endswith(f" Leader {pinned[0]}"):
+            continue
+        leader = int(pinned[0])
+        if views and all(not isinstance(v, Exception) and v.get(p, (None,))[0] == leader
+                         for v in views.values()):
+            stuck[p] = leader
+    return stuck
+
+
+def resend_stuck(cluster, topic, producer, stuck, log, timeout=60):
+    """Writes the records a stuck producer still holds for the `stuck` partitions through a new
+    producer (acks=all, one request in flight), in order, and counts them as acknowledged where
+    it says they were written: the partitions are available to any client whose metadata is
+    right. Then purges the stuck producer (its deliveries go to `purged`, not `failed`). Returns
+    how many were re-sent."""
+    from confluent_kafka import Producer
+    waiting = undelivered(producer)
+    fresh = Producer({"bootstrap.servers": cluster.bootstrap, "acks": "all",
+                      "max.in.flight.requests.per.connection": 1,
+                      "message.timeout.ms": timeout * 1000})
+    results = []
+    for p in sorted(stuck):
+        log(f"partition {p}: {len(waiting[p])} records held by librdkafka on a broker that is "
+            f"not leader {stuck[p]}, which every broker names: "
+            f"{producer.epoch_log.pinned[str(p)][1]}; re-sent with a new producer")
+        for seq in waiting[p]:
+            fresh.produce(topic, value=str(seq).encode(), partition=p,
+                          on_delivery=lambda err, msg: results.append((err, msg)))
+    left = fresh.flush(timeout)
+    resent = 0
+    for err, msg in results:
+        if err is None:
+            producer.acked[msg.partition()].append((msg.offset(), int(msg.value())))
+            resent += 1
+    producer.purging = True
+    producer.producer.purge()
+    producer.producer.flush(10)
+    if left or resent != len(results):
+        raise AssertionError(f"a new producer could not write to partitions {sorted(stuck)}: "
+                             f"{left} undelivered, "
+                             f"{[str(e) for e, _ in results if e is not None][:3]}")
+    return resent
 
 
 def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill", "freeze"),
@@ -434,17 +527,26 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
             f"{sorted(set(e for _, _, e in producer.failed))[:3]}, "
             f"{len(producer.refused)} refused before sending "
             f"{sorted(set(producer.refused))[:3]}")
+        resent = 0
+        if remaining:
+            report_stall(cluster, topic, producer, log)
+            stuck = client_stuck_partitions(cluster, topic, producer)
+            if stuck:
+                # What stays undelivered is counted before the purge, which takes every
+                # partition's records: only the client-stuck ones are re-sent.
+                remaining = sum(len(seqs) for p, seqs in undelivered(producer).items()
+                                if p not in stuck)
+                resent = resend_stuck(cluster, topic, producer, stuck, log)
         wait_until(lambda: cluster.full_isr(topic, partitions), 120, "full ISRs again")
         read, ends = read_all(cluster, topic, partitions)
         counts, problems = check(producer, read, partitions)
         counts["failed"] = len(producer.failed)
         counts["undelivered"] = remaining
+        counts["resent_client_stuck"] = resent
         counts["epoch_bumps"] = producer.epoch_log.bumps
         log(" ".join(f"{k} {v}" for k, v in counts.items()
                      if k not in ("duplicates", "duplicate_offsets")))
         explain_duplicates(cluster, topic, producer, counts, log)
-        if remaining:
-            report_stall(cluster, topic, producer, log)
         log("longest unavailability per partition (s): " + ", ".join(
             f"{p}: {producer.longest_gap[p]:.1f}" for p in range(partitions)))
         return counts, problems, cluster
