@@ -128,3 +128,23 @@ prefault_page_cache() { # <bytes>
     dd if=/dev/zero of="$work/prefault" bs=1M count="$mb" status=none
     rm -f "$work/prefault"
 }
+
+# How much the host charges for page-cache memory, printed beside the figures because it can
+# dominate them: seconds per GB written by dd into memory the guest has not touched for a while
+# (the host may have taken it back) and into memory freed a moment before (recycled). On
+# 2026-12-05 the host reclaimed freed memory within 1-5 s and fresh memory cost ~5 s/GB, so a
+# prefault no longer covered a whole run: write-heavy runs then measure the host's page faults
+# more than the broker.
+host_memory_cost() {
+    local f=$work/memory-probe t0 t1 t2
+    sleep 5  # let memory freed by the previous step go back to the host, as it would mid-run
+    t0=$(date +%s%N)
+    dd if=/dev/zero of="$f" bs=1M count=256 status=none
+    rm -f "$f"
+    t1=$(date +%s%N)
+    dd if=/dev/zero of="$f" bs=1M count=256 status=none
+    rm -f "$f"
+    t2=$(date +%s%N)
+    awk -v a="$t0" -v b="$t1" -v c="$t2" \
+        'BEGIN {printf "page-cache writes: %.2f s/GB into memory idle 5 s, %.2f s/GB into memory just freed\n", (b - a) / 0.25e9, (c - b) / 0.25e9}'
+}

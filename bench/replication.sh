@@ -169,6 +169,8 @@ warm_up() { # <topic>
     "$bench_bin" produce -b "$bootstrap" -t "$1" -n 100 -s 10 -a -1 -l 0 >/dev/null
 }
 
+memory_cost=$(host_memory_cost)
+note "$memory_cost"
 start_zookeeper
 
 note "one broker, replication factor 1"
@@ -200,6 +202,7 @@ measure "3brokers-rf3-100B-acksall-${rate}per_s" $((3 * rate * rate_seconds * 10
 echo
 echo "Topics of $partitions partition(s)"
 echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); all brokers and the client on it"
+echo "Host memory before the runs: $memory_cost"
 fmt='%-34s %10s %8s %7s %7s %7s %7s %10s\n'
 # shellcheck disable=SC2059
 printf "$fmt" run records/s MB/s p50_ms p95_ms p99_ms max_ms brokers_cpu
