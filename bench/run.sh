@@ -127,6 +127,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+memory_cost=$(host_memory_cost)
+note "$memory_cost"
 start_zookeeper
 if [ "$security" != plaintext ]; then
     tls=$work/tls
@@ -226,6 +228,7 @@ done
 echo
 echo "Broker: $broker_bin ($(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1))"
 echo "Records per run: $records; partitions per topic: $partitions; MB = 2^20 bytes; GB = 10^9 bytes of record payload"
+echo "Host memory before the runs: $memory_cost"
 fmt='%-22s %10s %8s %7s %7s %7s %7s %7s %10s %10s %8s %8s %8s\n'
 # shellcheck disable=SC2059
 printf "$fmt" run records/s MB/s p50_ms p95_ms p99_ms p999_ms max_ms broker_cpu usr/sys_s \
