@@ -18,12 +18,20 @@ int64_t saturating_add(int64_t a, int64_t b) { return a > kLongMax - b ? kLongMa
 // ---- lifecycle ----------------------------------------------------------------------------
 
 void LogManager::startup() {
-    std::lock_guard lock(scheduler_mu_);
-    if (!scheduler_.joinable() && !stopping_) {
-        scheduler_ = std::thread([this] { run_scheduler(); });
-        if (config_.cleaner.enable && cleaner_) {
-            cleaner_->startup();
+    bool start_cleaner = false;
+    {
+        std::lock_guard lock(scheduler_mu_);
+        if (!scheduler_.joinable() && !stopping_) {
+            scheduler_ = std::thread([this] { run_scheduler(); });
+            start_cleaner = config_.cleaner.enable && cleaner_ != nullptr;
         }
+    }
+    // Not under scheduler_mu_: a roll takes it under its log's lock, and the cleaner takes
+    // logs' locks under its own mutex, so starting the cleaner under it would close a cycle
+    // (ThreadSanitizer reported the lock-order inversion). A shutdown in between is fine:
+    // the cleaner does not start once it was shut down.
+    if (start_cleaner) {
+        cleaner_->startup();
     }
 }
 
