@@ -238,6 +238,7 @@ class SequenceProducer(threading.Thread):
         self.failed = []
         self.purged = []
         self.purging = False
+        self.resent = set()  # (partition, offset) written by resend_stuck's new producer
         self.refused = []
         self.last_ack = {}
         self.longest_gap = {p: 0.0 for p in range(partitions)}
@@ -361,7 +362,7 @@ def check(producer, read, partitions):
     problems = []
     duplicates = []  # where, for the first few: what a failure report needs to start from
     duplicate_offsets = []  # (partition, seq, first offset, second offset), for the first few
-    acked_total = read_total = lost = duplicated = 0
+    acked_total = read_total = lost = duplicated = duplicated_by_resend = 0
     for p in range(partitions):
         acked = producer.acked[p]
         records = read[p]
@@ -369,7 +370,12 @@ def check(producer, read, partitions):
         read_total += len(records)
         seen = {}
         for offset, seq in records:
-            if seq in seen:
+            if seq in seen and {(p, offset), (p, seen[seq])} & producer.resent:
+                # A copy re-sent by resend_stuck's new producer: that producer cannot know
+                # what the stuck one had written unacknowledged (no idempotence across
+                # producers), so such a copy says nothing about the cluster.
+                duplicated_by_resend += 1
+            elif seq in seen:
                 duplicated += 1
                 if len(duplicates) < 10:
                     duplicates.append(f"partition {p}: {seq} at offsets {seen[seq]} and {offset}")
@@ -389,7 +395,8 @@ def check(producer, read, partitions):
         if order != sorted(order):
             problems.append(f"partition {p}: acknowledged records out of order")
     return {"acknowledged": acked_total, "read": read_total, "lost": lost,
-            "duplicated": duplicated, "duplicates": duplicates,
+            "duplicated": duplicated, "duplicated_by_resend": duplicated_by_resend,
+            "duplicates": duplicates,
             "duplicate_offsets": duplicate_offsets}, problems
 
 
@@ -506,6 +513,7 @@ def resend_stuck(cluster, topic, producer, stuck, log, timeout=60):
     for err, msg in results:
         if err is None:
             producer.acked[msg.partition()].append((msg.offset(), int(msg.value())))
+            producer.resent.add((msg.partition(), msg.offset()))
             resent += 1
     producer.purging = True
     producer.producer.purge()
