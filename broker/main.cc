@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
     using namespace samsa::server;
     sigset_t blocked = shutdown_signals();
     pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+    // A peer that resets its connection must cost that connection, not the broker: sendfile(2)
+    // raises SIGPIPE (send(2) is passed MSG_NOSIGNAL everywhere else).
+    ::signal(SIGPIPE, SIG_IGN);
     CommandLine command_line;
     ParsedConfig parsed;
     try {

@@ -64,7 +64,8 @@ void set_cork(tcp::socket& s, bool on) {
 }  // namespace
 
 Connection::Connection(tcp::socket socket, ConnectionConfig config, RequestHandler& handler,
-                       auth::Session session, const TlsOptions* tls)
+                       auth::Session session, const TlsOptions* tls,
+                       asio::any_io_executor tls_handshake_executor)
     : socket_(std::move(socket)),
       idle_timer_(socket_.get_executor()),
       config_(config),
@@ -90,7 +91,8 @@ Connection::Connection(tcp::socket socket, ConnectionConfig config, RequestHandl
     // Non-blocking for Asio's synchronous calls too: flush() writes directly first.
     socket_.non_blocking(true, ec);
     if (tls != nullptr) {
-        tls_ = std::make_unique<TlsStream>(socket_, tls->factory->context(), auth::SslMode::server);
+        tls_ = std::make_unique<TlsStream>(socket_, tls->factory->context(), auth::SslMode::server,
+                                           std::move(tls_handshake_executor));
         principal_mapper_ = tls->principal_mapper;
         handshake_timeout_ = tls->factory->handshake_timeout();
     }
@@ -394,16 +396,23 @@ asio::awaitable<void> Connection::watch_idle(std::shared_ptr<Connection> self) {
 }
 
 void Connection::close() {
-    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
-        if (self->closed_) {
-            return;
-        }
-        self->closed_ = true;
-        boost::system::error_code ec;
-        self->socket_.shutdown(tcp::socket::shutdown_both, ec);
-        self->socket_.close(ec);
-        self->idle_timer_.cancel();
-    });
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->close_here(); });
+}
+
+void Connection::close_here() {
+    closed_ = true;
+    idle_timer_.cancel();
+    if (!socket_.is_open()) {
+        return;
+    }
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    // A handshake step on a handshake thread is using the descriptor: the shutdown makes it
+    // fail, and run() closes the socket when it ends.
+    if (tls_ && tls_->step_in_flight()) {
+        return;
+    }
+    socket_.close(ec);
 }
 
 }  // namespace samsa::net

@@ -26,8 +26,10 @@
 //
 // On TLS listeners (SSL, SASL_SSL) the connection first runs the TLS handshake, within the
 // listener's handshake deadline, and takes the principal from the client's certificate when it
-// sent one (ssl.principal.mapping.rules). Every byte then goes through the TLS stream: file
-// data is read into memory and encrypted, there is no zero-copy path.
+// sent one (ssl.principal.mapping.rules). The handshake's cryptography runs on the handshake
+// executor SocketServer gives (its handshake threads), so that connection storms do not hold
+// up established connections on the network thread. Every byte then goes through the TLS
+// stream: file data is read into memory and encrypted, there is no zero-copy path.
 
 #include <chrono>
 #include <cstdint>
@@ -36,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -73,7 +76,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 public:
     Connection(boost::asio::ip::tcp::socket socket, ConnectionConfig config,
                RequestHandler& handler, auth::Session session,
-               const TlsOptions* tls = nullptr);
+               const TlsOptions* tls = nullptr,
+               boost::asio::any_io_executor tls_handshake_executor = {});
     ~Connection();
 
     // The session coroutine. Call once, on the socket's executor.
@@ -109,6 +113,8 @@ private:
 
     // Takes `self` so the coroutine frame keeps the connection alive.
     static boost::asio::awaitable<void> watch_idle(std::shared_ptr<Connection> self);
+    // close(), on the socket's executor.
+    void close_here();
     void touch() { last_activity_ = std::chrono::steady_clock::now(); }
 
     boost::asio::ip::tcp::socket socket_;

@@ -1,5 +1,6 @@
 #include "broker/net/socket_server.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -48,6 +49,13 @@ SocketServer::SocketServer(int num_processors, std::vector<ListenerConfig> liste
     for (int i = 0; i < std::max(1, num_processors); ++i) {
         processors_.push_back(std::make_unique<Processor>("samsa-net-" + std::to_string(i)));
     }
+    const bool any_tls = std::any_of(listeners.begin(), listeners.end(), [](const auto& l) {
+        return auth::uses_tls(l.protocol);
+    });
+    for (size_t i = 0; any_tls && i < processors_.size(); ++i) {
+        handshake_threads_.push_back(
+            std::make_unique<Processor>("samsa-tls-" + std::to_string(i)));
+    }
     for (auto& l : listeners) {
         auto* created = &metrics::registry().counter(
             "kafka_server_socket_server_metrics_connection_creation",
@@ -63,6 +71,7 @@ SocketServer::~SocketServer() {
     shutdown();
     // Acceptors and sockets belong to the processors' io_contexts: close them first.
     listeners_.clear();
+    handshake_threads_.clear();
     processors_.clear();
 }
 
@@ -136,6 +145,9 @@ void SocketServer::start() {
     for (auto& p : processors_) {
         p->start();
     }
+    for (auto& p : handshake_threads_) {
+        p->start();
+    }
     logger().info("{} network threads (num.network.threads) serving {} listeners",
                   processors_.size(), listeners_.size());
     for (auto& l : listeners_) {
@@ -180,7 +192,9 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
         {}, static_cast<size_t>(&listener - listeners_.data()), processor_index(executor)};
     const TlsOptions* tls = listener.config.tls ? &*listener.config.tls : nullptr;
     auto conn = std::make_shared<Connection>(std::move(socket), connection_config_, handler_,
-                                             std::move(session), tls);
+                                             std::move(session), tls,
+                                             tls ? next_handshake_executor()
+                                                 : asio::any_io_executor{});
     {
         std::lock_guard lock(mu_);
         if (stopping_) {
@@ -242,6 +256,18 @@ void SocketServer::shutdown(std::chrono::milliseconds grace) {
     for (auto& p : processors_) {
         p->stop();
     }
+    for (auto& p : handshake_threads_) {
+        p->stop();
+    }
+}
+
+asio::any_io_executor SocketServer::next_handshake_executor() {
+    if (handshake_threads_.empty()) {
+        return {};
+    }
+    return handshake_threads_[next_handshake_thread_.fetch_add(1, std::memory_order_relaxed) %
+                              handshake_threads_.size()]
+        ->executor();
 }
 
 size_t SocketServer::processor_index(const asio::any_io_executor& executor) const {

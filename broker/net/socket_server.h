@@ -10,6 +10,12 @@
 // Listeners are typed by security protocol, and all four are served: SSL and SASL_SSL ones over
 // TLS with the options their config gives (connection.h); SASL is the request handler's session
 // layer, on top of either transport.
+//
+// When a listener uses TLS, as many handshake threads as network threads run the handshakes'
+// cryptography (about half a millisecond of CPU each), handed out in turn. A storm of new TLS
+// connections then competes for the CPU with the established connections' requests, as any
+// thread does, instead of queueing them behind its handshakes on the network thread (Kafka's
+// Processor runs them in line).
 
 #include <atomic>
 #include <chrono>
@@ -84,8 +90,14 @@ private:
     size_t processor_index(const boost::asio::any_io_executor& executor) const;
     // Kafka's SocketServer and Processor gauges: idle ratios and open connections.
     void collect_metrics(metrics::SampleSink& sink);
+    // The executor for the next TLS handshake; empty when no listener uses TLS.
+    boost::asio::any_io_executor next_handshake_executor();
 
     std::vector<std::unique_ptr<Processor>> processors_;
+    // TLS listeners only. Destroyed before processors_: a queued handshake step holds its
+    // connection, whose socket belongs to a processor's io_context.
+    std::vector<std::unique_ptr<Processor>> handshake_threads_;
+    std::atomic<size_t> next_handshake_thread_{0};
     std::vector<Listener> listeners_;
     ConnectionConfig connection_config_;
     RequestHandler& handler_;
