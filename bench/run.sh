@@ -30,13 +30,15 @@ security=plaintext
 idempotence=0
 connections_only=0
 python_storm=0
+broker_bin_arg=
 client_props=()  # -X settings every samsa_bench command gets (the security protocol's)
 
 usage() {
     cat <<USAGE
 USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--keep]
           [--perf DIR] [--no-prefault] [--override key=value]... [--producer-prop key=value]...
-          [--idempotence] [--security P] [--connections-only] [--python-storm] [-j N]
+          [--idempotence] [--security P] [--connections-only] [--python-storm]
+          [--broker-bin PATH] [-j N]
   Builds $build (Release, -DSAMSA_BUILD_BENCH=ON), starts ZooKeeper and a broker on free
   loopback ports, runs the produce scenarios (each size x acks=1/all) and the consume runs,
   then prints a summary table. Needs java (Debian's zookeeper), librdkafka-dev, kcat.
@@ -63,6 +65,7 @@ USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--
   --idempotence      after each acks=all run, the same run again with enable.idempotence=true
                      into a fresh topic, and print the idempotent/plain ratio (librdkafka
                      refuses acks=1 with idempotence, so the comparison is at acks=all)
+  --broker-bin PATH  run this samsa-broker instead of $build's (an A/B against an older build)
   -j N               build parallelism (default $jobs)
   -h, --help         show this help
 USAGE
@@ -87,6 +90,7 @@ while [ $# -gt 0 ]; do
         --idempotence) idempotence=1; shift ;;
         --connections-only) connections_only=1; shift ;;
         --python-storm) python_storm=1; shift ;;
+        --broker-bin) [ -x "${2:-}" ] || die "--broker-bin needs an executable"; broker_bin_arg=$(realpath "$2"); shift 2 ;;
         -j) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "-j needs a number"; jobs=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) echo "$PROG: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
@@ -102,7 +106,7 @@ if [ "$skip_build" -eq 0 ]; then
     note "building samsa-broker and samsa_bench (Release) into $build"
     bench_build "$build" "$jobs" samsa-broker samsa_bench samsa-admin samsa_connstorm samsa_loadgen
 fi
-broker_bin=$build/broker/samsa-broker
+broker_bin=${broker_bin_arg:-$build/broker/samsa-broker}
 bench_bin=$build/bench/samsa_bench
 export SAMSA_ADMIN_BIN=$build/tools/admin/samsa-admin  # samsa-configs.sh (--security sasl_ssl)
 { [ -x "$broker_bin" ] && [ -x "$bench_bin" ]; } || die "binaries missing in $build (drop --skip-build)"
