@@ -77,6 +77,25 @@ def wait_until(pred, timeout, what, interval=0.05):
         time.sleep(interval)
 
 
+
+def brokers_known_to(broker):
+    """How many brokers `broker`'s Metadata (over its PLAINTEXT port) lists; 0 if it cannot
+    answer yet."""
+    import wire  # wire imports nothing of ours; imported here to keep harness light
+    try:
+        payload = wire.roundtrip(broker.port, wire.metadata_request(1, [], version=5), timeout=5)
+    except (OSError, ConnectionError):
+        return 0
+    return len(wire.parse_metadata(payload, version=5)[1]["brokers"])
+
+
+def wait_until_brokers_know_each_other(brokers, timeout=60):
+    """Registered is not yet known: each broker learns the others from the controller's
+    UpdateMetadata, and until then refuses a replication factor above what it knows
+    (INVALID_REPLICATION_FACTOR, as Kafka's brokers do). Returns once every one lists all."""
+    wait_until(lambda: all(brokers_known_to(b) == len(brokers) for b in brokers), timeout,
+               f"every broker's metadata listing {len(brokers)} brokers")
+
 def _tail(data, limit):
     if isinstance(data, bytes):
         data = data.decode("utf-8", "replace")

@@ -56,20 +56,7 @@ class Cluster:
         finally:
             zkc.stop()
             zkc.close()
-        # Registered is not yet known: each broker learns the others from the controller's
-        # UpdateMetadata, and until then refuses a replication factor above what it knows
-        # (INVALID_REPLICATION_FACTOR, as Kafka's brokers do). Ready when every one lists all.
-        wait_until(lambda: all(self.brokers_known_to(b) == brokers for b in self.brokers), 60,
-                   f"every broker's metadata listing {brokers} brokers")
-
-    @staticmethod
-    def brokers_known_to(broker):
-        try:
-            payload = wire.roundtrip(broker.port, wire.metadata_request(1, [], version=5),
-                                     timeout=5)
-        except (OSError, ConnectionError):
-            return 0
-        return len(wire.parse_metadata(payload, version=5)[1]["brokers"])
+        harness.wait_until_brokers_know_each_other(self.brokers)
 
     @property
     def chroot(self):

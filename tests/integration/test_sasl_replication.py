@@ -52,6 +52,7 @@ class SaslReplicationTest(harness.IntegrationTestCase):
         self.addCleanup(self.zkc.stop)
         wait_until(lambda: len(self.zkc.get_children("/brokers/ids")) == 3, 60,
                    "3 brokers registered")
+        harness.wait_until_brokers_know_each_other(self.brokers)
 
     def states(self, topic, partitions):
         return {p: json.loads(self.zkc.get(
