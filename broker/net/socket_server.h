@@ -2,9 +2,11 @@
 // SocketServer: the listeners of one broker and its network threads (Kafka's SocketServer).
 //
 // Threading model: num.network.threads Processors, each an event loop on a thread of its own
-// (processor.h). Each listener's acceptor runs on the first Processor and hands accepted
-// sockets to the Processors in turn (round robin, as Kafka's Acceptor does); a connection then
-// lives on its Processor for good, and its requests are handled there, in order (connection.h).
+// (processor.h). The listeners' acceptors run on an acceptor thread (Kafka's Acceptor), which
+// accepts, sets the socket up and hands it to the Processors in turn (round robin); a
+// connection then lives on its Processor for good, and its requests are handled there, in
+// order (connection.h). A burst of new connections thus costs the network threads nothing
+// until the connections speak.
 // Request handlers leave the Processor only for work that can block for long (net/run_on.h).
 //
 // Listeners are typed by security protocol, and all four are served: SSL and SASL_SSL ones over
@@ -93,6 +95,8 @@ private:
     // The executor for the next TLS handshake; empty when no listener uses TLS.
     boost::asio::any_io_executor next_handshake_executor();
 
+    // Declared first, destroyed last: the acceptors and their pending accepts belong to it.
+    Processor acceptor_thread_{"samsa-acceptor"};
     std::vector<std::unique_ptr<Processor>> processors_;
     // TLS listeners only. Destroyed before processors_: a queued handshake step holds its
     // connection, whose socket belongs to a processor's io_context.
