@@ -71,6 +71,7 @@ SocketServer::~SocketServer() {
     shutdown();
     // Acceptors and sockets belong to the processors' io_contexts: close them first.
     listeners_.clear();
+    acceptor_thread_.reset();
     handshake_threads_.clear();
     processors_.clear();
 }
@@ -82,7 +83,7 @@ void SocketServer::bind() {
                                    std::string(auth::to_string(l.config.protocol)));
         }
         auto endpoint = resolve_listener(l.config);
-        auto acceptor = std::make_unique<tcp::acceptor>(acceptor_thread_.io());
+        auto acceptor = std::make_unique<tcp::acceptor>(acceptor_thread_->io());
         boost::system::error_code ec;
         acceptor->open(endpoint.protocol(), ec);
         if (!ec && endpoint.protocol() == tcp::v6() && l.config.host.empty()) {
@@ -147,12 +148,12 @@ void SocketServer::start() {
     for (auto& p : handshake_threads_) {
         p->start();
     }
-    acceptor_thread_.start();
+    acceptor_thread_->start();
     logger().info("{} network threads (num.network.threads) serving {} listeners",
                   processors_.size(), listeners_.size());
     for (auto& l : listeners_) {
         // The acceptor's operations must start on its own thread.
-        asio::post(acceptor_thread_.io(), [this, &l] { accept_loop(l); });
+        asio::post(acceptor_thread_->io(), [this, &l] { accept_loop(l); });
     }
 }
 
@@ -237,7 +238,7 @@ void SocketServer::shutdown(std::chrono::milliseconds grace) {
     }
     for (auto& l : listeners_) {
         if (l.acceptor) {
-            asio::post(acceptor_thread_.io(), [acceptor = l.acceptor.get()] {
+            asio::post(acceptor_thread_->io(), [acceptor = l.acceptor.get()] {
                 boost::system::error_code ec;
                 acceptor->close(ec);
             });
@@ -253,7 +254,7 @@ void SocketServer::shutdown(std::chrono::milliseconds grace) {
     while (connection_count() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    acceptor_thread_.stop();
+    acceptor_thread_->stop();
     for (auto& p : processors_) {
         p->stop();
     }

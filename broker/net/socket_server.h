@@ -95,8 +95,9 @@ private:
     // The executor for the next TLS handshake; empty when no listener uses TLS.
     boost::asio::any_io_executor next_handshake_executor();
 
-    // Declared first, destroyed last: the acceptors and their pending accepts belong to it.
-    Processor acceptor_thread_{"samsa-acceptor"};
+    // The acceptors belong to it, and a pending accept holds a socket of a processor's
+    // io_context: the destructor destroys it after the acceptors and before the processors.
+    std::unique_ptr<Processor> acceptor_thread_ = std::make_unique<Processor>("samsa-acceptor");
     std::vector<std::unique_ptr<Processor>> processors_;
     // TLS listeners only. Destroyed before processors_: a queued handshake step holds its
     // connection, whose socket belongs to a processor's io_context.
