@@ -6,7 +6,7 @@
 //
 //   samsa_loadgen produce --bootstrap HOST:PORT --topic T [--partitions N] [--connections N]
 //                         [--in-flight P] [--record-size S] [--records-per-request K]
-//                         [--idempotent] [--acks 1|-1] [--rate R]
+//                         [--idempotent] [--acks 1|-1] [--rate R] [--redis]
 //   samsa_loadgen fetch   --bootstrap HOST:PORT --topic T [--partitions N] [--connections N]
 //                         [--max-wait-ms MS] [--max-bytes B]
 //   samsa_loadgen idle    --bootstrap HOST:PORT [--connections N]
@@ -23,6 +23,9 @@
 //   sends at phase_i + k/R whether or not earlier requests were answered (up to P in flight,
 //   default R), and latency counts from the scheduled time, so a broker that falls behind shows in
 //   the percentiles instead of slowing the generator down (no coordinated omission).
+//   With --redis the same load goes to a Redis server instead, one `XADD T * v <S bytes>` per
+//   request (RESP, answered in order): the peer of bench/small_requests.sh under the same
+//   open-loop pattern, which redis-benchmark (closed loop only) cannot produce.
 // fetch: consumers tailing partition i % N with Fetch v11 (min_bytes 1, max_wait_ms small),
 //   each from the log end (ListOffsets latest), advancing by what it receives, one fetch in
 //   flight. Reports fetch round trips, records and bytes received and, for records stamped by

@@ -18,7 +18,8 @@
 #                            CPU and RSS while they sit there, and a new connection answered
 #   Redis                    Debian's redis-server (AOF on, appendfsync everysec, no RDB) on a
 #                            free port with a temp dir, and redis-benchmark sending XADD with a
-#                            100-byte field at 1, 8 and 64 clients (no pipelining)
+#                            100-byte field at 1, 8 and 64 clients (no pipelining), then the
+#                            paced run's load from samsa_loadgen --redis (XADD, open loop)
 # Broker or Redis CPU per request = CPU time of all the server's threads (/proc/PID/task/*/
 # schedstat) over the measured window / requests answered in it.
 #
@@ -187,11 +188,12 @@ declare -A results=() # run name -> the words of its RESULT line
 
 # Starts samsa_loadgen in the background as run <name>, output in $work/runs/<name>.txt; sets
 # loadgen_pid (for finish_loadgen).
+# The server is the broker unless target_address/target_pid say otherwise (the Redis runs).
 start_loadgen() { # <name> -- samsa_loadgen arguments...
     local name=$1
     shift 2
-    "$loadgen_bin" "$@" --bootstrap "$bootstrap" --broker-pid "$broker_pid" --drain "$drain" \
-        >"$work/runs/$name.txt" 2>&1 &
+    "$loadgen_bin" "$@" --bootstrap "${target_address:-$bootstrap}" \
+        --broker-pid "${target_pid:-$broker_pid}" --drain "$drain" >"$work/runs/$name.txt" 2>&1 &
     loadgen_pid=$!
     children+=("$loadgen_pid")
 }
@@ -254,6 +256,8 @@ start_redis() {
         --appendfsync everysec --save '' --daemonize no --logfile "$work/redis/redis.log" &
     redis_pid=$!
     children+=("$redis_pid")
+    # Redis takes up to 10,000 clients, fewer under a lower file limit (raised above): the
+    # paced run needs 1,000.
     wait_for 30 Redis -- redis-cli -h 127.0.0.1 -p "$redis_port" ping
 }
 
@@ -276,6 +280,15 @@ run_redis() { # <clients>
             cpu / n / 1000
     }' <<<"$csv")
     note "redis XADD, $clients clients: ${redis_results[$clients]} (rps p50 p95 p99 max us, cpu us/cmd)"
+}
+
+# The paced load of run_small_samsa against Redis: samsa_loadgen --redis sends one XADD of the
+# same 100 B value per request on the same open-loop schedule (redis-benchmark has none).
+run_redis_paced() {
+    note "redis paced ${paced_connections} x ${paced_rate}/s (samsa_loadgen --redis)"
+    target_address=127.0.0.1:$redis_port target_pid=$redis_pid \
+        loadgen redis-paced -- produce --redis --topic paced --connections "$paced_connections" \
+        --rate "$paced_rate" "${timing[@]}"
 }
 
 # --- summaries --------------------------------------------------------------------------------
@@ -311,8 +324,16 @@ print_small_summary() {
         printf "$table_fmt" "" redis "${redis_row[0]}" "$(us "${redis_row[1]}")" \
             "$(us "${redis_row[3]}")" - "$(us "${redis_row[4]}")" - "${redis_row[5]}" ""
     done
-    samsa_row "paced ${paced_connections}x${paced_rate}/s" paced \
-        "$(result paced broker_cpu_us_per_req)" ""
+    cpu=$(result paced broker_cpu_us_per_req)
+    samsa_row "paced ${paced_connections}x${paced_rate}/s" paced "$cpu" \
+        "$(ratio "$cpu" "$(result redis-paced broker_cpu_us_per_req)")"
+    if [ -n "${results[redis-paced]:-}" ]; then
+        # shellcheck disable=SC2059
+        printf "$table_fmt" "" redis "$(result redis-paced rps)" \
+            "$(us "$(result redis-paced p50_us)")" "$(us "$(result redis-paced p99_us)")" \
+            "$(us "$(result redis-paced p999_us)")" "$(us "$(result redis-paced max_us)")" \
+            "$(result redis-paced errors)" "$(result redis-paced broker_cpu_us_per_req)" ""
+    fi
     fetches=$(result fetch-tail requests)
     produced=$(result fetch-tail-producer requests)
     cpu=$(result fetch-tail broker_cpu_s)
@@ -324,7 +345,9 @@ print_small_summary() {
     echo "over Redis's. Redis: AOF everysec, redis-benchmark -P 1 with a 100-byte field; it"
     echo "reports p95 (us) instead of p99.9: $(for conns in 1 8 64; do [ -z "${redis_results[$conns]:-}" ] ||
         printf '%s at %s, ' "$(awk '{print $3}' <<<"${redis_results[$conns]}")" "$conns"; done | sed 's/, $//') clients."
-    echo "paced: $(result paced timeouts) timeouts (percentiles are lower bounds when > 0)."
+    echo "paced: samsa_loadgen's open-loop schedule for both servers (Redis: --redis, XADD);" \
+        "timeouts $(result paced timeouts) / $(result redis-paced timeouts) (percentiles are" \
+        "lower bounds when > 0)."
     echo "fetch tail: cpu/req = broker CPU / (fetches + produces); $(result fetch-tail records_per_s)" \
         "records/s received, end to end p50 $(us "$(result fetch-tail e2e_p50_us)") us, p99" \
         "$(us "$(result fetch-tail e2e_p99_us)") us, max $(us "$(result fetch-tail e2e_max_us)") us."
@@ -481,5 +504,6 @@ if [ "$redis" -eq 1 ]; then
     for clients in 1 8 64; do
         run_redis "$clients"
     done
+    run_redis_paced
 fi
 print_small_summary

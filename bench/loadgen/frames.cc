@@ -13,8 +13,11 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace samsa::loadgen {
 
@@ -169,6 +172,27 @@ std::vector<uint8_t> make_init_producer_id_frame(const Options& o) {
     return encode_frame(request, kInitProducerIdVersion, o.client_id);
 }
 
+// XADD <topic> * v <value> as a RESP array of bulk strings; the value is record_size bytes, as
+// a Produce request's record value.
+std::vector<uint8_t> make_redis_xadd(const Options& o) {
+    std::string value(static_cast<size_t>(o.record_size), 'x');
+    std::vector<uint8_t> command;
+    auto put = [&command](std::string_view text) {
+        command.insert(command.end(), text.begin(), text.end());
+    };
+    put("*5\r\n");
+    for (std::string_view arg :
+         {std::string_view("XADD"), std::string_view(o.topic), std::string_view("*"),
+          std::string_view("v"), std::string_view(value)}) {
+        put("$");
+        put(std::to_string(arg.size()));
+        put("\r\n");
+        put(arg);
+        put("\r\n");
+    }
+    return command;
+}
+
 }  // namespace
 
 int32_t increment_sequence(int32_t sequence, int32_t increment) {
@@ -197,8 +221,37 @@ void ProduceFrame::patch(uint8_t* frame, int64_t now_ns, const ProducerFields& p
     protocol::MutableRecordBatchView({batch, bytes.size() - batch_at}).update_crc();
 }
 
+std::optional<size_t> redis_reply_length(std::span<const uint8_t> in) {
+    static constexpr std::array<uint8_t, 2> kCrlf = {'\r', '\n'};
+    auto crlf = std::search(in.begin(), in.end(), kCrlf.begin(), kCrlf.end());
+    if (crlf == in.end()) {
+        return in.size() > 64 ? std::nullopt : std::optional<size_t>(0);
+    }
+    size_t line = static_cast<size_t>(crlf - in.begin()) + 2;
+    switch (in[0]) {
+        case '+':
+        case '-':
+        case ':':
+            return line;
+        case '$': {
+            long len = std::strtol(reinterpret_cast<const char*>(in.data()) + 1, nullptr, 10);
+            if (len < 0) {
+                return line;  // a null bulk string
+            }
+            size_t total = line + static_cast<size_t>(len) + 2;
+            return in.size() >= total ? total : 0;
+        }
+        default:
+            return std::nullopt;
+    }
+}
+
 Frames make_frames(const Options& o) {
     Frames f;
+    if (o.redis) {
+        f.redis_xadd = make_redis_xadd(o);
+        return f;
+    }
     f.api_versions = make_api_versions_frame(o);
     if (o.idempotent) {
         f.init_producer_id = make_init_producer_id_frame(o);

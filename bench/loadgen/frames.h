@@ -21,6 +21,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -73,8 +74,14 @@ struct Frames {
     std::vector<std::vector<uint8_t>> list_offsets;  // latest offset (fetch's hello)
     std::vector<uint8_t> api_versions;               // produce's and idle's hello
     std::vector<uint8_t> init_producer_id;           // --idempotent's second hello
+    std::vector<uint8_t> redis_xadd;                 // --redis: the one command sent
 };
 
 Frames make_frames(const Options& o);
+
+// --redis: the length of the RESP reply at the start of `in` (a status, error or integer line,
+// or a bulk string, which is what XADD answers: the new entry's id), 0 while it is incomplete,
+// or nullopt when it is none of those.
+std::optional<size_t> redis_reply_length(std::span<const uint8_t> in);
 
 }  // namespace samsa::loadgen

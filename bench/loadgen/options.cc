@@ -30,6 +30,8 @@ po::options_description describe(Options& o, std::string& bootstrap) {
         "produce: records in each request's batch (1)");
     add("idempotent", po::bool_switch(&o.idempotent),
         "produce: an idempotent producer per connection (InitProducerId, sequences)");
+    add("redis", po::bool_switch(&o.redis),
+        "produce: send XADD <topic> * v <value> to a Redis server (RESP) instead");
     add("acks,a", po::value(&o.acks), "produce: 1 or -1 (1)");
     add("rate,r", po::value(&o.rate), "produce: paced requests/s per connection (closed loop)");
     add("max-wait-ms", po::value(&o.max_wait_ms), "fetch: max_wait_ms (1)");
@@ -84,6 +86,8 @@ void validate(const Options& o) {
     require(int64_t{o.records_per_request} * (o.record_size + 16) < (1 << 30),
             "--records-per-request x --record-size must stay under 1 GiB");
     require(!o.idempotent || o.mode == Mode::produce, "--idempotent is for produce");
+    require(!o.redis || (o.mode == Mode::produce && !o.idempotent && o.records_per_request == 1),
+            "--redis is for produce, one record per request, not idempotent");
     // Kafka's max.in.flight.requests.per.connection limit for idempotence: the broker keeps
     // the last 5 batches of each producer, so a sixth in flight could not be recognised as a
     // duplicate on a retry.

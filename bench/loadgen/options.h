@@ -25,6 +25,10 @@ struct Options {
     // produce: each connection is an idempotent producer (InitProducerId in its hello; its
     // batches carry the id, epoch and a sequence); at most 5 in flight, Kafka's limit.
     bool idempotent = false;
+    // produce: talk RESP to a Redis server instead of Kafka to a broker, one
+    // `XADD <topic> * v <value>` per request (the small-request benchmark's peer, under the
+    // same load pattern); no hello, replies matched in order.
+    bool redis = false;
     int acks = 1;
     double rate = 0;  // produce: requests/s per connection; 0 = closed loop
     int max_wait_ms = 1;

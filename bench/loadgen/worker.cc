@@ -18,6 +18,7 @@
 #include <cstring>
 #include <ctime>
 #include <netinet/tcp.h>
+#include <optional>
 #include <stdexcept>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -153,6 +154,10 @@ void Worker::finish_connect(Conn& c) {
     ev.events = EPOLLIN;
     ev.data.u32 = c.index;
     epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev);
+    if (o_.redis) {
+        mark_ready(c);  // RESP has no hello worth timing
+        return;
+    }
     if (o_.mode == Mode::fetch) {
         send(c, frames_.list_offsets[static_cast<size_t>(c.partition)], ApiKey::list_offsets,
              kListOffsetsVersion, now_);
@@ -241,23 +246,10 @@ void Worker::read_ready(Conn& c) {
         return;
     }
     c.in_len += static_cast<size_t>(n);
-    size_t pos = 0;
     size_t need = 0;
-    while (c.in_len - pos >= 4) {
-        int32_t size = protocol::load_be32(c.in.data() + pos);
-        if (size < 4) {
-            fail(c, "malformed_response");
-            return;
-        }
-        need = 4 + static_cast<size_t>(size);
-        if (c.in_len - pos < need) {
-            break;
-        }
-        if (!handle_frame(c, {c.in.data() + pos + 4, static_cast<size_t>(size)})) {
-            return;
-        }
-        pos += need;
-        need = 0;
+    size_t pos = o_.redis ? take_redis_replies(c) : take_kafka_frames(c, need);
+    if (c.state == State::closed) {
+        return;
     }
     std::memmove(c.in.data(), c.in.data() + pos, c.in_len - pos);
     c.in_len -= pos;
@@ -265,6 +257,53 @@ void Worker::read_ready(Conn& c) {
         c.in.resize(need + kMinRead);  // a large fetch response: room for all of it
     }
     flush(c);
+}
+
+// Handles every complete response in c.in; returns the bytes they took. `need`: the size of
+// the incomplete one after them, when its length is known.
+size_t Worker::take_kafka_frames(Conn& c, size_t& need) {
+    size_t pos = 0;
+    while (c.in_len - pos >= 4) {
+        int32_t size = protocol::load_be32(c.in.data() + pos);
+        if (size < 4) {
+            fail(c, "malformed_response");
+            return pos;
+        }
+        need = 4 + static_cast<size_t>(size);
+        if (c.in_len - pos < need) {
+            break;
+        }
+        if (!handle_frame(c, {c.in.data() + pos + 4, static_cast<size_t>(size)})) {
+            return pos;
+        }
+        pos += need;
+        need = 0;
+    }
+    return pos;
+}
+
+size_t Worker::take_redis_replies(Conn& c) {
+    size_t pos = 0;
+    while (pos < c.in_len) {
+        auto length = redis_reply_length({c.in.data() + pos, c.in_len - pos});
+        if (!length || (*length > 0 && c.in_flight.empty())) {
+            fail(c, length ? "unsolicited_response" : "malformed_response");
+            return pos;
+        }
+        if (*length == 0) {
+            break;
+        }
+        if (c.in[pos] == '-') {
+            error("redis_error");
+        }
+        InFlight request = c.in_flight.front();
+        c.in_flight.pop_front();
+        --outstanding_;
+        count_answer(request);
+        produce_answered(c);
+        pos += *length;
+    }
+    return pos;
 }
 
 // False when the connection failed.
@@ -299,7 +338,7 @@ void Worker::record_latency(int64_t scheduled) {
     }
 }
 
-void Worker::dispatch(Conn& c, const InFlight& request, protocol::Reader& r) {
+void Worker::count_answer(const InFlight& request) {
     // sched_ is all zero during prepare: hellos are never measured.
     if (sched_.measured(request.scheduled_ns)) {
         record_latency(request.scheduled_ns);
@@ -307,6 +346,10 @@ void Worker::dispatch(Conn& c, const InFlight& request, protocol::Reader& r) {
     if (sched_.measured(now_)) {
         ++stats_.responses;
     }
+}
+
+void Worker::dispatch(Conn& c, const InFlight& request, protocol::Reader& r) {
+    count_answer(request);
     switch (request.key) {
         case ApiKey::produce:
             on_produce(c, r);
@@ -343,6 +386,12 @@ void Worker::on_produce(Conn& c, protocol::Reader& r) {
     if (partitions != 1) {
         error("malformed_response");
     }
+    produce_answered(c);
+}
+
+// The next request a produce answer lets out: closed loop, a new one; paced, the ones the
+// in-flight cap held back.
+void Worker::produce_answered(Conn& c) {
     if (period_ns_ == 0) {
         if (now_ < sched_.measure_end) {
             send_produce(c, now_);
@@ -452,13 +501,19 @@ size_t Worker::send(Conn& c, std::span<const uint8_t> frame, ApiKey key, int16_t
     c.out.insert(c.out.end(), frame.begin(), frame.end());
     int32_t id = c.next_correlation_id;
     c.next_correlation_id = id == INT32_MAX ? 0 : id + 1;  // wraps as Kafka clients' ids do
-    protocol::store_be32(c.out.data() + at + kCorrelationIdAt, id);
+    if (!o_.redis) {
+        protocol::store_be32(c.out.data() + at + kCorrelationIdAt, id);
+    }
     c.in_flight.push_back({id, key, version, scheduled});
     ++outstanding_;
     return at;
 }
 
 void Worker::send_produce(Conn& c, int64_t scheduled) {
+    if (o_.redis) {
+        send(c, frames_.redis_xadd, ApiKey::produce, 0, scheduled);
+        return;
+    }
     const ProduceFrame& f = frames_.produce[static_cast<size_t>(c.partition)];
     size_t at = send(c, f.bytes, ApiKey::produce, kProduceVersion, scheduled);
     if (f.stamp_at != 0 || o_.idempotent) {

@@ -126,7 +126,11 @@ class Worker {
     void finish_connect(Conn& c);
     void on_event(Conn& c, uint32_t events);
     void read_ready(Conn& c);
+    size_t take_kafka_frames(Conn& c, size_t& need);
+    size_t take_redis_replies(Conn& c);
     bool handle_frame(Conn& c, std::span<const uint8_t> body);
+    void count_answer(const InFlight& request);
+    void produce_answered(Conn& c);
     void dispatch(Conn& c, const InFlight& request, protocol::Reader& r);
     void on_produce(Conn& c, protocol::Reader& r);
     void on_fetch(Conn& c, protocol::Reader& r);

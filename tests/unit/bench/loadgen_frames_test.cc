@@ -14,6 +14,9 @@
 
 #include <chrono>
 #include <climits>
+#include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace samsa::loadgen {
@@ -159,6 +162,33 @@ TEST(LoadgenFrames, SequencesWrapAtIntMaxAsKafkasDo) {
     EXPECT_EQ(increment_sequence(INT32_MAX - 100, 100), INT32_MAX);
     EXPECT_EQ(increment_sequence(INT32_MAX - 99, 100), 0);
     EXPECT_EQ(increment_sequence(INT32_MAX, 1), 0);
+}
+
+std::span<const uint8_t> bytes(std::string_view text) {
+    return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+TEST(LoadgenFrames, TheRedisCommandIsOneXaddOfTheRecordSize) {
+    Options o = produce_options(5, 1, false);
+    o.redis = true;
+    o.topic = "t";
+    Frames f = make_frames(o);
+    EXPECT_EQ(std::string(f.redis_xadd.begin(), f.redis_xadd.end()),
+              "*5\r\n$4\r\nXADD\r\n$1\r\nt\r\n$1\r\n*\r\n$1\r\nv\r\n$5\r\nxxxxx\r\n");
+    EXPECT_TRUE(f.produce.empty());  // no Kafka frames in a Redis run
+    EXPECT_TRUE(f.api_versions.empty());
+}
+
+TEST(LoadgenFrames, RedisRepliesAreMeasuredWholeOrNotYet) {
+    EXPECT_EQ(redis_reply_length(bytes("$15\r\n1733380000000-0\r\n$15")), 22u);
+    EXPECT_EQ(redis_reply_length(bytes("$15\r\n1733380000000-0\r")), 0u);  // incomplete
+    EXPECT_EQ(redis_reply_length(bytes("$15\r")), 0u);
+    EXPECT_EQ(redis_reply_length(bytes("$-1\r\n")), 5u);  // null bulk string
+    EXPECT_EQ(redis_reply_length(bytes("+OK\r\n+OK\r\n")), 5u);
+    EXPECT_EQ(redis_reply_length(bytes("-ERR wrong type\r\n")), 17u);
+    EXPECT_EQ(redis_reply_length(bytes(":42\r\n")), 5u);
+    EXPECT_EQ(redis_reply_length(bytes("*1\r\n$1\r\na\r\n")), std::nullopt);    // not XADD's
+    EXPECT_EQ(redis_reply_length(bytes(std::string(100, 'x'))), std::nullopt);  // no line end
 }
 
 }  // namespace
