@@ -2,8 +2,9 @@
 // ACLs of every znode of an existing cluster to the secure layout (before its brokers restart
 // with zookeeper.set.acl=true) or back to open ones:
 //
-//   samsa-admin zookeeper-security-migration --zookeeper.acl secure \
+//   samsa-admin zookeeper-security-migration --zookeeper.acl secure
 //       --zookeeper.connect zk1:2181/kafka --zookeeper.auth.digest samsa-broker:secret
+//   (one command line)
 //
 // The creator ACLs name the login the tool runs with, so it must be the brokers' own
 // (zookeeper.auth.digest); Kafka takes it from a JAAS file instead.
