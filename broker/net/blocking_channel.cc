@@ -1,22 +1,22 @@
 #include "broker/net/blocking_channel.h"
 
-#include <array>
-#include <optional>
+#include "auth/ssl_factory.h"
+#include "broker/net/tls_stream.h"
+#include "broker/protocol/generated/api_table.h"
+#include "broker/protocol/generated/request_header.h"
+#include "broker/protocol/generated/response_header.h"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 
-#include <openssl/ssl.h>
-
-#include "auth/ssl_factory.h"
-
-#include "broker/protocol/generated/api_table.h"
-#include "broker/protocol/generated/request_header.h"
-#include "broker/protocol/generated/response_header.h"
+#include <array>
+#include <exception>
+#include <new>
+#include <optional>
 
 namespace samsa::net {
 
@@ -25,36 +25,71 @@ using asio::ip::tcp;
 
 namespace {
 
-// One request/response exchange over `stream` (TCP or TLS), as callbacks on the channel's
-// io_context: write the frame, read the size, read the response into `payload`.
-template <typename Stream>
-void start_exchange(Stream& stream, const std::vector<uint8_t>& frame,
+uint32_t frame_size(const std::array<uint8_t, 4>& size_bytes) {
+    return (uint32_t{size_bytes[0]} << 24) | (uint32_t{size_bytes[1]} << 16) |
+           (uint32_t{size_bytes[2]} << 8) | size_bytes[3];
+}
+
+// One request/response exchange over TCP, as callbacks on the channel's io_context: write the
+// frame, read the size, read the response into `payload`.
+void start_exchange(tcp::socket& stream, const std::vector<uint8_t>& frame,
                     std::array<uint8_t, 4>& size_bytes, std::vector<uint8_t>& payload,
                     boost::system::error_code& io_ec, bool& done) {
-    asio::async_write(stream, asio::buffer(frame), [&](const boost::system::error_code& e,
-                                                       size_t) {
+    asio::async_write(stream, asio::buffer(frame), [&](const boost::system::error_code& e, size_t) {
         if (e) {
             io_ec = e;
             done = true;
             return;
         }
-        asio::async_read(stream, asio::buffer(size_bytes), [&](const boost::system::error_code& e2,
-                                                               size_t) {
-            if (e2) {
-                io_ec = e2;
-                done = true;
-                return;
-            }
-            uint32_t n = (uint32_t{size_bytes[0]} << 24) | (uint32_t{size_bytes[1]} << 16) |
-                         (uint32_t{size_bytes[2]} << 8) | size_bytes[3];
-            // Capacity is kept across responses; only growth allocates (and zero-fills).
-            payload.resize(n);
-            asio::async_read(stream, asio::buffer(payload),
-                             [&](const boost::system::error_code& e3, size_t) {
-                                 io_ec = e3;
+        asio::async_read(stream, asio::buffer(size_bytes),
+                         [&](const boost::system::error_code& e2, size_t) {
+                             if (e2) {
+                                 io_ec = e2;
                                  done = true;
-                             });
-        });
+                                 return;
+                             }
+                             // Capacity is kept across responses; only growth allocates (and
+                             // zero-fills).
+                             payload.resize(frame_size(size_bytes));
+                             asio::async_read(stream, asio::buffer(payload),
+                                              [&](const boost::system::error_code& e3, size_t) {
+                                                  io_ec = e3;
+                                                  done = true;
+                                              });
+                         });
+    });
+}
+
+// The same over TLS (the server's TlsStream, in client mode), as a coroutine; `read_response`
+// false only writes (a Produce with acks=0).
+asio::awaitable<boost::system::error_code> tls_exchange(TlsStream& tls,
+                                                        const std::vector<uint8_t>& frame,
+                                                        std::array<uint8_t, 4>& size_bytes,
+                                                        std::vector<uint8_t>& payload,
+                                                        bool read_response) {
+    try {
+        const std::array<asio::const_buffer, 1> out{asio::buffer(frame)};
+        co_await tls.write(out);
+    } catch (const boost::system::system_error& e) {
+        co_return e.code();
+    }
+    if (!read_response) {
+        co_return boost::system::error_code{};
+    }
+    if (auto ec = co_await tls.read(asio::buffer(size_bytes))) {
+        co_return ec;
+    }
+    payload.resize(frame_size(size_bytes));
+    co_return co_await tls.read(asio::buffer(payload));
+}
+
+// Runs `op` on `io` (driven by Impl::run, as the callback-style operations are) and reports
+// its result through `io_ec` and `done`.
+void start_coroutine(asio::io_context& io, asio::awaitable<boost::system::error_code> op,
+                     boost::system::error_code& io_ec, bool& done) {
+    asio::co_spawn(io, std::move(op), [&](std::exception_ptr e, boost::system::error_code ec) {
+        io_ec = e ? make_error_code(asio::error::no_memory) : ec;
+        done = true;
     });
 }
 
@@ -63,7 +98,7 @@ void start_exchange(Stream& stream, const std::vector<uint8_t>& frame,
 struct BlockingChannel::Impl {
     asio::io_context io;
     std::optional<tcp::socket> socket;
-    std::optional<asio::ssl::stream<tcp::socket&>> tls;
+    std::optional<TlsStream> tls;  // over *socket
 
     // Runs the io_context until `done` or the timeout; on timeout closes the socket so the
     // pending operation completes with operation_aborted.
@@ -104,7 +139,9 @@ BlockingChannel::BlockingChannel(std::string host, uint16_t port, std::string cl
       security_(std::move(security)),
       connect_hook_(default_connect_hook()) {}
 
-BlockingChannel::~BlockingChannel() { close(); }
+BlockingChannel::~BlockingChannel() {
+    close();
+}
 
 void BlockingChannel::close() {
     impl_->tls.reset();
@@ -160,20 +197,16 @@ result<void> BlockingChannel::ensure_connected() {
 }
 
 result<void> BlockingChannel::start_tls() {
-    SSL* ssl = SSL_new(security_->ssl->context().get());
-    if (ssl == nullptr) {
+    try {
+        impl_->tls.emplace(*impl_->socket, security_->ssl->context(), auth::SslMode::client);
+    } catch (const std::bad_alloc&) {
         close();
         return std::make_error_code(std::errc::not_enough_memory);
     }
-    auth::prepare_client_ssl(ssl, security_->ssl->config(), host_);
-    impl_->tls.emplace(*impl_->socket, ssl);  // takes ownership of ssl
+    auth::prepare_client_ssl(impl_->tls->native_handle(), security_->ssl->config(), host_);
     bool done = false;
     boost::system::error_code handshake_ec;
-    impl_->tls->async_handshake(asio::ssl::stream_base::client,
-                                [&](const boost::system::error_code& e) {
-                                    handshake_ec = e;
-                                    done = true;
-                                });
+    start_coroutine(impl_->io, impl_->tls->handshake(timeout_), handshake_ec, done);
     if (auto err = impl_->run(timeout_, done, handshake_ec)) {
         close();
         return err;
@@ -209,7 +242,9 @@ result<std::span<const uint8_t>> BlockingChannel::exchange(protocol::ApiKey key,
     std::array<uint8_t, 4> size_bytes{};
     std::vector<uint8_t>& payload = reusable_frame();
     if (impl_->tls) {
-        start_exchange(*impl_->tls, frame.buffer(), size_bytes, payload, io_ec, done);
+        start_coroutine(impl_->io,
+                        tls_exchange(*impl_->tls, frame.buffer(), size_bytes, payload, true), io_ec,
+                        done);
     } else {
         start_exchange(*impl_->socket, frame.buffer(), size_bytes, payload, io_ec, done);
     }
@@ -249,14 +284,19 @@ result<void> BlockingChannel::write_request(protocol::ApiKey key, int16_t versio
 
     bool done = false;
     boost::system::error_code io_ec;
-    auto on_written = [&](const boost::system::error_code& e, size_t) {
-        io_ec = e;
-        done = true;
-    };
+    std::array<uint8_t, 4> unused_size{};
+    std::vector<uint8_t> unused_payload;
     if (impl_->tls) {
-        asio::async_write(*impl_->tls, asio::buffer(frame.buffer()), on_written);
+        start_coroutine(
+            impl_->io,
+            tls_exchange(*impl_->tls, frame.buffer(), unused_size, unused_payload, false), io_ec,
+            done);
     } else {
-        asio::async_write(*impl_->socket, asio::buffer(frame.buffer()), on_written);
+        asio::async_write(*impl_->socket, asio::buffer(frame.buffer()),
+                          [&](const boost::system::error_code& e, size_t) {
+                              io_ec = e;
+                              done = true;
+                          });
     }
     if (auto err = impl_->run(timeout_, done, io_ec)) {
         close();

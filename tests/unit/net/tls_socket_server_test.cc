@@ -30,6 +30,7 @@
 #include "auth/ssl_factory.h"
 #include "auth/ssl_principal_mapper.h"
 #include "broker/net/socket_server.h"
+#include "tests/unit/net/test_certs.h"
 
 namespace samsa::net {
 namespace {
@@ -39,25 +40,7 @@ namespace fs = std::filesystem;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 
-// One directory of certificates for the binary, made by scripts/samsa-certs.sh.
-class Certs : public ::testing::Environment {
-public:
-    static inline fs::path dir;
-
-    void SetUp() override {
-        // The client below writes with OpenSSL's write(2) to servers that may have closed.
-        ::signal(SIGPIPE, SIG_IGN);
-        dir = fs::temp_directory_path() / ("samsa-net-tls-test-" + std::to_string(::getpid()));
-        fs::create_directories(dir);
-        const std::string d = std::string(SAMSA_CERTS_SCRIPT) + " --dir " + dir.string() + " ";
-        for (const char* args : {"ca", "broker broker"}) {
-            ASSERT_EQ(std::system((d + args + " > /dev/null").c_str()), 0) << args;
-        }
-    }
-    void TearDown() override { fs::remove_all(dir); }
-};
-
-const auto* const kCerts = ::testing::AddGlobalTestEnvironment(new Certs);
+using testing::Certs;
 
 std::string thread_name() {
     std::array<char, 32> name{};
