@@ -141,50 +141,14 @@ bool append_inline(std::vector<PartitionAppend>& appends, replica::ReplicaManage
     return pool_work;
 }
 
-// How often the I/O pool retries a small deferred append as a network thread would (each try
-// waits at most LogLock::kFastWait for another fast holder) before it takes the log's lock as
-// a slow holder.
-constexpr int kFastRetries = 3;
-
-// On the I/O pool: one deferred append. A small one was most likely deferred only because
-// another network thread held the log's lock past LogLock::kFastWait (descheduled while it
-// held it), and needs no slow path. Taking the lock as a slow holder (may_block) announces
-// a slow writer: every network thread then gives up on this log at once and defers its
-// appends here too, each of which announces itself again, and the fast path does not come
-// back while the load lasts (two network threads appending to one partition at 100,000
-// requests/s: half the broker's time on the pool, round trips of 0.1-0.6 s). So the pool
-// tries the fast way first, and only a roll, a new leader epoch, a slow holder already there
-// or write pressure take the slow way.
-void append_deferred(PartitionAppend& a, int16_t acks, log::WritePressure& pressure) {
-    log::WritePressure::PoolWriteProbe probe(pressure);
-    if (!pressure.high() && a.records.size_bytes() < kInlineAppendMaxBytes) {
-        for (int i = 0; i < kFastRetries; ++i) {
-            auto appended = append_one(a, acks, log::AppendMode::non_blocking);
-            if (!appended && appended.error() == log::Errc::would_block) {
-                continue;  // nothing was written: the batch is still the producer's
-            }
-            record(a, appended);
-            if (appended) {
-                pressure.wrote(appended.value().valid_bytes);
-                if (appended.value().flush_due) {
-                    if (auto flushed = a.partition->log()->flush(); !flushed) {
-                        a.error = to_kafka(flushed.error());
-                    }
-                }
-            }
-            return;
-        }
-    }
-    record(a, append_one(a, acks, log::AppendMode::may_block));
-}
-
 // On the I/O pool: the deferred appends, then the flushes the flush policy asks for before
 // the producer is answered (as Kafka flushes inside its append).
 void append_on_pool(std::vector<PartitionAppend>& appends, int16_t acks,
                     log::WritePressure& pressure) {
     for (auto& a : appends) {
         if (a.deferred) {
-            append_deferred(a, acks, pressure);
+            log::WritePressure::PoolWriteProbe probe(pressure);
+            record(a, append_one(a, acks, log::AppendMode::may_block));
         } else if (a.error == ErrorCode::none && a.info.flush_due) {
             if (auto flushed = a.partition->log()->flush(); !flushed) {
                 a.error = to_kafka(flushed.error());
