@@ -60,21 +60,25 @@ void start_exchange(tcp::socket& stream, const std::vector<uint8_t>& frame,
     });
 }
 
-// The same over TLS (the server's TlsStream, in client mode), as a coroutine; `read_response`
-// false only writes (a Produce with acks=0).
-asio::awaitable<boost::system::error_code> tls_exchange(TlsStream& tls,
-                                                        const std::vector<uint8_t>& frame,
-                                                        std::array<uint8_t, 4>& size_bytes,
-                                                        std::vector<uint8_t>& payload,
-                                                        bool read_response) {
+// Writes the frame over TLS (the listeners' TlsStream, in client mode).
+asio::awaitable<boost::system::error_code> tls_write(TlsStream& tls,
+                                                     const std::vector<uint8_t>& frame) {
     try {
         const std::array<asio::const_buffer, 1> out{asio::buffer(frame)};
         co_await tls.write(out);
     } catch (const boost::system::system_error& e) {
         co_return e.code();
     }
-    if (!read_response) {
-        co_return boost::system::error_code{};
+    co_return boost::system::error_code{};
+}
+
+// start_exchange over TLS, as a coroutine.
+asio::awaitable<boost::system::error_code> tls_exchange(TlsStream& tls,
+                                                        const std::vector<uint8_t>& frame,
+                                                        std::array<uint8_t, 4>& size_bytes,
+                                                        std::vector<uint8_t>& payload) {
+    if (auto ec = co_await tls_write(tls, frame)) {
+        co_return ec;
     }
     if (auto ec = co_await tls.read(asio::buffer(size_bytes))) {
         co_return ec;
@@ -242,9 +246,8 @@ result<std::span<const uint8_t>> BlockingChannel::exchange(protocol::ApiKey key,
     std::array<uint8_t, 4> size_bytes{};
     std::vector<uint8_t>& payload = reusable_frame();
     if (impl_->tls) {
-        start_coroutine(impl_->io,
-                        tls_exchange(*impl_->tls, frame.buffer(), size_bytes, payload, true), io_ec,
-                        done);
+        start_coroutine(impl_->io, tls_exchange(*impl_->tls, frame.buffer(), size_bytes, payload),
+                        io_ec, done);
     } else {
         start_exchange(*impl_->socket, frame.buffer(), size_bytes, payload, io_ec, done);
     }
@@ -284,13 +287,8 @@ result<void> BlockingChannel::write_request(protocol::ApiKey key, int16_t versio
 
     bool done = false;
     boost::system::error_code io_ec;
-    std::array<uint8_t, 4> unused_size{};
-    std::vector<uint8_t> unused_payload;
     if (impl_->tls) {
-        start_coroutine(
-            impl_->io,
-            tls_exchange(*impl_->tls, frame.buffer(), unused_size, unused_payload, false), io_ec,
-            done);
+        start_coroutine(impl_->io, tls_write(*impl_->tls, frame.buffer()), io_ec, done);
     } else {
         asio::async_write(*impl_->socket, asio::buffer(frame.buffer()),
                           [&](const boost::system::error_code& e, size_t) {

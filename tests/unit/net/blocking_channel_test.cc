@@ -11,6 +11,7 @@
 #include "broker/protocol/generated/api_table.h"
 #include "broker/protocol/generated/api_versions_request.h"
 #include "broker/protocol/generated/api_versions_response.h"
+#include "broker/protocol/generated/produce_request.h"
 #include "broker/protocol/generated/request_header.h"
 #include "broker/protocol/generated/response_header.h"
 #include "tests/unit/net/test_certs.h"
@@ -19,6 +20,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -35,34 +37,46 @@ using testing::Certs;
 
 constexpr int16_t kVersion = 2;  // ApiVersions v2: a non-flexible header, plain arrays
 
+// A request header's api key and api version: its first two int16 fields.
+int16_t be16(const uint8_t* p) {
+    return static_cast<int16_t>((p[0] << 8) | p[1]);
+}
+
 // Answers every ApiVersions request with `entries` api_keys entries, entry i being
-// (i, i + 1, i + 2): a response as large as a test needs, checked entry by entry.
+// (i, i + 1, i + 2): a response as large as a test needs, checked entry by entry. A Produce
+// request is counted and not answered, as a broker does with acks=0.
 class ApiVersionsHandler : public RequestHandler {
   public:
     explicit ApiVersionsHandler(int entries) : entries_(entries) {}
 
     asio::awaitable<HandlerOutcome> handle(auth::Session&, Frame frame) override {
         protocol::Reader r(frame->span());
+        const auto key = static_cast<protocol::ApiKey>(be16(frame->data()));
+        const int16_t version = be16(frame->data() + 2);
         protocol::RequestHeaderData header;
-        header.decode(r,
-                      protocol::request_header_version(protocol::ApiKey::api_versions, kVersion));
+        header.decode(r, protocol::request_header_version(key, version));
+        HandlerOutcome out;
+        if (key == protocol::ApiKey::produce) {
+            ++produce_requests;
+            co_return out;
+        }
         protocol::ApiVersionsResponseData response;
         for (int i = 0; i < entries_; ++i) {
             auto k = static_cast<int16_t>(i);
             response.api_keys.push_back(
                 {k, static_cast<int16_t>(k + 1), static_cast<int16_t>(k + 2)});
         }
-        HandlerOutcome out;
         out.response.emplace();
         out.response->write_int32(0);
         protocol::ResponseHeaderData response_header;
         response_header.correlation_id = header.correlation_id;
-        response_header.encode(*out.response, protocol::response_header_version(
-                                                  protocol::ApiKey::api_versions, kVersion));
+        response_header.encode(*out.response, protocol::response_header_version(key, kVersion));
         response.encode(*out.response, kVersion);
         out.response->patch_int32(0, static_cast<int32_t>(out.response->buffer().size() - 4));
         co_return out;
     }
+
+    std::atomic<int> produce_requests{0};
 
   private:
     int entries_;
@@ -137,6 +151,14 @@ TEST_F(BlockingChannelTest, TlsExchangesLargeResponsesAcrossManyRecords) {
     // After a close, the next send connects and handshakes again.
     channel.close();
     expect_answers(channel);
+    // A request that gets no answer (Produce with acks=0) is only written; the next exchange
+    // still reads its own response.
+    protocol::ProduceRequestData produce;
+    produce.acks = 0;
+    produce.timeout_ms = 1000;
+    ASSERT_TRUE(channel.send_oneway(produce, 3));
+    expect_answers(channel);
+    EXPECT_EQ(handler_.produce_requests.load(), 1);
 }
 
 TEST_F(BlockingChannelTest, TlsToAServerOfAnotherCaFailsTheHandshake) {
