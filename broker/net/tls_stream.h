@@ -1,9 +1,9 @@
 #pragma once
-// TlsStream: TLS on top of a connection's TCP socket, for SSL and SASL_SSL listeners. The
-// socket stays the Connection's; this object adds an OpenSSL session that reads and writes
-// the socket's descriptor itself, and uses the socket only to wait until it is readable or
-// writable. Records therefore go between the kernel and OpenSSL's own buffers with no
-// intermediate copy (Asio's ssl::stream adds a memory BIO pair and a buffer of its own, and a
+// TlsStream: TLS on top of a TCP socket: a connection of an SSL or SASL_SSL listener, or, in
+// client mode, the broker's own channel to another broker (BlockingChannel). The socket stays
+// its owner's; this object adds an OpenSSL session that reads and writes the socket's
+// descriptor itself, and uses the socket only to wait until it is readable or writable.
+// Records therefore go between the kernel and OpenSSL's own buffers with no intermediate copy (Asio's ssl::stream adds a memory BIO pair and a buffer of its own, and a
 // round through its composed operations per record).
 //
 // The handshake's cryptography (key exchange, signature, certificate checks: about half a
