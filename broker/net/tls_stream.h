@@ -3,8 +3,9 @@
 // client mode, the broker's own channel to another broker (BlockingChannel). The socket stays
 // its owner's; this object adds an OpenSSL session that reads and writes the socket's
 // descriptor itself, and uses the socket only to wait until it is readable or writable.
-// Records therefore go between the kernel and OpenSSL's own buffers with no intermediate copy (Asio's ssl::stream adds a memory BIO pair and a buffer of its own, and a
-// round through its composed operations per record).
+// Records therefore go between the kernel and OpenSSL's own buffers with no intermediate copy
+// (Asio's ssl::stream adds a memory BIO pair and a buffer of its own, and a round through its
+// composed operations per record).
 //
 // The handshake's cryptography (key exchange, signature, certificate checks: about half a
 // millisecond of CPU) can run on another executor, the listener's handshake threads, so that
