@@ -270,9 +270,13 @@ fi
 # one by one on the idle broker, then storms of 100 at once while samsa_loadgen produces 1000
 # paced requests/s (one 100 B record each, acks=1) over the PLAINTEXT listener (it speaks no
 # TLS). Each is run with SCRAM's salted password computed per connection (as Kafka's clients
-# do) and cached (RFC 5802 5.1). The storms also run under nice 19: the 100 client threads
-# share the broker's 2 cores here, and niced they stop taking CPU from it, as clients on other
-# machines would not. Each kind of storm runs twice, interleaved, 4 s apart; the producer's
+# do) and cached (RFC 5802 5.1). The storms also run with their clients under SCHED_IDLE
+# (chrt --idle): the 100 client threads share the broker's 2 cores here, and as idle-policy
+# threads they run only on a CPU nothing else wants and give it up at once when the broker or
+# the producer wakes (the kernel preempts an idle-policy thread for any other on wake-up), as
+# clients on other machines would take nothing from them. nice 19, used before, only lowered
+# their share: a woken thread preempts a niced one only when the scheduler's deadline
+# comparison says so. Each kind of storm runs twice, interleaved, 4 s apart; the producer's
 # latency log is cut into the 4 s before each storm and the storm itself
 # (bench/latency_windows.py).
 # One line per samsa_connstorm RESULT in <file>: the storm's time to the last authentication,
@@ -311,13 +315,13 @@ connection_setup() {
         >"$out/producer.txt" 2>&1 &
     local producer_pid=$! rep kind
     sleep 3 # the producer's 2 s warm-up
-    local kinds=(storm storm-cached storm-niced storm-cached-niced)
+    local kinds=(storm storm-cached storm-idle storm-cached-idle)
     for rep in 1 2; do
         for kind in "${kinds[@]}"; do
             sleep 4 # the baseline window before this storm
             local run=("$connstorm" "${args[@]}" --storm 100)
             [[ "$kind" != *cached* ]] || run+=(--cache-salted-password)
-            [[ "$kind" != *niced* ]] || run=(nice -n 19 "${run[@]}")
+            [[ "$kind" != *idle* ]] || run=(chrt --idle 0 "${run[@]}")
             echo "[$kind, $rep of 2]"
             "${run[@]}" | tee -a "$out/$kind.txt"
         done

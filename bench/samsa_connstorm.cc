@@ -22,7 +22,8 @@
 // Kafka's clients pay it. --cache-salted-password computes SaltedPassword once and reuses it
 // (RFC 5802 §5.1 allows it): the output says which. Client CPU (getrusage, all threads) and,
 // with --broker-pid, the broker's CPU (/proc/PID/task/*/schedstat) are sampled around each
-// mode and divided by the connections made.
+// mode and divided by the connections made; the broker's is also split by thread role
+// (network, handshake, acceptor), with the time each role spent runnable but waiting for a CPU.
 
 #include "auth/sasl_client.h"
 #include "auth/sasl_client_authenticator.h"
@@ -43,6 +44,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -168,11 +170,23 @@ class CpuMeter {
             std::snprintf(fields, sizeof fields, " broker_cpu_s=%.3f broker_cpu_ms_per_conn=%.3f",
                           broker_s, broker_s * 1e3 / connections);
             out += fields;
+            print_roles(loadgen::role_deltas(broker0_, broker1));
         }
         return out;
     }
 
   private:
+    // Which broker threads did the work, and how long they waited for a CPU: a network thread
+    // that waits on the run queue delays every connection it serves.
+    static void print_roles(const std::map<std::string, loadgen::RoleTimes>& roles) {
+        std::printf("  broker threads (ms on a CPU / ms runnable, waiting for one):");
+        for (const auto& [role, t] : roles) {
+            std::printf(" %s* %.1f/%.1f", role.c_str(), static_cast<double>(t.run_ns) / 1e6,
+                        static_cast<double>(t.wait_ns) / 1e6);
+        }
+        std::printf("\n");
+    }
+
     pid_t broker_;
     loadgen::SelfCpu self0_;
     loadgen::ProcSample broker0_;

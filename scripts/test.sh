@@ -103,7 +103,9 @@ if [ -n "$sanitizer" ]; then
     export ASAN_OPTIONS="log_path=$reports/asan detect_leaks=1 ${ASAN_OPTIONS:-}"
     export UBSAN_OPTIONS="log_path=$reports/ubsan print_stacktrace=1 ${UBSAN_OPTIONS:-}"
 fi
-cmake_configure "$build" "$build_type" -DSAMSA_BUILD_TESTS=ON "${cmake_args[@]}"
+# The benchmarks' programs build too, so that they keep compiling, and their unit tests run.
+cmake_configure "$build" "$build_type" -DSAMSA_BUILD_TESTS=ON -DSAMSA_BUILD_BENCH=ON \
+    "${cmake_args[@]}"
 cmake --build "$build" -j"$jobs"
 
 ctest_common=(--test-dir "$build" --output-on-failure --no-tests=ignore

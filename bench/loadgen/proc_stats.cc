@@ -10,17 +10,30 @@ namespace samsa::loadgen {
 
 namespace {
 
-int64_t threads_cpu_ns(const std::string& dir) {
-    int64_t total = 0;
+std::string thread_role(const std::filesystem::path& task) {
+    std::ifstream in(task / "comm");
+    std::string name;
+    std::getline(in, name);
+    while (!name.empty() && name.back() >= '0' && name.back() <= '9') {
+        name.pop_back();
+    }
+    return name;
+}
+
+// schedstat: time on a CPU, time waiting on a run queue (both ns), time slices run.
+void read_threads(const std::string& dir, ProcSample& s) {
     std::error_code ec;
     for (const auto& task : std::filesystem::directory_iterator(dir + "/task", ec)) {
         std::ifstream in(task.path() / "schedstat");
         int64_t run_ns = 0;
-        if (in >> run_ns) {
-            total += run_ns;
+        int64_t wait_ns = 0;
+        if (in >> run_ns >> wait_ns) {
+            s.cpu_ns += run_ns;
+            RoleTimes& role = s.roles[thread_role(task.path())];
+            role.run_ns += run_ns;
+            role.wait_ns += wait_ns;
         }
     }
-    return total;
 }
 
 // utime and stime: fields 14 and 15 of /proc/PID/stat, counted after the command name, which
@@ -60,10 +73,25 @@ ProcSample sample_process(pid_t pid) {
         return s;
     }
     std::string dir = "/proc/" + std::to_string(pid);
-    s.cpu_ns = threads_cpu_ns(dir);
+    read_threads(dir, s);
     s.ok = read_ticks(dir, s) && s.cpu_ns > 0;
     s.rss_kb = rss_kb(dir);
     return s;
+}
+
+std::map<std::string, RoleTimes> role_deltas(const ProcSample& before, const ProcSample& after) {
+    std::map<std::string, RoleTimes> out;
+    for (const auto& [role, t] : after.roles) {
+        RoleTimes d = t;
+        if (auto it = before.roles.find(role); it != before.roles.end()) {
+            d.run_ns -= it->second.run_ns;
+            d.wait_ns -= it->second.wait_ns;
+        }
+        if (d.run_ns > 0 || d.wait_ns > 0) {
+            out[role] = d;
+        }
+    }
+    return out;
 }
 
 SelfCpu self_cpu() {

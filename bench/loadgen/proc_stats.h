@@ -2,12 +2,22 @@
 // CPU and memory of a process from /proc (Linux), sampled at the edges of the measured window.
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <sys/types.h>
 
 namespace samsa::loadgen {
 
+// What the threads of one role (one name, its trailing digits dropped: "samsa-net-0" and
+// "samsa-net-1" are "samsa-net-") spent, from their schedstat.
+struct RoleTimes {
+    int64_t run_ns = 0;   // on a CPU
+    int64_t wait_ns = 0;  // runnable, waiting on a run queue for a CPU
+};
+
 struct ProcSample {
     int64_t cpu_ns = 0;      // sum of its threads' run time, /proc/PID/task/*/schedstat
+    std::map<std::string, RoleTimes> roles;  // the same, by thread role
     int64_t user_ticks = 0;  // utime of /proc/PID/stat, clock ticks
     int64_t sys_ticks = 0;   // stime
     int64_t rss_kb = 0;      // VmRSS
@@ -22,6 +32,9 @@ struct SelfCpu {
     int64_t user_ns = 0;
     int64_t sys_ns = 0;
 };
+
+// Per role, what `after` adds to `before` (roles that ran in between only).
+std::map<std::string, RoleTimes> role_deltas(const ProcSample& before, const ProcSample& after);
 
 // This process, all threads (getrusage).
 SelfCpu self_cpu();
