@@ -1,6 +1,6 @@
 """A paced producer's latency cut into windows: before a connection storm and during it.
 
-  latency_windows.py LOG STORM_OUTPUT... [--baseline-s 4] [--min-window-s 0.5]
+  latency_windows.py LOG STORM_OUTPUT... [--baseline-s 4] [--min-window-s 0.5] [--slowest 10]
 
 LOG: samsa_loadgen --latency-log (one "scheduled_ns latency_ns" per request, CLOCK_MONOTONIC).
 STORM_OUTPUT: files holding samsa_connstorm's "STORM start_ns=... end_ns=..." lines (the first
@@ -8,7 +8,9 @@ connect to the last authentication), one file per kind of storm, one line per re
 each file prints the producer's p50/p99/max pooled over its storms' baselines (the baseline-s
 seconds before each storm, back to the end of any earlier one) and pooled over the storms
 themselves, each stretched to at least min-window-s so a short storm still has samples. Latency counts from
-each request's scheduled send time, so a late send counts (samsa_loadgen --rate)."""
+each request's scheduled send time, so a late send counts (samsa_loadgen --rate). The slowest
+requests during the storms are listed with when they were sent, in ms from their storm's first
+connect: whether they fall in its TLS burst, its SASL exchanges or after it."""
 
 import argparse
 import math
@@ -35,6 +37,7 @@ def main():
     ap.add_argument("storms", nargs="+")
     ap.add_argument("--baseline-s", type=float, default=4.0)
     ap.add_argument("--min-window-s", type=float, default=0.5)
+    ap.add_argument("--slowest", type=int, default=10)
     a = ap.parse_args()
     samples = []
     with open(a.log) as f:
@@ -50,13 +53,15 @@ def main():
                     windows.append((int(m.group(1)), int(m.group(2)), path))
     windows.sort()
     # Each storm's baseline is the time before it, back to the previous storm's window.
-    base, during, storms = {}, {}, {}
+    base, during, storms, offsets = {}, {}, {}, {}
     previous_end = 0
     for start, end, path in windows:
         end = max(end, start + int(a.min_window_s * 1e9))
         base_from = max(previous_end, start - int(a.baseline_s * 1e9))
         base.setdefault(path, []).extend(lat for t, lat in samples if base_from <= t < start)
         during.setdefault(path, []).extend(lat for t, lat in samples if start <= t < end)
+        offsets.setdefault(path, []).extend(
+            (lat, t - start) for t, lat in samples if start <= t < end)
         storms[path] = storms.get(path, 0) + 1
         previous_end = end
     for path in a.storms:
@@ -66,6 +71,9 @@ def main():
         print(f"producer latency around {storms[path]} storm(s) of {os.path.basename(path)}:")
         print(f"  baseline (up to {a.baseline_s:.0f} s before each): {summary(b)}")
         print(f"  during (each storm, at least {a.min_window_s} s):  {summary(d)}")
+        slowest = sorted(offsets[path], reverse=True)[:a.slowest]
+        print("  slowest during, latency ms @ sent ms after the storm's start: " +
+              ", ".join(f"{lat / 1e6:.2f} @ {at / 1e6:.0f}" for lat, at in slowest))
         ratio = pct(d, 0.99) / pct(b, 0.99) if b and d else float("nan")
         print(f"RESULT storms={os.path.basename(path)} n={storms[path]} "
               f"producer_base_p99_ms={pct(b, 0.99):.2f} producer_storm_p99_ms={pct(d, 0.99):.2f} "
