@@ -14,6 +14,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -64,35 +65,34 @@ void set_cork(tcp::socket& s, bool on) {
 }  // namespace
 
 Connection::Connection(tcp::socket socket, ConnectionConfig config, RequestHandler& handler,
-                       auth::Session session, const TlsOptions* tls,
-                       asio::any_io_executor tls_handshake_executor)
+                       auth::Session session, const TlsOptions* tls)
     : socket_(std::move(socket)),
-      idle_timer_(socket_.get_executor()),
+      executor_(socket_->get_executor()),
       config_(config),
       handler_(handler),
       session_(std::move(session)) {
     boost::system::error_code ec;
-    auto ep = socket_.remote_endpoint(ec);
+    auto ep = socket_->remote_endpoint(ec);
     if (!ec) {
         session_.client_host = ep.address().to_string();
         peer_ = session_.client_host + ":" + std::to_string(ep.port());
     } else {
         peer_ = "unknown";
     }
-    socket_.set_option(tcp::no_delay(true), ec);
+    socket_->set_option(tcp::no_delay(true), ec);
     // As Kafka: -1 keeps the kernel's default (and its buffer auto-tuning).
     if (config_.send_buffer_bytes != -1) {
-        socket_.set_option(asio::socket_base::send_buffer_size(config_.send_buffer_bytes), ec);
+        socket_->set_option(asio::socket_base::send_buffer_size(config_.send_buffer_bytes), ec);
     }
     if (config_.receive_buffer_bytes != -1) {
-        socket_.set_option(asio::socket_base::receive_buffer_size(config_.receive_buffer_bytes),
+        socket_->set_option(asio::socket_base::receive_buffer_size(config_.receive_buffer_bytes),
                            ec);
     }
     // Non-blocking for Asio's synchronous calls too: flush() writes directly first.
-    socket_.non_blocking(true, ec);
+    socket_->non_blocking(true, ec);
     if (tls != nullptr) {
-        tls_ = std::make_unique<TlsStream>(socket_, tls->factory->context(), auth::SslMode::server,
-                                           std::move(tls_handshake_executor));
+        tls_ = std::make_unique<TlsStream>(*socket_, tls->factory->context(),
+                                           auth::SslMode::server);
         principal_mapper_ = tls->principal_mapper;
         handshake_timeout_ = tls->factory->handshake_timeout();
     }
@@ -126,41 +126,107 @@ asio::awaitable<bool> Connection::start_tls() {
 
 asio::awaitable<void> Connection::run() {
     auto self = shared_from_this();
+    // Not `if (co_await authenticate())`: built by GCC 12, that form called authenticate()
+    // with a wrong `this` (SocketServerTest crashed in it).
+    const bool authenticated = co_await authenticate();
+    if (authenticated) {
+        co_await serve();
+    }
+}
+
+asio::awaitable<bool> Connection::authenticate() {
+    auto self = shared_from_this();
     touch();
-    asio::co_spawn(socket_.get_executor(), watch_idle(self), asio::detached);
+    start_idle_watch();
+    bool authenticated = false;
     try {
-        if (tls_ && !co_await start_tls()) {
-            close();
-            co_return;
+        bool tls_ok = true;
+        if (tls_) {
+            tls_ok = co_await start_tls();
         }
-        for (;;) {
-            if (!has_complete_request()) {
-                // Nothing else to handle until the client sends more: answer what is queued
-                // first (the client may be waiting for it before it sends anything).
-                co_await flush();
-            }
-            Frame frame;
-            if (!co_await read_request(frame)) {
-                break;
-            }
-            busy_ = true;  // a request in hand is not idleness, however long it waits
-            HandlerOutcome outcome = co_await handler_.handle(session_, std::move(frame));
-            busy_ = false;
-            if (outcome.response) {
-                co_await queue_response(std::move(*outcome.response));
-            }
-            touch();
-            if (outcome.close_connection) {
-                co_await flush();
-                break;
+        if (tls_ok) {
+            authenticated = session_.authenticated;
+            if (!authenticated) {
+                authenticated = co_await serve_requests(true);
             }
         }
+        if (authenticated) {
+            co_await flush();
+        }
+    } catch (const boost::system::system_error& e) {
+        authenticated = false;
+        if (!is_normal_close(e.code())) {
+            logger().debug("connection from {} failed: {}", peer_, e.what());
+        }
+    }
+    if (!authenticated || closed_) {
+        close();
+        co_return false;
+    }
+    co_return true;
+}
+
+void Connection::move_to(const asio::any_io_executor& executor) {
+    stop_idle_watch();
+    boost::system::error_code ec;
+    const auto protocol = socket_->local_endpoint(ec).protocol();
+    // release() takes the descriptor out of this io_context's reactor without closing it; the
+    // new socket registers it with the other's.
+    const int fd = ec ? -1 : socket_->release(ec);
+    if (ec || fd < 0) {
+        throw boost::system::system_error(ec, "moving a connection to its network thread");
+    }
+    socket_.emplace(executor, protocol, fd);
+    if (tls_) {
+        tls_->rebind(*socket_);
+    }
+    // Published last: a close() from another thread that saw the old executor is sent on to
+    // this one by close_on().
+    std::lock_guard lock(executor_mu_);
+    executor_ = executor;
+}
+
+asio::awaitable<void> Connection::serve() {
+    auto self = shared_from_this();
+    if (!idle_timer_) {
+        start_idle_watch();  // moved here from the executor that authenticated it
+    }
+    try {
+        co_await serve_requests(false);
     } catch (const boost::system::system_error& e) {
         if (!is_normal_close(e.code())) {
             logger().debug("connection from {} failed: {}", peer_, e.what());
         }
     }
     close();
+}
+
+asio::awaitable<bool> Connection::serve_requests(bool until_authenticated) {
+    for (;;) {
+        if (!has_complete_request()) {
+            // Nothing else to handle until the client sends more: answer what is queued
+            // first (the client may be waiting for it before it sends anything).
+            co_await flush();
+        }
+        Frame frame;
+        if (!co_await read_request(frame)) {
+            co_return false;
+        }
+        busy_ = true;  // a request in hand is not idleness, however long it waits
+        HandlerOutcome outcome = co_await handler_.handle(session_, std::move(frame));
+        busy_ = false;
+        if (outcome.response) {
+            co_await queue_response(std::move(*outcome.response));
+        }
+        touch();
+        if (outcome.close_connection) {
+            co_await flush();
+            co_return false;
+        }
+        if (until_authenticated && session_.authenticated) {
+            co_return true;
+        }
+    }
 }
 
 bool Connection::has_complete_request() const {
@@ -206,7 +272,7 @@ asio::awaitable<bool> Connection::read_request(Frame& frame) {
         auto space = in_.prepare(wanted);
         auto buffer = asio::buffer(space.data(), space.size());
         auto [ec, n] = tls_ ? co_await tls_->read_some(buffer)
-                            : co_await socket_.async_read_some(buffer, kAsTuple);
+                            : co_await socket_->async_read_some(buffer, kAsTuple);
         if (ec) {
             if (!is_normal_close(ec)) {
                 logger().debug("read from {} failed: {}", peer_, ec.message());
@@ -231,7 +297,7 @@ asio::awaitable<bool> Connection::read_large_request(size_t size, Frame& frame) 
     if (tls_) {
         ec = co_await tls_->read(rest);
     } else {
-        std::tie(ec, std::ignore) = co_await asio::async_read(socket_, rest, kAsTuple);
+        std::tie(ec, std::ignore) = co_await asio::async_read(*socket_, rest, kAsTuple);
     }
     if (ec) {
         if (!is_normal_close(ec)) {
@@ -274,7 +340,7 @@ asio::awaitable<void> Connection::flush() {
     // and a write that completes here costs one sendmsg and no round through the event loop.
     // Whatever it does not take is written asynchronously, when the socket can take more.
     boost::system::error_code ec;
-    size_t written = socket_.write_some(buffers, ec);
+    size_t written = socket_->write_some(buffers, ec);
     if (ec && ec != asio::error::would_block) {
         throw boost::system::system_error(ec, "write");
     }
@@ -287,7 +353,7 @@ asio::awaitable<void> Connection::flush() {
         }
         buffers[first] += skip;
         buffers.erase(buffers.begin(), buffers.begin() + static_cast<ptrdiff_t>(first));
-        co_await asio::async_write(socket_, buffers, asio::use_awaitable);
+        co_await asio::async_write(*socket_, buffers, asio::use_awaitable);
     }
     out_.clear();
     out_bytes_ = 0;
@@ -295,7 +361,7 @@ asio::awaitable<void> Connection::flush() {
 
 asio::awaitable<void> Connection::send_spliced(const protocol::Writer& response) {
     const auto& buf = response.buffer();
-    set_cork(socket_, true);
+    set_cork(*socket_, true);
     size_t at = 0;
     for (const auto& splice : response.splices()) {
         if (splice.at > at) {
@@ -313,14 +379,14 @@ asio::awaitable<void> Connection::send_spliced(const protocol::Writer& response)
         asio::const_buffer part(buf.data() + at, buf.size() - at);
         co_await write_all({&part, 1});
     }
-    set_cork(socket_, false);
+    set_cork(*socket_, false);
 }
 
 asio::awaitable<void> Connection::write_all(std::span<const asio::const_buffer> buffers) {
     if (tls_) {
         co_await tls_->write(buffers);
     } else {
-        co_await asio::async_write(socket_, buffers, asio::use_awaitable);
+        co_await asio::async_write(*socket_, buffers, asio::use_awaitable);
     }
 }
 
@@ -353,7 +419,7 @@ asio::awaitable<void> Connection::send_file(const protocol::FileSlice& slice) {
     off_t offset = slice.position;
     size_t left = static_cast<size_t>(slice.size);
     while (left > 0) {
-        ssize_t n = ::sendfile(socket_.native_handle(), slice.file->fd(), &offset, left);
+        ssize_t n = ::sendfile(socket_->native_handle(), slice.file->fd(), &offset, left);
         if (n > 0) {
             left -= static_cast<size_t>(n);
             continue;
@@ -362,7 +428,7 @@ asio::awaitable<void> Connection::send_file(const protocol::FileSlice& slice) {
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            co_await socket_.async_wait(tcp::socket::wait_write, asio::use_awaitable);
+            co_await socket_->async_wait(tcp::socket::wait_write, asio::use_awaitable);
             continue;
         }
         if (n == 0) {
@@ -372,15 +438,28 @@ asio::awaitable<void> Connection::send_file(const protocol::FileSlice& slice) {
             logger().warn("{} shrank while being sent to {}; padding {} bytes", slice.file->path(),
                           peer_, left);
             std::vector<uint8_t> zeros(left, 0);
-            co_await asio::async_write(socket_, asio::buffer(zeros), asio::use_awaitable);
+            co_await asio::async_write(*socket_, asio::buffer(zeros), asio::use_awaitable);
             co_return;
         }
         throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
     }
 }
 
-asio::awaitable<void> Connection::watch_idle(std::shared_ptr<Connection> self) {
-    while (!self->closed_) {
+void Connection::start_idle_watch() {
+    idle_timer_.emplace(socket_->get_executor());
+    idle_watch_stopped_ = std::make_shared<bool>(false);
+    asio::co_spawn(socket_->get_executor(), watch_idle(shared_from_this(), idle_watch_stopped_),
+                   asio::detached);
+}
+
+void Connection::stop_idle_watch() {
+    *idle_watch_stopped_ = true;
+    idle_timer_.reset();  // cancels its wait: the watch wakes on this executor and returns
+}
+
+asio::awaitable<void> Connection::watch_idle(std::shared_ptr<Connection> self,
+                                             std::shared_ptr<bool> stopped) {
+    while (!*stopped && !self->closed_) {
         auto deadline = self->last_activity_ + self->config_.max_idle;
         if (std::chrono::steady_clock::now() >= deadline && !self->busy_) {
             logger().info("closing connection from {}: idle for more than {} ms "
@@ -389,30 +468,48 @@ asio::awaitable<void> Connection::watch_idle(std::shared_ptr<Connection> self) {
             self->close();
             co_return;
         }
-        self->idle_timer_.expires_at(std::max(deadline, std::chrono::steady_clock::now() +
-                                                            std::chrono::milliseconds(100)));
-        co_await self->idle_timer_.async_wait(kAsTuple);
+        self->idle_timer_->expires_at(std::max(deadline, std::chrono::steady_clock::now() +
+                                                             std::chrono::milliseconds(100)));
+        co_await self->idle_timer_->async_wait(kAsTuple);
+        // After a move to another executor, nothing of the connection but `stopped` is this
+        // coroutine's to read.
     }
 }
 
 void Connection::close() {
-    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->close_here(); });
+    asio::any_io_executor executor;
+    {
+        std::lock_guard lock(executor_mu_);
+        executor = executor_;
+    }
+    asio::dispatch(executor, [self = shared_from_this(), executor] { self->close_on(executor); });
+}
+
+void Connection::close_on(const asio::any_io_executor& executor) {
+    {
+        std::lock_guard lock(executor_mu_);
+        if (executor_ != executor) {
+            // The connection moved to a network thread meanwhile: close it there.
+            asio::post(executor_, [self = shared_from_this(), now = executor_] {
+                self->close_on(now);
+            });
+            return;
+        }
+    }
+    close_here();
 }
 
 void Connection::close_here() {
     closed_ = true;
-    idle_timer_.cancel();
-    if (!socket_.is_open()) {
+    if (idle_timer_) {
+        idle_timer_->cancel();
+    }
+    if (!socket_->is_open()) {
         return;
     }
     boost::system::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    // A handshake step on a handshake thread is using the descriptor: the shutdown makes it
-    // fail, and run() closes the socket when it ends.
-    if (tls_ && tls_->step_in_flight()) {
-        return;
-    }
-    socket_.close(ec);
+    socket_->shutdown(tcp::socket::shutdown_both, ec);
+    socket_->close(ec);
 }
 
 }  // namespace samsa::net

@@ -2,12 +2,22 @@
 // Connection: one client socket and the coroutine that serves it (Kafka's Processor work for one
 // channel, plus the per-connection part of RequestChannel).
 //
-// Lifecycle: SocketServer accepts, creates the Connection on one Processor (network thread) and
-// co_spawns run() there; the connection never leaves that thread, so nothing it owns needs a
-// lock. run() loops: take the next complete request from the read buffer (reading when none is
-// there), hand it to the RequestHandler, queue the response. It ends on EOF, on a frame larger
-// than socket.request.max.bytes, after connections.max.idle.ms of silence, or when close() is
-// called (shutdown).
+// Lifecycle: SocketServer accepts and creates the Connection on one thread, and it runs there
+// until it ends, or until it is authenticated and moves once to a network thread (below):
+// nothing it owns is used by two threads at once, so nothing needs a lock but the executor
+// that close() posts to. The request loop takes the next complete request from the read buffer
+// (reading when none is there), hands it to the RequestHandler, and queues the response. It
+// ends on EOF, on a frame larger than socket.request.max.bytes, after connections.max.idle.ms
+// of silence, or when close() is called (shutdown).
+//
+// Connections that must authenticate (TLS, SASL) start on a handshake thread: the TLS
+// handshake's cryptography (about half a millisecond of CPU) and the SASL exchange (with the
+// ApiVersions clients send before it) run there, then move_to() hands the socket, the TLS
+// session and any bytes already read to the network thread that serves the connection from
+// then on. A storm of new
+// connections then costs the network threads one hand-off each, and the requests of
+// established connections do not queue behind handshakes. (Kafka's Processor does all of it
+// on the network thread.) Plaintext connections start on their network thread.
 //
 // The request path, and why it is shaped this way (bench/RESULTS.md has the measurements):
 //  - one recv takes every byte the socket holds (ReadBuffer), so a small request costs one
@@ -26,14 +36,14 @@
 //
 // On TLS listeners (SSL, SASL_SSL) the connection first runs the TLS handshake, within the
 // listener's handshake deadline, and takes the principal from the client's certificate when it
-// sent one (ssl.principal.mapping.rules). The handshake's cryptography runs on the handshake
-// executor SocketServer gives (its handshake threads), so that connection storms do not hold
-// up established connections on the network thread. Every byte then goes through the TLS
-// stream: file data is read into memory and encrypted, there is no zero-copy path.
+// sent one (ssl.principal.mapping.rules). Every byte then goes through the TLS stream: file
+// data is read into memory and encrypted, there is no zero-copy path.
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -76,12 +86,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
 public:
     Connection(boost::asio::ip::tcp::socket socket, ConnectionConfig config,
                RequestHandler& handler, auth::Session session,
-               const TlsOptions* tls = nullptr,
-               boost::asio::any_io_executor tls_handshake_executor = {});
+               const TlsOptions* tls = nullptr);
     ~Connection();
 
-    // The session coroutine. Call once, on the socket's executor.
+    // The whole session on the socket's executor: authenticate(), then serve(). Call once.
     boost::asio::awaitable<void> run();
+
+    // Or in two parts, on two threads:
+    // The TLS handshake and, on SASL listeners, requests until the session is authenticated,
+    // with their responses written. True when the connection goes on; false when it has closed.
+    boost::asio::awaitable<bool> authenticate();
+    // After authenticate() returned true, on the same executor: moves the socket (and the TLS
+    // session) to `executor`'s io_context. Throws boost::system::system_error if the socket
+    // cannot be moved (it is then still here, and closing it is the caller's).
+    void move_to(const boost::asio::any_io_executor& executor);
+    // The request loop until the connection ends. On the executor moved to, if any.
+    boost::asio::awaitable<void> serve();
 
     // Closes the socket from any thread; run() then finishes.
     void close();
@@ -89,6 +109,9 @@ public:
     const std::string& peer() const { return peer_; }
 
 private:
+    // Handles requests until the connection must end (false) or, with `until_authenticated`,
+    // until the session is authenticated (true).
+    boost::asio::awaitable<bool> serve_requests(bool until_authenticated);
     // Waits for the next complete request and moves it into `frame`. False at EOF, on a read
     // error, or for a size outside [0, socket.request.max.bytes] (the connection then closes).
     boost::asio::awaitable<bool> read_request(Frame& frame);
@@ -111,17 +134,29 @@ private:
     boost::asio::awaitable<void> send_spliced(const protocol::Writer& response);
     boost::asio::awaitable<void> send_file(const protocol::FileSlice& slice);
 
-    // Takes `self` so the coroutine frame keeps the connection alive.
-    static boost::asio::awaitable<void> watch_idle(std::shared_ptr<Connection> self);
+    // connections.max.idle.ms, watched on the socket's executor. The watch takes `self` so its
+    // frame keeps the connection alive, and `stopped` so that a stopped watch (the connection
+    // moved) returns without reading anything else.
+    void start_idle_watch();
+    void stop_idle_watch();
+    static boost::asio::awaitable<void> watch_idle(std::shared_ptr<Connection> self,
+                                                   std::shared_ptr<bool> stopped);
+    // close(), on `executor`, which was the connection's when close() was called; sent on if
+    // the connection has moved since.
+    void close_on(const boost::asio::any_io_executor& executor);
     // close(), on the socket's executor.
     void close_here();
     void touch() { last_activity_ = std::chrono::steady_clock::now(); }
 
-    boost::asio::ip::tcp::socket socket_;
+    // Optional so that move_to() can re-create them on another io_context in place.
+    std::optional<boost::asio::ip::tcp::socket> socket_;
+    std::mutex executor_mu_;
+    boost::asio::any_io_executor executor_;  // the socket's; guarded by executor_mu_
     std::unique_ptr<TlsStream> tls_;  // TLS listeners only
     std::shared_ptr<const auth::SslPrincipalMapper> principal_mapper_;
     std::chrono::milliseconds handshake_timeout_{0};
-    boost::asio::steady_timer idle_timer_;
+    std::optional<boost::asio::steady_timer> idle_timer_;
+    std::shared_ptr<bool> idle_watch_stopped_;
     ConnectionConfig config_;
     RequestHandler& handler_;
     auth::Session session_;

@@ -1,6 +1,8 @@
 #include "broker/net/socket_server.h"
 
 #include <algorithm>
+#include <exception>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
@@ -41,6 +43,11 @@ tcp::endpoint resolve_listener(const ListenerConfig& l) {
     return results.begin()->endpoint();
 }
 
+// Connections of these listeners start on a handshake thread (see Connection).
+bool authenticates(auth::SecurityProtocol protocol) {
+    return auth::uses_tls(protocol) || auth::uses_sasl(protocol);
+}
+
 }  // namespace
 
 SocketServer::SocketServer(int num_processors, std::vector<ListenerConfig> listeners,
@@ -49,10 +56,11 @@ SocketServer::SocketServer(int num_processors, std::vector<ListenerConfig> liste
     for (int i = 0; i < std::max(1, num_processors); ++i) {
         processors_.push_back(std::make_unique<Processor>("samsa-net-" + std::to_string(i)));
     }
-    const bool any_tls = std::any_of(listeners.begin(), listeners.end(), [](const auto& l) {
-        return auth::uses_tls(l.protocol);
-    });
-    for (size_t i = 0; any_tls && i < processors_.size(); ++i) {
+    const bool any_authenticating =
+        std::any_of(listeners.begin(), listeners.end(), [](const auto& l) {
+            return authenticates(l.protocol);
+        });
+    for (size_t i = 0; any_authenticating && i < processors_.size(); ++i) {
         handshake_threads_.push_back(
             std::make_unique<Processor>("samsa-tls-" + std::to_string(i)));
     }
@@ -163,9 +171,12 @@ Processor& SocketServer::next_processor() {
 }
 
 void SocketServer::accept_loop(Listener& listener) {
-    // The socket is created on the processor that will own the connection.
+    // The socket is created on the thread that will run the connection first: a handshake
+    // thread when it must authenticate, else its network thread.
+    auto& io = authenticates(listener.config.protocol) ? next_handshake_thread().io()
+                                                        : next_processor().io();
     listener.acceptor->async_accept(
-        next_processor().io(), [this, &listener](boost::system::error_code ec, tcp::socket s) {
+        io, [this, &listener](boost::system::error_code ec, tcp::socket s) {
             if (ec == asio::error::operation_aborted) {
                 return;
             }
@@ -188,14 +199,16 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
     session.protocol = listener.config.protocol;
     session.authenticated = !auth::uses_sasl(listener.config.protocol);
     auto executor = socket.get_executor();
+    // Where the connection is served once authenticated; where it starts for plaintext.
+    Processor& home = authenticates(listener.config.protocol) ? next_processor()
+                                                               : *processors_[processor_index(executor)];
     listener.connections_created->add();
-    OpenConnection entry{
-        {}, static_cast<size_t>(&listener - listeners_.data()), processor_index(executor)};
+    OpenConnection entry{{},
+                         static_cast<size_t>(&listener - listeners_.data()),
+                         processor_index(home.executor())};
     const TlsOptions* tls = listener.config.tls ? &*listener.config.tls : nullptr;
     auto conn = std::make_shared<Connection>(std::move(socket), connection_config_, handler_,
-                                             std::move(session), tls,
-                                             tls ? next_handshake_executor()
-                                                 : asio::any_io_executor{});
+                                             std::move(session), tls);
     {
         std::lock_guard lock(mu_);
         if (stopping_) {
@@ -205,9 +218,49 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
         connections_.emplace(conn.get(), std::move(entry));
     }
     logger().debug("accepted connection from {} on {}", conn->peer(), listener.config.name);
-    // The completion handler holds the connection: it lives as long as its coroutine.
     auto* raw = conn.get();
-    asio::co_spawn(executor, raw->run(), [this, conn = std::move(conn)](std::exception_ptr e) {
+    if (&executor.context() == &home.io()) {
+        asio::co_spawn(executor, raw->run(), ended(std::move(conn)));
+        return;
+    }
+    asio::co_spawn(executor, raw->authenticate(),
+                   [this, conn = std::move(conn), &home](std::exception_ptr e, bool ok) mutable {
+                       if (e || !ok) {
+                           ended(std::move(conn))(e);
+                           return;
+                       }
+                       move_home(std::move(conn), home);
+                   });
+}
+
+// On the handshake thread, once the connection is authenticated.
+void SocketServer::move_home(std::shared_ptr<Connection> conn, Processor& home) {
+    {
+        std::lock_guard lock(mu_);
+        if (stopping_) {
+            // Shutdown has begun and may have stopped the network threads already.
+            conn->close();
+            connections_.erase(conn.get());
+            return;
+        }
+    }
+    try {
+        conn->move_to(home.executor());
+    } catch (const boost::system::system_error& e) {
+        logger().warn("connection from {}: {}", conn->peer(), e.what());
+        conn->close();
+        std::lock_guard lock(mu_);
+        connections_.erase(conn.get());
+        return;
+    }
+    auto* raw = conn.get();
+    asio::co_spawn(home.executor(), raw->serve(), ended(std::move(conn)));
+}
+
+// The completion of a connection's coroutine: it holds the connection, which thus lives as
+// long as the coroutine, and forgets it when it ends.
+std::function<void(std::exception_ptr)> SocketServer::ended(std::shared_ptr<Connection> conn) {
+    return [this, conn = std::move(conn)](std::exception_ptr e) {
         if (e) {
             try {
                 std::rethrow_exception(e);
@@ -217,7 +270,7 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
         }
         std::lock_guard lock(mu_);
         connections_.erase(conn.get());
-    });
+    };
 }
 
 void SocketServer::shutdown(std::chrono::milliseconds grace) {
@@ -263,13 +316,9 @@ void SocketServer::shutdown(std::chrono::milliseconds grace) {
     }
 }
 
-asio::any_io_executor SocketServer::next_handshake_executor() {
-    if (handshake_threads_.empty()) {
-        return {};
-    }
-    return handshake_threads_[next_handshake_thread_.fetch_add(1, std::memory_order_relaxed) %
-                              handshake_threads_.size()]
-        ->executor();
+Processor& SocketServer::next_handshake_thread() {
+    return *handshake_threads_[next_handshake_thread_.fetch_add(1, std::memory_order_relaxed) %
+                               handshake_threads_.size()];
 }
 
 size_t SocketServer::processor_index(const asio::any_io_executor& executor) const {

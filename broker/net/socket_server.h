@@ -5,23 +5,25 @@
 // (processor.h). The listeners' acceptors run on an acceptor thread (Kafka's Acceptor), which
 // accepts, sets the socket up and hands it to the Processors in turn (round robin); a
 // connection then lives on its Processor for good, and its requests are handled there, in
-// order (connection.h). A burst of new connections thus costs the network threads nothing
-// until the connections speak.
+// order (connection.h).
 // Request handlers leave the Processor only for work that can block for long (net/run_on.h).
 //
 // Listeners are typed by security protocol, and all four are served: SSL and SASL_SSL ones over
 // TLS with the options their config gives (connection.h); SASL is the request handler's session
 // layer, on top of either transport.
 //
-// When a listener uses TLS, as many handshake threads as network threads run the handshakes'
-// cryptography (about half a millisecond of CPU each), handed out in turn. A storm of new TLS
-// connections then competes for the CPU with the established connections' requests, as any
-// thread does, instead of queueing them behind its handshakes on the network thread (Kafka's
-// Processor runs them in line).
+// When a listener uses TLS or SASL, as many handshake threads as network threads take its new
+// connections in turn, until each is authenticated: the TLS handshake, the SASL exchange. Then
+// the connection moves to its Processor (Connection::move_to). A storm of new connections thus
+// competes for the CPU with the established connections' requests, as any thread does, instead
+// of queueing them behind its handshakes and SASL round trips on the network thread (Kafka's
+// Processor runs them in line). Plaintext connections go to their Processor at once.
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -90,17 +92,22 @@ private:
     void on_accept(Listener& listener, boost::asio::ip::tcp::socket socket);
     Processor& next_processor();
     size_t processor_index(const boost::asio::any_io_executor& executor) const;
+    // Hands an authenticated connection to its network thread.
+    void move_home(std::shared_ptr<Connection> conn, Processor& home);
+    // The completion handler of a connection's coroutine.
+    std::function<void(std::exception_ptr)> ended(std::shared_ptr<Connection> conn);
     // Kafka's SocketServer and Processor gauges: idle ratios and open connections.
     void collect_metrics(metrics::SampleSink& sink);
-    // The executor for the next TLS handshake; empty when no listener uses TLS.
-    boost::asio::any_io_executor next_handshake_executor();
+    // The thread the next connection of a TLS or SASL listener starts on.
+    Processor& next_handshake_thread();
 
     // The acceptors belong to it, and a pending accept holds a socket of a processor's
     // io_context: the destructor destroys it after the acceptors and before the processors.
     std::unique_ptr<Processor> acceptor_thread_ = std::make_unique<Processor>("samsa-acceptor");
     std::vector<std::unique_ptr<Processor>> processors_;
-    // TLS listeners only. Destroyed before processors_: a queued handshake step holds its
-    // connection, whose socket belongs to a processor's io_context.
+    // Where connections of TLS and SASL listeners start, one per network thread; none if no
+    // listener needs them. Destroyed before processors_: a queued hand-off holds a connection
+    // that may already have a socket on a processor's io_context.
     std::vector<std::unique_ptr<Processor>> handshake_threads_;
     std::atomic<size_t> next_handshake_thread_{0};
     std::vector<Listener> listeners_;

@@ -9,13 +9,13 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <stdexcept>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "broker/net/run_on.h"
 
 namespace samsa::net {
 
@@ -155,9 +155,8 @@ tcp::socket::wait_type wait_for(const Step& s) {
 
 }  // namespace
 
-TlsStream::TlsStream(tcp::socket& socket, const auth::SslContextPtr& context, auth::SslMode mode,
-                     asio::any_io_executor offload)
-    : socket_(socket), ssl_(SSL_new(context.get())), offload_(std::move(offload)) {
+TlsStream::TlsStream(tcp::socket& socket, const auth::SslContextPtr& context, auth::SslMode mode)
+    : socket_(&socket), ssl_(SSL_new(context.get())) {
     // The SSL holds its own reference to the context, so a context replaced by a reload lives
     // on for the connections made with it.
     BIO* bio = ssl_ != nullptr ? BIO_new(socket_bio_method()) : nullptr;
@@ -165,7 +164,7 @@ TlsStream::TlsStream(tcp::socket& socket, const auth::SslContextPtr& context, au
         SSL_free(ssl_);
         throw std::bad_alloc();
     }
-    BIO_set_data(bio, reinterpret_cast<void*>(static_cast<intptr_t>(socket_.native_handle())));
+    BIO_set_data(bio, reinterpret_cast<void*>(static_cast<intptr_t>(socket_->native_handle())));
     BIO_set_init(bio, 1);
     SSL_set_bio(ssl_, bio, bio);  // the SSL owns the BIO; the descriptor stays the socket's
     // A write that would block is retried with the same bytes, possibly from a moved buffer.
@@ -181,32 +180,38 @@ TlsStream::TlsStream(tcp::socket& socket, const auth::SslContextPtr& context, au
 
 TlsStream::~TlsStream() { SSL_free(ssl_); }
 
+void TlsStream::rebind(tcp::socket& socket) {
+    // The BIO holds the descriptor's number, which a socket moved between io_contexts keeps.
+    if (socket.native_handle() != socket_->native_handle()) {
+        throw std::logic_error("TlsStream::rebind: a different descriptor");
+    }
+    socket_ = &socket;
+}
+
 asio::awaitable<error_code> TlsStream::handshake(std::chrono::milliseconds timeout) {
     // The timer's handler may run after this frame is gone (it was already queued when the
     // handshake finished), so what it shares with the frame is reference-counted. It only
-    // cancels the socket's waits: a step in flight elsewhere must keep the descriptor.
+    // cancels the socket's waits.
     struct State {
         bool done = false;
         bool timed_out = false;
     };
     auto state = std::make_shared<State>();
-    asio::steady_timer deadline(socket_.get_executor(), timeout);
-    deadline.async_wait([state, &socket = socket_](const error_code& ec) {
+    asio::steady_timer deadline(socket_->get_executor(), timeout);
+    deadline.async_wait([state, socket = socket_](const error_code& ec) {
         if (!ec && !state->done) {
             state->timed_out = true;
             error_code ignored;
-            socket.cancel(ignored);
+            socket->cancel(ignored);
         }
     });
     error_code result;
     SSL* ssl = ssl_;
-    auto step = [ssl] { return run_step(ssl, [ssl] { return SSL_do_handshake(ssl); }); };
-    // A server has nothing to compute before the client's hello: wait for it here rather than
-    // send a step away only to learn that it has not arrived.
+    // A server has nothing to compute before the client's hello: wait for it first.
     Step s{0, SSL_is_server(ssl) ? SSL_ERROR_WANT_READ : 0, 0, 0};
     for (;;) {
         if (wants_io(s)) {
-            auto [ec] = co_await socket_.async_wait(wait_for(s), kAsTuple);
+            auto [ec] = co_await socket_->async_wait(wait_for(s), kAsTuple);
             if (state->timed_out) {
                 result = asio::error::timed_out;
                 break;
@@ -216,13 +221,7 @@ asio::awaitable<error_code> TlsStream::handshake(std::chrono::milliseconds timeo
                 break;
             }
         }
-        if (offload_) {
-            step_in_flight_ = true;
-            s = co_await run_on(offload_, step);
-            step_in_flight_ = false;
-        } else {
-            s = step();
-        }
+        s = run_step(ssl, [ssl] { return SSL_do_handshake(ssl); });
         if (state->timed_out) {
             result = asio::error::timed_out;
             break;
@@ -262,7 +261,7 @@ asio::awaitable<std::tuple<error_code, size_t>> TlsStream::read_some(asio::mutab
         if (!wants_io(s)) {
             co_return std::tuple{to_error(s), size_t{0}};
         }
-        auto [ec] = co_await socket_.async_wait(wait_for(s), kAsTuple);
+        auto [ec] = co_await socket_->async_wait(wait_for(s), kAsTuple);
         if (ec) {
             co_return std::tuple{ec, size_t{0}};
         }
@@ -294,7 +293,7 @@ asio::awaitable<void> TlsStream::write_one(const uint8_t* data, size_t size) {
         }
         // OpenSSL keeps the record it could not send; the call is repeated with the same
         // bytes once the socket can take more.
-        auto [ec] = co_await socket_.async_wait(wait_for(s), kAsTuple);
+        auto [ec] = co_await socket_->async_wait(wait_for(s), kAsTuple);
         if (ec) {
             throw boost::system::system_error(ec, "TLS write");
         }

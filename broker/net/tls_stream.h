@@ -7,11 +7,10 @@
 // (Asio's ssl::stream adds a memory BIO pair and a buffer of its own, and a round through its
 // composed operations per record).
 //
-// The handshake's cryptography (key exchange, signature, certificate checks: about half a
-// millisecond of CPU) can run on another executor, the listener's handshake threads, so that
-// a storm of new connections does not hold up the requests of established ones on the
-// network thread. Only the handshake steps move; every wait, and every other call, runs on
-// the socket's executor (the connection's network thread).
+// Every call runs on the socket's executor. A server connection's handshake (key exchange,
+// signature, certificate checks: about half a millisecond of CPU) runs on a handshake thread
+// because the connection itself starts there (see Connection); rebind() follows the socket when
+// the connection then moves to a network thread.
 
 #include <chrono>
 #include <cstddef>
@@ -19,7 +18,6 @@
 #include <tuple>
 #include <vector>
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -30,9 +28,8 @@ namespace samsa::net {
 
 class TlsStream {
 public:
-    // `offload`, when set, runs the handshake steps; otherwise they run in place.
     TlsStream(boost::asio::ip::tcp::socket& socket, const auth::SslContextPtr& context,
-              auth::SslMode mode, boost::asio::any_io_executor offload = {});
+              auth::SslMode mode);
     ~TlsStream();
     TlsStream(const TlsStream&) = delete;
     TlsStream& operator=(const TlsStream&) = delete;
@@ -41,10 +38,10 @@ public:
     // client that connects and never speaks TLS costs nothing more.
     boost::asio::awaitable<boost::system::error_code> handshake(std::chrono::milliseconds timeout);
 
-    // True while a handshake step runs on the offload executor. The descriptor is in use
-    // there: the socket may be shut down (the step then fails) but must not be closed, or its
-    // number could be reused by another connection under the step's feet.
-    bool step_in_flight() const { return step_in_flight_; }
+    // Follows the connection's descriptor to a socket object of another io_context (the same
+    // descriptor, released from the old socket). The OpenSSL session and its buffered bytes
+    // stay as they are.
+    void rebind(boost::asio::ip::tcp::socket& socket);
 
     boost::asio::awaitable<std::tuple<boost::system::error_code, size_t>> read_some(
         boost::asio::mutable_buffer buffer);
@@ -59,10 +56,8 @@ private:
     // Writes one buffer whole.
     boost::asio::awaitable<void> write_one(const uint8_t* data, size_t size);
 
-    boost::asio::ip::tcp::socket& socket_;
+    boost::asio::ip::tcp::socket* socket_;
     ssl_st* ssl_;
-    boost::asio::any_io_executor offload_;
-    bool step_in_flight_ = false;
     std::vector<uint8_t> coalesced_;
 };
 

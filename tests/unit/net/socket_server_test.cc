@@ -1,9 +1,11 @@
 // SocketServer and Connection over real loopback sockets, with a RequestHandler fake that
-// echoes each frame back: framing, ordering, limits, idle timeout and sendfile splices.
+// echoes each frame back: framing, ordering, limits, idle timeout, sendfile splices, and the
+// move of a SASL listener's connections from a handshake thread to a network thread.
 
 #include "broker/net/socket_server.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <array>
@@ -29,17 +31,24 @@ using asio::ip::tcp;
 using namespace std::chrono_literals;
 
 // Answers each request with [size][the request bytes], or, for a request starting with 'F',
-// with [size]["F:"][the bytes of `file` spliced in with sendfile].
+// with [size]["F:"][the bytes of `file` spliced in with sendfile]. A request "AUTH"
+// authenticates the session, as a successful SaslAuthenticate does.
 class EchoHandler : public RequestHandler {
 public:
     explicit EchoHandler(std::shared_ptr<FileHandle> file = nullptr) : file_(std::move(file)) {}
 
-    asio::awaitable<HandlerOutcome> handle(auth::Session&, Frame frame) override {
+    asio::awaitable<HandlerOutcome> handle(auth::Session& session, Frame frame) override {
         ++requests;
+        const std::string body(frame->span().begin(), frame->span().end());
+        if (body == "AUTH") {
+            session.authenticated = true;
+        }
         {
             std::lock_guard lock(mu);
-            threads[std::string(frame->span().begin(), frame->span().end())].insert(
-                std::this_thread::get_id());
+            threads[body].insert(std::this_thread::get_id());
+            char name[16] = {};
+            pthread_getname_np(pthread_self(), name, sizeof name);
+            thread_names[body] = name;
         }
         HandlerOutcome out;
         out.response.emplace();
@@ -62,6 +71,7 @@ public:
     // Request body -> the threads it was handled on.
     std::mutex mu;
     std::map<std::string, std::set<std::thread::id>> threads;
+    std::map<std::string, std::string> thread_names;  // the last one, by request body
 
 private:
     std::shared_ptr<FileHandle> file_;
@@ -70,20 +80,27 @@ private:
 class SocketServerTest : public ::testing::Test {
 protected:
     void start(ConnectionConfig config, std::shared_ptr<FileHandle> file = nullptr,
-               int processors = 2) {
-        bind_only(config, std::move(file), processors);
+               int processors = 2,
+               auth::SecurityProtocol protocol = auth::SecurityProtocol::plaintext) {
+        bind_only(config, std::move(file), processors, protocol);
         server_->start();
     }
 
     // Bound and listening, but not yet serving (the broker between bind and registration).
     void bind_only(ConnectionConfig config, std::shared_ptr<FileHandle> file = nullptr,
-                   int processors = 2) {
+                   int processors = 2,
+                   auth::SecurityProtocol protocol = auth::SecurityProtocol::plaintext) {
         handler_ = std::make_unique<EchoHandler>(std::move(file));
         server_ = std::make_unique<SocketServer>(
-            processors, std::vector<ListenerConfig>{{"PLAINTEXT", "127.0.0.1", 0}}, config,
-            *handler_);
+            processors, std::vector<ListenerConfig>{{"LISTENER", "127.0.0.1", 0, protocol}},
+            config, *handler_);
         server_->bind();
-        port_ = server_->bound_port("PLAINTEXT");
+        port_ = server_->bound_port("LISTENER");
+    }
+
+    std::string thread_name(const std::string& body) {
+        std::lock_guard lock(handler_->mu);
+        return handler_->thread_names[body];
     }
 
     void TearDown() override {
@@ -305,6 +322,84 @@ TEST_F(SocketServerTest, ShutdownWithManyOpenConnectionsIsPrompt) {
     auto begin = std::chrono::steady_clock::now();
     server_->shutdown();
     EXPECT_LT(std::chrono::steady_clock::now() - begin, 2s);
+    EXPECT_EQ(server_->connection_count(), 0u);
+    for (auto& sock : sockets) {
+        EXPECT_TRUE(closed_by_server(sock, 5000ms));
+    }
+}
+
+// A SASL listener's connection is served on a handshake thread until it is authenticated, then
+// on a network thread: requests the client pipelined behind the authenticating one were read
+// before the move and are answered after it, in order.
+TEST_F(SocketServerTest, SaslConnectionsMoveToANetworkThreadOnceAuthenticated) {
+    start({}, nullptr, 2, auth::SecurityProtocol::sasl_plaintext);
+    auto s = connect();
+    send_frame(s, "before");
+    EXPECT_EQ(read_frame(s), "before");
+    // One write: "after-1" and "after-2" arrive with "AUTH".
+    std::string pipelined;
+    for (const std::string body : {"AUTH", "after-1", "after-2"}) {
+        const auto n = static_cast<uint32_t>(body.size());
+        pipelined += {char(n >> 24), char(n >> 16), char(n >> 8), char(n)};
+        pipelined += body;
+    }
+    asio::write(s, asio::buffer(pipelined));
+    EXPECT_EQ(read_frame(s), "AUTH");
+    EXPECT_EQ(read_frame(s), "after-1");
+    EXPECT_EQ(read_frame(s), "after-2");
+    send_frame(s, "after-3");
+    EXPECT_EQ(read_frame(s), "after-3");
+
+    EXPECT_TRUE(thread_name("before").starts_with("samsa-tls-")) << thread_name("before");
+    EXPECT_TRUE(thread_name("AUTH").starts_with("samsa-tls-")) << thread_name("AUTH");
+    for (const char* body : {"after-1", "after-2", "after-3"}) {
+        EXPECT_TRUE(thread_name(body).starts_with("samsa-net-")) << body << ": "
+                                                                 << thread_name(body);
+    }
+    std::lock_guard lock(handler_->mu);
+    EXPECT_EQ(*handler_->threads["after-1"].begin(), *handler_->threads["after-3"].begin());
+}
+
+TEST_F(SocketServerTest, MovedConnectionsAreClosedWhenIdle) {
+    ConnectionConfig config;
+    config.max_idle = 200ms;
+    start(config, nullptr, 2, auth::SecurityProtocol::sasl_plaintext);
+    auto s = connect();
+    send_frame(s, "AUTH");
+    EXPECT_EQ(read_frame(s), "AUTH");
+    send_frame(s, "after");
+    EXPECT_EQ(read_frame(s), "after");
+    EXPECT_TRUE(thread_name("after").starts_with("samsa-net-"));
+    auto start_wait = std::chrono::steady_clock::now();
+    EXPECT_TRUE(closed_by_server(s, 5000ms));
+    EXPECT_GE(std::chrono::steady_clock::now() - start_wait, 150ms);
+}
+
+// Connections not yet authenticated are closed when idle too: a client that connects and never
+// completes SASL holds a handshake thread's socket no longer than connections.max.idle.ms.
+TEST_F(SocketServerTest, UnauthenticatedConnectionsAreClosedWhenIdle) {
+    ConnectionConfig config;
+    config.max_idle = 200ms;
+    start(config, nullptr, 2, auth::SecurityProtocol::sasl_plaintext);
+    auto s = connect();
+    send_frame(s, "hello");
+    EXPECT_EQ(read_frame(s), "hello");
+    EXPECT_TRUE(closed_by_server(s, 5000ms));
+}
+
+// Shutdown finds every connection, before and after its move, and closes it.
+TEST_F(SocketServerTest, ShutdownClosesConnectionsOnBothSidesOfTheMove) {
+    start({}, nullptr, 2, auth::SecurityProtocol::sasl_plaintext);
+    std::vector<tcp::socket> sockets;
+    for (int c = 0; c < 20; ++c) {
+        sockets.push_back(connect());
+        // An answer first, so that every connection has been accepted (the backlog's are
+        // reset, not closed, when the acceptor closes).
+        const std::string body = c % 2 == 0 ? "AUTH" : "hello";
+        send_frame(sockets.back(), body);
+        EXPECT_EQ(read_frame(sockets.back()), body);
+    }
+    server_->shutdown();
     EXPECT_EQ(server_->connection_count(), 0u);
     for (auto& sock : sockets) {
         EXPECT_TRUE(closed_by_server(sock, 5000ms));
