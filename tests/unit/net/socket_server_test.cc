@@ -98,6 +98,20 @@ protected:
         port_ = server_->bound_port("LISTENER");
     }
 
+    // A SASL_PLAINTEXT listener (its connections start on a handshake thread), two network
+    // threads, connections closed after `max_idle` of silence.
+    void start_sasl(std::chrono::milliseconds max_idle = ConnectionConfig{}.max_idle) {
+        ConnectionConfig config;
+        config.max_idle = max_idle;
+        start(config, nullptr, 2, auth::SecurityProtocol::sasl_plaintext);
+    }
+
+    // Sends `body` and expects it echoed.
+    static void echo(tcp::socket& s, const std::string& body) {
+        send_frame(s, body);
+        EXPECT_EQ(read_frame(s), body);
+    }
+
     std::string thread_name(const std::string& body) {
         std::lock_guard lock(handler_->mu);
         return handler_->thread_names[body];
@@ -332,10 +346,9 @@ TEST_F(SocketServerTest, ShutdownWithManyOpenConnectionsIsPrompt) {
 // on a network thread: requests the client pipelined behind the authenticating one were read
 // before the move and are answered after it, in order.
 TEST_F(SocketServerTest, SaslConnectionsMoveToANetworkThreadOnceAuthenticated) {
-    start({}, nullptr, 2, auth::SecurityProtocol::sasl_plaintext);
+    start_sasl();
     auto s = connect();
-    send_frame(s, "before");
-    EXPECT_EQ(read_frame(s), "before");
+    echo(s, "before");
     // One write: "after-1" and "after-2" arrive with "AUTH".
     std::string pipelined;
     for (const std::string body : {"AUTH", "after-1", "after-2"}) {
@@ -347,8 +360,7 @@ TEST_F(SocketServerTest, SaslConnectionsMoveToANetworkThreadOnceAuthenticated) {
     EXPECT_EQ(read_frame(s), "AUTH");
     EXPECT_EQ(read_frame(s), "after-1");
     EXPECT_EQ(read_frame(s), "after-2");
-    send_frame(s, "after-3");
-    EXPECT_EQ(read_frame(s), "after-3");
+    echo(s, "after-3");
 
     EXPECT_TRUE(thread_name("before").starts_with("samsa-tls-")) << thread_name("before");
     EXPECT_TRUE(thread_name("AUTH").starts_with("samsa-tls-")) << thread_name("AUTH");
@@ -361,14 +373,10 @@ TEST_F(SocketServerTest, SaslConnectionsMoveToANetworkThreadOnceAuthenticated) {
 }
 
 TEST_F(SocketServerTest, MovedConnectionsAreClosedWhenIdle) {
-    ConnectionConfig config;
-    config.max_idle = 200ms;
-    start(config, nullptr, 2, auth::SecurityProtocol::sasl_plaintext);
+    start_sasl(200ms);
     auto s = connect();
-    send_frame(s, "AUTH");
-    EXPECT_EQ(read_frame(s), "AUTH");
-    send_frame(s, "after");
-    EXPECT_EQ(read_frame(s), "after");
+    echo(s, "AUTH");
+    echo(s, "after");
     EXPECT_TRUE(thread_name("after").starts_with("samsa-net-"));
     auto start_wait = std::chrono::steady_clock::now();
     EXPECT_TRUE(closed_by_server(s, 5000ms));
@@ -378,26 +386,21 @@ TEST_F(SocketServerTest, MovedConnectionsAreClosedWhenIdle) {
 // Connections not yet authenticated are closed when idle too: a client that connects and never
 // completes SASL holds a handshake thread's socket no longer than connections.max.idle.ms.
 TEST_F(SocketServerTest, UnauthenticatedConnectionsAreClosedWhenIdle) {
-    ConnectionConfig config;
-    config.max_idle = 200ms;
-    start(config, nullptr, 2, auth::SecurityProtocol::sasl_plaintext);
+    start_sasl(200ms);
     auto s = connect();
-    send_frame(s, "hello");
-    EXPECT_EQ(read_frame(s), "hello");
+    echo(s, "hello");
     EXPECT_TRUE(closed_by_server(s, 5000ms));
 }
 
 // Shutdown finds every connection, before and after its move, and closes it.
 TEST_F(SocketServerTest, ShutdownClosesConnectionsOnBothSidesOfTheMove) {
-    start({}, nullptr, 2, auth::SecurityProtocol::sasl_plaintext);
+    start_sasl();
     std::vector<tcp::socket> sockets;
     for (int c = 0; c < 20; ++c) {
         sockets.push_back(connect());
         // An answer first, so that every connection has been accepted (the backlog's are
         // reset, not closed, when the acceptor closes).
-        const std::string body = c % 2 == 0 ? "AUTH" : "hello";
-        send_frame(sockets.back(), body);
-        EXPECT_EQ(read_frame(sockets.back()), body);
+        echo(sockets.back(), c % 2 == 0 ? "AUTH" : "hello");
     }
     server_->shutdown();
     EXPECT_EQ(server_->connection_count(), 0u);
