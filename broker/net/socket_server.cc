@@ -200,8 +200,9 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
     session.authenticated = !auth::uses_sasl(listener.config.protocol);
     auto executor = socket.get_executor();
     // Where the connection is served once authenticated; where it starts for plaintext.
-    Processor& home = authenticates(listener.config.protocol) ? next_processor()
-                                                               : *processors_[processor_index(executor)];
+    Processor& home = authenticates(listener.config.protocol)
+                          ? next_processor()
+                          : *processors_[processor_index(executor)];
     listener.connections_created->add();
     OpenConnection entry{{},
                          static_cast<size_t>(&listener - listeners_.data()),
@@ -235,22 +236,23 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
 
 // On the handshake thread, once the connection is authenticated.
 void SocketServer::move_home(std::shared_ptr<Connection> conn, Processor& home) {
+    bool moved = false;
     {
+        // Once shutdown has begun, the network threads may be stopped already.
         std::lock_guard lock(mu_);
-        if (stopping_) {
-            // Shutdown has begun and may have stopped the network threads already.
-            conn->close();
-            connections_.erase(conn.get());
-            return;
-        }
+        moved = !stopping_;
     }
     try {
-        conn->move_to(home.executor());
+        if (moved) {
+            conn->move_to(home.executor());
+        }
     } catch (const boost::system::system_error& e) {
         logger().warn("connection from {}: {}", conn->peer(), e.what());
+        moved = false;
+    }
+    if (!moved) {
         conn->close();
-        std::lock_guard lock(mu_);
-        connections_.erase(conn.get());
+        ended(std::move(conn))(nullptr);
         return;
     }
     auto* raw = conn.get();
