@@ -382,9 +382,13 @@ def check(producer, read, partitions):
         # acknowledgements came in: a batch whose answer was lost can be re-sent much later
         # from the old leader's connection (librdkafka #1913), and its acknowledgement is then
         # for a duplicate copy, counted above.
-        order = [seen[seq] for seq in sorted(seq for _, seq in acked) if seq in seen]
-        if order != sorted(order):
-            problems.append(f"partition {p}: acknowledged records out of order")
+        in_order = sorted((seq, seen[seq]) for _, seq in acked if seq in seen)
+        for (seq, offset), (next_seq, next_offset) in zip(in_order, in_order[1:]):
+            if next_offset < offset:
+                # The first pair says where to look (the producer's leader changes are kept).
+                problems.append(f"partition {p}: acknowledged records out of order: {seq} at "
+                                f"offset {offset}, the later {next_seq} at {next_offset}")
+                break
     return {"acknowledged": acked_total, "read": read_total, "lost": lost,
             "duplicated": duplicated, "duplicated_by_resend": duplicated_by_resend,
             "duplicates": duplicates,
