@@ -8,9 +8,9 @@ Used by test_replication.py for a short run; the long run is a command:
     /usr/bin/python3 tests/integration/replication_verifier.py --duration 600
 
 (SAMSA_BROKER_BIN names the broker binary; default build/broker/samsa-broker.) It prints
-acknowledged, read, lost, duplicated, and the longest unavailability per partition, and exits
-non-zero if anything acknowledged was lost, reordered, or a record was read that was never
-produced."""
+acknowledged, read, lost, duplicated, reordered, and the longest unavailability per partition,
+and exits non-zero if anything acknowledged was lost or out of the order its producer is owed
+(see order_problem), or a record was read that was never produced."""
 
 import argparse
 import collections
@@ -220,8 +220,11 @@ class SequenceProducer(threading.Thread):
         logger.addHandler(self.epoch_log)
         config.update({"debug": debug, "logger": logger})
         self.producer = Producer(config)
+        self.idempotent = idempotent
         self.produced = 0
+        self.produced_at = []  # seq -> time.monotonic() of its produce() call
         self.acked = {p: [] for p in range(partitions)}  # [(offset, seq)]
+        self.acked_at = {}  # seq -> time.monotonic() of its (first) acknowledgement
         self.failed = []
         self.purged = []
         self.purging = False
@@ -243,7 +246,9 @@ class SequenceProducer(threading.Thread):
         prev = self.last_ack.get(p, self.started)
         self.longest_gap[p] = max(self.longest_gap[p], now - prev)
         self.last_ack[p] = now
-        self.acked[p].append((msg.offset(), int(msg.value())))
+        seq = int(msg.value())
+        self.acked[p].append((msg.offset(), seq))
+        self.acked_at.setdefault(seq, now)
 
     def run(self):
         self.started = time.monotonic()
@@ -256,6 +261,8 @@ class SequenceProducer(threading.Thread):
                 self.producer.poll(next_send - now)
                 continue
             next_send += interval
+            if len(self.produced_at) == seq:
+                self.produced_at.append(time.monotonic())
             try:
                 self.producer.produce(self.topic, value=str(seq).encode(),
                                       partition=seq % self.partitions,
@@ -349,7 +356,8 @@ def check(producer, read, partitions):
     problems = []
     duplicates = []  # where, for the first few: what a failure report needs to start from
     duplicate_offsets = []  # (partition, seq, first offset, second offset), for the first few
-    acked_total = read_total = lost = duplicated = duplicated_by_resend = 0
+    reorder_examples = []  # the first pair out of sequence order per partition
+    acked_total = read_total = lost = duplicated = duplicated_by_resend = reordered = 0
     for p in range(partitions):
         acked = producer.acked[p]
         records = read[p]
@@ -377,22 +385,72 @@ def check(producer, read, partitions):
                 if lost <= 10:
                     problems.append(f"partition {p}: acknowledged {seq} at offset {offset} "
                                     "is missing")
-        # One request in flight per connection: acknowledged records keep the order they were
-        # produced in (their sequence numbers), each at its first copy. Not the order the
-        # acknowledgements came in: a batch whose answer was lost can be re-sent much later
-        # from the old leader's connection (librdkafka #1913), and its acknowledgement is then
-        # for a duplicate copy, counted above.
-        in_order = sorted((seq, seen[seq]) for _, seq in acked if seq in seen)
-        for (seq, offset), (next_seq, next_offset) in zip(in_order, in_order[1:]):
-            if next_offset < offset:
-                # The first pair says where to look (the producer's leader changes are kept).
-                problems.append(f"partition {p}: acknowledged records out of order: {seq} at "
-                                f"offset {offset}, the later {next_seq} at {next_offset}")
-                break
+        firsts = [(seq, seen[seq]) for _, seq in acked if seq in seen]
+        pairs = list(out_of_order(firsts))
+        reordered += len(pairs)
+        if pairs:
+            reorder_examples.append(f"partition {p}: " + describe_pair(producer, *pairs[0]))
+        problem = order_problem(producer, firsts)
+        if problem:
+            problems.append(f"partition {p}: {problem}")
     return {"acknowledged": acked_total, "read": read_total, "lost": lost,
             "duplicated": duplicated, "duplicated_by_resend": duplicated_by_resend,
+            "reordered": reordered, "reorder_examples": reorder_examples,
             "duplicates": duplicates,
             "duplicate_offsets": duplicate_offsets}, problems
+
+
+def out_of_order(firsts):
+    """(seq, offset) pairs of acknowledged records, each at its first copy: yields (earlier,
+    later) for each record written below one produced before it, the earlier being the one
+    highest in the log so far."""
+    highest = None
+    for seq, offset in sorted(set(firsts)):
+        if highest is not None and offset < highest[1]:
+            yield highest, (seq, offset)
+        elif highest is None or offset > highest[1]:
+            highest = (seq, offset)
+
+
+def describe_pair(producer, earlier, later):
+    """One pair from out_of_order, with each record's produce-to-acknowledgement time: a
+    retried batch shows as the earlier one acknowledged long after the later one."""
+    def timing(seq):
+        return f"acknowledged {producer.acked_at[seq] - producer.produced_at[seq]:.3f} s " \
+               f"after produce"
+    return (f"{earlier[0]} at offset {earlier[1]} ({timing(earlier[0])}), the later "
+            f"{later[0]} at {later[1]} ({timing(later[0])})")
+
+
+def order_problem(producer, firsts):
+    """What breaks the order a partition owes its producer, or None.
+
+    With idempotence the broker keeps a producer's order itself (sequence numbers), so every
+    acknowledged record must sit above every one produced before it. Without, Kafka orders
+    only what the client keeps apart: librdkafka limits requests in flight per connection, not
+    per partition (its issue #1969), so when a partition changes leader a batch still in flight
+    to the old one (a frozen broker, until request.timeout.ms) is retried after later records
+    were written through the new leader. What the broker must still keep is causal order: a
+    record produced after another was acknowledged lands above it."""
+    if producer.idempotent:
+        for (seq, offset), (next_seq, next_offset) in out_of_order(firsts):
+            return (f"acknowledged records out of order: {seq} at offset {offset}, the later "
+                    f"{next_seq} at {next_offset}")
+        return None
+    by_ack = sorted(set(firsts), key=lambda r: producer.acked_at[r[0]])
+    highest = None  # the acknowledged record highest in the log, among those acked so far
+    i = 0
+    for seq, offset in sorted(set(firsts)):
+        produced = producer.produced_at[seq]
+        while i < len(by_ack) and producer.acked_at[by_ack[i][0]] < produced:
+            if highest is None or by_ack[i][1] > highest[1]:
+                highest = by_ack[i]
+            i += 1
+        if highest is not None and offset < highest[1]:
+            return (f"{seq} (produced {produced - producer.acked_at[highest[0]]:.3f} s after "
+                    f"{highest[0]} was acknowledged at offset {highest[1]}) is at offset "
+                    f"{offset}, below it")
+    return None
 
 
 def explain_duplicates(cluster, topic, producer, counts, log):
@@ -508,6 +566,7 @@ def resend_stuck(cluster, topic, producer, stuck, log, timeout=60):
     for err, msg in results:
         if err is None:
             producer.acked[msg.partition()].append((msg.offset(), int(msg.value())))
+            producer.acked_at.setdefault(int(msg.value()), time.monotonic())
             producer.resent.add((msg.partition(), msg.offset()))
             resent += 1
     producer.purging = True
@@ -562,7 +621,9 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
         counts["resent_client_stuck"] = resent
         counts["epoch_bumps"] = producer.epoch_log.bumps
         log(" ".join(f"{k} {v}" for k, v in counts.items()
-                     if k not in ("duplicates", "duplicate_offsets")))
+                     if k not in ("duplicates", "duplicate_offsets", "reorder_examples")))
+        for line in counts["reorder_examples"]:
+            log(f"out of sequence order: {line}")
         explain_duplicates(cluster, topic, producer, counts, log)
         log("longest unavailability per partition (s): " + ", ".join(
             f"{p}: {producer.longest_gap[p]:.1f}" for p in range(partitions)))
