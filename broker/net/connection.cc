@@ -50,6 +50,13 @@ bool is_normal_close(const boost::system::error_code& ec) {
            ec == asio::error::broken_pipe;
 }
 
+// A connection ended by an error: a peer's usual ways of leaving are not worth a line.
+void log_failure(const std::string& peer, const boost::system::system_error& e) {
+    if (!is_normal_close(e.code())) {
+        logger().debug("connection from {} failed: {}", peer, e.what());
+    }
+}
+
 int32_t load_size(const uint8_t* p) {
     return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
                                 (uint32_t{p[2]} << 8) | p[3]);
@@ -155,9 +162,7 @@ asio::awaitable<bool> Connection::authenticate() {
         }
     } catch (const boost::system::system_error& e) {
         authenticated = false;
-        if (!is_normal_close(e.code())) {
-            logger().debug("connection from {} failed: {}", peer_, e.what());
-        }
+        log_failure(peer_, e);
     }
     if (!authenticated || closed_) {
         close();
@@ -194,9 +199,7 @@ asio::awaitable<void> Connection::serve() {
     try {
         co_await serve_requests(false);
     } catch (const boost::system::system_error& e) {
-        if (!is_normal_close(e.code())) {
-            logger().debug("connection from {} failed: {}", peer_, e.what());
-        }
+        log_failure(peer_, e);
     }
     close();
 }
