@@ -278,7 +278,11 @@ fi
 # their share: a woken thread preempts a niced one only when the scheduler's deadline
 # comparison says so. Each kind of storm runs twice, interleaved, 4 s apart; the producer's
 # latency log is cut into the 4 s before each storm and the storm itself
-# (bench/latency_windows.py).
+# (bench/latency_windows.py). Its latency is summarized twice: as the producer saw it (from each
+# request's scheduled send time), and "on the wire" (from its send() to the kernel's receipt of
+# the answer), which leaves out the producer's own waits for a CPU: a scheduler trace showed the
+# producer runnable and not running for 5-10 ms while idle-policy storm threads ran, after the
+# broker had answered within microseconds (bench/RESULTS.md, 2026-12-05).
 # One line per samsa_connstorm RESULT in <file>: the storm's time to the last authentication,
 # or the set-up's p50/p99, with the broker's and the client's CPU per connection.
 summarize() { # <file>

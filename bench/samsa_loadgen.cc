@@ -34,6 +34,11 @@
 //   holds them idle through the window while the broker's CPU and RSS are sampled; at the end
 //   a new connection must still be answered.
 //
+// With --latency-log each measured request's latency is also written with its time "on the
+// wire": from handing the request to the kernel to the kernel's receive stamp of the answer
+// (SO_TIMESTAMPING), which leaves out this process's own waits for a CPU, the part that
+// belongs to the machine's sharing rather than to the broker when both run on it.
+//
 // With --broker-pid, the broker's CPU time (all threads, /proc/PID/task/*/schedstat; user and
 // system from /proc/PID/stat) and RSS are sampled at the edges of the measured window, and CPU
 // per request = that CPU / responses in the window; the generator's own CPU likewise. Phases,
@@ -203,15 +208,16 @@ RunResult run(const Options& o) {
     return result;
 }
 
-void write_latency_log(const std::string& path, std::vector<std::pair<int64_t, int64_t>> samples) {
+// One line per measured request: "scheduled_ns latency_ns wire_ns" (see LatencySample).
+void write_latency_log(const std::string& path, std::vector<LatencySample> samples) {
     std::sort(samples.begin(), samples.end());
     std::FILE* out = std::fopen(path.c_str(), "w");
     if (out == nullptr) {
         throw std::runtime_error("cannot write " + path);
     }
-    for (const auto& [scheduled, latency] : samples) {
-        std::fprintf(out, "%lld %lld\n", static_cast<long long>(scheduled),
-                     static_cast<long long>(latency));
+    for (const auto& s : samples) {
+        std::fprintf(out, "%lld %lld %lld\n", static_cast<long long>(s.scheduled_ns),
+                     static_cast<long long>(s.latency_ns), static_cast<long long>(s.wire_ns));
     }
     if (std::fclose(out) != 0) {
         throw std::runtime_error("cannot write " + path);

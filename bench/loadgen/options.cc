@@ -43,7 +43,8 @@ po::options_description describe(Options& o, std::string& bootstrap) {
     add("broker-pid", po::value(&o.broker_pid), "sample this process's CPU and RSS");
     add("client-id", po::value(&o.client_id), "client id in request headers (samsa-loadgen)");
     add("latency-log", po::value(&o.latency_log),
-        "write each measured request's 'scheduled_ns latency_ns' (CLOCK_MONOTONIC) to FILE");
+        "write each measured request's 'scheduled_ns latency_ns wire_ns' (CLOCK_MONOTONIC; "
+        "wire: kernel send to kernel receive of the answer) to FILE");
     return desc;
 }
 

@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <cstring>
 #include <ctime>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <netinet/tcp.h>
 #include <optional>
 #include <stdexcept>
@@ -130,6 +132,11 @@ void Worker::start_connect(Conn& c) {
     }
     int one = 1;
     setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (!o_.latency_log.empty()) {
+        // The kernel stamps each received segment; recv_stamped() reads the stamp.
+        int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+        setsockopt(c.fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags);
+    }
     if (::connect(c.fd, reinterpret_cast<const sockaddr*>(&addr_), sizeof addr_) != 0 &&
         errno != EINPROGRESS) {
         fail(c, errno_key("connect_failed", errno));
@@ -237,7 +244,9 @@ void Worker::read_ready(Conn& c) {
     if (c.in.size() - c.in_len < kMinRead) {
         c.in.resize(std::max(c.in.size() * 2, 2 * kMinRead));
     }
-    ssize_t n = ::recv(c.fd, c.in.data() + c.in_len, c.in.size() - c.in_len, 0);
+    ssize_t n = o_.latency_log.empty()
+                    ? ::recv(c.fd, c.in.data() + c.in_len, c.in.size() - c.in_len, 0)
+                    : recv_stamped(c);
     if (n <= 0) {
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
             return;
@@ -299,11 +308,42 @@ size_t Worker::take_redis_replies(Conn& c) {
         InFlight request = c.in_flight.front();
         c.in_flight.pop_front();
         --outstanding_;
-        count_answer(request);
+        count_answer(c, request);
         produce_answered(c);
         pos += *length;
     }
     return pos;
+}
+
+// recv() that also takes the kernel's receive stamp of the bytes read (SO_TIMESTAMPING, the
+// newest segment's), converted from CLOCK_REALTIME to CLOCK_MONOTONIC, into c.received_ns.
+ssize_t Worker::recv_stamped(Conn& c) {
+    iovec iov{c.in.data() + c.in_len, c.in.size() - c.in_len};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(scm_timestamping))];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(c.fd, &msg, 0);
+    c.received_ns = 0;
+    for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); n > 0 && cm != nullptr; cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPING) {
+            continue;
+        }
+        scm_timestamping stamps{};
+        std::memcpy(&stamps, CMSG_DATA(cm), sizeof stamps);
+        const timespec& rx = stamps.ts[0];  // software
+        if (rx.tv_sec == 0 && rx.tv_nsec == 0) {
+            continue;
+        }
+        timespec real{};
+        clock_gettime(CLOCK_REALTIME, &real);
+        const int64_t mono = now_ns();
+        const int64_t real_ns = real.tv_sec * kNsPerSec + real.tv_nsec;
+        c.received_ns = rx.tv_sec * kNsPerSec + rx.tv_nsec - (real_ns - mono);
+    }
+    return n;
 }
 
 // False when the connection failed.
@@ -331,17 +371,19 @@ bool Worker::handle_frame(Conn& c, std::span<const uint8_t> body) {
     return c.state != State::closed;
 }
 
-void Worker::record_latency(int64_t scheduled) {
+void Worker::record_latency(int64_t scheduled, int64_t wire) {
     stats_.latency.record(now_ - scheduled);
     if (!o_.latency_log.empty()) {
-        stats_.samples.emplace_back(scheduled, now_ - scheduled);
+        stats_.samples.push_back({scheduled, now_ - scheduled, wire});
     }
 }
 
-void Worker::count_answer(const InFlight& request) {
+void Worker::count_answer(const Conn& c, const InFlight& request) {
     // sched_ is all zero during prepare: hellos are never measured.
     if (sched_.measured(request.scheduled_ns)) {
-        record_latency(request.scheduled_ns);
+        const bool stamped = c.received_ns != 0 && request.sent_ns != 0 &&
+                             c.received_ns >= request.sent_ns;
+        record_latency(request.scheduled_ns, stamped ? c.received_ns - request.sent_ns : 0);
     }
     if (sched_.measured(now_)) {
         ++stats_.responses;
@@ -349,7 +391,7 @@ void Worker::count_answer(const InFlight& request) {
 }
 
 void Worker::dispatch(Conn& c, const InFlight& request, protocol::Reader& r) {
-    count_answer(request);
+    count_answer(c, request);
     switch (request.key) {
         case ApiKey::produce:
             on_produce(c, r);
@@ -551,6 +593,8 @@ void Worker::send_paced(Conn& c) {
 }
 
 void Worker::flush(Conn& c) {
+    // Taken before the send: on loopback the answer can arrive before send() returns.
+    const int64_t sending = o_.latency_log.empty() || c.out_off == c.out.size() ? 0 : now_ns();
     while (c.out_off < c.out.size()) {
         ssize_t n = ::send(c.fd, c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
         if (n < 0) {
@@ -565,6 +609,12 @@ void Worker::flush(Conn& c) {
             return;
         }
         c.out_off += static_cast<size_t>(n);
+    }
+    // Every queued request is now with the kernel: its time on the wire started with the send.
+    if (sending != 0) {
+        for (auto it = c.in_flight.rbegin(); it != c.in_flight.rend() && it->sent_ns == 0; ++it) {
+            it->sent_ns = sending;
+        }
     }
     c.out.clear();
     c.out_off = 0;

@@ -29,6 +29,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <sys/types.h>
 #include <netinet/in.h>
 #include <queue>
 #include <span>
@@ -54,6 +55,18 @@ struct Schedule {
     bool measured(int64_t t) const { return t >= measure_start && t < measure_end; }
 };
 
+// One measured request. `latency` counts from the scheduled send time, so it includes the
+// generator's own delays. `wire` is what the broker and the network took: from the moment the
+// request was handed to the kernel to the moment the kernel received the response
+// (SO_TIMESTAMPING's software receive stamp), so this process waiting for a CPU before or
+// after does not count; 0 when unknown (never answered, or no stamp).
+struct LatencySample {
+    int64_t scheduled_ns = 0;
+    int64_t latency_ns = 0;
+    int64_t wire_ns = 0;
+    auto operator<=>(const LatencySample&) const = default;
+};
+
 struct Stats {
     Histogram latency;       // load requests scheduled in the window
     Histogram e2e;           // fetch: stamped records received in the window
@@ -64,8 +77,8 @@ struct Stats {
     int ready = 0;          // connections through their hello
     // Error name ("UNKNOWN_TOPIC_OR_PARTITION(3)", "closed_by_broker"...) -> count.
     std::map<std::string, uint64_t> errors;
-    // With --latency-log: the latency's requests one by one, (scheduled ns, latency ns).
-    std::vector<std::pair<int64_t, int64_t>> samples;
+    // With --latency-log: the latency's requests one by one.
+    std::vector<LatencySample> samples;
 
     uint64_t error_count() const;
     void merge(const Stats& other);
@@ -95,6 +108,7 @@ class Worker {
         protocol::ApiKey key;
         int16_t version;
         int64_t scheduled_ns;
+        int64_t sent_ns = 0;  // when its last byte went to the kernel (0: not yet)
     };
     enum class State { unused, connecting, hello, ready, closed };
     struct Conn {
@@ -111,6 +125,9 @@ class Worker {
         std::deque<InFlight> in_flight;
         int32_t next_correlation_id = 1;
         int64_t fetch_offset = 0;
+        // With --latency-log: the kernel's receive time of the bytes of the last read
+        // (CLOCK_MONOTONIC), 0 if it gave none.
+        int64_t received_ns = 0;
         // --idempotent: from InitProducerId; base_sequence is the next batch's.
         ProducerFields producer;
         // Paced: the scheduled time of the next request not sent yet; `pacing` while that is
@@ -126,10 +143,11 @@ class Worker {
     void finish_connect(Conn& c);
     void on_event(Conn& c, uint32_t events);
     void read_ready(Conn& c);
+    ssize_t recv_stamped(Conn& c);
     size_t take_kafka_frames(Conn& c, size_t& need);
     size_t take_redis_replies(Conn& c);
     bool handle_frame(Conn& c, std::span<const uint8_t> body);
-    void count_answer(const InFlight& request);
+    void count_answer(const Conn& c, const InFlight& request);
     void produce_answered(Conn& c);
     void dispatch(Conn& c, const InFlight& request, protocol::Reader& r);
     void on_produce(Conn& c, protocol::Reader& r);
@@ -153,7 +171,7 @@ class Worker {
     bool finished() const;
     void account_unanswered();
     void error(const std::string& what) { ++stats_.errors[what]; }
-    void record_latency(int64_t scheduled);
+    void record_latency(int64_t scheduled, int64_t wire = 0);
 
     const Options& o_;
     const Frames& frames_;
