@@ -5,9 +5,10 @@
 # replication factor 3, producing 100 B and 1 KiB records with acks=1 and acks=all, and a paced
 # acks=all run at --rate records/s for the latency percentiles. Prints records/s, MB/s,
 # latency percentiles (produce() to delivery report: for acks=all that is when the high
-# watermark passed the record, i.e. when a consumer may read it) and the brokers' CPU-seconds
-# (all three summed), then acks=all as a share of the single broker's acks=1. Stops what it
-# started, by pid. Not a test: it prints figures (bench/RESULTS.md).
+# watermark passed the record, i.e. when a consumer may read it), the brokers' CPU-seconds
+# (all three summed), the client's, and how much of the CPUs the two used together, then acks=all
+# as a share of the single broker's acks=1. Stops what it started, by pid. Not a test: it
+# prints figures (bench/RESULTS.md).
 set -euo pipefail
 PROG=bench-replication
 # shellcheck source=../scripts/lib/common.sh
@@ -27,10 +28,11 @@ prefault=1
 jobs=$(nproc)
 skip_build=0
 keep=0
+perf_dir=
 
 usage() {
     cat <<USAGE
-USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--no-prefault] [--rate N]
+USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--no-prefault] [--rate N] [--perf DIR]
           [--skip-build] [--keep] [-j N]
   Builds $build (Release, -DSAMSA_BUILD_BENCH=ON), then on free loopback ports: ZooKeeper,
   one broker (RF 1, acks=1), then three brokers (RF 3, acks=1 and acks=all, and acks=all paced
@@ -40,6 +42,7 @@ USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--no-prefault] [-
   --partitions N partitions of every topic, the single broker's too (default $partitions)
   --no-prefault  do not write and delete a scratch file as large as each run's appends first
   --rate N      records/s of the paced latency run (default $rate)
+  --perf DIR    also record every broker with 'perf record -g' during each run into DIR
   --skip-build  use the binaries already in $build
   --keep        keep the temp dir (logs, data, per-run output)
   -j N          build parallelism (default $jobs)
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
         --partitions) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--partitions needs a number"; partitions=$2; shift 2 ;;
         --rate) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--rate needs a number"; rate=$2; shift 2 ;;
         --no-prefault) prefault=0; shift ;;
+        --perf) [ -n "${2:-}" ] || die "--perf needs a directory"; perf_dir=$(realpath -m "$2"); shift 2 ;;
         --skip-build) skip_build=1; shift ;;
         --keep) keep=1; shift ;;
         -j) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "-j needs a number"; jobs=$2; shift 2 ;;
@@ -61,6 +65,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 command -v kcat >/dev/null || die "kcat not found (scripts/install-deps.sh)"
+[ -z "$perf_dir" ] || command -v perf >/dev/null || die "--perf needs perf"
 
 if [ "$skip_build" -eq 0 ]; then
     note "building samsa-broker and samsa_bench (Release) into $build"
@@ -152,13 +157,28 @@ declare -a rows=()
 # three copies spent 70% of the brokers' CPU faulting fresh memory in from the VM's host inside
 # the page-cache copy, where the single broker wrote a third as much.
 measure() { # <name> <bytes-written> -- samsa_bench arguments...
-    local name=$1 out=$work/runs/$1.txt n0 n1
+    local name=$1 out=$work/runs/$1.txt n0 n1 perf_pid=
     [ "$prefault" -eq 0 ] || prefault_page_cache "$2"
     shift 3
+    if [ -n "$perf_dir" ]; then
+        mkdir -p "$perf_dir"
+        perf record -q -g -p "$(IFS=,; echo "${broker_pids[*]}")" -o "$perf_dir/$name.data" \
+            >/dev/null 2>&1 &
+        perf_pid=$!
+    fi
     n0=$(brokers_cpu_ns)
-    "$bench_bin" "$@" >"$out" 2>&1 || { cat "$out" >&2; die "$name failed"; }
+    # The client's CPU too (bash's time: user and system seconds), to tell whether the two
+    # cores were the limit: brokers plus client against the run's seconds times the CPUs.
+    local TIMEFORMAT='%U %S' client
+    { time "$bench_bin" "$@" >"$out" 2>&1 || { cat "$out" >&2; die "$name failed"; }; } \
+        2>"$out.time"
     n1=$(brokers_cpu_ns)
-    rows+=("$name $(awk -v a="$n0" -v b="$n1" 'BEGIN {printf "%.2f", (b - a) / 1e9}') $(grep '^RESULT' "$out" | sed 's/^RESULT //')")
+    client=$(awk '{printf "%.2f", $1 + $2}' "$out.time")
+    if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid"
+        wait "$perf_pid" || true
+    fi
+    rows+=("$name $(awk -v a="$n0" -v b="$n1" 'BEGIN {printf "%.2f", (b - a) / 1e9}') $client $(grep '^RESULT' "$out" | sed 's/^RESULT //')")
     note "$name: $(grep -v '^RESULT' "$out" | tail -1)"
 }
 
@@ -203,19 +223,22 @@ echo
 echo "Topics of $partitions partition(s)"
 echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); all brokers and the client on it"
 echo "Host memory before the runs: $memory_cost"
-fmt='%-34s %10s %8s %7s %7s %7s %7s %10s\n'
+fmt='%-34s %10s %8s %7s %7s %7s %7s %11s %10s %5s\n'
 # shellcheck disable=SC2059
-printf "$fmt" run records/s MB/s p50_ms p95_ms p99_ms max_ms brokers_cpu
+printf "$fmt" run records/s MB/s p50_ms p95_ms p99_ms max_ms brokers_cpu client_cpu busy
 declare -A rps=()
 for row in "${rows[@]}"; do
     read -r -a f <<<"$row"
-    kv=("${f[@]:2}")
+    kv=("${f[@]:3}")
     rps[${f[0]}]=$(field rps "${kv[@]}")
+    busy=$(awk -v b="${f[1]}" -v c="${f[2]}" -v s="$(field seconds "${kv[@]}")" -v n="$(nproc)" \
+        'BEGIN {printf "%.2f", (b + c) / (s * n)}')
     # shellcheck disable=SC2059
     printf "$fmt" "${f[0]}" "${rps[${f[0]}]}" "$(field mbps "${kv[@]}")" \
         "$(field p50_ms "${kv[@]}")" "$(field p95_ms "${kv[@]}")" "$(field p99_ms "${kv[@]}")" \
-        "$(field max_ms "${kv[@]}")" "${f[1]}s"
+        "$(field max_ms "${kv[@]}")" "${f[1]}s" "${f[2]}s" "$busy"
 done
+echo "busy: brokers' and client's CPU over the run's seconds times $(nproc) CPUs (1.00: the cores were the limit)"
 echo
 for size in "${sizes[@]}"; do
     single=${rps[1broker-rf1-${size}B-acks1]}
