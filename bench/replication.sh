@@ -170,8 +170,7 @@ measure() { # <name> <bytes-written> -- samsa_bench arguments...
     # The client's CPU too (bash's time: user and system seconds), to tell whether the two
     # cores were the limit: brokers plus client against the run's seconds times the CPUs.
     local TIMEFORMAT='%U %S' client
-    { time "$bench_bin" "$@" >"$out" 2>&1 || { cat "$out" >&2; die "$name failed"; }; } \
-        2>"$out.time"
+    { time "$bench_bin" "$@" >"$out" 2>&1; } 2>"$out.time" || { cat "$out" >&2; die "$name failed"; }
     n1=$(brokers_cpu_ns)
     client=$(awk '{printf "%.2f", $1 + $2}' "$out.time")
     if [ -n "$perf_pid" ]; then
