@@ -3,7 +3,8 @@
 # Throughput benchmark of one local broker with librdkafka (bench/samsa_bench.c): builds a
 # Release broker and samsa_bench into build-bench, starts ZooKeeper and the broker on free
 # loopback ports with temp dirs, produces N records of 100 B and of 1 KiB with acks=1 and
-# acks=all (linger.ms=5), consumes the acks=1 topics back from offset 0, and prints records/s,
+# acks=all (linger.ms=5), consumes the acks=1 topics back from offset 0, does the same bytes
+# again with bench/samsa_bulkload (acks=1 produce and fetch), and prints records/s,
 # MB/s, latency percentiles, the broker's CPU-seconds per GB (its threads' CPU time from
 # /proc/<pid>/task/*/schedstat around each run, split into user/system with utime and stime
 # from /proc/<pid>/stat) and its peak RSS per run (VmHWM, reset before each run). Stops what it
@@ -29,6 +30,8 @@ producer_props=()
 security=plaintext
 idempotence=0
 connections_only=0
+bulk=1
+bulk_connections=4
 python_storm=0
 broker_bin_arg=
 client_props=()  # -X settings every samsa_bench command gets (the security protocol's)
@@ -46,9 +49,14 @@ USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--
   --sizes "A B"      record sizes in bytes (default "${sizes[*]}")
   --partitions N     partitions per topic (default $partitions)
   --skip-build       use the binaries already in $build
+  --no-bulk          skip the samsa_bulkload runs (bulk-produce-*, bulk-fetch-*: the same bytes
+                     in 1 MB requests over $bulk_connections connections from the broker's own client, whose
+                     TLS records are full where librdkafka's are not; see bench/samsa_bulkload.cc)
   --keep             keep the temp dir (broker logs, data, per-run output)
-  --perf DIR         also record the broker with 'perf record -g' during each run into DIR
-                     (and during the first 200 connections of the connection set-up)
+  --perf DIR         also record the broker with 'perf record -g' during each run into DIR,
+                     and the client into DIR/<run>.client.data (its CPU column then includes
+                     perf's own), and the broker during the first 200 connections of the
+                     connection set-up
   --no-prefault      before each produce run, do not write and delete a scratch file 20%
                      larger than the run's data (see prefault_page_cache and RESULTS.md)
   --override k=v     broker property (repeatable), e.g. --override num.io.threads=2
@@ -77,6 +85,7 @@ while [ $# -gt 0 ]; do
         --sizes) read -r -a sizes <<<"${2:-}"; [ "${#sizes[@]}" -gt 0 ] || die "--sizes needs sizes"; shift 2 ;;
         --partitions) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die "--partitions needs a number"; partitions=$2; shift 2 ;;
         --skip-build) skip_build=1; shift ;;
+        --no-bulk) bulk=0; shift ;;
         --keep) keep=1; shift ;;
         --perf) [ -n "${2:-}" ] || die "--perf needs a directory"; perf_dir=$(realpath -m "$2"); shift 2 ;;
         --no-prefault) prefault=0; shift ;;
@@ -104,12 +113,14 @@ command -v kcat >/dev/null || die "kcat not found (scripts/install-deps.sh)"
 
 if [ "$skip_build" -eq 0 ]; then
     note "building samsa-broker and samsa_bench (Release) into $build"
-    bench_build "$build" "$jobs" samsa-broker samsa_bench samsa-admin samsa_connstorm samsa_loadgen
+    bench_build "$build" "$jobs" samsa-broker samsa_bench samsa-admin samsa_connstorm samsa_loadgen \
+        samsa_bulkload
 fi
 broker_bin=${broker_bin_arg:-$build/broker/samsa-broker}
 bench_bin=$build/bench/samsa_bench
+bulk_bin=$build/bench/samsa_bulkload
 export SAMSA_ADMIN_BIN=$build/tools/admin/samsa-admin  # samsa-configs.sh (--security sasl_ssl)
-{ [ -x "$broker_bin" ] && [ -x "$bench_bin" ]; } || die "binaries missing in $build (drop --skip-build)"
+{ [ -x "$broker_bin" ] && [ -x "$bench_bin" ] && [ -x "$bulk_bin" ]; } || die "binaries missing in $build (drop --skip-build)"
 
 # --- cluster ------------------------------------------------------------------------------------
 
@@ -165,11 +176,12 @@ clk_tck=$(getconf CLK_TCK)
 # prefault_page_cache (bench/lib.sh) before each produce run, unless --no-prefault.
 
 declare -a rows=()
-# Runs samsa_bench "$@" as run <name>; keeps its output, the broker's CPU and peak RSS.
-measure() { # <name> <payload-bytes> -- samsa_bench arguments...
+# Runs "$@" (samsa_bench or samsa_bulkload and its arguments) as run <name>; keeps its output,
+# the broker's CPU and peak RSS.
+measure() { # <name> <payload-bytes> -- command...
     local name=$1 payload=$2 out=$work/runs/$1.txt u0 s0 u1 s1 n0 n1 perf_pid=
     shift 3
-    if [ "$prefault" -eq 1 ] && [[ "$name" == produce-* ]]; then
+    if [ "$prefault" -eq 1 ] && [[ "$name" == *produce-* ]]; then
         prefault_page_cache "$payload"
     fi
     reset_hwm "$broker_pid"
@@ -181,7 +193,11 @@ measure() { # <name> <payload-bytes> -- samsa_bench arguments...
     fi
     read -r u0 s0 < <(proc_ticks "$broker_pid")
     n0=$(proc_cpu_ns "$broker_pid")
-    /usr/bin/time -f "CLIENT cpu_s=%U+%S" -o "$work/runs/$name.time" "$bench_bin" "$@" >"$out" 2>&1 ||
+    local client_cmd=("$@")
+    if [ -n "$perf_dir" ]; then  # the client too: over TLS it can be the limit (RESULTS.md)
+        client_cmd=(perf record -q -g -o "$perf_dir/$name.client.data" -- "${client_cmd[@]}")
+    fi
+    /usr/bin/time -f "CLIENT cpu_s=%U+%S" -o "$work/runs/$name.time" "${client_cmd[@]}" >"$out" 2>&1 ||
         { cat "$out" >&2; die "$name failed"; }
     n1=$(proc_cpu_ns "$broker_pid")
     read -r u1 s1 < <(proc_ticks "$broker_pid")
@@ -209,13 +225,13 @@ for size in "${sizes[@]}"; do
         "$bench_bin" create-topic -b "$bootstrap" -t "$topic" -p "$partitions" "${client_props[@]}" >/dev/null
         note "produce $records x $size B, acks=${acks/-1/all} -> $topic"
         measure "produce-${size}B-acks${acks/-1/all}" $((records * size)) -- \
-            produce -b "$bootstrap" -t "$topic" -n "$records" -s "$size" -a "$acks" -l 5 \
+            "$bench_bin" produce -b "$bootstrap" -t "$topic" -n "$records" -s "$size" -a "$acks" -l 5 \
             "${client_props[@]}" "${producer_props[@]}"
         if [ "$idempotence" -eq 1 ] && [ "$acks" = -1 ]; then
             "$bench_bin" create-topic -b "$bootstrap" -t "$topic-idem" -p "$partitions" "${client_props[@]}" >/dev/null
             note "produce $records x $size B, acks=all, enable.idempotence=true -> $topic-idem"
             measure "produce-${size}B-acksall-idem" $((records * size)) -- \
-                produce -b "$bootstrap" -t "$topic-idem" -n "$records" -s "$size" -a -1 -l 5 \
+                "$bench_bin" produce -b "$bootstrap" -t "$topic-idem" -n "$records" -s "$size" -a -1 -l 5 \
                 "${client_props[@]}" "${producer_props[@]}" -X enable.idempotence=true
         fi
     done
@@ -224,7 +240,25 @@ for size in "${sizes[@]}"; do
     topic=$(topic_for "$size" 1)
     note "consume $records x $size B <- $topic"
     measure "consume-${size}B" $((records * size)) -- \
-        consume -b "$bootstrap" -t "$topic" -n "$records" -p "$partitions" "${client_props[@]}"
+        "$bench_bin" consume -b "$bootstrap" -t "$topic" -n "$records" -p "$partitions" "${client_props[@]}"
+done
+# The same bytes from samsa_bulkload (its header says why): 1 MB requests, TLS records full.
+bulk_args=()
+case "$security" in
+    ssl) bulk_args=(--ca "$tls/ca.pem") ;;
+    sasl_ssl) bulk_args=(--ca "$tls/ca.pem" --user bench --password bench-secret) ;;
+esac
+for size in "${sizes[@]}"; do
+    [ "$bulk" -eq 1 ] || break
+    topic=bench-bulk-${size}b
+    "$bench_bin" create-topic -b "$bootstrap" -t "$topic" -p "$bulk_connections" "${client_props[@]}" >/dev/null
+    for mode in produce fetch; do
+        note "samsa_bulkload $mode $records x $size B, $bulk_connections connections -> $topic"
+        measure "bulk-$mode-${size}B" $((records * size)) -- \
+            "$bulk_bin" --bootstrap "$bootstrap" --topic "$topic" --mode "$mode" \
+            --connections "$bulk_connections" --record-size "$size" --bytes $((records * size)) \
+            "${bulk_args[@]}"
+    done
 done
 
 # --- summary ----------------------------------------------------------------------------------

@@ -79,8 +79,8 @@ std::vector<uint8_t> encode_record(int value_size, int32_t offset_delta) {
     return std::move(record.buffer());
 }
 
-// A RecordBatch v2 (layout in broker/protocol/record_batch.h) holding `count` records, without
-// producer id (a send patches it in).
+}  // namespace
+
 std::vector<uint8_t> make_batch(int value_size, int32_t count) {
     std::vector<uint8_t> batch(protocol::kRecordBatchHeaderSize);
     for (int32_t i = 0; i < count; ++i) {
@@ -105,6 +105,8 @@ std::vector<uint8_t> make_batch(int value_size, int32_t count) {
     protocol::MutableRecordBatchView(batch).update_crc();
     return batch;
 }
+
+namespace {
 
 ProduceFrame make_produce_frame(const Options& o, int32_t partition) {
     auto batch = make_batch(o.record_size, o.records_per_request);

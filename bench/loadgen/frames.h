@@ -79,6 +79,11 @@ struct Frames {
 
 Frames make_frames(const Options& o);
 
+// A RecordBatch v2 (layout in broker/protocol/record_batch.h) of `count` records of
+// `value_size` bytes (no key, no headers; the first value stamped when stampable, see above),
+// without producer id: a send patches it in. Also samsa_bulkload's one batch.
+std::vector<uint8_t> make_batch(int value_size, int32_t count);
+
 // --redis: the length of the RESP reply at the start of `in` (a status, error or integer line,
 // or a bulk string, which is what XADD answers: the new entry's id), 0 while it is incomplete,
 // or nullopt when it is none of those.
