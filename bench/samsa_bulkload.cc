@@ -30,7 +30,6 @@
 #include "broker/net/sasl_channel_authenticator.h"
 #include "broker/protocol/generated/fetch_request.h"
 #include "broker/protocol/generated/fetch_response.h"
-#include "broker/protocol/generated/produce_request.h"
 #include "broker/protocol/generated/produce_response.h"
 #include "broker/protocol/record_batch.h"
 #include "common/logging.h"
@@ -47,6 +46,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace samsa::bulkload {
@@ -108,13 +108,7 @@ std::unique_ptr<net::BlockingChannel> make_channel(const Options& o) {
 void produce(const Options& o, int32_t partition, int64_t share, Progress& p) {
     const int32_t per_batch = std::max(1, o.request_bytes / o.record_size);
     const auto batch = loadgen::make_batch(o.record_size, per_batch);
-    protocol::ProduceRequestData request;
-    request.transactional_id = std::nullopt;
-    request.acks = static_cast<int16_t>(o.acks);
-    request.timeout_ms = 30000;
-    auto& topic = request.topic_data.emplace_back();
-    topic.name = o.topic;
-    topic.partition_data.push_back({partition, protocol::Records::copy_of(batch)});
+    const auto request = loadgen::make_produce_request(o.topic, partition, o.acks, batch);
     auto channel = make_channel(o);
     while (p.value_bytes < share) {
         auto response = channel->send<protocol::ProduceResponseData>(request, kProduceVersion);
@@ -273,12 +267,9 @@ Options parse_options(int argc, char** argv) {
         std::exit(0);
     }
     po::notify(vm);
-    const auto colon = bootstrap.rfind(':');
-    if (colon == std::string::npos) {
-        throw std::invalid_argument("--bootstrap needs HOST:PORT");
-    }
-    o.host = bootstrap.substr(0, colon);
-    o.port = static_cast<uint16_t>(std::stoi(bootstrap.substr(colon + 1)));
+    auto [host, port] = loadgen::split_host_port(bootstrap);
+    o.host = std::move(host);
+    o.port = port;
     if (o.mode != "produce" && o.mode != "fetch") {
         throw std::invalid_argument("--mode is produce or fetch");
     }

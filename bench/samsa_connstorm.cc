@@ -28,6 +28,7 @@
 #include "auth/sasl_client.h"
 #include "auth/sasl_client_authenticator.h"
 #include "auth/ssl_factory.h"
+#include "bench/loadgen/options.h"
 #include "bench/loadgen/proc_stats.h"
 #include "broker/net/blocking_channel.h"
 #include "broker/net/channel_security.h"
@@ -53,6 +54,7 @@
 #include <string>
 #include <thread>
 #include <time.h>
+#include <utility>
 #include <vector>
 
 namespace samsa::connstorm {
@@ -335,12 +337,9 @@ Options parse_options(int argc, char** argv) {
     }
     po::notify(vm);
     o.tls = vm.count("no-tls") == 0U;
-    const auto colon = bootstrap.rfind(':');
-    if (colon == std::string::npos) {
-        throw std::invalid_argument("--bootstrap needs HOST:PORT");
-    }
-    o.host = bootstrap.substr(0, colon);
-    o.port = static_cast<uint16_t>(std::stoi(bootstrap.substr(colon + 1)));
+    auto [host, port] = loadgen::split_host_port(bootstrap);
+    o.host = std::move(host);
+    o.port = port;
     if (o.tls && o.ca.empty()) {
         throw std::invalid_argument("--ca is required with TLS");
     }

@@ -106,17 +106,23 @@ std::vector<uint8_t> make_batch(int value_size, int32_t count) {
     return batch;
 }
 
+protocol::ProduceRequestData make_produce_request(const std::string& topic, int32_t partition,
+                                                  int acks, std::span<const uint8_t> batch) {
+    protocol::ProduceRequestData request;
+    request.transactional_id = std::nullopt;
+    request.acks = static_cast<int16_t>(acks);
+    request.timeout_ms = 30000;
+    auto& t = request.topic_data.emplace_back();
+    t.name = topic;
+    t.partition_data.push_back({partition, protocol::Records::copy_of(batch)});
+    return request;
+}
+
 namespace {
 
 ProduceFrame make_produce_frame(const Options& o, int32_t partition) {
     auto batch = make_batch(o.record_size, o.records_per_request);
-    protocol::ProduceRequestData request;
-    request.transactional_id = std::nullopt;
-    request.acks = static_cast<int16_t>(o.acks);
-    request.timeout_ms = 30000;
-    auto& topic = request.topic_data.emplace_back();
-    topic.name = o.topic;
-    topic.partition_data.push_back({partition, protocol::Records::copy_of(batch)});
+    const auto request = make_produce_request(o.topic, partition, o.acks, batch);
     ProduceFrame f;
     f.bytes = encode_frame(request, kProduceVersion, o.client_id);
     f.batch_at = f.bytes.size() - batch.size();  // records: the last field of one partition

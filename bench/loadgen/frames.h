@@ -17,12 +17,14 @@
 // rewrites the CRC too, so the generator's work per request is the same in both modes.
 
 #include "bench/loadgen/options.h"
+#include "broker/protocol/generated/produce_request.h"
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace samsa::loadgen {
@@ -83,6 +85,10 @@ Frames make_frames(const Options& o);
 // `value_size` bytes (no key, no headers; the first value stamped when stampable, see above),
 // without producer id: a send patches it in. Also samsa_bulkload's one batch.
 std::vector<uint8_t> make_batch(int value_size, int32_t count);
+
+// A Produce request (no transactional id, 30 s timeout) of `batch` for one partition.
+protocol::ProduceRequestData make_produce_request(const std::string& topic, int32_t partition,
+                                                  int acks, std::span<const uint8_t> batch);
 
 // --redis: the length of the RESP reply at the start of `in` (a status, error or integer line,
 // or a bulk string, which is what XADD answers: the new entry's id), 0 while it is incomplete,

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <stdexcept>
+#include <utility>
 
 namespace samsa::loadgen {
 
@@ -62,12 +63,9 @@ Mode parse_mode(const std::string& mode) {
 }
 
 void split_bootstrap(Options& o, const std::string& bootstrap) {
-    auto colon = bootstrap.rfind(':');
-    if (colon == std::string::npos) {
-        throw std::invalid_argument("--bootstrap needs HOST:PORT");
-    }
-    o.host = bootstrap.substr(0, colon);
-    o.port = static_cast<uint16_t>(std::stoi(bootstrap.substr(colon + 1)));
+    auto [host, port] = split_host_port(bootstrap);
+    o.host = std::move(host);
+    o.port = port;
 }
 
 void require(bool ok, const char* what) {
@@ -109,6 +107,15 @@ const char* mode_name(Mode mode) {
             return "idle";
     }
     return "?";
+}
+
+HostPort split_host_port(const std::string& bootstrap) {
+    const auto colon = bootstrap.rfind(':');
+    if (colon == std::string::npos) {
+        throw std::invalid_argument("--bootstrap needs HOST:PORT");
+    }
+    return {bootstrap.substr(0, colon),
+            static_cast<uint16_t>(std::stoi(bootstrap.substr(colon + 1)))};
 }
 
 Options parse_options(int argc, char** argv) {

@@ -44,6 +44,14 @@ struct Options {
     std::string latency_log;
 };
 
+// The host and port of a --bootstrap HOST:PORT (every bench client takes one); throws
+// std::invalid_argument without a port.
+struct HostPort {
+    std::string host;
+    uint16_t port = 0;
+};
+HostPort split_host_port(const std::string& bootstrap);
+
 // Parses argv; prints the help and exits for --help (status 0) or no mode (status 1). Throws
 // std::invalid_argument (or a Boost.Program_options error) for a bad command line.
 Options parse_options(int argc, char** argv);

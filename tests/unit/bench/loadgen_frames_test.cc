@@ -15,6 +15,7 @@
 #include <chrono>
 #include <climits>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -155,6 +156,36 @@ TEST(LoadgenFrames, TheInitProducerIdHelloAsksWithoutTransactionalId) {
     protocol::InitProducerIdRequestData request;
     request.decode(r, kInitProducerIdVersion);
     EXPECT_FALSE(request.transactional_id.has_value());
+}
+
+// samsa_bulkload sends this one request again and again: the broker must take it whole.
+TEST(LoadgenFrames, ABulkRequestCarriesOneValidBatchOfTheAskedRecords) {
+    const auto batch = make_batch(1024, 976);
+    const auto request = make_produce_request("bulk", 3, -1, batch);
+    EXPECT_FALSE(request.transactional_id.has_value());
+    EXPECT_EQ(request.acks, -1);
+    ASSERT_EQ(request.topic_data.size(), 1U);
+    EXPECT_EQ(request.topic_data[0].name, "bulk");
+    ASSERT_EQ(request.topic_data[0].partition_data.size(), 1U);
+    const auto& partition = request.topic_data[0].partition_data[0];
+    EXPECT_EQ(partition.index, 3);
+    protocol::RecordBatchView view(partition.records.bytes());
+    EXPECT_EQ(view.size_in_bytes(), static_cast<int32_t>(batch.size()));
+    EXPECT_EQ(view.last_offset_delta(), 975);
+    EXPECT_EQ(view.producer_id(), -1);
+    EXPECT_TRUE(view.is_valid_crc());
+    const auto records = records_of(view);
+    ASSERT_EQ(records.size(), 976U);
+    EXPECT_EQ(records.back().offset_delta, 975);
+    EXPECT_EQ(records.back().value->size(), 1024U);
+}
+
+TEST(LoadgenOptions, BootstrapSplitsAtTheLastColon) {
+    const auto hp = split_host_port("127.0.0.1:19092");
+    EXPECT_EQ(hp.host, "127.0.0.1");
+    EXPECT_EQ(hp.port, 19092);
+    EXPECT_EQ(split_host_port("::1:9093").host, "::1");
+    EXPECT_THROW(split_host_port("localhost"), std::invalid_argument);
 }
 
 TEST(LoadgenFrames, SequencesWrapAtIntMaxAsKafkasDo) {
