@@ -151,8 +151,13 @@ class _Process:
             self._log_start = log.tell()
             log.write(f"=== {time.strftime('%H:%M:%S')} starting: {' '.join(args)}\n".encode())
             log.flush()
+            # In a session of its own: a test that freezes it with SIGSTOP decides alone when
+            # it resumes. In the shell's process group, the kernel sends SIGHUP and SIGCONT to
+            # a stopped member once the group is orphaned (the shell that started the test in
+            # the background exits), and a broker frozen past its session would wake inside it.
             self.proc = subprocess.Popen(_PDEATHSIG + args, stdin=subprocess.DEVNULL,
-                                         stdout=log, stderr=subprocess.STDOUT, close_fds=True)
+                                         stdout=log, stderr=subprocess.STDOUT, close_fds=True,
+                                         start_new_session=True)
         self.exit_code = None
 
     @property

@@ -19,6 +19,7 @@ import logging
 import os
 import random
 import re
+import shutil
 import signal
 import sys
 import threading
@@ -233,7 +234,9 @@ class SequenceProducer(threading.Thread):
         self.refused = []
         self.last_ack = {}
         self.longest_gap = {p: 0.0 for p in range(partitions)}
+        self.longest_gap_at = {p: (0.0, 0.0) for p in range(partitions)}  # (from, to), s
         self.stop_flag = threading.Event()
+        self.started = time.monotonic()  # fault and gap times are given from here
 
     def _report(self, err, msg):
         if err is not None:
@@ -245,14 +248,15 @@ class SequenceProducer(threading.Thread):
         p = msg.partition()
         now = time.monotonic()
         prev = self.last_ack.get(p, self.started)
-        self.longest_gap[p] = max(self.longest_gap[p], now - prev)
+        if now - prev > self.longest_gap[p]:
+            self.longest_gap[p] = now - prev
+            self.longest_gap_at[p] = (prev - self.started, now - self.started)
         self.last_ack[p] = now
         seq = int(msg.value())
         self.acked[p].append((msg.offset(), seq))
         self.acked_at.setdefault(seq, now)
 
     def run(self):
-        self.started = time.monotonic()
         interval = 1.0 / self.rate
         next_send = time.monotonic()
         seq = 0
@@ -288,12 +292,38 @@ class SequenceProducer(threading.Thread):
         return remaining
 
 
-def fault_loop(cluster, deadline, log, rng, actions=("kill", "freeze")):
+class StateTracer(threading.Thread):
+    """Logs every change of a partition's leader, leader epoch or ISR as ZooKeeper holds it,
+    polled twice a second, so that a long unavailability can be laid against the faults."""
+
+    def __init__(self, cluster, topic, partitions, log):
+        super().__init__(daemon=True)
+        self.cluster, self.topic, self.partitions, self.log = cluster, topic, partitions, log
+        self.stop_flag = threading.Event()
+
+    def run(self):
+        last = {}
+        while not self.stop_flag.wait(0.5):
+            try:
+                states = self.cluster.partition_states(self.topic, self.partitions)
+            except Exception:  # noqa: BLE001 - ZooKeeper unreachable for a moment
+                continue
+            for p, s in states.items():
+                now = (s["leader"], s["leader_epoch"], s["isr"])
+                if last.get(p) != now:
+                    self.log(f"partition {p}: leader {now[0]} epoch {now[1]} isr {now[2]}")
+                    last[p] = now
+
+
+def fault_loop(cluster, deadline, log, rng, actions=("kill", "freeze"), started=None):
     """Until `deadline`: a random fault on a random broker (the controller every third time),
-    then wait for the cluster to heal (all registered)."""
+    then wait for the cluster to heal (all registered). `started`, a list, gets each fault's
+    (time.monotonic(), number)."""
     n = 0
     while time.monotonic() < deadline:
         n += 1
+        if started is not None:
+            started.append((time.monotonic(), n))
         controller = cluster.controller()
         if n % 3 == 0 and controller is not None:
             victim = next(b for b in cluster.brokers if b.broker_id == controller)
@@ -581,7 +611,10 @@ def resend_stuck(cluster, topic, producer, stuck, log, timeout=60):
 
 
 def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill", "freeze"),
-        idempotent=False):
+        idempotent=False, trace_states=False):
+    """trace_states: also log each change of a partition's leader and ISR (StateTracer).
+    Fault and state lines carry the seconds since the producer started, the clock the
+    longest unavailabilities are given in."""
     seed = seed if seed is not None else int(time.time())
     rng = random.Random(seed)
     log(f"seed {seed}, {duration} s of faults, {partitions} partitions")
@@ -593,9 +626,19 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
         producer = SequenceProducer(cluster.bootstrap, topic, partitions, rate=rate,
                                     idempotent=idempotent)
         producer.start()
+
+        def timed(line):
+            wall = time.strftime("%H:%M:%S")
+            log(f"[{time.monotonic() - producer.started:6.1f} s, {wall}] {line}")
+        tracer = StateTracer(cluster, topic, partitions, timed)
+        if trace_states:
+            tracer.start()
         time.sleep(2)
-        faults = fault_loop(cluster, time.monotonic() + duration, log, rng, actions)
+        fault_times = []
+        faults = fault_loop(cluster, time.monotonic() + duration, timed, rng, actions,
+                            fault_times)
         time.sleep(2)
+        tracer.stop_flag.set()
         # Two minutes after the last fault a healed cluster has taken every record; longer
         # is a stall to report (with which partitions waited), not to sit out in silence.
         remaining = producer.finish(timeout=120)
@@ -628,11 +671,23 @@ def run(duration, partitions=6, rate=500, seed=None, log=print, actions=("kill",
         explain_duplicates(cluster, topic, producer, counts, log)
         log("longest unavailability per partition (s): " + ", ".join(
             f"{p}: {producer.longest_gap[p]:.1f}" for p in range(partitions)))
+        log("  from-to (s since the producer started) and the faults in it: " + ", ".join(
+            "{}: {:.1f}-{:.1f} {}".format(p, *producer.longest_gap_at[p],
+                                          faults_within(fault_times, producer,
+                                                        producer.longest_gap_at[p]))
+            for p in range(partitions)))
         return counts, problems, cluster
     except BaseException:
         harness.dump_logs(cluster.brokers)
         cluster.cleanup()
         raise
+
+
+def faults_within(fault_times, producer, window):
+    """The numbers of the faults that began inside `window` (seconds since the producer
+    started), so a long unavailability shows whether one fault or several in a row made it."""
+    lo, hi = window
+    return [n for t, n in fault_times if lo - 0.5 <= t - producer.started <= hi]
 
 
 def idempotent_duplicates_fail(counts):
@@ -656,9 +711,17 @@ def main():
     ap.add_argument("--idempotent", action="store_true",
                     help="enable.idempotence: also fail on any duplicate the broker wrote or "
                          "that is unexplained (see idempotent_duplicates_fail)")
+    ap.add_argument("--trace-states", action="store_true",
+                    help="log each change of a partition's leader, epoch and ISR")
+    ap.add_argument("--keep-logs", metavar="DIR",
+                    help="copy each broker's log to DIR/broker-<id>.log before cleaning up")
     args = ap.parse_args()
     counts, problems, cluster = run(args.duration, args.partitions, args.rate, args.seed,
-                                    idempotent=args.idempotent)
+                                    idempotent=args.idempotent, trace_states=args.trace_states)
+    if args.keep_logs:
+        os.makedirs(args.keep_logs, exist_ok=True)
+        for b in cluster.brokers:
+            shutil.copyfile(b.log_path, os.path.join(args.keep_logs, f"broker-{b.broker_id}.log"))
     cluster.cleanup()
     for p in problems:
         print("PROBLEM:", p)
