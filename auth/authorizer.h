@@ -4,21 +4,30 @@
 // authorizer.class.name empty) everything is allowed. The ZooKeeper-backed AclAuthorizer is
 // its own issue.
 
-#include <string_view>
-
 #include "auth/session.h"
+
+#include <string_view>
 
 namespace samsa::auth {
 
 enum class AclOperation {
-    read, write, create, delete_, alter, describe, cluster_action, describe_configs,
-    alter_configs, idempotent_write, all
+    read,
+    write,
+    create,
+    delete_,
+    alter,
+    describe,
+    cluster_action,
+    describe_configs,
+    alter_configs,
+    idempotent_write,
+    all
 };
 
 enum class ResourceType { topic, group, cluster, transactional_id, delegation_token };
 
 class Authorizer {
-public:
+  public:
     virtual ~Authorizer() = default;
     virtual bool authorize(const Session& session, AclOperation op, ResourceType type,
                            std::string_view name) const = 0;
@@ -26,7 +35,7 @@ public:
 
 // What Kafka does when authorizer.class.name is empty.
 class AllowAllAuthorizer final : public Authorizer {
-public:
+  public:
     bool authorize(const Session&, AclOperation, ResourceType, std::string_view) const override {
         return true;
     }

@@ -12,19 +12,27 @@ enum class SecurityProtocol { plaintext, ssl, sasl_plaintext, sasl_ssl };
 
 constexpr std::string_view to_string(SecurityProtocol p) {
     switch (p) {
-        case SecurityProtocol::plaintext: return "PLAINTEXT";
-        case SecurityProtocol::ssl: return "SSL";
-        case SecurityProtocol::sasl_plaintext: return "SASL_PLAINTEXT";
-        case SecurityProtocol::sasl_ssl: return "SASL_SSL";
+        case SecurityProtocol::plaintext:
+            return "PLAINTEXT";
+        case SecurityProtocol::ssl:
+            return "SSL";
+        case SecurityProtocol::sasl_plaintext:
+            return "SASL_PLAINTEXT";
+        case SecurityProtocol::sasl_ssl:
+            return "SASL_SSL";
     }
     return "UNKNOWN";
 }
 
 constexpr std::optional<SecurityProtocol> parse_security_protocol(std::string_view s) {
-    if (s == "PLAINTEXT") return SecurityProtocol::plaintext;
-    if (s == "SSL") return SecurityProtocol::ssl;
-    if (s == "SASL_PLAINTEXT") return SecurityProtocol::sasl_plaintext;
-    if (s == "SASL_SSL") return SecurityProtocol::sasl_ssl;
+    if (s == "PLAINTEXT")
+        return SecurityProtocol::plaintext;
+    if (s == "SSL")
+        return SecurityProtocol::ssl;
+    if (s == "SASL_PLAINTEXT")
+        return SecurityProtocol::sasl_plaintext;
+    if (s == "SASL_SSL")
+        return SecurityProtocol::sasl_ssl;
     return std::nullopt;
 }
 

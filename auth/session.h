@@ -4,10 +4,10 @@
 // principal before any request other than ApiVersions/SaslHandshake/SaslAuthenticate reaches
 // dispatch; on PLAINTEXT and SSL-without-client-auth listeners the principal is ANONYMOUS.
 
+#include "auth/security_protocol.h"
+
 #include <memory>
 #include <string>
-
-#include "auth/security_protocol.h"
 
 namespace samsa::auth {
 

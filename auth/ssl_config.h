@@ -16,12 +16,12 @@ enum class SslClientAuth { none, requested, required };
 
 struct SslConfig {
     std::string keystore_type = "PEM";
-    std::string keystore_location;  // PEM file: private key and certificate chain
-    std::string keystore_key;       // inline PEM private key (secret)
+    std::string keystore_location;           // PEM file: private key and certificate chain
+    std::string keystore_key;                // inline PEM private key (secret)
     std::string keystore_certificate_chain;  // inline PEM certificates
-    std::string key_password;       // decrypts an encrypted private key (secret)
+    std::string key_password;                // decrypts an encrypted private key (secret)
     std::string truststore_type = "PEM";
-    std::string truststore_location;   // PEM file of trusted CA certificates
+    std::string truststore_location;      // PEM file of trusted CA certificates
     std::string truststore_certificates;  // inline PEM CA certificates
     std::vector<std::string> enabled_protocols{"TLSv1.2", "TLSv1.3"};
     std::vector<std::string> cipher_suites;  // empty: OpenSSL's defaults

@@ -31,7 +31,8 @@ std::string read_until_slash(const std::string& s, size_t& at, const std::string
 SslPrincipalMapper::SslPrincipalMapper(const std::string& rules) {
     size_t at = 0;
     auto skip_space = [&] {
-        while (at < rules.size() && std::isspace(static_cast<unsigned char>(rules[at]))) ++at;
+        while (at < rules.size() && std::isspace(static_cast<unsigned char>(rules[at])))
+            ++at;
     };
     skip_space();
     while (at < rules.size()) {

@@ -19,14 +19,14 @@
 namespace samsa::auth {
 
 class SslPrincipalMapper {
-public:
+  public:
     // Throws std::invalid_argument naming the part of `rules` it cannot parse.
     explicit SslPrincipalMapper(const std::string& rules);
 
     // The principal name for `subject`, or nothing when no rule applies.
     std::optional<std::string> name(const std::string& subject) const;
 
-private:
+  private:
     struct Rule {
         bool is_default = false;
         std::regex pattern;

@@ -90,8 +90,8 @@ std::unique_ptr<net::BlockingChannel> make_channel(const Options& o) {
         auth::SslConfig ssl;
         ssl.truststore_location = o.ca;
         ssl.enabled_protocols = {"TLSv1.3"};
-        security->protocol = o.user.empty() ? auth::SecurityProtocol::ssl
-                                            : auth::SecurityProtocol::sasl_ssl;
+        security->protocol =
+            o.user.empty() ? auth::SecurityProtocol::ssl : auth::SecurityProtocol::sasl_ssl;
         security->ssl = std::make_shared<auth::SslFactory>(ssl, auth::SslMode::client);
     } else if (!o.user.empty()) {
         security->protocol = auth::SecurityProtocol::sasl_plaintext;
@@ -222,20 +222,22 @@ bool run(const Options& o) {
     const double client_s = cpu_seconds(self0, self1);
     const double broker_s =
         broker0.ok && broker1.ok ? static_cast<double>(broker1.cpu_ns - broker0.cpu_ns) / 1e9 : 0;
-    std::printf("%s %s: %d connections, %lld records of %d B in %.2f s: %.0f records/s, "
-                "%.1f MB/s of values\n",
-                o.mode.c_str(), o.ca.empty() ? "plaintext" : "TLS", o.connections,
-                static_cast<long long>(total.records), o.record_size, seconds,
-                static_cast<double>(total.records) / seconds,
-                static_cast<double>(total.value_bytes) / seconds / (1 << 20));
+    std::printf(
+        "%s %s: %d connections, %lld records of %d B in %.2f s: %.0f records/s, "
+        "%.1f MB/s of values\n",
+        o.mode.c_str(), o.ca.empty() ? "plaintext" : "TLS", o.connections,
+        static_cast<long long>(total.records), o.record_size, seconds,
+        static_cast<double>(total.records) / seconds,
+        static_cast<double>(total.value_bytes) / seconds / (1 << 20));
     std::printf("  client CPU %.2f s (%.2f s/GB), broker CPU %.2f s (%.2f s/GB)\n", client_s,
                 client_s / gb, broker_s, broker_s / gb);
     // The RESULT keys samsa_bench prints, so bench/run.sh tabulates both alike.
-    std::printf("RESULT rps=%.0f mbps=%.2f seconds=%.3f client_cpu_s=%.3f broker_cpu_s=%.3f "
-                "wire_bytes=%lld\n",
-                static_cast<double>(total.records) / seconds,
-                static_cast<double>(total.value_bytes) / seconds / (1 << 20), seconds, client_s,
-                broker_s, static_cast<long long>(total.wire_bytes));
+    std::printf(
+        "RESULT rps=%.0f mbps=%.2f seconds=%.3f client_cpu_s=%.3f broker_cpu_s=%.3f "
+        "wire_bytes=%lld\n",
+        static_cast<double>(total.records) / seconds,
+        static_cast<double>(total.value_bytes) / seconds / (1 << 20), seconds, client_s, broker_s,
+        static_cast<long long>(total.wire_bytes));
     return total.error.empty();
 }
 
@@ -243,8 +245,8 @@ Options parse_options(int argc, char** argv) {
     Options o;
     std::string bootstrap;
     po::options_description desc("samsa_bulkload options");
-    desc.add_options()("help,h", "show this help")(
-        "bootstrap", po::value(&bootstrap)->required(), "HOST:PORT of the listener")(
+    desc.add_options()("help,h", "show this help")("bootstrap", po::value(&bootstrap)->required(),
+                                                   "HOST:PORT of the listener")(
         "topic", po::value(&o.topic)->required(), "topic with at least --connections partitions")(
         "mode", po::value(&o.mode)->required(), "produce or fetch")(
         "connections", po::value(&o.connections)->default_value(o.connections),
@@ -274,8 +276,9 @@ Options parse_options(int argc, char** argv) {
         throw std::invalid_argument("--mode is produce or fetch");
     }
     if (o.connections < 1 || o.record_size < 1 || o.request_bytes < 1 || o.bytes < 1) {
-        throw std::invalid_argument("--connections, --record-size, --request-bytes and --bytes "
-                                    "must be positive");
+        throw std::invalid_argument(
+            "--connections, --record-size, --request-bytes and --bytes "
+            "must be positive");
     }
     return o;
 }

@@ -3,19 +3,18 @@
 // The process boundary: configuration and start-up errors end here with a message and a
 // non-zero exit; SIGTERM and SIGINT shut the broker down cleanly.
 
-#include <malloc.h>
-#include <signal.h>
-#include <sys/resource.h>
+#include "broker/server/kafka_config.h"
+#include "broker/server/kafka_server.h"
+#include "common/logging.h"
 
 #include <atomic>
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <malloc.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <thread>
-
-#include "broker/server/kafka_config.h"
-#include "broker/server/kafka_server.h"
-#include "common/logging.h"
 
 namespace {
 

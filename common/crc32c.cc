@@ -1,9 +1,9 @@
 #include "common/crc32c.h"
 
+#include <boost/crc.hpp>
+
 #include <array>
 #include <cstring>
-
-#include <boost/crc.hpp>
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
@@ -133,7 +133,7 @@ uint32_t crc32c_software(uint32_t crc, const uint8_t* data, size_t size) {
 
 #if defined(__x86_64__)
 __attribute__((target("sse4.2"))) uint32_t crc32c_hardware(uint32_t crc, const uint8_t* data,
-                                                          size_t size) {
+                                                           size_t size) {
     static const ShiftTable long_table = make_shift_table(kLong);
     static const ShiftTable short_table = make_shift_table(kShort);
 

@@ -3,15 +3,14 @@
 // fetch response can keep a segment file readable (for sendfile) after the log has rolled,
 // truncated or deleted that segment: an unlinked file stays readable while it is open.
 
-#include <unistd.h>
-
 #include <memory>
 #include <string>
+#include <unistd.h>
 
 namespace samsa {
 
 class FileHandle {
-public:
+  public:
     FileHandle(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
     ~FileHandle() {
         if (fd_ >= 0) {
@@ -24,7 +23,7 @@ public:
     int fd() const { return fd_; }
     const std::string& path() const { return path_; }
 
-private:
+  private:
     int fd_;
     std::string path_;
 };

@@ -1,10 +1,10 @@
 #include "common/logging.h"
 
-#include <mutex>
-#include <vector>
-
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+
+#include <mutex>
+#include <vector>
 
 namespace samsa {
 namespace {

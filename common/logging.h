@@ -2,10 +2,10 @@
 // One named spdlog logger per module ("log", "zk", "net", ...), all writing to the same sinks,
 // so a line says which part of the broker wrote it.
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 namespace samsa {
 

@@ -11,7 +11,7 @@ namespace samsa {
 
 template <typename T, typename Tag>
 class NamedType {
-public:
+  public:
     using value_type = T;
 
     constexpr NamedType() = default;
@@ -24,7 +24,7 @@ public:
 
     friend std::ostream& operator<<(std::ostream& os, const NamedType& v) { return os << v.value_; }
 
-private:
+  private:
     T value_{};
 };
 

@@ -2,10 +2,10 @@
 // Fallible calls return result<T>: a value or a std::error_code (each module has its own
 // error enum registered as an error category). Exceptions are kept for process boundaries.
 
-#include <system_error>
-
 #include <boost/outcome/std_result.hpp>
 #include <boost/outcome/try.hpp>
+
+#include <system_error>
 
 namespace samsa {
 

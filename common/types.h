@@ -3,13 +3,13 @@
 // TopicPartition value type. Offsets stay plain int64_t (Kafka's own convention, and they are
 // added to and subtracted from everywhere); the ids that are only compared are strong types.
 
-#include <cstdint>
-#include <functional>
-#include <string>
+#include "common/named_type.h"
 
 #include <fmt/format.h>
 
-#include "common/named_type.h"
+#include <cstdint>
+#include <functional>
+#include <string>
 
 namespace samsa {
 

@@ -33,7 +33,7 @@ build_pkgs=(
 )
 test_pkgs=(
     libgtest-dev libgmock-dev
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev clang-format-14
     kcat librdkafka-dev
     python3-confluent-kafka python3-kafka python3-kazoo python3-yaml
     nodejs npm

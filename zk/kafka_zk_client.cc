@@ -272,9 +272,9 @@ result<void> KafkaZkClient::enable_feature_versioning() {
         if (existing.error() != Errc::no_node) {
             return existing.error();
         }
-        auto created = zk_.create_recursive(FeatureZNode::path(),
-                                            FeatureZNode::encode(FeatureZNode::kEnabled),
-                                            /*fail_if_exists=*/false);
+        auto created =
+            zk_.create_recursive(FeatureZNode::path(), FeatureZNode::encode(FeatureZNode::kEnabled),
+                                 /*fail_if_exists=*/false);
         if (created) {
             logger().info("Created /feature with feature versioning enabled");
         }
@@ -610,8 +610,7 @@ result<void> KafkaZkClient::delete_isr_change_notifications(
 
 // --- Preferred replica election -------------------------------------------------------------
 
-result<std::optional<std::vector<TopicPartition>>>
-KafkaZkClient::get_preferred_replica_election() {
+result<std::optional<std::vector<TopicPartition>>> KafkaZkClient::get_preferred_replica_election() {
     auto response = zk_.get_data(PreferredReplicaElectionZNode::path());
     if (!response) {
         if (response.error() == Errc::no_node) {

@@ -142,7 +142,8 @@ class KafkaZkClient {
     // --- Entity configs and change notifications (kafka_zk_client_configs.cc) -------------------
     // /config/<type>/<name>; empty when there is no node. User and client names must be
     // sanitized by the caller.
-    result<ConfigMap> get_entity_configs(std::string_view entity_type, std::string_view entity_name);
+    result<ConfigMap> get_entity_configs(std::string_view entity_type,
+                                         std::string_view entity_name);
     // The (sanitized) names under /config/<type>.
     result<std::vector<std::string>> get_all_entities(std::string_view entity_type);
     // Kafka's AdminZkClient.changeConfigs: writes the entity node, then a change notification.

@@ -1,6 +1,7 @@
 // KafkaZkClient: fencing of the controller's writes (ZK-MODE §b) and their batching into
 // multis. See kafka_zk_client.h.
 
+#include "common/logging.h"
 #include "zk/kafka_zk_client.h"
 
 #include <boost/outcome/try.hpp>  // SAMSA_TRY: common/result.h does not include it
@@ -9,8 +10,6 @@
 #include <cstddef>
 #include <utility>
 #include <variant>
-
-#include "common/logging.h"
 
 namespace samsa::zk {
 namespace {

@@ -1,10 +1,10 @@
 #include "zk/zk_security_migrator.h"
 
-#include <vector>
-
 #include "zk/zk_data.h"
 #include "zk/zk_errc.h"
 #include "zk/zookeeper_client.h"
+
+#include <vector>
 
 namespace samsa::zk {
 
@@ -12,16 +12,26 @@ namespace {
 
 // Kafka's ZkData.SecureRootPaths (2.8) and the ACL stores' paths.
 const std::vector<std::string>& secure_root_paths() {
-    static const std::vector<std::string> paths = {
-        "/admin", "/brokers", "/cluster", "/config", "/controller", "/controller_epoch",
-        "/isr_change_notification", "/latest_producer_id_block", "/log_dir_event_notification",
-        "/delegation_token", "/feature", "/kafka-acl", "/kafka-acl-changes",
-        "/kafka-acl-extended", "/kafka-acl-extended-changes"};
+    static const std::vector<std::string> paths = {"/admin",
+                                                   "/brokers",
+                                                   "/cluster",
+                                                   "/config",
+                                                   "/controller",
+                                                   "/controller_epoch",
+                                                   "/isr_change_notification",
+                                                   "/latest_producer_id_block",
+                                                   "/log_dir_event_notification",
+                                                   "/delegation_token",
+                                                   "/feature",
+                                                   "/kafka-acl",
+                                                   "/kafka-acl-changes",
+                                                   "/kafka-acl-extended",
+                                                   "/kafka-acl-extended-changes"};
     return paths;
 }
 
 class Migrator {
-public:
+  public:
     Migrator(ZooKeeperClient& zk, ZkAclMode mode, const std::function<void(int64_t)>& progress)
         : zk_(zk), secure_(mode == ZkAclMode::secure), progress_(progress) {}
 
@@ -36,8 +46,7 @@ public:
         }
         auto children = zk_.get_children(path);
         if (!children) {
-            return children.error() == Errc::no_node ? success()
-                                                     : result<void>(children.error());
+            return children.error() == Errc::no_node ? success() : result<void>(children.error());
         }
         for (const auto& child : children.value().children) {
             SAMSA_TRY(walk(path + "/" + child));
@@ -47,7 +56,7 @@ public:
 
     int64_t count() const { return count_; }
 
-private:
+  private:
     ZooKeeperClient& zk_;
     const bool secure_;
     const std::function<void(int64_t)>& progress_;

@@ -5,11 +5,11 @@
 // brokers use (or a ZooKeeper super user): the creator ACLs name whoever runs it. /consumers
 // stays open, as in Kafka.
 
+#include "common/result.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
-
-#include "common/result.h"
 
 namespace samsa::zk {
 

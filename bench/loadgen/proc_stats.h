@@ -16,12 +16,12 @@ struct RoleTimes {
 };
 
 struct ProcSample {
-    int64_t cpu_ns = 0;      // sum of its threads' run time, /proc/PID/task/*/schedstat
+    int64_t cpu_ns = 0;  // sum of its threads' run time, /proc/PID/task/*/schedstat
     std::map<std::string, RoleTimes> roles;  // the same, by thread role
-    int64_t user_ticks = 0;  // utime of /proc/PID/stat, clock ticks
-    int64_t sys_ticks = 0;   // stime
-    int64_t rss_kb = 0;      // VmRSS
-    bool ok = false;         // false: no such process (or pid 0)
+    int64_t user_ticks = 0;                  // utime of /proc/PID/stat, clock ticks
+    int64_t sys_ticks = 0;                   // stime
+    int64_t rss_kb = 0;                      // VmRSS
+    bool ok = false;                         // false: no such process (or pid 0)
 };
 
 // schedstat gives the precise CPU time; stat's utime/stime only tick every 10 ms but split it

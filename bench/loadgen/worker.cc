@@ -381,8 +381,8 @@ void Worker::record_latency(int64_t scheduled, int64_t wire) {
 void Worker::count_answer(const Conn& c, const InFlight& request) {
     // sched_ is all zero during prepare: hellos are never measured.
     if (sched_.measured(request.scheduled_ns)) {
-        const bool stamped = c.received_ns != 0 && request.sent_ns != 0 &&
-                             c.received_ns >= request.sent_ns;
+        const bool stamped =
+            c.received_ns != 0 && request.sent_ns != 0 && c.received_ns >= request.sent_ns;
         record_latency(request.scheduled_ns, stamped ? c.received_ns - request.sent_ns : 0);
     }
     if (sched_.measured(now_)) {

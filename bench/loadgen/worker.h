@@ -29,11 +29,11 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <sys/types.h>
 #include <netinet/in.h>
 #include <queue>
 #include <span>
 #include <string>
+#include <sys/types.h>
 #include <utility>
 #include <vector>
 

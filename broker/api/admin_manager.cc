@@ -1,11 +1,11 @@
 #include "broker/api/admin_manager.h"
 
-#include <algorithm>
-#include <set>
-
 #include "broker/replica/metadata_cache.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
+
+#include <algorithm>
+#include <set>
 
 namespace samsa::api {
 
@@ -20,7 +20,9 @@ auto& logger() {
 
 constexpr size_t kMaxTopicNameLength = 249;
 
-TopicOutcome fail(ErrorCode e, std::string message) { return TopicOutcome{e, std::move(message)}; }
+TopicOutcome fail(ErrorCode e, std::string message) {
+    return TopicOutcome{e, std::move(message)};
+}
 
 // Kafka's Topic.unifyCollisionChars: '.' and '_' collide in metric names.
 std::string unify_collision_chars(std::string name) {
@@ -41,15 +43,15 @@ TopicOutcome check_explicit_assignment(const std::map<int32_t, std::vector<int32
                         "Partitions should be a consecutive 0-based integer sequence");
         }
         if (replicas.empty()) {
-            return fail(ErrorCode::invalid_replica_assignment,
-                        "Replica assignment of partition " + std::to_string(partition) +
-                            " is empty");
+            return fail(
+                ErrorCode::invalid_replica_assignment,
+                "Replica assignment of partition " + std::to_string(partition) + " is empty");
         }
         std::set<int32_t> unique(replicas.begin(), replicas.end());
         if (unique.size() != replicas.size()) {
-            return fail(ErrorCode::invalid_replica_assignment,
-                        "Duplicate replica assignment found for partition " +
-                            std::to_string(partition));
+            return fail(
+                ErrorCode::invalid_replica_assignment,
+                "Duplicate replica assignment found for partition " + std::to_string(partition));
         }
         for (int32_t b : replicas) {
             if (!is_live(b)) {
@@ -82,8 +84,9 @@ bool AdminManager::valid_topic_name(std::string_view name, std::string* why) {
         return reject("Topic name cannot be \".\" or \"..\"");
     }
     if (name.size() > kMaxTopicNameLength) {
-        return reject("Topic name is illegal, it can't be longer than 249 characters, topic name: " +
-                      std::string(name));
+        return reject(
+            "Topic name is illegal, it can't be longer than 249 characters, topic name: " +
+            std::string(name));
     }
     for (char c : name) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -124,9 +127,10 @@ TopicOutcome AdminManager::validate(const NewTopic& topic, const std::vector<Bro
     const auto start = random_assignment_start(static_cast<int32_t>(live.size()));
     auto placed = assign_replicas_to_brokers(live, partitions, rf, start);
     if (placed.error == ErrorCode::unknown_server_error) {
-        logger().error("cannot place replicas of {}: not all brokers have rack information for "
-                       "replica rack aware assignment",
-                       topic.name);
+        logger().error(
+            "cannot place replicas of {}: not all brokers have rack information for "
+            "replica rack aware assignment",
+            topic.name);
     }
     assignment = std::move(placed.assignment);
     return {placed.error, std::move(placed.message)};

@@ -8,16 +8,16 @@
 // Thread-safe. Every method may block on ZooKeeper: call them on the I/O pool, never on a
 // network thread.
 
+#include "broker/api/replica_assignment.h"
+#include "broker/log/log_config.h"
+#include "broker/protocol/error_code.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "broker/api/replica_assignment.h"
-#include "broker/log/log_config.h"
-#include "broker/protocol/error_code.h"
 
 namespace samsa::zk {
 class KafkaZkClient;
@@ -30,8 +30,8 @@ namespace samsa::api {
 
 struct NewTopic {
     std::string name;
-    int32_t num_partitions = -1;       // -1 = num.partitions
-    int16_t replication_factor = -1;   // -1 = default.replication.factor
+    int32_t num_partitions = -1;                          // -1 = num.partitions
+    int16_t replication_factor = -1;                      // -1 = default.replication.factor
     std::map<int32_t, std::vector<int32_t>> assignments;  // explicit replica lists, if any
     std::map<std::string, std::string> configs;
 };
@@ -57,7 +57,7 @@ struct AdminDefaults {
 };
 
 class AdminManager {
-public:
+  public:
     AdminManager(zk::KafkaZkClient& zk, replica::MetadataCache& metadata, AdminDefaults defaults);
 
     // Validates `topic` and, unless `validate_only`, writes /config/topics/<t> and
@@ -79,17 +79,17 @@ public:
     // The pure half of create_partitions: checks `topic` against the topic's `existing`
     // replicas and `brokers`, and fills `added` with the new partitions' replicas (given, or
     // placed after the existing ones as Kafka's AdminZkClient places them).
-    static TopicOutcome assign_new_partitions(const NewPartitions& topic,
-                                              const std::map<int32_t, std::vector<int32_t>>& existing,
-                                              const std::vector<BrokerPlacement>& brokers,
-                                              std::map<int32_t, std::vector<int32_t>>& added);
+    static TopicOutcome assign_new_partitions(
+        const NewPartitions& topic, const std::map<int32_t, std::vector<int32_t>>& existing,
+        const std::vector<BrokerPlacement>& brokers,
+        std::map<int32_t, std::vector<int32_t>>& added);
     // The brokers registered in ZooKeeper with their racks (CreatePartitions reads them there,
     // as Kafka's AdminZkClient does); nullopt if ZooKeeper cannot be read.
     std::optional<std::vector<BrokerPlacement>> registered_brokers();
 
     const AdminDefaults& defaults() const { return defaults_; }
 
-private:
+  private:
     TopicOutcome validate(const NewTopic& topic, const std::vector<BrokerPlacement>& live_brokers,
                           std::map<int32_t, std::vector<int32_t>>& assignment) const;
     // One attempt at create_partitions; Errc::bad_version from the write comes back as

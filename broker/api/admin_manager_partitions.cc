@@ -3,15 +3,15 @@
 // its order: topic missing, reassignment running, count not increasing, explicit assignment
 // (unknown brokers, count, empty, duplicates, replication factor), then placement.
 
-#include <algorithm>
-#include <set>
+#include "broker/api/admin_manager.h"
+#include "common/logging.h"
+#include "zk/kafka_zk_client.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "broker/api/admin_manager.h"
-#include "common/logging.h"
-#include "zk/kafka_zk_client.h"
+#include <algorithm>
+#include <set>
 
 namespace samsa::api {
 
@@ -27,12 +27,14 @@ auto& logger() {
 // A topic rewritten concurrently is read again this many times before giving up.
 constexpr int kMaxWriteAttempts = 5;
 
-TopicOutcome fail(ErrorCode e, std::string message) { return TopicOutcome{e, std::move(message)}; }
+TopicOutcome fail(ErrorCode e, std::string message) {
+    return TopicOutcome{e, std::move(message)};
+}
 
 // The checks of ZkAdminManager (unknown brokers, one list per added partition) and then of
 // AdminZkClient.validateReplicaAssignment (empty, duplicates, replication factor).
-TopicOutcome check_new_assignment(const std::vector<std::vector<int32_t>>& lists,
-                                  int32_t increment, const std::vector<BrokerPlacement>& brokers) {
+TopicOutcome check_new_assignment(const std::vector<std::vector<int32_t>>& lists, int32_t increment,
+                                  const std::vector<BrokerPlacement>& brokers) {
     std::set<int32_t> unknown;
     for (const auto& replicas : lists) {
         for (int32_t b : replicas) {
@@ -43,9 +45,9 @@ TopicOutcome check_new_assignment(const std::vector<std::vector<int32_t>>& lists
         }
     }
     if (!unknown.empty()) {
-        return fail(ErrorCode::invalid_replica_assignment,
-                    fmt::format("Unknown broker(s) in replica assignment: {}.",
-                                fmt::join(unknown, ", ")));
+        return fail(
+            ErrorCode::invalid_replica_assignment,
+            fmt::format("Unknown broker(s) in replica assignment: {}.", fmt::join(unknown, ", ")));
     }
     if (static_cast<int32_t>(lists.size()) != increment) {
         return fail(ErrorCode::invalid_replica_assignment,
@@ -62,9 +64,9 @@ TopicOutcome check_replica_lists(const std::map<int32_t, std::vector<int32_t>>& 
     std::vector<size_t> bad_factors;
     for (const auto& [partition, replicas] : added) {
         if (replicas.empty()) {
-            return fail(ErrorCode::invalid_replica_assignment,
-                        fmt::format("Cannot have replication factor of 0 for partition id {}.",
-                                    partition));
+            return fail(
+                ErrorCode::invalid_replica_assignment,
+                fmt::format("Cannot have replication factor of 0 for partition id {}.", partition));
         }
         if (std::set<int32_t>(replicas.begin(), replicas.end()).size() != replicas.size()) {
             return fail(ErrorCode::invalid_replica_assignment,
@@ -100,12 +102,12 @@ TopicOutcome place_new_partitions(const std::vector<BrokerPlacement>& brokers,
         ids.push_back(b.id);
     }
     std::sort(ids.begin(), ids.end());
-    const auto at = std::find_if(ids.begin(), ids.end(),
-                                 [&](int32_t id) { return id >= partition0.front(); });
+    const auto at =
+        std::find_if(ids.begin(), ids.end(), [&](int32_t id) { return id >= partition0.front(); });
     const int32_t start = at == ids.end() ? 0 : static_cast<int32_t>(at - ids.begin());
-    auto placed = assign_replicas_to_brokers(brokers, increment,
-                                             static_cast<int32_t>(partition0.size()),
-                                             AssignmentStart{start, start}, existing);
+    auto placed =
+        assign_replicas_to_brokers(brokers, increment, static_cast<int32_t>(partition0.size()),
+                                   AssignmentStart{start, start}, existing);
     if (placed.error != ErrorCode::none) {
         return {placed.error, std::move(placed.message)};
     }
@@ -169,9 +171,10 @@ TopicOutcome AdminManager::create_partitions(const NewPartitions& topic, bool va
     if (has_mixed_racks(brokers)) {
         // Kafka's getBrokerMetadatas throws AdminOperationException, which clients see as
         // UNKNOWN_SERVER_ERROR without a message.
-        logger().error("cannot add partitions to {}: not all brokers have rack information for "
-                       "replica rack aware assignment",
-                       topic.name);
+        logger().error(
+            "cannot add partitions to {}: not all brokers have rack information for "
+            "replica rack aware assignment",
+            topic.name);
         return {ErrorCode::unknown_server_error, std::nullopt};
     }
     auto queued = zk_.is_topic_marked_for_deletion(topic.name);
@@ -214,9 +217,9 @@ TopicOutcome AdminManager::try_create_partitions(const NewPartitions& topic, boo
         if (!a.adding_replicas.empty() || !a.removing_replicas.empty()) {
             // As Kafka: a reassignment rewrites this znode too; adding partitions meanwhile
             // would race with the controller.
-            return fail(ErrorCode::reassignment_in_progress,
-                        "A partition reassignment is in progress for the topic '" + topic.name +
-                            "'.");
+            return fail(
+                ErrorCode::reassignment_in_progress,
+                "A partition reassignment is in progress for the topic '" + topic.name + "'.");
         }
     }
     std::map<int32_t, std::vector<int32_t>> current;
@@ -257,7 +260,8 @@ TopicOutcome AdminManager::try_create_partitions(const NewPartitions& topic, boo
         return fail(ErrorCode::unknown_server_error,
                     "cannot write the topic to ZooKeeper: " + written.error().message());
     }
-    logger().info("added {} partitions to topic {} (now {})", added.size(), topic.name, topic.count);
+    logger().info("added {} partitions to topic {} (now {})", added.size(), topic.name,
+                  topic.count);
     return {};
 }
 

@@ -1,9 +1,5 @@
 #include "broker/api/kafka_apis.h"
 
-#include <algorithm>
-#include <array>
-#include <chrono>
-
 #include "auth/sasl_server_authenticator.h"
 #include "broker/api/handlers/admin_handlers.h"
 #include "broker/api/handlers/handlers.h"
@@ -13,6 +9,10 @@
 #include "broker/protocol/generated/api_table.h"
 #include "broker/protocol/generated/request_header.h"
 #include "common/logging.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
 
 namespace samsa::api {
 
@@ -90,7 +90,9 @@ const ApiHandler* find_handler(int16_t key) {
     return nullptr;
 }
 
-int16_t load_int16(const uint8_t* p) { return static_cast<int16_t>((p[0] << 8) | p[1]); }
+int16_t load_int16(const uint8_t* p) {
+    return static_cast<int16_t>((p[0] << 8) | p[1]);
+}
 
 int32_t load_int32(const uint8_t* p) {
     return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
@@ -105,7 +107,9 @@ net::HandlerOutcome close_connection() {
 
 }  // namespace
 
-std::span<const ApiHandler> supported_apis() { return kHandlers; }
+std::span<const ApiHandler> supported_apis() {
+    return kHandlers;
+}
 
 boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& session,
                                                               net::Frame frame) {
@@ -133,8 +137,8 @@ boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& ses
         co_return close_connection();
     }
 
-    RequestContext ctx{static_cast<ApiKey>(key), version, correlation_id, std::nullopt,
-                       session, services_, frame};
+    RequestContext ctx{
+        static_cast<ApiKey>(key), version, correlation_id, std::nullopt, session, services_, frame};
 
     // The session layer: until SASL has authenticated the connection, only the requests that
     // lead to authentication may pass (sasl_session.h).
@@ -144,8 +148,8 @@ boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& ses
     if (!session.authenticated && key != static_cast<int16_t>(ApiKey::api_versions) &&
         key != static_cast<int16_t>(ApiKey::sasl_handshake) &&
         key != static_cast<int16_t>(ApiKey::sasl_authenticate)) {
-        logger().warn("closing connection from {}: {} before authentication",
-                      session.client_host, protocol::api_name(static_cast<ApiKey>(key)));
+        logger().warn("closing connection from {}: {} before authentication", session.client_host,
+                      protocol::api_name(static_cast<ApiKey>(key)));
         co_return close_connection();
     }
 

@@ -13,13 +13,13 @@
 // The table of handlers and advertised versions is the single list in kafka_apis.cc; adding
 // an API is one handler file plus one line there.
 
-#include <cstdint>
-#include <span>
+#include "broker/api/request_context.h"
+#include "broker/net/request_handler.h"
 
 #include <boost/asio/awaitable.hpp>
 
-#include "broker/api/request_context.h"
-#include "broker/net/request_handler.h"
+#include <cstdint>
+#include <span>
 
 namespace samsa::api {
 
@@ -37,13 +37,13 @@ struct ApiHandler {
 std::span<const ApiHandler> supported_apis();
 
 class KafkaApis final : public net::RequestHandler {
-public:
+  public:
     explicit KafkaApis(BrokerServices& services) : services_(services) {}
 
     boost::asio::awaitable<net::HandlerOutcome> handle(auth::Session& session,
                                                        net::Frame frame) override;
 
-private:
+  private:
     BrokerServices& services_;
 };
 

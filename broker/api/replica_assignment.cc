@@ -87,9 +87,9 @@ ReplicaMap assign_rack_aware(const std::vector<BrokerPlacement>& brokers, int32_
             ++shift;
         }
         const int32_t first = (p + start.start_index) % n;
-        out[p] = rack_aware_replicas(arranged, rack_of, racks.size(), first,
-                                     shift * static_cast<int32_t>(racks.size()),
-                                     replication_factor);
+        out[p] =
+            rack_aware_replicas(arranged, rack_of, racks.size(), first,
+                                shift * static_cast<int32_t>(racks.size()), replication_factor);
     }
     return out;
 }
@@ -149,8 +149,7 @@ AssignmentOutcome assign_replicas_to_brokers(std::vector<BrokerPlacement> broker
     if (replication_factor > static_cast<int32_t>(brokers.size())) {
         return fail(ErrorCode::invalid_replication_factor,
                     "Replication factor: " + std::to_string(replication_factor) +
-                        " larger than available brokers: " + std::to_string(brokers.size()) +
-                        ".");
+                        " larger than available brokers: " + std::to_string(brokers.size()) + ".");
     }
     std::sort(brokers.begin(), brokers.end(),
               [](const auto& a, const auto& b) { return a.id < b.id; });
@@ -167,11 +166,11 @@ AssignmentOutcome assign_replicas_to_brokers(std::vector<BrokerPlacement> broker
         for (const auto& b : brokers) {
             ids.push_back(b.id);
         }
-        out.assignment = assign_rack_unaware(ids, partitions, replication_factor, start,
-                                             first_partition_id);
+        out.assignment =
+            assign_rack_unaware(ids, partitions, replication_factor, start, first_partition_id);
     } else {
-        out.assignment = assign_rack_aware(brokers, partitions, replication_factor, start,
-                                           first_partition_id);
+        out.assignment =
+            assign_rack_aware(brokers, partitions, replication_factor, start, first_partition_id);
     }
     return out;
 }

@@ -9,13 +9,13 @@
 // partition and some rack holds none, or while it already holds one and some broker holds none.
 // Either every broker has a rack or none has: a mix is refused, as Kafka refuses it.
 
+#include "broker/protocol/error_code.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "broker/protocol/error_code.h"
 
 namespace samsa::api {
 

@@ -6,20 +6,20 @@
 // services (which outlive every request) and must not keep references to the context after
 // they return.
 
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <optional>
-#include <string>
-
-#include <boost/asio/any_io_executor.hpp>
-
 #include "auth/authorizer.h"
 #include "auth/session.h"
 #include "broker/api/request_metrics.h"
 #include "broker/net/request_handler.h"
 #include "broker/protocol/api_key.h"
 #include "broker/protocol/wire.h"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
 
 namespace samsa::server {
 struct KafkaConfig;

@@ -1,9 +1,8 @@
 #include "broker/api/sasl_session.h"
 
-#include "broker/metrics/metrics.h"
-
 #include "auth/sasl_server_authenticator.h"
 #include "broker/api/errors.h"
+#include "broker/metrics/metrics.h"
 #include "broker/protocol/generated/sasl_authenticate_response.h"
 #include "broker/protocol/generated/sasl_handshake_response.h"
 #include "common/logging.h"

@@ -18,7 +18,7 @@ constexpr auto kRetryBackoff = std::chrono::milliseconds(100);
 
 // One broker's queue and the thread that drains it (Kafka's RequestSendThread).
 class ControllerChannelManager::SendThread {
-public:
+  public:
     SendThread(int32_t controller_id, int32_t broker, BrokerEndpoint endpoint,
                std::chrono::milliseconds timeout,
                std::shared_ptr<const net::ChannelSecurity> security)
@@ -46,7 +46,7 @@ public:
         cv_.notify_all();
     }
 
-private:
+  private:
     void run() {
         for (;;) {
             std::pair<ControlRequest, ResponseCallback> item;
@@ -73,8 +73,8 @@ private:
             if (response) {
                 return std::move(response).value();
             }
-            logger().warn("controller request to broker {} ({}:{}) failed: {}; retrying",
-                          broker_, channel_.host(), channel_.port(), response.error().message());
+            logger().warn("controller request to broker {} ({}:{}) failed: {}; retrying", broker_,
+                          channel_.host(), channel_.port(), response.error().message());
             std::unique_lock lock(mu_);
             if (cv_.wait_for(lock, kRetryBackoff, [&] { return stopping_; })) {
                 return std::nullopt;
@@ -119,17 +119,17 @@ ControllerChannelManager::ControllerChannelManager(
       socket_timeout_(socket_timeout),
       security_(std::move(security)) {}
 
-ControllerChannelManager::~ControllerChannelManager() { shutdown(); }
+ControllerChannelManager::~ControllerChannelManager() {
+    shutdown();
+}
 
 void ControllerChannelManager::add_broker(int32_t broker, BrokerEndpoint endpoint) {
     std::lock_guard lock(mu_);
     if (brokers_.contains(broker)) {
         return;
     }
-    logger().info("controller channel to broker {} at {}:{}", broker, endpoint.host,
-                  endpoint.port);
-    brokers_[broker] =
-        std::make_unique<SendThread>(controller_id_, broker, std::move(endpoint),
+    logger().info("controller channel to broker {} at {}:{}", broker, endpoint.host, endpoint.port);
+    brokers_[broker] = std::make_unique<SendThread>(controller_id_, broker, std::move(endpoint),
                                                     socket_timeout_, security_);
 }
 

@@ -7,6 +7,14 @@
 // Thread-safe. Response callbacks run on the send thread: they should only enqueue a
 // controller event.
 
+#include "broker/net/channel_security.h"
+#include "broker/protocol/generated/leader_and_isr_request.h"
+#include "broker/protocol/generated/leader_and_isr_response.h"
+#include "broker/protocol/generated/stop_replica_request.h"
+#include "broker/protocol/generated/stop_replica_response.h"
+#include "broker/protocol/generated/update_metadata_request.h"
+#include "broker/protocol/generated/update_metadata_response.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -19,14 +27,6 @@
 #include <thread>
 #include <variant>
 
-#include "broker/net/channel_security.h"
-#include "broker/protocol/generated/leader_and_isr_request.h"
-#include "broker/protocol/generated/leader_and_isr_response.h"
-#include "broker/protocol/generated/stop_replica_request.h"
-#include "broker/protocol/generated/stop_replica_response.h"
-#include "broker/protocol/generated/update_metadata_request.h"
-#include "broker/protocol/generated/update_metadata_response.h"
-
 namespace samsa::controller {
 
 // Versions of IBP 2.8 (ZK-MODE.md §b "Control requests").
@@ -34,12 +34,12 @@ inline constexpr int16_t kLeaderAndIsrVersion = 5;
 inline constexpr int16_t kUpdateMetadataVersion = 7;
 inline constexpr int16_t kStopReplicaVersion = 3;
 
-using ControlRequest = std::variant<protocol::LeaderAndIsrRequestData,
-                                    protocol::UpdateMetadataRequestData,
-                                    protocol::StopReplicaRequestData>;
-using ControlResponse = std::variant<protocol::LeaderAndIsrResponseData,
-                                     protocol::UpdateMetadataResponseData,
-                                     protocol::StopReplicaResponseData>;
+using ControlRequest =
+    std::variant<protocol::LeaderAndIsrRequestData, protocol::UpdateMetadataRequestData,
+                 protocol::StopReplicaRequestData>;
+using ControlResponse =
+    std::variant<protocol::LeaderAndIsrResponseData, protocol::UpdateMetadataResponseData,
+                 protocol::StopReplicaResponseData>;
 using ResponseCallback = std::function<void(int32_t broker, const ControlResponse&)>;
 
 struct BrokerEndpoint {
@@ -48,7 +48,7 @@ struct BrokerEndpoint {
 };
 
 class ControllerChannelManager {
-public:
+  public:
     ControllerChannelManager(int32_t controller_id, std::chrono::milliseconds socket_timeout,
                              std::shared_ptr<const net::ChannelSecurity> security = nullptr);
     ~ControllerChannelManager();
@@ -62,7 +62,7 @@ public:
     void send(int32_t broker, ControlRequest request, ResponseCallback on_response = {});
     void shutdown();
 
-private:
+  private:
     class SendThread;
 
     const int32_t controller_id_;

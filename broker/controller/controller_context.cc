@@ -123,6 +123,8 @@ void ControllerContext::remove_topic(const std::string& topic) {
                   [&](const TopicPartition& tp) { return tp.topic == topic; });
 }
 
-void ControllerContext::reset() { *this = ControllerContext{}; }
+void ControllerContext::reset() {
+    *this = ControllerContext{};
+}
 
 }  // namespace samsa::controller

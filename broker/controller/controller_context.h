@@ -5,17 +5,17 @@
 //
 // Touched only on the controller event thread: no locks.
 
+#include "broker/controller/replica_assignment.h"
+#include "broker/protocol/wire.h"
+#include "common/types.h"
+#include "zk/zk_data.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "broker/controller/replica_assignment.h"
-#include "broker/protocol/wire.h"
-#include "common/types.h"
-#include "zk/zk_data.h"
 
 namespace samsa::controller {
 
@@ -33,11 +33,18 @@ struct LeaderIsrAndControllerEpoch {
 };
 
 enum class PartitionState { non_existent, new_partition, online, offline };
-enum class ReplicaState { new_replica, online, offline, deletion_started, deletion_successful,
-                          deletion_ineligible, non_existent };
+enum class ReplicaState {
+    new_replica,
+    online,
+    offline,
+    deletion_started,
+    deletion_successful,
+    deletion_ineligible,
+    non_existent
+};
 
 class ControllerContext {
-public:
+  public:
     // Epoch of this controller, and the zkVersion of /controller_epoch that fences its writes.
     int32_t epoch = 0;
     int32_t epoch_zk_version = 0;
@@ -51,8 +58,7 @@ public:
     std::map<TopicPartition, PartitionState> partition_states;
     // KIP-455: the adding and removing replicas of partitions mid-move (`assignments` holds
     // their full RS), and the partitions whose reassignment is in progress.
-    std::map<TopicPartition, std::pair<std::vector<int32_t>, std::vector<int32_t>>>
-        adding_removing;
+    std::map<TopicPartition, std::pair<std::vector<int32_t>, std::vector<int32_t>>> adding_removing;
     std::set<TopicPartition> partitions_being_reassigned;
     std::set<std::string> topics_to_be_deleted;
     std::set<std::string> topics_ineligible_for_deletion;

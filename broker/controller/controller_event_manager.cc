@@ -1,8 +1,8 @@
 #include "broker/controller/controller_event_manager.h"
 
-#include <exception>
-
 #include "common/logging.h"
+
+#include <exception>
 
 namespace samsa::controller {
 
@@ -21,7 +21,9 @@ ControllerEventManager::~ControllerEventManager() {
     }
 }
 
-void ControllerEventManager::start() { thread_ = std::thread([this] { run(); }); }
+void ControllerEventManager::start() {
+    thread_ = std::thread([this] { run(); });
+}
 
 void ControllerEventManager::shutdown(Event last) {
     {

@@ -17,7 +17,7 @@
 namespace samsa::controller {
 
 class ControllerEventManager {
-public:
+  public:
     struct Event {
         std::string name;  // for logs ("BrokerChange", "TopicDeletion", ...)
         std::function<void()> process;
@@ -45,7 +45,7 @@ public:
 
     bool on_event_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
-private:
+  private:
     void run();
     // Moves the scheduled events that are due to the queue. Called with mu_ held.
     void queue_due_events(std::chrono::steady_clock::time_point now);

@@ -1,8 +1,8 @@
 #include "broker/controller/controller_request_batch.h"
 
-#include <algorithm>
-
 #include "auth/security_protocol.h"
+
+#include <algorithm>
 
 namespace samsa::controller {
 

@@ -5,19 +5,19 @@
 //
 // Used on the controller event thread only.
 
+#include "broker/controller/controller_channel_manager.h"
+#include "broker/controller/controller_context.h"
+
 #include <cstdint>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "broker/controller/controller_channel_manager.h"
-#include "broker/controller/controller_context.h"
-
 namespace samsa::controller {
 
 class ControllerRequestBatch {
-public:
+  public:
     ControllerRequestBatch(ControllerContext& context, ControllerChannelManager& channels,
                            int32_t controller_id, std::string inter_broker_listener);
 
@@ -36,7 +36,7 @@ public:
     // responses (on a send thread).
     void send(const ResponseCallback& on_stop_replica = {});
 
-private:
+  private:
     struct PendingLeaderAndIsr {
         LeaderIsrAndControllerEpoch leadership;
         ReplicaAssignment assignment;  // RS, with AR and RR while the partition moves

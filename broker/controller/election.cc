@@ -10,7 +10,8 @@ bool contains(const std::vector<int32_t>& v, int32_t x) {
     return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-std::vector<int32_t> filter(const std::vector<int32_t>& v, const std::function<bool(int32_t)>& keep) {
+std::vector<int32_t> filter(const std::vector<int32_t>& v,
+                            const std::function<bool(int32_t)>& keep) {
     std::vector<int32_t> out;
     std::copy_if(v.begin(), v.end(), std::back_inserter(out), keep);
     return out;

@@ -13,15 +13,15 @@
 //
 // And the choice auto leader rebalancing makes (which partitions get a preferred election).
 
+#include "broker/protocol/error_code.h"
+#include "common/types.h"
+
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "broker/protocol/error_code.h"
-#include "common/types.h"
 
 namespace samsa::controller {
 
@@ -53,8 +53,7 @@ std::optional<ElectionResult> initial_leader(const std::vector<int32_t>& assignm
 
 std::optional<ElectionResult> offline_partition_leader(const std::vector<int32_t>& assignment,
                                                        const std::vector<int32_t>& isr,
-                                                       const IsLive& is_live,
-                                                       bool unclean_allowed);
+                                                       const IsLive& is_live, bool unclean_allowed);
 
 std::optional<ElectionResult> preferred_replica_leader(const std::vector<int32_t>& assignment,
                                                        const std::vector<int32_t>& isr,

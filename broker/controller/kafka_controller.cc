@@ -1,12 +1,5 @@
 #include "broker/controller/kafka_controller.h"
 
-#include <algorithm>
-#include <chrono>
-#include <future>
-#include <utility>
-
-#include <fmt/ranges.h>
-
 #include "broker/controller/controller_channel_manager.h"
 #include "broker/controller/controller_request_batch.h"
 #include "broker/controller/controller_zk_handlers.h"
@@ -16,6 +9,13 @@
 #include "zk/kafka_zk_client.h"
 #include "zk/zk_data.h"
 #include "zk/zookeeper_client.h"
+
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <utility>
 
 namespace samsa::controller {
 
@@ -46,7 +46,7 @@ int64_t now_ms() {
 
 // The controller's ZooKeeper handlers, kept together so resignation can drop them all.
 class KafkaController::Watches {
-public:
+  public:
     explicit Watches(KafkaController& c) : c_(c) {}
 
     void put(std::string name, std::function<void()> f) {
@@ -55,7 +55,8 @@ public:
 
     void register_controller_watch() {
         auto h = std::make_shared<DataWatch>(
-            kControllerPath, [this] { put("ControllerChange", [this] { c_.process_controller_change(); }); },
+            kControllerPath,
+            [this] { put("ControllerChange", [this] { c_.process_controller_change(); }); },
             [this] { put("Reelect", [this] { c_.process_reelect(); }); });
         c_.zk_client_.register_znode_change_handler(h, zk::inline_executor());
     }
@@ -81,7 +82,8 @@ public:
     void register_failover_watches() {
         c_.zk_client_.register_znode_child_change_handler(
             std::make_shared<ChildWatch>(
-                kBrokerIdsPath, [this] { put("BrokerChange", [this] { c_.process_broker_change(); }); }),
+                kBrokerIdsPath,
+                [this] { put("BrokerChange", [this] { c_.process_broker_change(); }); }),
             zk::inline_executor());
         c_.zk_client_.register_znode_child_change_handler(
             std::make_shared<ChildWatch>(
@@ -153,7 +155,7 @@ public:
         c_.zk_client_.unregister_state_change_handler("controller-state-change-handler");
     }
 
-private:
+  private:
     KafkaController& c_;
     std::set<std::string> topic_watches_;
 };
@@ -170,7 +172,9 @@ KafkaController::KafkaController(ControllerConfig config, zk::ZooKeeperClient& z
     register_metrics();
 }
 
-KafkaController::~KafkaController() { shutdown(); }
+KafkaController::~KafkaController() {
+    shutdown();
+}
 
 void KafkaController::startup() {
     watches_->register_session_watch();
@@ -271,8 +275,7 @@ void KafkaController::process_register_and_reelect() {
         logger().error("cannot register broker {} again after session expiry: {}",
                        config_.broker_id, epoch.error().message());
     } else {
-        logger().info("registered broker {} again with epoch {}", config_.broker_id,
-                      epoch.value());
+        logger().info("registered broker {} again with epoch {}", config_.broker_id, epoch.value());
         on_registered_(epoch.value());
     }
     elect();
@@ -301,17 +304,17 @@ namespace {
 // Durations of the failover's phases, logged at its end: what an operator (and the metadata
 // benchmark) needs to see where a slow failover spent its time.
 class PhaseTimer {
-public:
+  public:
     void mark(const char* phase) {
         const auto now = std::chrono::steady_clock::now();
-        phases_ += fmt::format("{}{} {} ms", phases_.empty() ? "" : ", ", phase,
-                               std::chrono::duration_cast<std::chrono::milliseconds>(now - last_)
-                                   .count());
+        phases_ +=
+            fmt::format("{}{} {} ms", phases_.empty() ? "" : ", ", phase,
+                        std::chrono::duration_cast<std::chrono::milliseconds>(now - last_).count());
         last_ = now;
     }
     const std::string& phases() const { return phases_; }
 
-private:
+  private:
     std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
     std::string phases_;
 };
@@ -370,7 +373,8 @@ void KafkaController::on_controller_failover() {
         }
     }
     for (const auto& [broker, tps] : offline_replicas) {
-        guarded("shrinking ISRs", [&] { return partitions_->remove_replica_from_isr(broker, tps); });
+        guarded("shrinking ISRs",
+                [&] { return partitions_->remove_replica_from_isr(broker, tps); });
     }
     timer.mark("offline replicas out of ISRs");
     partitions_->initialize_states();
@@ -450,9 +454,8 @@ void KafkaController::send_batch() {
             errors[TopicPartition{e.topic_name, e.partition_index}] =
                 stop->error_code != 0 ? stop->error_code : e.error_code;
         }
-        events_.put({"StopReplicaResponse", [this, broker, errors] {
-                         process_stop_replica_response(broker, errors);
-                     }});
+        events_.put({"StopReplicaResponse",
+                     [this, broker, errors] { process_stop_replica_response(broker, errors); }});
     });
 }
 
@@ -630,8 +633,7 @@ void KafkaController::on_new_topics(const std::set<std::string>& topics) {
         auto tps = track_topic(topic, a);
         partitions.insert(partitions.end(), tps.begin(), tps.end());
     }
-    logger().info("new topics [{}] with {} partitions", fmt::join(topics, ","),
-                  partitions.size());
+    logger().info("new topics [{}] with {} partitions", fmt::join(topics, ","), partitions.size());
     guarded("creating partitions", [&] { return partitions_->on_new_partitions(partitions); });
     send_batch();
 }

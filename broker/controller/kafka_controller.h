@@ -9,9 +9,9 @@
 // partitions being reassigned; elects partition leaders and writes them to each
 // partition's `state` znode; and tells brokers through LeaderAndIsr, UpdateMetadata and
 // StopReplica. Preferred replica elections come from that znode, from ElectLeaders and, with
-// auto.leader.rebalance.enable, from a check every leader.imbalance.check.interval.seconds. Every action is an event on one thread
-// (ControllerEventManager), so the ControllerContext needs no locks and ZooKeeper calls may
-// block there.
+// auto.leader.rebalance.enable, from a check every leader.imbalance.check.interval.seconds. Every
+// action is an event on one thread (ControllerEventManager), so the ControllerContext needs no
+// locks and ZooKeeper calls may block there.
 //
 // Fencing: the controller epoch (/controller_epoch, bumped at each election) goes into every
 // control request, and every ZooKeeper write it makes is conditional on the epoch znode's
@@ -20,10 +20,17 @@
 // Session expiry: the controller resigns, the broker registers again (a new broker epoch, told
 // to `on_registered`), and the election runs again — Kafka's RegisterBrokerAndReelect.
 
-#include <atomic>
-
+#include "broker/controller/controller_context.h"
+#include "broker/controller/controller_event_manager.h"
+#include "broker/controller/election.h"
+#include "broker/controller/replica_assignment.h"
 #include "broker/metrics/metrics.h"
-#include <memory>
+#include "broker/protocol/error_code.h"
+#include "common/result.h"
+#include "zk/broker_info.h"
+#include "zk/zk_data.h"
+
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -32,15 +39,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include "broker/controller/controller_context.h"
-#include "broker/controller/controller_event_manager.h"
-#include "broker/controller/election.h"
-#include "broker/controller/replica_assignment.h"
-#include "broker/protocol/error_code.h"
-#include "common/result.h"
-#include "zk/broker_info.h"
-#include "zk/zk_data.h"
 
 namespace samsa::net {
 struct ChannelSecurity;
@@ -102,12 +100,11 @@ enum class ElectionTrigger { admin_client, zk, auto_rebalance };
 using ElectLeadersCallback = std::function<void(ElectionOutcomes)>;
 
 class KafkaController {
-public:
+  public:
     // `registration` is what this broker registers under /brokers/ids; `on_registered` is told
     // the broker epoch after each (re-)registration. Both ZooKeeper clients must outlive this.
-    KafkaController(ControllerConfig config, zk::ZooKeeperClient& zk_client,
-                    zk::KafkaZkClient& zk, zk::BrokerInfo registration,
-                    std::function<void(int64_t)> on_registered);
+    KafkaController(ControllerConfig config, zk::ZooKeeperClient& zk_client, zk::KafkaZkClient& zk,
+                    zk::BrokerInfo registration, std::function<void(int64_t)> on_registered);
     ~KafkaController();
     KafkaController(const KafkaController&) = delete;
     KafkaController& operator=(const KafkaController&) = delete;
@@ -151,7 +148,7 @@ public:
     void list_partition_reassignments(std::optional<std::set<TopicPartition>> partitions,
                                       ListReassignmentsCallback done);
 
-private:
+  private:
     class Watches;
 
     // Events (run on the event thread).
@@ -205,8 +202,7 @@ private:
     void complete_deletion(const std::string& topic);
     // Partition reassignment (kafka_controller_reassignment.cc; ZK-MODE §b "Event:
     // reassignment"). Phases U, A and B are in on_partition_reassignment.
-    AlterReassignmentsResult process_api_partition_reassignment(
-        const ReassignmentTargets& targets);
+    AlterReassignmentsResult process_api_partition_reassignment(const ReassignmentTargets& targets);
     ListReassignmentsResult process_list_partition_reassignments(
         const std::optional<std::set<TopicPartition>>& partitions);
     // The /admin/reassign_partitions znode; returns the partitions whose move it started.
@@ -228,10 +224,11 @@ private:
                                           const ReplicaAssignment& reassignment);
     result<void> update_leader_epoch_and_send_request(const TopicPartition& tp,
                                                       const ReplicaAssignment& assignment);
-    result<void> move_reassigned_partition_leader_if_required(
-        const TopicPartition& tp, const ReplicaAssignment& completed);
-    result<void> stop_removed_replicas_of_reassigned_partition(
-        const TopicPartition& tp, const std::vector<int32_t>& removed, bool before_any_bump);
+    result<void> move_reassigned_partition_leader_if_required(const TopicPartition& tp,
+                                                              const ReplicaAssignment& completed);
+    result<void> stop_removed_replicas_of_reassigned_partition(const TopicPartition& tp,
+                                                               const std::vector<int32_t>& removed,
+                                                               bool before_any_bump);
     result<void> update_replica_assignment_for_partition(const TopicPartition& tp,
                                                          const ReplicaAssignment& assignment);
     void remove_partition_from_reassigning_partitions(const TopicPartition& tp,

@@ -1,17 +1,9 @@
 // KafkaController: preferred and unclean leader elections (ElectLeaders, the
 // /admin/preferred_replica_election znode, auto leader rebalance). See kafka_controller.h.
 
-#include "broker/controller/kafka_controller.h"
-
-#include <algorithm>
-#include <chrono>
-#include <future>
-#include <utility>
-
-#include <fmt/ranges.h>
-
 #include "broker/controller/controller_channel_manager.h"
 #include "broker/controller/controller_request_batch.h"
+#include "broker/controller/kafka_controller.h"
 #include "broker/controller/partition_state_machine.h"
 #include "broker/controller/reply_once.h"
 #include "broker/controller/zk_conversions.h"
@@ -19,6 +11,13 @@
 #include "zk/kafka_zk_client.h"
 #include "zk/zk_data.h"
 #include "zk/zookeeper_client.h"
+
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <utility>
 
 namespace samsa::controller {
 
@@ -44,9 +43,12 @@ const char* name_of(ElectionType type) {
 
 const char* name_of(ElectionTrigger trigger) {
     switch (trigger) {
-        case ElectionTrigger::admin_client: return "AdminClientTriggered";
-        case ElectionTrigger::zk: return "ZkTriggered";
-        case ElectionTrigger::auto_rebalance: return "AutoTriggered";
+        case ElectionTrigger::admin_client:
+            return "AdminClientTriggered";
+        case ElectionTrigger::zk:
+            return "ZkTriggered";
+        case ElectionTrigger::auto_rebalance:
+            return "AutoTriggered";
     }
     return "?";
 }
@@ -65,8 +67,8 @@ ElectionOutcomes every_partition(const std::set<TopicPartition>& partitions,
 void KafkaController::elect_leaders(std::set<TopicPartition> partitions, ElectionType type,
                                     ElectLeadersCallback done) {
     auto if_dropped = every_partition(partitions, protocol::ErrorCode::not_controller);
-    auto reply = std::make_shared<ReplyOnce<ElectionOutcomes>>(std::move(done),
-                                                               std::move(if_dropped));
+    auto reply =
+        std::make_shared<ReplyOnce<ElectionOutcomes>>(std::move(done), std::move(if_dropped));
     events_.put({"ReplicaLeaderElection", [this, partitions = std::move(partitions), type, reply] {
                      (*reply)(process_replica_leader_election(partitions, type,
                                                               ElectionTrigger::admin_client));
@@ -85,8 +87,10 @@ ElectionOutcomes KafkaController::process_replica_leader_election(
     std::vector<TopicPartition> electable;
     for (const auto& tp : partitions) {
         if (!context_.assignments.contains(tp)) {
-            logger().info("skipping replica leader election ({}) for partition {} by {} since "
-                          "it doesn't exist", name_of(type), tp, name_of(trigger));
+            logger().info(
+                "skipping replica leader election ({}) for partition {} by {} since "
+                "it doesn't exist",
+                name_of(type), tp, name_of(trigger));
             outcomes[tp] = {-1, ErrorCode::unknown_topic_or_partition,
                             "The partition does not exist."};
             continue;
@@ -96,7 +100,8 @@ ElectionOutcomes KafkaController::process_replica_leader_election(
             continue;
         }
         auto l = context_.leadership.find(tp);
-        const int32_t leader = l == context_.leadership.end() ? -1 : l->second.leader_and_isr.leader;
+        const int32_t leader =
+            l == context_.leadership.end() ? -1 : l->second.leader_and_isr.leader;
         const bool needed = type == ElectionType::preferred
                                 ? leader != context_.replicas(tp).front()
                                 : leader == -1 || !context_.is_live(leader);
@@ -113,8 +118,7 @@ ElectionOutcomes KafkaController::process_replica_leader_election(
 
 // Kafka's onReplicaElection. An unclean election is only ever an operator's explicit choice.
 ElectionOutcomes KafkaController::on_replica_election(const std::vector<TopicPartition>& tps,
-                                                      ElectionType type,
-                                                      ElectionTrigger trigger) {
+                                                      ElectionType type, ElectionTrigger trigger) {
     ElectionOutcomes outcomes;
     if (!tps.empty()) {
         logger().info("starting replica leader election ({}) for partitions [{}] triggered by {}",
@@ -145,26 +149,31 @@ void KafkaController::remove_partitions_from_preferred_replica_election(
     const std::vector<TopicPartition>& tps, ElectionTrigger trigger) {
     for (const auto& tp : tps) {
         auto l = context_.leadership.find(tp);
-        const int32_t leader = l == context_.leadership.end() ? -1 : l->second.leader_and_isr.leader;
+        const int32_t leader =
+            l == context_.leadership.end() ? -1 : l->second.leader_and_isr.leader;
         const int32_t preferred = context_.replicas(tp).front();
         if (leader == preferred) {
-            logger().info("partition {} completed preferred replica leader election; new leader "
-                          "is {}", tp, preferred);
+            logger().info(
+                "partition {} completed preferred replica leader election; new leader "
+                "is {}",
+                tp, preferred);
         } else {
-            logger().warn("partition {} failed to complete preferred replica leader election to "
-                          "{}; leader is still {}", tp, preferred, leader);
+            logger().warn(
+                "partition {} failed to complete preferred replica leader election to "
+                "{}; leader is still {}",
+                tp, preferred, leader);
         }
     }
     if (trigger != ElectionTrigger::zk || !channels_) {
         return;
     }
-    guarded("deleting the preferred replica election znode", [&] {
-        return zk_.delete_preferred_replica_election(context_.epoch_zk_version);
-    });
+    guarded("deleting the preferred replica election znode",
+            [&] { return zk_.delete_preferred_replica_election(context_.epoch_zk_version); });
     // Re-arm the exists watch for the next request; one written meanwhile is handled now.
     auto exists = zk_.exists(kPreferredReplicaElectionPath, /*watch=*/true);
     if (exists && exists.value()) {
-        events_.put({"ReplicaLeaderElection", [this] { process_preferred_replica_election_znode(); }});
+        events_.put(
+            {"ReplicaLeaderElection", [this] { process_preferred_replica_election_znode(); }});
     }
 }
 
@@ -234,8 +243,8 @@ void KafkaController::check_and_trigger_auto_leader_rebalance() {
             leaders[tp] = l->second.leader_and_isr.leader;
         }
     }
-    auto imbalanced = imbalanced_partitions(assignments, leaders,
-                                            config_.leader_imbalance_per_broker_percentage);
+    auto imbalanced =
+        imbalanced_partitions(assignments, leaders, config_.leader_imbalance_per_broker_percentage);
     for (const auto& [broker, tps] : imbalanced) {
         std::vector<TopicPartition> candidates;
         for (const auto& tp : tps) {
@@ -265,6 +274,5 @@ bool KafkaController::can_preferred_replica_be_leader(const TopicPartition& tp) 
                                     [&](int32_t b) { return context_.is_live(b); })
         .has_value();
 }
-
 
 }  // namespace samsa::controller

@@ -1,17 +1,9 @@
 // KafkaController: ISR change notifications from partition leaders, and controlled shutdown
 // (the two ways a broker leaves or joins ISRs other than dying). See kafka_controller.h.
 
-#include "broker/controller/kafka_controller.h"
-
-#include <algorithm>
-#include <chrono>
-#include <future>
-#include <utility>
-
-#include <fmt/ranges.h>
-
 #include "broker/controller/controller_channel_manager.h"
 #include "broker/controller/controller_request_batch.h"
+#include "broker/controller/kafka_controller.h"
 #include "broker/controller/partition_state_machine.h"
 #include "broker/controller/reply_once.h"
 #include "broker/controller/zk_conversions.h"
@@ -19,6 +11,13 @@
 #include "zk/kafka_zk_client.h"
 #include "zk/zk_data.h"
 #include "zk/zookeeper_client.h"
+
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <utility>
 
 namespace samsa::controller {
 
@@ -96,7 +95,6 @@ result<std::vector<TopicPartition>> KafkaController::update_leader_and_isr_cache
 
 // ---- Controlled shutdown (Kafka's ControlledShutdown event) --------------------------------
 
-
 void KafkaController::controlled_shutdown(int32_t broker_id, int64_t broker_epoch,
                                           ControlledShutdownCallback done) {
     auto reply = std::make_shared<ReplyOnce<ControlledShutdownResult>>(
@@ -155,12 +153,11 @@ ControlledShutdownResult KafkaController::process_controlled_shutdown(int32_t br
     }
     send_batch();
     auto remaining = context_.partition_leaders_on_broker(broker_id);
-    logger().info("controlled shutdown of broker {}: {} partitions moved, {} left from ISRs, "
-                  "still leading [{}]",
-                  broker_id, led.size() - remaining.size(), followed.size(),
-                  fmt::join(remaining, ","));
+    logger().info(
+        "controlled shutdown of broker {}: {} partitions moved, {} left from ISRs, "
+        "still leading [{}]",
+        broker_id, led.size() - remaining.size(), followed.size(), fmt::join(remaining, ","));
     return {ErrorCode::none, std::move(remaining)};
 }
-
 
 }  // namespace samsa::controller

@@ -15,13 +15,6 @@
 // for wins. The topic znodes carry AR/RR, so a new controller resumes them (failover step 9),
 // and moves waiting for a broker resume when it registers. Topic deletion waits for them.
 
-#include <algorithm>
-#include <iterator>
-#include <memory>
-#include <utility>
-
-#include <fmt/ranges.h>
-
 #include "broker/controller/controller_channel_manager.h"
 #include "broker/controller/controller_request_batch.h"
 #include "broker/controller/controller_zk_handlers.h"
@@ -33,6 +26,13 @@
 #include "zk/kafka_zk_client.h"
 #include "zk/zk_data.h"
 #include "zk/zookeeper_client.h"
+
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <iterator>
+#include <memory>
+#include <utility>
 
 namespace samsa::controller {
 
@@ -115,10 +115,9 @@ AlterReassignmentsResult KafkaController::process_api_partition_reassignment(
         }
     }
     // The latest request wins over what the znode asked for the same partitions.
-    maybe_remove_from_zk_reassignment(
-        [&](const TopicPartition& tp, const std::vector<int32_t>&) {
-            return to_reassign.contains(tp);
-        });
+    maybe_remove_from_zk_reassignment([&](const TopicPartition& tp, const std::vector<int32_t>&) {
+        return to_reassign.contains(tp);
+    });
     result.partitions.merge(maybe_trigger_partition_reassignment(to_reassign));
     if (!channels_) {
         return {ErrorCode::not_controller, {}};
@@ -162,10 +161,9 @@ std::map<TopicPartition, ApiError> KafkaController::maybe_trigger_partition_reas
             results[tp] = ApiError{ErrorCode::not_controller, kNotControllerMessage};
         } else if (context_.topics_to_be_deleted.contains(tp.topic) ||
                    context_.replicas(tp).empty()) {
-            logger().info("skipping reassignment of {}: it does not exist or is being deleted",
-                          tp);
-            results[tp] = ApiError{ErrorCode::unknown_topic_or_partition,
-                                   "The partition does not exist."};
+            logger().info("skipping reassignment of {}: it does not exist or is being deleted", tp);
+            results[tp] =
+                ApiError{ErrorCode::unknown_topic_or_partition, "The partition does not exist."};
         } else if (guarded("reassigning a partition",
                            [&] { return on_partition_reassignment(tp, reassignment); })) {
             results[tp] = ApiError{};
@@ -211,9 +209,9 @@ std::set<TopicPartition> KafkaController::process_zk_partition_reassignment() {
     std::map<TopicPartition, ReplicaAssignment> to_reassign;
     for (const auto& [tp, target] : *listed.value()) {
         auto ints = to_ints(target);
-        auto invalid = validate_reassignment(
-            context_.full_assignment(tp), ints,
-            [&](int32_t b) { return context_.is_live_or_shutting_down(b); });
+        auto invalid = validate_reassignment(context_.full_assignment(tp), ints, [&](int32_t b) {
+            return context_.is_live_or_shutting_down(b);
+        });
         if (invalid) {
             failed[tp] = *invalid;
         } else {
@@ -258,11 +256,10 @@ void KafkaController::maybe_remove_from_zk_reassignment(
     }
     if (kept.empty()) {
         logger().info("no more partitions to reassign; deleting {}", kReassignPartitionsPath);
-        if (guarded("deleting the reassignment znode", [&] {
-                return zk_.delete_partition_reassignment(context_.epoch_zk_version);
-            })) {
-            events_.put({"ZkPartitionReassignment",
-                         [this] { process_zk_partition_reassignment(); }});
+        if (guarded("deleting the reassignment znode",
+                    [&] { return zk_.delete_partition_reassignment(context_.epoch_zk_version); })) {
+            events_.put(
+                {"ZkPartitionReassignment", [this] { process_zk_partition_reassignment(); }});
         }
     } else if (kept.size() != listed.value()->size()) {
         guarded("updating the reassignment znode", [&] {
@@ -403,8 +400,8 @@ result<void> KafkaController::move_reassigned_partition_leader_if_required(
     auto l = context_.leadership.find(tp);
     const int32_t leader = l == context_.leadership.end() ? -1 : l->second.leader_and_isr.leader;
     if (!contains(completed.replicas, leader) || !context_.is_live(leader)) {
-        logger().info("leader {} of {} is not a live target replica of [{}]; electing one",
-                      leader, tp, fmt::join(completed.replicas, ","));
+        logger().info("leader {} of {} is not a live target replica of [{}]; electing one", leader,
+                      tp, fmt::join(completed.replicas, ","));
         return partitions_->elect_reassigned_leaders({tp});
     }
     return update_leader_epoch_and_send_request(tp, completed);

@@ -1,15 +1,15 @@
 #include "broker/controller/partition_state_machine.h"
 
-#include <algorithm>
-#include <cctype>
-#include <set>
+#include "broker/controller/zk_conversions.h"
+#include "common/logging.h"
+#include "zk/kafka_zk_client.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "broker/controller/zk_conversions.h"
-#include "common/logging.h"
-#include "zk/kafka_zk_client.h"
+#include <algorithm>
+#include <cctype>
+#include <set>
 
 namespace samsa::controller {
 
@@ -28,7 +28,10 @@ constexpr int kMaxUpdateAttempts = 5;
 PartitionStateMachine::PartitionStateMachine(ControllerContext& context, zk::KafkaZkClient& zk,
                                              ControllerRequestBatch& batch,
                                              bool unclean_leader_election)
-    : context_(context), zk_(zk), batch_(batch), unclean_leader_election_(unclean_leader_election) {}
+    : context_(context),
+      zk_(zk),
+      batch_(batch),
+      unclean_leader_election_(unclean_leader_election) {}
 
 void PartitionStateMachine::initialize_states() {
     for (const auto& [tp, replicas] : context_.assignments) {
@@ -79,17 +82,19 @@ result<void> PartitionStateMachine::on_leader_failure(const std::vector<TopicPar
 }
 
 result<void> PartitionStateMachine::on_controlled_shutdown(const std::vector<TopicPartition>& tps) {
-    auto next = [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& old)
-        -> std::optional<LeaderIsrAndControllerEpoch> {
+    auto next =
+        [&](const TopicPartition& tp,
+            const LeaderIsrAndControllerEpoch& old) -> std::optional<LeaderIsrAndControllerEpoch> {
         auto elected = controlled_shutdown_leader(
             context_.replicas(tp), old.leader_and_isr.isr,
             [&](int32_t b) { return context_.is_live_or_shutting_down(b); },
             [&](int32_t b) { return context_.shutting_down_brokers.contains(b); });
         if (!elected) {
-            logger().warn("{}: no in-sync replica outside the shutting-down brokers among [{}] "
-                          "(ISR [{}]); leader {} stays",
-                          tp, fmt::join(context_.replicas(tp), ","),
-                          fmt::join(old.leader_and_isr.isr, ","), old.leader_and_isr.leader);
+            logger().warn(
+                "{}: no in-sync replica outside the shutting-down brokers among [{}] "
+                "(ISR [{}]); leader {} stays",
+                tp, fmt::join(context_.replicas(tp), ","), fmt::join(old.leader_and_isr.isr, ","),
+                old.leader_and_isr.leader);
             return std::nullopt;
         }
         LeaderIsrAndControllerEpoch l = old;
@@ -97,14 +102,14 @@ result<void> PartitionStateMachine::on_controlled_shutdown(const std::vector<Top
         l.leader_and_isr.isr = elected->isr;
         return l;
     };
-    return update_leadership(tps, next, [&](const TopicPartition& tp,
-                                            const LeaderIsrAndControllerEpoch& l) {
-        context_.partition_states[tp] = PartitionState::online;
-        batch_.add_leader_and_isr(live_or_shutting_down_replicas(tp), tp, l, /*is_new=*/false);
-        logger().info("{}: leader {} at epoch {} for a controlled shutdown, ISR [{}]", tp,
-                      l.leader_and_isr.leader, l.leader_and_isr.leader_epoch,
-                      fmt::join(l.leader_and_isr.isr, ","));
-    });
+    return update_leadership(
+        tps, next, [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& l) {
+            context_.partition_states[tp] = PartitionState::online;
+            batch_.add_leader_and_isr(live_or_shutting_down_replicas(tp), tp, l, /*is_new=*/false);
+            logger().info("{}: leader {} at epoch {} for a controlled shutdown, ISR [{}]", tp,
+                          l.leader_and_isr.leader, l.leader_and_isr.leader_epoch,
+                          fmt::join(l.leader_and_isr.isr, ","));
+        });
 }
 
 void PartitionStateMachine::to_offline(const std::vector<TopicPartition>& tps) {
@@ -124,8 +129,8 @@ void PartitionStateMachine::to_non_existent(const std::vector<TopicPartition>& t
 result<void> PartitionStateMachine::initialize_leaders(const std::vector<TopicPartition>& tps) {
     std::map<TopicPartition, zk::LeaderIsrAndControllerEpoch> to_create;
     for (const auto& tp : tps) {
-        auto elected = initial_leader(context_.replicas(tp),
-                                      [&](int32_t b) { return context_.is_live(b); });
+        auto elected =
+            initial_leader(context_.replicas(tp), [&](int32_t b) { return context_.is_live(b); });
         if (!elected) {
             logger().warn("{}: no live replica among [{}]; it stays New until one comes up", tp,
                           fmt::join(context_.replicas(tp), ","));
@@ -190,7 +195,8 @@ result<void> PartitionStateMachine::update_leadership(std::vector<TopicPartition
         std::map<TopicPartition, zk::LeaderIsrAndControllerEpoch> updates;
         auto plan = [&](const TopicPartition& tp) {
             if (auto l = next(tp, context_.leadership[tp])) {
-                l->leader_and_isr.leader_epoch = context_.leadership[tp].leader_and_isr.leader_epoch + 1;
+                l->leader_and_isr.leader_epoch =
+                    context_.leadership[tp].leader_and_isr.leader_epoch + 1;
                 l->controller_epoch = context_.epoch;
                 updates[tp] = to_zk(*l);
                 return true;
@@ -273,9 +279,9 @@ namespace {
 // Kafka's StateChangeFailedException message, which ElectLeaders hands to the client.
 ElectionOutcome failed_election(const TopicPartition& tp, protocol::ErrorCode error,
                                 const std::string& strategy) {
-    return ElectionOutcome{-1, error,
-                           fmt::format("Failed to elect leader for partition {} under strategy {}",
-                                       tp, strategy)};
+    return ElectionOutcome{
+        -1, error,
+        fmt::format("Failed to elect leader for partition {} under strategy {}", tp, strategy)};
 }
 
 // Kafka parses boolean configs case-insensitively.
@@ -341,8 +347,8 @@ result<void> PartitionStateMachine::elect_leaders(const std::vector<TopicPartiti
 // in assignment order (or, if allowed, any live replica), epoch + 1, conditional write.
 result<ElectionOutcomes> PartitionStateMachine::elect_offline_leaders(
     const std::vector<TopicPartition>& tps, bool allow_unclean) {
-    const std::string strategy = fmt::format("OfflinePartitionLeaderElectionStrategy({})",
-                                             allow_unclean);
+    const std::string strategy =
+        fmt::format("OfflinePartitionLeaderElectionStrategy({})", allow_unclean);
     ElectionOutcomes outcomes;
     std::map<std::string, bool> unclean_by_topic;  // read once per topic, and only if needed
     auto unclean_allowed = [&](const std::string& topic) {
@@ -355,25 +361,27 @@ result<ElectionOutcomes> PartitionStateMachine::elect_offline_leaders(
         }
         return it->second;
     };
-    auto next = [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& old)
-        -> std::optional<LeaderIsrAndControllerEpoch> {
+    auto next =
+        [&](const TopicPartition& tp,
+            const LeaderIsrAndControllerEpoch& old) -> std::optional<LeaderIsrAndControllerEpoch> {
         auto is_live = [&](int32_t b) { return context_.is_live(b); };
         const auto& isr = old.leader_and_isr.isr;
         auto elected = offline_partition_leader(context_.replicas(tp), isr, is_live, false);
         if (!elected && unclean_allowed(tp.topic)) {
             elected = offline_partition_leader(context_.replicas(tp), isr, is_live, true);
             if (elected) {
-                logger().warn("{}: unclean election of {}, which is not in the ISR [{}]: "
-                              "messages may be lost",
-                              tp, elected->leader, fmt::join(isr, ","));
+                logger().warn(
+                    "{}: unclean election of {}, which is not in the ISR [{}]: "
+                    "messages may be lost",
+                    tp, elected->leader, fmt::join(isr, ","));
             }
         }
         if (!elected) {
             logger().error("{}: no live in-sync replica among [{}] (ISR [{}]); it stays Offline",
                            tp, fmt::join(context_.replicas(tp), ","), fmt::join(isr, ","));
             context_.partition_states[tp] = PartitionState::offline;
-            outcomes[tp] = failed_election(tp, protocol::ErrorCode::eligible_leaders_not_available,
-                                           strategy);
+            outcomes[tp] =
+                failed_election(tp, protocol::ErrorCode::eligible_leaders_not_available, strategy);
             return std::nullopt;
         }
         LeaderIsrAndControllerEpoch l = old;
@@ -389,8 +397,8 @@ result<ElectionOutcomes> PartitionStateMachine::elect_offline_leaders(
         },
         [&](const TopicPartition& tp, const std::string& why) {
             logger().error("{}: election failed: {}", tp, why);
-            outcomes[tp] = failed_election(tp, protocol::ErrorCode::eligible_leaders_not_available,
-                                           strategy);
+            outcomes[tp] =
+                failed_election(tp, protocol::ErrorCode::eligible_leaders_not_available, strategy);
         }));
     return outcomes;
 }
@@ -399,16 +407,17 @@ result<ElectionOutcomes> PartitionStateMachine::elect_preferred_leaders(
     const std::vector<TopicPartition>& tps) {
     const std::string strategy = "PreferredReplicaPartitionLeaderElectionStrategy";
     ElectionOutcomes outcomes;
-    auto next = [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& old)
-        -> std::optional<LeaderIsrAndControllerEpoch> {
+    auto next =
+        [&](const TopicPartition& tp,
+            const LeaderIsrAndControllerEpoch& old) -> std::optional<LeaderIsrAndControllerEpoch> {
         auto elected = preferred_replica_leader(context_.replicas(tp), old.leader_and_isr.isr,
                                                 [&](int32_t b) { return context_.is_live(b); });
         if (!elected) {
             logger().warn("{}: preferred replica {} is not live or not in the ISR [{}]", tp,
                           context_.replicas(tp).empty() ? -1 : context_.replicas(tp).front(),
                           fmt::join(old.leader_and_isr.isr, ","));
-            outcomes[tp] = failed_election(tp, protocol::ErrorCode::preferred_leader_not_available,
-                                           strategy);
+            outcomes[tp] =
+                failed_election(tp, protocol::ErrorCode::preferred_leader_not_available, strategy);
             return std::nullopt;
         }
         LeaderIsrAndControllerEpoch l = old;
@@ -423,23 +432,25 @@ result<ElectionOutcomes> PartitionStateMachine::elect_preferred_leaders(
         },
         [&](const TopicPartition& tp, const std::string& why) {
             logger().error("{}: preferred replica election failed: {}", tp, why);
-            outcomes[tp] = failed_election(tp, protocol::ErrorCode::preferred_leader_not_available,
-                                           strategy);
+            outcomes[tp] =
+                failed_election(tp, protocol::ErrorCode::preferred_leader_not_available, strategy);
         }));
     return outcomes;
 }
 
 result<void> PartitionStateMachine::elect_reassigned_leaders(
     const std::vector<TopicPartition>& tps) {
-    auto next = [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& old)
-        -> std::optional<LeaderIsrAndControllerEpoch> {
+    auto next =
+        [&](const TopicPartition& tp,
+            const LeaderIsrAndControllerEpoch& old) -> std::optional<LeaderIsrAndControllerEpoch> {
         auto elected = reassign_partition_leader(context_.replicas(tp), old.leader_and_isr.isr,
                                                  [&](int32_t b) { return context_.is_live(b); });
         if (!elected) {
-            logger().error("{}: no live in-sync replica among the targets [{}] (ISR [{}]); "
-                           "leader {} stays",
-                           tp, fmt::join(context_.replicas(tp), ","),
-                           fmt::join(old.leader_and_isr.isr, ","), old.leader_and_isr.leader);
+            logger().error(
+                "{}: no live in-sync replica among the targets [{}] (ISR [{}]); "
+                "leader {} stays",
+                tp, fmt::join(context_.replicas(tp), ","), fmt::join(old.leader_and_isr.isr, ","),
+                old.leader_and_isr.leader);
             return std::nullopt;
         }
         LeaderIsrAndControllerEpoch l = old;
@@ -468,8 +479,9 @@ result<std::optional<LeaderIsrAndControllerEpoch>> PartitionStateMachine::bump_l
 
 result<void> PartitionStateMachine::remove_replica_from_isr(
     int32_t broker, const std::vector<TopicPartition>& tps) {
-    auto next = [&](const TopicPartition&, const LeaderIsrAndControllerEpoch& old)
-        -> std::optional<LeaderIsrAndControllerEpoch> {
+    auto next =
+        [&](const TopicPartition&,
+            const LeaderIsrAndControllerEpoch& old) -> std::optional<LeaderIsrAndControllerEpoch> {
         const auto& isr = old.leader_and_isr.isr;
         if (std::find(isr.begin(), isr.end(), broker) == isr.end()) {
             return std::nullopt;
@@ -485,10 +497,10 @@ result<void> PartitionStateMachine::remove_replica_from_isr(
         }
         return l;
     };
-    return update_leadership(tps, next, [&](const TopicPartition& tp,
-                                            const LeaderIsrAndControllerEpoch& l) {
-        batch_.add_leader_and_isr(live_replicas(tp, broker), tp, l, /*is_new=*/false);
-    });
+    return update_leadership(
+        tps, next, [&](const TopicPartition& tp, const LeaderIsrAndControllerEpoch& l) {
+            batch_.add_leader_and_isr(live_replicas(tp, broker), tp, l, /*is_new=*/false);
+        });
 }
 
 }  // namespace samsa::controller

@@ -15,17 +15,17 @@
 //
 // Used on the controller event thread only.
 
+#include "broker/controller/controller_context.h"
+#include "broker/controller/controller_request_batch.h"
+#include "broker/controller/election.h"
+#include "common/result.h"
+
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "broker/controller/controller_context.h"
-#include "broker/controller/controller_request_batch.h"
-#include "broker/controller/election.h"
-#include "common/result.h"
 
 namespace samsa::zk {
 class KafkaZkClient;
@@ -34,7 +34,7 @@ class KafkaZkClient;
 namespace samsa::controller {
 
 class PartitionStateMachine {
-public:
+  public:
     // `unclean_leader_election` is the broker's unclean.leader.election.enable, which a
     // topic's own setting in /config/topics/<t> overrides.
     PartitionStateMachine(ControllerContext& context, zk::KafkaZkClient& zk,
@@ -84,10 +84,11 @@ public:
     result<void> remove_replica_from_isr(int32_t broker,
                                          const std::vector<TopicPartition>& partitions);
 
-private:
+  private:
     using NextLeadership = std::function<std::optional<LeaderIsrAndControllerEpoch>(
         const TopicPartition&, const LeaderIsrAndControllerEpoch&)>;
-    using OnWritten = std::function<void(const TopicPartition&, const LeaderIsrAndControllerEpoch&)>;
+    using OnWritten =
+        std::function<void(const TopicPartition&, const LeaderIsrAndControllerEpoch&)>;
     using OnFailed = std::function<void(const TopicPartition&, const std::string& why)>;
 
     // Re-reads the state znodes of `partitions`, asks `next` for each one's new leader/ISR

@@ -1,10 +1,10 @@
 #include "broker/controller/replica_assignment.h"
 
-#include <algorithm>
-#include <set>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <set>
 
 namespace samsa::controller {
 
@@ -59,9 +59,9 @@ std::optional<ApiError> validate_reassignment(const ReplicaAssignment& current,
                                     fmt::join(target, ", "))};
     }
     if (std::any_of(target.begin(), target.end(), [](int32_t r) { return r < 0; })) {
-        return ApiError{ErrorCode::invalid_replica_assignment,
-                        fmt::format("Invalid broker id in replica list: [{}]",
-                                    fmt::join(target, ", "))};
+        return ApiError{
+            ErrorCode::invalid_replica_assignment,
+            fmt::format("Invalid broker id in replica list: [{}]", fmt::join(target, ", "))};
     }
     const auto adding = current.reassign_to(target).adding;
     std::vector<int32_t> dead;

@@ -8,13 +8,13 @@
 // list is RS = TRS + (ORS − TRS): the targets first (so the preferred leader is the target's),
 // then the originals that are leaving. Once every target is in the ISR, RS becomes TRS.
 
+#include "broker/protocol/error_code.h"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "broker/protocol/error_code.h"
 
 namespace samsa::controller {
 

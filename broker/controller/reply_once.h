@@ -12,7 +12,7 @@ namespace samsa::controller {
 // once the controller stops), so whoever asked never waits for nothing.
 template <typename Result>
 class ReplyOnce {
-public:
+  public:
     ReplyOnce(std::function<void(Result)> done, Result if_dropped)
         : done_(std::move(done)), if_dropped_(std::move(if_dropped)) {}
     ~ReplyOnce() {
@@ -25,7 +25,7 @@ public:
 
     void operator()(Result result) { std::exchange(done_, nullptr)(std::move(result)); }
 
-private:
+  private:
     std::function<void(Result)> done_;
     Result if_dropped_;
 };

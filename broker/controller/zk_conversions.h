@@ -2,10 +2,10 @@
 // Conversions between the controller's in-memory forms (plain ints, protocol uuids) and
 // samsa::zk's (strong ids, zk::Uuid): the one boundary where the two meet.
 
-#include <vector>
-
 #include "broker/controller/controller_context.h"
 #include "zk/zk_data.h"
+
+#include <vector>
 
 namespace samsa::controller {
 
@@ -47,6 +47,8 @@ inline zk::LeaderIsrAndControllerEpoch to_zk(const LeaderIsrAndControllerEpoch& 
     return z;
 }
 
-inline protocol::Uuid to_protocol(const zk::Uuid& id) { return id.bytes(); }
+inline protocol::Uuid to_protocol(const zk::Uuid& id) {
+    return id.bytes();
+}
 
 }  // namespace samsa::controller

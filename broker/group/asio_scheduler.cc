@@ -1,9 +1,9 @@
 #include "broker/group/asio_scheduler.h"
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <chrono>
 #include <shared_mutex>
-
-#include <boost/asio/steady_timer.hpp>
 
 namespace samsa::group {
 
@@ -22,7 +22,9 @@ struct AsioScheduler::State {
 AsioScheduler::AsioScheduler(boost::asio::any_io_executor executor)
     : state_(std::make_shared<State>(std::move(executor))) {}
 
-AsioScheduler::~AsioScheduler() { shutdown(); }
+AsioScheduler::~AsioScheduler() {
+    shutdown();
+}
 
 int64_t AsioScheduler::now_ms() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(

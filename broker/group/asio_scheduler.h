@@ -2,20 +2,20 @@
 // AsioScheduler: Scheduler over steady_timers on an executor (the broker's I/O pool). Asio
 // stays in the .cc.
 
+#include "broker/group/scheduler.h"
+
+#include <boost/asio/any_io_executor.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 
-#include <boost/asio/any_io_executor.hpp>
-
-#include "broker/group/scheduler.h"
-
 namespace samsa::group {
 
 class AsioScheduler final : public Scheduler {
-public:
+  public:
     explicit AsioScheduler(boost::asio::any_io_executor executor);
     ~AsioScheduler() override;
 
@@ -26,7 +26,7 @@ public:
     // The executor can then be joined without waiting for far-off timers.
     void shutdown();
 
-private:
+  private:
     struct State;
     std::shared_ptr<State> state_;
 };

@@ -4,11 +4,11 @@
 // reads them too, for offset expiry and OffsetDelete of groups whose protocol type is
 // "consumer". Everything else about group protocols is opaque bytes.
 
+#include "broker/group/types.h"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "broker/group/types.h"
 
 namespace samsa::group {
 

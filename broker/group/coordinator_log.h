@@ -5,16 +5,16 @@
 // (tests/unit/group use an in-memory log); the broker's implementation is
 // ReplicaCoordinatorLog.
 
+#include "broker/group/types.h"
+
 #include <cstdint>
 #include <functional>
 #include <span>
 
-#include "broker/group/types.h"
-
 namespace samsa::group {
 
 class CoordinatorLog {
-public:
+  public:
     using Done = std::function<void(ErrorCode)>;
 
     virtual ~CoordinatorLog() = default;

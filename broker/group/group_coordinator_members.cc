@@ -3,7 +3,6 @@
 // onExpireHeartbeat, onElection and onResignation).
 
 #include "broker/group/group_coordinator.h"
-
 #include "common/logging.h"
 
 namespace samsa::group {
@@ -26,9 +25,8 @@ void GroupCoordinator::sync_group(SyncGroupRequest request, SyncCallback done) {
     if (auto e = validate_group_status(request.group_id); e != ErrorCode::none) {
         // A loading coordinator has lost the rebalance in progress: the member rejoins
         // without looking for the coordinator again.
-        return fail(e == ErrorCode::coordinator_load_in_progress
-                        ? ErrorCode::rebalance_in_progress
-                        : e);
+        return fail(e == ErrorCode::coordinator_load_in_progress ? ErrorCode::rebalance_in_progress
+                                                                 : e);
     }
     auto group = manager_.get_group(request.group_id);
     if (!group) {
@@ -54,8 +52,10 @@ void GroupCoordinator::sync_group(SyncGroupRequest request, SyncCallback done) {
     }
     switch (group->state()) {
         case GroupState::empty:
-        case GroupState::dead: return fail(ErrorCode::unknown_member_id);
-        case GroupState::preparing_rebalance: return fail(ErrorCode::rebalance_in_progress);
+        case GroupState::dead:
+            return fail(ErrorCode::unknown_member_id);
+        case GroupState::preparing_rebalance:
+            return fail(ErrorCode::rebalance_in_progress);
         case GroupState::completing_rebalance: {
             member->awaiting_sync = std::move(done);
             if (!group->is_leader(request.member_id)) {
@@ -67,12 +67,11 @@ void GroupCoordinator::sync_group(SyncGroupRequest request, SyncCallback done) {
                 assignments.try_emplace(id);
             }
             const int32_t generation = group->generation_id;
-            manager_.store_group(*group, assignments,
-                                 [this, gid = group->group_id(), generation,
-                                  assignments](ErrorCode error) mutable {
-                                     on_group_store_for_sync(gid, generation,
-                                                             std::move(assignments), error);
-                                 });
+            manager_.store_group(
+                *group, assignments,
+                [this, gid = group->group_id(), generation, assignments](ErrorCode error) mutable {
+                    on_group_store_for_sync(gid, generation, std::move(assignments), error);
+                });
             return;
         }
         case GroupState::stable: {
@@ -116,8 +115,7 @@ void GroupCoordinator::on_group_store_for_sync(const std::string& group_id, int3
     group->transition_to(GroupState::stable, scheduler_.now_ms());
 }
 
-void GroupCoordinator::reset_and_propagate_assignment_error(GroupMetadata& group,
-                                                            ErrorCode error) {
+void GroupCoordinator::reset_and_propagate_assignment_error(GroupMetadata& group, ErrorCode error) {
     group.clear_assignments();
     propagate_assignment(group, error);
 }
@@ -167,7 +165,8 @@ ErrorCode GroupCoordinator::heartbeat(const std::string& group_id, const std::st
     }
     switch (group->state()) {
         case GroupState::empty:
-        case GroupState::dead: return ErrorCode::unknown_member_id;
+        case GroupState::dead:
+            return ErrorCode::unknown_member_id;
         case GroupState::completing_rebalance:
         case GroupState::stable:
             schedule_heartbeat_expiry(*group, *member, member->session_timeout_ms);
@@ -279,10 +278,15 @@ void GroupCoordinator::remove_member_and_update_group(GroupMetadata& group,
     logger().info("group {}: removed member {} ({})", group.group_id(), member->member_id, reason);
     switch (group.state()) {
         case GroupState::dead:
-        case GroupState::empty: return;
+        case GroupState::empty:
+            return;
         case GroupState::stable:
-        case GroupState::completing_rebalance: maybe_prepare_rebalance(group, reason); return;
-        case GroupState::preparing_rebalance: try_complete_join(group); return;
+        case GroupState::completing_rebalance:
+            maybe_prepare_rebalance(group, reason);
+            return;
+        case GroupState::preparing_rebalance:
+            try_complete_join(group);
+            return;
     }
 }
 
@@ -314,8 +318,8 @@ void GroupCoordinator::on_election(int32_t partition, int32_t leader_epoch) {
         std::lock_guard lock(group->lock);
         fail_unloaded_group(*group);
     }
-    logger().info("elected coordinator of __consumer_offsets-{} (epoch {}); loading",
-                  partition, leader_epoch);
+    logger().info("elected coordinator of __consumer_offsets-{} (epoch {}); loading", partition,
+                  leader_epoch);
     manager_.load_partition(partition, leader_epoch, [this](const auto& groups) {
         // Members of a loaded group get a full session to show up again.
         for (const auto& group : groups) {
@@ -333,8 +337,8 @@ void GroupCoordinator::on_resignation(int32_t partition) {
         std::lock_guard lock(group->lock);
         fail_unloaded_group(*group);
     }
-    logger().info("resigned as coordinator of __consumer_offsets-{}: {} groups unloaded",
-                  partition, groups.size());
+    logger().info("resigned as coordinator of __consumer_offsets-{}: {} groups unloaded", partition,
+                  groups.size());
 }
 
 }  // namespace samsa::group

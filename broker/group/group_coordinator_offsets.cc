@@ -3,7 +3,6 @@
 // handleDeleteOffsets), and the periodic offset expiry.
 
 #include "broker/group/group_coordinator.h"
-
 #include "common/logging.h"
 
 namespace samsa::group {
@@ -44,8 +43,7 @@ void GroupCoordinator::commit_offsets(const std::string& group_id, const std::st
         group = manager_.add_group(
             std::make_shared<GroupMetadata>(group_id, GroupState::empty, scheduler_.now_ms()));
     }
-    do_commit_offsets(group, member_id, group_instance_id, generation_id, std::move(offsets),
-                      done);
+    do_commit_offsets(group, member_id, group_instance_id, generation_id, std::move(offsets), done);
 }
 
 void GroupCoordinator::do_commit_offsets(const std::shared_ptr<GroupMetadata>& group,
@@ -128,9 +126,8 @@ OffsetFetchResult GroupCoordinator::fetch_offsets(
     }
     for (const auto& tp : *partitions) {
         auto it = group->offsets.find(tp);
-        result.offsets[tp] = it != group->offsets.end() && !group->is(GroupState::dead)
-                                 ? it->second
-                                 : no_offset();
+        result.offsets[tp] =
+            it != group->offsets.end() && !group->is(GroupState::dead) ? it->second : no_offset();
     }
     return result;
 }

@@ -64,8 +64,8 @@ std::shared_ptr<GroupMetadata> group_from_value(const std::string& group_id,
                                                 const protocol::GroupMetadataValueData& value,
                                                 int64_t now_ms) {
     const bool has_members = !value.members.empty();
-    const int64_t since = value.current_state_timestamp >= 0 ? value.current_state_timestamp
-                                                             : now_ms;
+    const int64_t since =
+        value.current_state_timestamp >= 0 ? value.current_state_timestamp : now_ms;
     auto group = std::make_shared<GroupMetadata>(
         group_id, has_members ? GroupState::stable : GroupState::empty, since);
     group->generation_id = value.generation;

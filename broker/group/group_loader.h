@@ -3,6 +3,9 @@
 // log order (Kafka's doLoadGroupsAndOffsets): the last record of each key wins, tombstones
 // delete. Pure: bytes in, groups out; the GroupMetadataManager feeds it from the log.
 
+#include "broker/group/group_metadata.h"
+#include "broker/protocol/generated/group_metadata_value.h"
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -10,13 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "broker/group/group_metadata.h"
-#include "broker/protocol/generated/group_metadata_value.h"
-
 namespace samsa::group {
 
 class GroupLoader {
-public:
+  public:
     // Whole v2 batches. Compressed batches and control batches are skipped (the coordinator
     // writes neither); malformed records are skipped with a count.
     void add_batches(std::span<const uint8_t> bytes);
@@ -27,7 +27,7 @@ public:
 
     size_t skipped_records() const { return skipped_; }
 
-private:
+  private:
     void add_record(std::span<const uint8_t> key, std::optional<std::span<const uint8_t>> value);
 
     std::map<std::string, std::map<TopicPartition, OffsetAndMetadata>> offsets_;

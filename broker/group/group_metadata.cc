@@ -1,18 +1,23 @@
 #include "broker/group/group_metadata.h"
 
-#include <algorithm>
-
 #include "broker/group/consumer_protocol.h"
+
+#include <algorithm>
 
 namespace samsa::group {
 
 const char* state_name(GroupState s) {
     switch (s) {
-        case GroupState::empty: return "Empty";
-        case GroupState::preparing_rebalance: return "PreparingRebalance";
-        case GroupState::completing_rebalance: return "CompletingRebalance";
-        case GroupState::stable: return "Stable";
-        case GroupState::dead: return "Dead";
+        case GroupState::empty:
+            return "Empty";
+        case GroupState::preparing_rebalance:
+            return "PreparingRebalance";
+        case GroupState::completing_rebalance:
+            return "CompletingRebalance";
+        case GroupState::stable:
+            return "Stable";
+        case GroupState::dead:
+            return "Dead";
     }
     return "Unknown";
 }
@@ -32,12 +37,16 @@ namespace {
 bool may_follow(GroupState from, GroupState to) {
     using S = GroupState;
     switch (to) {
-        case S::empty: return from == S::preparing_rebalance;
+        case S::empty:
+            return from == S::preparing_rebalance;
         case S::preparing_rebalance:
             return from == S::stable || from == S::completing_rebalance || from == S::empty;
-        case S::completing_rebalance: return from == S::preparing_rebalance;
-        case S::stable: return from == S::completing_rebalance;
-        case S::dead: return true;
+        case S::completing_rebalance:
+            return from == S::preparing_rebalance;
+        case S::stable:
+            return from == S::completing_rebalance;
+        case S::dead:
+            return true;
     }
     return false;
 }
@@ -89,8 +98,8 @@ void GroupMetadata::remove(const std::string& member_id) {
     }
     pending_members_.erase(member_id);
     if (leader_id == member_id) {
-        leader_id = members_.empty() ? std::nullopt
-                                     : std::optional<std::string>(members_.begin()->first);
+        leader_id =
+            members_.empty() ? std::nullopt : std::optional<std::string>(members_.begin()->first);
     }
 }
 
@@ -246,7 +255,8 @@ void GroupMetadata::init_next_generation(int64_t now_ms) {
 std::vector<JoinMember> GroupMetadata::current_member_metadata() const {
     std::vector<JoinMember> out;
     for (const auto& [id, m] : members_) {
-        out.push_back(JoinMember{id, m->group_instance_id, m->metadata(protocol_name.value_or(""))});
+        out.push_back(
+            JoinMember{id, m->group_instance_id, m->metadata(protocol_name.value_or(""))});
     }
     return out;
 }

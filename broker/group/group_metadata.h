@@ -12,6 +12,10 @@
 //   Stable              <- CompletingRebalance
 //   Dead                <- any
 
+#include "broker/group/member_metadata.h"
+#include "broker/group/types.h"
+#include "common/types.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,10 +24,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include "broker/group/member_metadata.h"
-#include "broker/group/types.h"
-#include "common/types.h"
 
 namespace samsa::group {
 
@@ -34,7 +34,7 @@ const char* state_name(GroupState s);
 std::optional<GroupState> parse_state(std::string_view name);
 
 class GroupMetadata {
-public:
+  public:
     GroupMetadata(std::string group_id, GroupState initial, int64_t now_ms);
 
     std::mutex lock;
@@ -124,7 +124,7 @@ public:
     // for other protocol types), for offset expiry and OffsetDelete.
     std::optional<std::set<std::string>> subscribed_topics() const;
 
-private:
+  private:
     std::string group_id_;
     GroupState state_;
     int64_t state_timestamp_ms_;

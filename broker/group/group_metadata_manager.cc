@@ -1,11 +1,11 @@
 #include "broker/group/group_metadata_manager.h"
 
-#include <optional>
-
 #include "broker/group/group_loader.h"
 #include "broker/group/group_records.h"
 #include "broker/protocol/record_batch_builder.h"
 #include "common/logging.h"
+
+#include <optional>
 
 namespace samsa::group {
 
@@ -19,7 +19,11 @@ auto& logger() {
 // One UTF-8 sequence at `i`: the code point, or nullopt (then the byte counts as a unit).
 std::optional<uint32_t> next_code_point(std::string_view s, size_t& i) {
     const auto b0 = static_cast<uint8_t>(s[i]);
-    int len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
+    int len = b0 < 0x80           ? 1
+              : (b0 >> 5) == 0x6  ? 2
+              : (b0 >> 4) == 0xE  ? 3
+              : (b0 >> 3) == 0x1E ? 4
+                                  : 0;
     if (len == 0 || i + len > s.size()) {
         ++i;
         return std::nullopt;
@@ -61,14 +65,19 @@ ErrorCode group_store_error(ErrorCode e) {
     switch (e) {
         case ErrorCode::unknown_topic_or_partition:
         case ErrorCode::not_enough_replicas:
-        case ErrorCode::not_enough_replicas_after_append: return ErrorCode::coordinator_not_available;
+        case ErrorCode::not_enough_replicas_after_append:
+            return ErrorCode::coordinator_not_available;
         case ErrorCode::not_leader_or_follower:
-        case ErrorCode::kafka_storage_error: return ErrorCode::not_coordinator;
-        case ErrorCode::request_timed_out: return ErrorCode::rebalance_in_progress;
+        case ErrorCode::kafka_storage_error:
+            return ErrorCode::not_coordinator;
+        case ErrorCode::request_timed_out:
+            return ErrorCode::rebalance_in_progress;
         case ErrorCode::message_too_large:
         case ErrorCode::record_list_too_large:
-        case ErrorCode::invalid_fetch_size: return ErrorCode::unknown_server_error;
-        default: return e;
+        case ErrorCode::invalid_fetch_size:
+            return ErrorCode::unknown_server_error;
+        default:
+            return e;
     }
 }
 
@@ -76,13 +85,17 @@ ErrorCode offset_store_error(ErrorCode e) {
     switch (e) {
         case ErrorCode::unknown_topic_or_partition:
         case ErrorCode::not_enough_replicas:
-        case ErrorCode::not_enough_replicas_after_append: return ErrorCode::coordinator_not_available;
+        case ErrorCode::not_enough_replicas_after_append:
+            return ErrorCode::coordinator_not_available;
         case ErrorCode::not_leader_or_follower:
-        case ErrorCode::kafka_storage_error: return ErrorCode::not_coordinator;
+        case ErrorCode::kafka_storage_error:
+            return ErrorCode::not_coordinator;
         case ErrorCode::message_too_large:
         case ErrorCode::record_list_too_large:
-        case ErrorCode::invalid_fetch_size: return ErrorCode::invalid_commit_offset_size;
-        default: return e;
+        case ErrorCode::invalid_fetch_size:
+            return ErrorCode::invalid_commit_offset_size;
+        default:
+            return e;
     }
 }
 
@@ -135,9 +148,10 @@ void GroupMetadataManager::load_partition(int32_t partition, int32_t epoch, Load
                     return;  // resigned, or elected again, meanwhile: that load decides
                 }
                 if (error != ErrorCode::none) {
-                    logger().warn("__consumer_offsets-{}: loading failed ({}); the partition's "
-                                  "groups stay unavailable",
-                                  partition, protocol::error_name(error));
+                    logger().warn(
+                        "__consumer_offsets-{}: loading failed ({}); the partition's "
+                        "groups stay unavailable",
+                        partition, protocol::error_name(error));
                     partitions_.erase(it);
                     return;
                 }
@@ -146,10 +160,11 @@ void GroupMetadataManager::load_partition(int32_t partition, int32_t epoch, Load
                 }
                 it->second.loading = false;
             }
-            logger().info("__consumer_offsets-{}: loaded {} groups in {} ms (epoch {}, {} records "
-                          "skipped)",
-                          partition, groups.size(), scheduler_.now_ms() - started, epoch,
-                          loader->skipped_records());
+            logger().info(
+                "__consumer_offsets-{}: loaded {} groups in {} ms (epoch {}, {} records "
+                "skipped)",
+                partition, groups.size(), scheduler_.now_ms() - started, epoch,
+                loader->skipped_records());
             loaded(groups);
         });
 }

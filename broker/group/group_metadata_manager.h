@@ -15,6 +15,11 @@
 // (GroupMetadata::lock). Never take mu_ while holding a group's lock for long: both orders
 // occur only through the short accessors here, which never hold both.
 
+#include "broker/group/coordinator_log.h"
+#include "broker/group/group_metadata.h"
+#include "broker/group/scheduler.h"
+#include "broker/group/types.h"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,11 +29,6 @@
 #include <string>
 #include <vector>
 
-#include "broker/group/coordinator_log.h"
-#include "broker/group/group_metadata.h"
-#include "broker/group/scheduler.h"
-#include "broker/group/types.h"
-
 namespace samsa::group {
 
 // Java's String.hashCode over the UTF-16 code units of `s` (UTF-8 in; invalid sequences count
@@ -36,7 +36,7 @@ namespace samsa::group {
 int32_t java_string_hash_abs(std::string_view s);
 
 class GroupMetadataManager {
-public:
+  public:
     using OffsetsDone = std::function<void(std::map<TopicPartition, ErrorCode>)>;
     // Called once a partition's groups are in place (the coordinator schedules their members'
     // session expiry), with the groups' locks not held.
@@ -91,7 +91,7 @@ public:
     // left empty with no offsets. Returns how many offsets expired.
     size_t expire_offsets();
 
-private:
+  private:
     struct PartitionState {
         int32_t epoch = -1;
         bool loading = false;

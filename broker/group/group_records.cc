@@ -129,8 +129,7 @@ std::optional<OffsetAndMetadata> decode_offset_value(std::span<const uint8_t> va
     return out;
 }
 
-std::optional<protocol::GroupMetadataValueData> decode_group_value(
-    std::span<const uint8_t> value) {
+std::optional<protocol::GroupMetadataValueData> decode_group_value(std::span<const uint8_t> value) {
     return decode_versioned<protocol::GroupMetadataValueData>(value, 0, 3);
 }
 

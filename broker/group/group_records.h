@@ -5,16 +5,16 @@
 // group; a null value is a tombstone. We write OffsetCommitKey v1 / OffsetCommitValue v3 and
 // GroupMetadataKey v2 / GroupMetadataValue v3, as Kafka 2.8 does with IBP 2.8.
 
+#include "broker/group/types.h"
+#include "broker/protocol/generated/group_metadata_value.h"
+#include "common/types.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <variant>
-
-#include "broker/group/types.h"
-#include "broker/protocol/generated/group_metadata_value.h"
-#include "common/types.h"
 
 namespace samsa::group {
 
@@ -25,7 +25,8 @@ Bytes offset_commit_value(const OffsetAndMetadata& offset);
 Bytes group_metadata_key(const std::string& group_id);
 // The group's current generation with `assignments` (member id -> assignment; members not in
 // it get their current assignment). Holds the group's lock.
-Bytes group_metadata_value(const GroupMetadata& group, const std::map<std::string, Bytes>& assignments);
+Bytes group_metadata_value(const GroupMetadata& group,
+                           const std::map<std::string, Bytes>& assignments);
 
 struct OffsetKey {
     std::string group_id;

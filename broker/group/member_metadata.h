@@ -4,14 +4,14 @@
 // are waiting (a JoinGroup until the rebalance completes, a SyncGroup until the leader's
 // assignment is stored). Guarded by its group's lock.
 
+#include "broker/group/types.h"
+
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "broker/group/types.h"
 
 namespace samsa::group {
 
@@ -26,7 +26,7 @@ struct ProtocolEntry {
 };
 
 class MemberMetadata {
-public:
+  public:
     MemberMetadata(std::string member_id, std::optional<std::string> group_instance_id,
                    std::string client_id, std::string client_host, int32_t rebalance_timeout_ms,
                    int32_t session_timeout_ms, std::string protocol_type,

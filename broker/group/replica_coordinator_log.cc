@@ -1,16 +1,16 @@
 #include "broker/group/replica_coordinator_log.h"
 
-#include <chrono>
-#include <memory>
+#include "broker/log/errc.h"
+#include "broker/replica/replica_manager.h"
+#include "common/logging.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
-#include "broker/log/errc.h"
-#include "broker/replica/replica_manager.h"
-#include "common/logging.h"
+#include <chrono>
+#include <memory>
 
 namespace samsa::group {
 
@@ -32,11 +32,16 @@ ErrorCode to_error(const std::error_code& ec) {
     }
     if (ec.category() == log::log_category()) {
         switch (static_cast<log::Errc>(ec.value())) {
-            case log::Errc::log_closed: return ErrorCode::not_leader_or_follower;
-            case log::Errc::message_too_large: return ErrorCode::message_too_large;
-            case log::Errc::record_list_too_large: return ErrorCode::record_list_too_large;
-            case log::Errc::storage_error: return ErrorCode::kafka_storage_error;
-            default: break;
+            case log::Errc::log_closed:
+                return ErrorCode::not_leader_or_follower;
+            case log::Errc::message_too_large:
+                return ErrorCode::message_too_large;
+            case log::Errc::record_list_too_large:
+                return ErrorCode::record_list_too_large;
+            case log::Errc::storage_error:
+                return ErrorCode::kafka_storage_error;
+            default:
+                break;
         }
     }
     return ErrorCode::unknown_server_error;
@@ -49,8 +54,7 @@ asio::awaitable<void> await_replicated(std::shared_ptr<replica::Partition> parti
                                        CoordinatorLog::Done done) {
     auto waiter = std::make_shared<replica::Waiter>(co_await asio::this_coro::executor);
     partition->add_watcher(waiter);
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     const int32_t min_isr = partition->log()->config().min_insync_replicas;
     for (;;) {
         auto replicated = partition->is_replicated(last_offset, min_isr);
@@ -64,8 +68,9 @@ asio::awaitable<void> await_replicated(std::shared_ptr<replica::Partition> parti
         }
         if (replicas->shutting_down() || !co_await waiter->wait_until(deadline)) {
             auto last = partition->is_replicated(last_offset, min_isr);
-            done(!last ? to_error(last.error())
-                       : last.value() ? ErrorCode::none : ErrorCode::request_timed_out);
+            done(!last          ? to_error(last.error())
+                 : last.value() ? ErrorCode::none
+                                : ErrorCode::request_timed_out);
             co_return;
         }
     }

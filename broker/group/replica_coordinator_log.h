@@ -3,9 +3,9 @@
 // on the I/O pool (they may block on the disk); waiting for the high watermark is a Waiter on
 // the partition, as for an acks=all Produce. Asio stays in the .cc.
 
-#include <boost/asio/any_io_executor.hpp>
-
 #include "broker/group/coordinator_log.h"
+
+#include <boost/asio/any_io_executor.hpp>
 
 namespace samsa::replica {
 class ReplicaManager;
@@ -14,7 +14,7 @@ class ReplicaManager;
 namespace samsa::group {
 
 class ReplicaCoordinatorLog final : public CoordinatorLog {
-public:
+  public:
     ReplicaCoordinatorLog(replica::ReplicaManager& replicas, boost::asio::any_io_executor io_pool);
 
     void append(int32_t partition, Bytes batch, int16_t acks, int32_t timeout_ms,
@@ -22,7 +22,7 @@ public:
     void read(int32_t partition, int32_t max_bytes,
               std::function<void(std::span<const uint8_t>)> on_chunk, Done done) override;
 
-private:
+  private:
     replica::ReplicaManager& replicas_;
     boost::asio::any_io_executor io_pool_;
 };

@@ -9,7 +9,7 @@
 namespace samsa::group {
 
 class Scheduler {
-public:
+  public:
     virtual ~Scheduler() = default;
     // Wall-clock milliseconds (commit timestamps, state timestamps, deadlines).
     virtual int64_t now_ms() const = 0;

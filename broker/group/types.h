@@ -2,13 +2,13 @@
 // Values shared by the group coordinator's parts: committed offsets, the results handed to the
 // request handlers, and the coordinator's settings (Kafka's GroupConfig / OffsetConfig).
 
+#include "broker/protocol/error_code.h"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "broker/protocol/error_code.h"
 
 namespace samsa::group {
 

@@ -1,19 +1,20 @@
 #include "broker/log/abstract_index.h"
 
+#include "broker/log/file_util.h"
+
+#include <cstdio>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <cstdio>
-
-#include "broker/log/file_util.h"
 
 namespace samsa::log {
 
 AbstractIndex::AbstractIndex(std::string path, int64_t base_offset, int32_t entry_size)
     : path_(std::move(path)), base_offset_(base_offset), entry_size_(entry_size) {}
 
-AbstractIndex::~AbstractIndex() { unmap(); }
+AbstractIndex::~AbstractIndex() {
+    unmap();
+}
 
 result<void> AbstractIndex::open(int64_t max_index_bytes) {
     SAMSA_TRY(int fd, open_file(path_, O_RDWR | O_CREAT));

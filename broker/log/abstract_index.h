@@ -12,18 +12,19 @@
 //
 // Not thread-safe: the owning LogSegment (under its Log's lock) serializes every call.
 
+#include "common/file_handle.h"
+#include "common/result.h"
+
+#include <boost/outcome/try.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 
-#include "common/file_handle.h"
-#include "common/result.h"
-#include <boost/outcome/try.hpp>
-
 namespace samsa::log {
 
 class AbstractIndex {
-public:
+  public:
     AbstractIndex(const AbstractIndex&) = delete;
     AbstractIndex& operator=(const AbstractIndex&) = delete;
     virtual ~AbstractIndex();
@@ -51,7 +52,7 @@ public:
     // Unmaps and trims; the object must not be used afterwards except for delete_file().
     result<void> close();
 
-protected:
+  protected:
     // Opens or creates `path`. A new (or empty) file is preallocated to max_index_bytes; an
     // existing one keeps its size and has size/entry_size entries.
     AbstractIndex(std::string path, int64_t base_offset, int32_t entry_size);
@@ -83,7 +84,7 @@ protected:
         return found;
     }
 
-private:
+  private:
     result<void> map(int fd, int64_t length, int prot);
     void unmap();
 

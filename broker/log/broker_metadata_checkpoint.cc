@@ -1,16 +1,16 @@
 #include "broker/log/broker_metadata_checkpoint.h"
 
+#include "broker/log/errc.h"
+#include "broker/log/file_util.h"
+#include "common/logging.h"
+
+#include <fmt/format.h>
+
 #include <charconv>
 #include <ctime>
 #include <filesystem>
 #include <map>
 #include <sstream>
-
-#include <fmt/format.h>
-
-#include "broker/log/errc.h"
-#include "broker/log/file_util.h"
-#include "common/logging.h"
 
 namespace samsa::log {
 namespace {

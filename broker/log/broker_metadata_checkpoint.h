@@ -9,12 +9,13 @@
 // `#`/`!` lines are comments; keys and values are trimmed. Written with the
 // temp/fsync/rename dance. The server checks cluster.id against ZooKeeper's /cluster/id.
 
+#include "common/result.h"
+
+#include <boost/outcome/try.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include "common/result.h"
-#include <boost/outcome/try.hpp>
 
 namespace samsa::log {
 
@@ -28,7 +29,7 @@ struct BrokerMetadata {
 };
 
 class BrokerMetadataCheckpoint {
-public:
+  public:
     explicit BrokerMetadataCheckpoint(std::string path) : path_(std::move(path)) {}
 
     result<void> write(const BrokerMetadata& metadata) const;
@@ -36,7 +37,7 @@ public:
     // (version != 0 or a missing/non-numeric broker.id).
     result<std::optional<BrokerMetadata>> read() const;
 
-private:
+  private:
     std::string path_;
 };
 

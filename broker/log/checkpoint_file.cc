@@ -1,8 +1,8 @@
 #include "broker/log/checkpoint_file.h"
 
-#include <vector>
-
 #include <fmt/format.h>
+
+#include <vector>
 
 namespace samsa::log {
 
@@ -25,8 +25,9 @@ result<OffsetMap> CheckpointFile::read() const {
         int64_t offset = 0;
         if (!parse_checkpoint_number(f[1], tp.partition) ||
             !parse_checkpoint_number(f[2], offset)) {
-            return checkpoint_malformed(path_, i + 3, fmt::format("expected '{}', got '{} {} {}'",
-                                                                  kFormat, f[0], f[1], f[2]));
+            return checkpoint_malformed(
+                path_, i + 3,
+                fmt::format("expected '{}', got '{} {} {}'", kFormat, f[0], f[1], f[2]));
         }
         offsets[tp] = offset;
     }

@@ -14,14 +14,15 @@
 //
 // Thread-safe for distinct files; callers serialize writes to one file.
 
+#include "broker/log/checkpoint_format.h"
+#include "common/result.h"
+#include "common/types.h"
+
+#include <boost/outcome/try.hpp>
+
 #include <cstdint>
 #include <map>
 #include <string>
-
-#include "broker/log/checkpoint_format.h"
-#include "common/result.h"
-#include <boost/outcome/try.hpp>
-#include "common/types.h"
 
 namespace samsa::log {
 
@@ -32,7 +33,7 @@ inline const std::string kReplicationOffsetCheckpointFile = "replication-offset-
 using OffsetMap = std::map<TopicPartition, int64_t>;
 
 class CheckpointFile {
-public:
+  public:
     explicit CheckpointFile(std::string path) : path_(std::move(path)) {}
 
     const std::string& path() const { return path_; }
@@ -42,7 +43,7 @@ public:
     // Errc::corrupt_checkpoint, logged with the offending line.
     result<OffsetMap> read() const;
 
-private:
+  private:
     std::string path_;
 };
 

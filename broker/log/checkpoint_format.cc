@@ -1,13 +1,13 @@
 #include "broker/log/checkpoint_format.h"
 
-#include <filesystem>
-#include <sstream>
-
-#include <fmt/format.h>
-
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
 #include "common/logging.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <sstream>
 
 namespace samsa::log {
 namespace {
@@ -39,8 +39,9 @@ result<void> write_checkpoint_lines(const std::string& path, int32_t version,
     return sync ? atomic_write_file(path, out) : replace_file_unsynced(path, out);
 }
 
-result<std::vector<std::vector<std::string>>> read_checkpoint_lines(
-    const std::string& path, int32_t version, size_t fields, std::string_view entry_format) {
+result<std::vector<std::vector<std::string>>> read_checkpoint_lines(const std::string& path,
+                                                                    int32_t version, size_t fields,
+                                                                    std::string_view entry_format) {
     std::vector<std::vector<std::string>> entries;
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {

@@ -10,14 +10,14 @@
 //
 // Stateless; thread-safe for distinct files.
 
+#include "common/result.h"
+
 #include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
-
-#include "common/result.h"
 
 namespace samsa::log {
 
@@ -30,8 +30,9 @@ result<void> write_checkpoint_lines(const std::string& path, int32_t version,
 // missing or zero-byte file (Kafka creates them empty) has none. Errc::corrupt_checkpoint,
 // logged with the line, for another version, a bad count, or a line with the wrong number of
 // fields; `entry_format` (e.g. "topic partition offset") goes into that message.
-result<std::vector<std::vector<std::string>>> read_checkpoint_lines(
-    const std::string& path, int32_t version, size_t fields, std::string_view entry_format);
+result<std::vector<std::vector<std::string>>> read_checkpoint_lines(const std::string& path,
+                                                                    int32_t version, size_t fields,
+                                                                    std::string_view entry_format);
 // Logs why line `line_no` of checkpoint `path` is malformed; returns Errc::corrupt_checkpoint.
 // For callers that find an entry's fields unparsable (entry i is on line i + 3).
 std::error_code checkpoint_malformed(const std::string& path, size_t line_no,

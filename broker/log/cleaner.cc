@@ -1,18 +1,17 @@
 #include "broker/log/cleaner.h"
 
-#include <sys/stat.h>
-
-#include <algorithm>
-#include <climits>
-#include <filesystem>
-#include <span>
-
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
 #include "broker/log/log_loader.h"
 #include "broker/log/record_filter.h"
 #include "broker/protocol/compression.h"
 #include "common/logging.h"
+
+#include <algorithm>
+#include <climits>
+#include <filesystem>
+#include <span>
+#include <sys/stat.h>
 
 namespace samsa::log {
 namespace fs = std::filesystem;
@@ -25,9 +24,10 @@ namespace {
 // the active one, so only its deletion or truncation could change it, and the swap checks
 // for both). Whole batches only; a trailing partial batch ends the segment.
 class BatchReader {
-public:
+  public:
     BatchReader(const CleanableSegment& segment, int32_t buffer_size, Throttler* throttler)
-        : segment_(segment), buffer_size_(std::max(buffer_size, protocol::kRecordBatchHeaderSize)),
+        : segment_(segment),
+          buffer_size_(std::max(buffer_size, protocol::kRecordBatchHeaderSize)),
           throttler_(throttler) {}
 
     result<std::optional<RecordBatchView>> next() {
@@ -45,14 +45,15 @@ public:
         return std::optional<RecordBatchView>(RecordBatchView(whole));
     }
 
-private:
+  private:
     result<std::span<const uint8_t>> bytes(int64_t position, size_t n) {
         if (position < start_ || position + static_cast<int64_t>(n) > start_ + filled_) {
             size_t want = std::max(n, static_cast<size_t>(buffer_size_));
             want = std::min<size_t>(want, static_cast<size_t>(segment_.size - position));
             buf_.resize(std::max(buf_.size(), want));
-            SAMSA_TRY(size_t got, pread_fully(segment_.file->fd(), std::span<uint8_t>(buf_.data(), want),
-                                              position, segment_.file->path()));
+            SAMSA_TRY(size_t got,
+                      pread_fully(segment_.file->fd(), std::span<uint8_t>(buf_.data(), want),
+                                  position, segment_.file->path()));
             if (throttler_ != nullptr) {
                 throttler_->maybe_throttle(static_cast<int64_t>(got));
             }
@@ -107,7 +108,8 @@ std::vector<std::vector<size_t>> group_segments_by_size(const std::vector<Cleana
         int64_t base = segs[i].base_offset;
         for (++i; i < segs.size(); ++i) {
             const CleanableSegment& next = segs[i];
-            if (size + next.size > max_size || offset_index + next.offset_index_bytes > max_index_size ||
+            if (size + next.size > max_size ||
+                offset_index + next.offset_index_bytes > max_index_size ||
                 time_index + next.time_index_bytes > max_index_size ||
                 next.end_offset - 1 - base > INT32_MAX ||
                 next.last_modified_ms - segs[group.front()].last_modified_ms > max_mtime_span_ms) {
@@ -125,8 +127,11 @@ std::vector<std::vector<size_t>> group_segments_by_size(const std::vector<Cleana
 
 Cleaner::Cleaner(const CleanerConfig& config, size_t offset_map_bytes, Throttler* throttler,
                  Clock clock, std::function<bool()> stopping)
-    : config_(config), map_(offset_map_bytes, config.dedupe_buffer_load_factor),
-      throttler_(throttler), clock_(std::move(clock)), stopping_(std::move(stopping)) {}
+    : config_(config),
+      map_(offset_map_bytes, config.dedupe_buffer_load_factor),
+      throttler_(throttler),
+      clock_(std::move(clock)),
+      stopping_(std::move(stopping)) {}
 
 result<void> Cleaner::check_stopping() const {
     if (stopping_ && stopping_()) {
@@ -209,8 +214,9 @@ result<Cleaner::CleanedGroup> Cleaner::clean_group(
     const std::string dir = log.log->dir();
     const int64_t base = group.front().base_offset;
     remove_segment_files(dir, base, kCleanedFileSuffix);
-    SAMSA_TRY(auto cleaned, LogSegment::open(dir, base, segment_options(log.log->config(), clock_()),
-                                             kCleanedFileSuffix));
+    SAMSA_TRY(auto cleaned,
+              LogSegment::open(dir, base, segment_options(log.log->config(), clock_()),
+                               kCleanedFileSuffix));
     auto write = [&](std::vector<uint8_t>& out) -> result<void> {
         if (!out.empty()) {
             SAMSA_TRY(cleaned->append(out));
@@ -299,9 +305,9 @@ result<int64_t> Cleaner::clean(const LogToClean& log) {
         }
         return ec;
     };
-    for (const auto& indexes : group_segments_by_size(to_clean, config.segment_bytes,
-                                                      config.segment_index_bytes,
-                                                      config.delete_retention_ms)) {
+    for (const auto& indexes :
+         group_segments_by_size(to_clean, config.segment_bytes, config.segment_index_bytes,
+                                config.delete_retention_ms)) {
         std::vector<CleanableSegment> group;
         for (size_t i : indexes) {
             group.push_back(to_clean[i]);
@@ -321,21 +327,20 @@ result<int64_t> Cleaner::clean(const LogToClean& log) {
     for (const auto& seg : cleaned) {
         bases.push_back(seg->base_offset());
     }
-    auto replaced = log.log->replace_segments(std::move(cleaned), log.snapshot,
-                                              to_clean.front().base_offset,
-                                              to_clean.back().end_offset);
+    auto replaced = log.log->replace_segments(
+        std::move(cleaned), log.snapshot, to_clean.front().base_offset, to_clean.back().end_offset);
     if (!replaced) {
         for (int64_t base : bases) {
             remove_segment_files(dir, base, kCleanedFileSuffix);
         }
         return replaced.error();
     }
-    logger->info("{}: cleaned offsets [{}, {}) of a log starting at {}: {} segment(s) into {}, "
-                 "{} of {} bytes kept, {} of {} records kept, delete horizon {}",
-                 log.tp, log.first_dirty_offset, end, to_clean.front().base_offset,
-                 stats_.segments_cleaned, bases.size(), stats_.bytes_written,
-                 std::max<int64_t>(stats_.bytes_read, 1), stats_.records_kept,
-                 stats_.records_read, delete_horizon_ms);
+    logger->info(
+        "{}: cleaned offsets [{}, {}) of a log starting at {}: {} segment(s) into {}, "
+        "{} of {} bytes kept, {} of {} records kept, delete horizon {}",
+        log.tp, log.first_dirty_offset, end, to_clean.front().base_offset, stats_.segments_cleaned,
+        bases.size(), stats_.bytes_written, std::max<int64_t>(stats_.bytes_read, 1),
+        stats_.records_kept, stats_.records_read, delete_horizon_ms);
     return end;
 }
 

@@ -29,6 +29,12 @@
 //
 // Not thread-safe: one Cleaner per cleaner thread (it owns that thread's offset map).
 
+#include "broker/log/cleaner_config.h"
+#include "broker/log/clock.h"
+#include "broker/log/log.h"
+#include "broker/log/offset_map.h"
+#include "broker/log/throttler.h"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -36,12 +42,6 @@
 #include <span>
 #include <unordered_map>
 #include <vector>
-
-#include "broker/log/cleaner_config.h"
-#include "broker/log/clock.h"
-#include "broker/log/log.h"
-#include "broker/log/offset_map.h"
-#include "broker/log/throttler.h"
 
 namespace samsa::log {
 
@@ -78,15 +78,15 @@ struct CleanerStats {
 // That alone does not keep tombstones from taking younger mtimes (a segment can move forward
 // by up to the span at every pass): what does is that clean_group ends a cleaned segment
 // after a segment that keeps tombstones (step 4).
-std::vector<std::vector<size_t>> group_segments_by_size(const std::vector<CleanableSegment>& segments,
-                                                        int32_t max_size, int32_t max_index_size,
-                                                        int64_t max_mtime_span_ms);
+std::vector<std::vector<size_t>> group_segments_by_size(
+    const std::vector<CleanableSegment>& segments, int32_t max_size, int32_t max_index_size,
+    int64_t max_mtime_span_ms);
 
 class Cleaner {
-public:
+  public:
     // `stopping` is polled between batches: a pass that sees it true is abandoned.
-    Cleaner(const CleanerConfig& config, size_t offset_map_bytes, Throttler* throttler,
-            Clock clock, std::function<bool()> stopping);
+    Cleaner(const CleanerConfig& config, size_t offset_map_bytes, Throttler* throttler, Clock clock,
+            std::function<bool()> stopping);
 
     // Cleans `log` and returns the new first dirty offset (what the checkpoint records).
     // Errc::cleaning_aborted when the log changed under the cleaner or the cleaner is stopping.
@@ -95,7 +95,7 @@ public:
     const CleanerStats& stats() const { return stats_; }
     const CleanerOffsetMap& offset_map() const { return map_; }
 
-private:
+  private:
     // Step 1; returns the end of the mapped section.
     result<int64_t> build_offset_map(const LogToClean& log);
     // Producer id -> last offset of its last batch in `segments`.
@@ -106,8 +106,7 @@ private:
         size_t segments_used = 0;  // a prefix of the group: see step 4
     };
     // Step 4 for one group, or for its first segments.
-    result<CleanedGroup> clean_group(const LogToClean& log,
-                                     std::span<const CleanableSegment> group,
+    result<CleanedGroup> clean_group(const LogToClean& log, std::span<const CleanableSegment> group,
                                      int64_t delete_horizon_ms,
                                      const std::unordered_map<int64_t, int64_t>& producers);
     result<void> check_stopping() const;

@@ -9,14 +9,15 @@
 namespace samsa::log {
 
 struct CleanerConfig {
-    bool enable = true;                                   // log.cleaner.enable
-    int32_t num_threads = 1;                              // log.cleaner.threads
-    int64_t dedupe_buffer_size = 128LL * 1024 * 1024;     // log.cleaner.dedupe.buffer.size (all threads)
-    double dedupe_buffer_load_factor = 0.9;               // log.cleaner.io.buffer.load.factor
-    int32_t io_buffer_size = 512 * 1024;                  // log.cleaner.io.buffer.size
-    double max_io_bytes_per_second =                      // log.cleaner.io.max.bytes.per.second
+    bool enable = true;       // log.cleaner.enable
+    int32_t num_threads = 1;  // log.cleaner.threads
+    int64_t dedupe_buffer_size =
+        128LL * 1024 * 1024;                 // log.cleaner.dedupe.buffer.size (all threads)
+    double dedupe_buffer_load_factor = 0.9;  // log.cleaner.io.buffer.load.factor
+    int32_t io_buffer_size = 512 * 1024;     // log.cleaner.io.buffer.size
+    double max_io_bytes_per_second =         // log.cleaner.io.max.bytes.per.second
         std::numeric_limits<double>::max();
-    int64_t backoff_ms = 15000;                           // log.cleaner.backoff.ms
+    int64_t backoff_ms = 15000;  // log.cleaner.backoff.ms
 
     bool operator==(const CleanerConfig&) const = default;
 };

@@ -16,6 +16,8 @@ inline int64_t system_now_ms() {
         .count();
 }
 
-inline Clock system_clock() { return &system_now_ms; }
+inline Clock system_clock() {
+    return &system_now_ms;
+}
 
 }  // namespace samsa::log

@@ -1,10 +1,10 @@
 #pragma once
 // What a Log read returns (Kafka's LogOffsetMetadata, FetchDataInfo, TimestampAndOffset).
 
+#include "broker/protocol/records.h"
+
 #include <cstdint>
 #include <optional>
-
-#include "broker/protocol/records.h"
 
 namespace samsa::log {
 

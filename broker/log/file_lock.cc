@@ -1,14 +1,13 @@
 #include "broker/log/file_lock.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <cerrno>
-
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
 #include "common/logging.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace samsa::log {
 

@@ -3,16 +3,17 @@
 // a second broker (another process, or another LogManager in this one) cannot use the same
 // log dir. flock locks belong to the open file, so they die with the process.
 
+#include "common/result.h"
+
+#include <boost/outcome/try.hpp>
+
 #include <memory>
 #include <string>
-
-#include "common/result.h"
-#include <boost/outcome/try.hpp>
 
 namespace samsa::log {
 
 class FileLock {
-public:
+  public:
     // Creates the file if needed and locks it without blocking; Errc::log_dir_locked (logged
     // with the path) if someone else holds it.
     static result<std::unique_ptr<FileLock>> acquire(const std::string& path);
@@ -20,7 +21,7 @@ public:
     FileLock(const FileLock&) = delete;
     FileLock& operator=(const FileLock&) = delete;
 
-private:
+  private:
     FileLock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
 
     int fd_;

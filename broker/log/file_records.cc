@@ -1,13 +1,12 @@
 #include "broker/log/file_records.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstdio>
-
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
 #include "common/logging.h"
+
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace samsa::log {
 
@@ -56,7 +55,9 @@ result<void> FileRecords::append(std::span<const uint8_t> bytes) {
     return success();
 }
 
-result<void> FileRecords::flush() const { return fsync_fd(file_->fd(), path_); }
+result<void> FileRecords::flush() const {
+    return fsync_fd(file_->fd(), path_);
+}
 
 result<void> FileRecords::truncate_to(int32_t size) {
     if (::ftruncate(file_->fd(), size) != 0) {

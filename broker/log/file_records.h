@@ -11,19 +11,20 @@
 // Not thread-safe: called by its LogSegment under the Log's lock. The FileSlices it returns
 // may be read from any thread.
 
+#include "broker/log/fetch_data_info.h"
+#include "broker/protocol/record_batch.h"
+#include "broker/protocol/records.h"
+#include "common/file_handle.h"
+#include "common/result.h"
+
+#include <boost/outcome/try.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include "broker/log/fetch_data_info.h"
-#include "broker/protocol/record_batch.h"
-#include "broker/protocol/records.h"
-#include "common/file_handle.h"
-#include "common/result.h"
-#include <boost/outcome/try.hpp>
 
 namespace samsa::log {
 
@@ -37,7 +38,7 @@ struct BatchPosition {
 };
 
 class FileRecords {
-public:
+  public:
     static constexpr int32_t kScanChunk = 16 * 1024;
 
     // Opens or creates `path`; size() is the current file length.
@@ -90,7 +91,7 @@ public:
     // Reads `size` bytes at `position` (a whole batch, for ListOffsets on uncompressed ones).
     result<std::vector<uint8_t>> read(int32_t position, int32_t size) const;
 
-private:
+  private:
     FileRecords(std::string path, std::shared_ptr<FileHandle> file, int32_t size)
         : path_(std::move(path)), file_(std::move(file)), size_(size) {}
 

@@ -1,21 +1,20 @@
 #include "broker/log/file_util.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
-#include <unistd.h>
+#include "broker/log/errc.h"
+#include "common/file_handle.h"
+#include "common/logging.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
 #include <vector>
-
-#include <fmt/format.h>
-
-#include "broker/log/errc.h"
-#include "common/file_handle.h"
-#include "common/logging.h"
 
 namespace samsa::log {
 
@@ -75,8 +74,8 @@ result<size_t> pread_cached(int fd, std::span<uint8_t> data, int64_t position,
     size_t done = 0;
     while (done < data.size()) {
         iovec iov{data.data() + done, data.size() - done};
-        ssize_t n = ::preadv2(fd, &iov, 1, static_cast<off_t>(position + int64_t(done)),
-                              RWF_NOWAIT);
+        ssize_t n =
+            ::preadv2(fd, &iov, 1, static_cast<off_t>(position + int64_t(done)), RWF_NOWAIT);
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -94,8 +93,7 @@ result<size_t> pread_cached(int fd, std::span<uint8_t> data, int64_t position,
     return done;
 }
 
-result<void> load_into_page_cache(int fd, int64_t position, int64_t size,
-                                  const std::string& path) {
+result<void> load_into_page_cache(int fd, int64_t position, int64_t size, const std::string& path) {
     std::vector<uint8_t> scratch(static_cast<size_t>(std::min<int64_t>(size, 1 << 20)));
     for (int64_t at = position; at < position + size;) {
         auto chunk = std::span(scratch).first(
@@ -165,8 +163,9 @@ result<std::string> read_whole_file(const std::string& path) {
     FileHandle file(fd, path);  // closes on every return
     SAMSA_TRY(int64_t size, file_size(fd, path));
     std::string out(static_cast<size_t>(size), '\0');
-    SAMSA_TRY(size_t n, pread_fully(fd, std::span(reinterpret_cast<uint8_t*>(out.data()), out.size()),
-                                    0, path));
+    SAMSA_TRY(
+        size_t n,
+        pread_fully(fd, std::span(reinterpret_cast<uint8_t*>(out.data()), out.size()), 0, path));
     out.resize(n);
     return out;
 }

@@ -3,12 +3,13 @@
 // write-temp/fsync/rename dance that every checkpoint uses. Failures are logged here with the
 // path and errno, and returned as Errc::storage_error (Kafka's KAFKA_STORAGE_ERROR).
 
+#include "common/result.h"
+
+#include <boost/outcome/try.hpp>
+
 #include <cstdint>
 #include <span>
 #include <string>
-
-#include "common/result.h"
-#include <boost/outcome/try.hpp>
 
 namespace samsa::log {
 
@@ -25,8 +26,7 @@ result<size_t> pread_cached(int fd, std::span<uint8_t> data, int64_t position,
                             const std::string& path);
 // Reads [position, position + size) through the page cache and drops the bytes: what is read
 // next (a sendfile of that range) then finds it there. For the I/O pool.
-result<void> load_into_page_cache(int fd, int64_t position, int64_t size,
-                                  const std::string& path);
+result<void> load_into_page_cache(int fd, int64_t position, int64_t size, const std::string& path);
 result<size_t> pread_fully(int fd, std::span<uint8_t> data, int64_t position,
                            const std::string& path);
 result<void> fsync_fd(int fd, const std::string& path);

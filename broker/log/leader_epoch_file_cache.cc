@@ -1,11 +1,11 @@
 #include "broker/log/leader_epoch_file_cache.h"
 
-#include <algorithm>
+#include "broker/log/checkpoint_format.h"
+#include "common/logging.h"
 
 #include <fmt/format.h>
 
-#include "broker/log/checkpoint_format.h"
-#include "common/logging.h"
+#include <algorithm>
 
 namespace samsa::log {
 namespace {
@@ -31,9 +31,9 @@ result<LeaderEpochFileCache> LeaderEpochFileCache::load(std::string path, TopicP
         if (!parse_checkpoint_number(lines[i][0], e.epoch) ||
             !parse_checkpoint_number(lines[i][1], e.start_offset) || e.epoch < 0 ||
             e.start_offset < 0) {
-            return checkpoint_malformed(cache.path_, i + 3,
-                                        fmt::format("expected '{}', got '{} {}'", kEntryFormat,
-                                                    lines[i][0], lines[i][1]));
+            return checkpoint_malformed(
+                cache.path_, i + 3,
+                fmt::format("expected '{}', got '{} {}'", kEntryFormat, lines[i][0], lines[i][1]));
         }
         if (!cache.entries_.empty() && (e.epoch <= cache.entries_.back().epoch ||
                                         e.start_offset <= cache.entries_.back().start_offset)) {
@@ -59,7 +59,9 @@ result<void> LeaderEpochFileCache::flush(bool sync) {
     return success();
 }
 
-result<void> LeaderEpochFileCache::sync() { return unsynced_ ? flush(true) : success(); }
+result<void> LeaderEpochFileCache::sync() {
+    return unsynced_ ? flush(true) : success();
+}
 
 result<void> LeaderEpochFileCache::assign(int32_t epoch, int64_t start_offset, bool sync) {
     if (epoch < 0 || start_offset < 0) {
@@ -82,9 +84,10 @@ result<void> LeaderEpochFileCache::assign(int32_t epoch, int64_t start_offset, b
     // Replacing one entry at the same offset is the expected case (an epoch bumped before
     // any data was written in it); anything else lost history.
     if (removed.size() > 1 || (removed.size() == 1 && removed[0].start_offset != start_offset)) {
-        get_logger("log")->warn("{}: new epoch entry ({}, {}) truncated conflicting entries {}; "
-                                "cache now holds {} entries",
-                                tp_, epoch, start_offset, describe(removed), entries_.size());
+        get_logger("log")->warn(
+            "{}: new epoch entry ({}, {}) truncated conflicting entries {}; "
+            "cache now holds {} entries",
+            tp_, epoch, start_offset, describe(removed), entries_.size());
     }
     return flush(sync);
 }
@@ -117,10 +120,10 @@ result<void> LeaderEpochFileCache::truncate_from_start(int64_t start_offset, boo
     std::vector<EpochEntry> removed(entries_.begin(), first_kept);
     entries_.erase(entries_.begin(), first_kept);
     entries_.insert(entries_.begin(), updated);
-    get_logger("log")->info("{}: log start offset {}: leader epoch entries {} replaced by "
-                            "({}, {})",
-                            tp_, start_offset, describe(removed), updated.epoch,
-                            updated.start_offset);
+    get_logger("log")->info(
+        "{}: log start offset {}: leader epoch entries {} replaced by "
+        "({}, {})",
+        tp_, start_offset, describe(removed), updated.epoch, updated.start_offset);
     return flush(sync);
 }
 
@@ -146,9 +149,9 @@ EpochEndOffset LeaderEpochFileCache::end_offset_for(int32_t requested_epoch,
         // The leader's current epoch, still being written to: it ends at the LEO.
         return {requested_epoch, log_end_offset};
     }
-    auto higher = std::upper_bound(
-        entries_.begin(), entries_.end(), requested_epoch,
-        [](int32_t epoch, const EpochEntry& e) { return epoch < e.epoch; });
+    auto higher =
+        std::upper_bound(entries_.begin(), entries_.end(), requested_epoch,
+                         [](int32_t epoch, const EpochEntry& e) { return epoch < e.epoch; });
     if (higher == entries_.end()) {
         return {};  // above every known epoch
     }
@@ -161,9 +164,9 @@ EpochEndOffset LeaderEpochFileCache::end_offset_for(int32_t requested_epoch,
 }
 
 std::optional<int32_t> LeaderEpochFileCache::epoch_for_offset(int64_t offset) const {
-    auto after = std::upper_bound(
-        entries_.begin(), entries_.end(), offset,
-        [](int64_t o, const EpochEntry& e) { return o < e.start_offset; });
+    auto after =
+        std::upper_bound(entries_.begin(), entries_.end(), offset,
+                         [](int64_t o, const EpochEntry& e) { return o < e.start_offset; });
     if (after == entries_.begin()) {
         return std::nullopt;
     }

@@ -30,20 +30,20 @@
 // in Kafka, where the log dir then goes offline) and returns Errc::storage_error; the next
 // successful write persists them.
 
+#include "common/result.h"
+#include "common/types.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "common/types.h"
-
 namespace samsa::log {
 
 inline const std::string kLeaderEpochCheckpointFile = "leader-epoch-checkpoint";
 
-inline constexpr int32_t kUndefinedEpoch = -1;         // Kafka's UNDEFINED_EPOCH
-inline constexpr int64_t kUndefinedEpochOffset = -1;   // Kafka's UNDEFINED_EPOCH_OFFSET
+inline constexpr int32_t kUndefinedEpoch = -1;        // Kafka's UNDEFINED_EPOCH
+inline constexpr int64_t kUndefinedEpochOffset = -1;  // Kafka's UNDEFINED_EPOCH_OFFSET
 
 struct EpochEntry {
     int32_t epoch = 0;
@@ -61,7 +61,7 @@ struct EpochEndOffset {
 };
 
 class LeaderEpochFileCache {
-public:
+  public:
     // Reads `path` (missing or empty: no entries). Errc::corrupt_checkpoint if the file is
     // malformed or its entries do not strictly increase.
     static result<LeaderEpochFileCache> load(std::string path, TopicPartition tp);
@@ -100,7 +100,7 @@ public:
     // The partition dir was renamed: later writes go to `path`.
     void set_path(std::string path) { path_ = std::move(path); }
 
-private:
+  private:
     LeaderEpochFileCache(std::string path, TopicPartition tp)
         : path_(std::move(path)), tp_(std::move(tp)) {}
 

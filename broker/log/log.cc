@@ -1,19 +1,19 @@
 #include "broker/log/log.h"
 
-#include <chrono>
-#include <filesystem>
-#include <mutex>
-
-#include <fmt/format.h>
-
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
-#include "broker/log/log_retention.h"
 #include "broker/log/log_loader.h"
+#include "broker/log/log_retention.h"
 #include "broker/log/log_validator.h"
 #include "broker/log/partition_metadata_file.h"
 #include "broker/metrics/metrics.h"
 #include "common/logging.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <mutex>
 
 namespace samsa::log {
 namespace fs = std::filesystem;
@@ -40,7 +40,6 @@ AppendInfo duplicate_append_info(const ProducerBatch& original, const ValidatedB
 
 }  // namespace
 
-
 result<std::unique_ptr<Log>> Log::open(const std::string& dir, const TopicPartition& tp,
                                        const LogConfig& config, int64_t recovery_point,
                                        bool had_clean_shutdown, Clock clock,
@@ -65,13 +64,14 @@ result<std::unique_ptr<Log>> Log::open(const std::string& dir, const TopicPartit
     log->high_watermark_ = loaded.log_start_offset;
     log->last_flush_ms_ = now;
     SAMSA_TRY(log->rebuild_producer_state_locked());
-    get_logger("log")->info("{}: loaded {} segment(s), log start offset {}, log end offset {}",
-                            tp, log->segments_.size(), loaded.log_start_offset,
-                            loaded.log_end_offset);
+    get_logger("log")->info("{}: loaded {} segment(s), log start offset {}, log end offset {}", tp,
+                            log->segments_.size(), loaded.log_start_offset, loaded.log_end_offset);
     return log;
 }
 
-Log::~Log() { (void)close(); }
+Log::~Log() {
+    (void)close();
+}
 
 result<void> Log::check_open() const {
     if (closed_) {
@@ -80,7 +80,9 @@ result<void> Log::check_open() const {
     return success();
 }
 
-const LogConfig& Log::config() const { return *config_.load(std::memory_order_acquire); }
+const LogConfig& Log::config() const {
+    return *config_.load(std::memory_order_acquire);
+}
 
 void Log::update_config(const LogConfig& config) {
     std::unique_lock lock(mu_);
@@ -123,9 +125,9 @@ result<AppendInfo> Log::append_as_leader(std::span<uint8_t> batch, int32_t leade
     return info;
 }
 
-result<AppendInfo> Log::append_as_leader_locked(std::span<uint8_t> batch,
-                                                const ValidatedBatch& v, int32_t leader_epoch,
-                                                int64_t now, AppendMode mode) {
+result<AppendInfo> Log::append_as_leader_locked(std::span<uint8_t> batch, const ValidatedBatch& v,
+                                                int32_t leader_epoch, int64_t now,
+                                                AppendMode mode) {
     SAMSA_TRY(check_open());
     const LogConfig& config = this->config();
     int64_t base = log_end_offset_;
@@ -226,10 +228,9 @@ result<void> Log::maybe_flush_after_append(const LogConfig& config) {
 // ---- roll ---------------------------------------------------------------------------------
 
 result<LogSegment*> Log::maybe_roll_locked(int32_t messages_size, int64_t max_timestamp,
-                                           int64_t first_offset, int64_t last_offset,
-                                           int64_t now) {
-    RollParams p{config().segment_bytes, config().segment_ms, messages_size, max_timestamp,
-                 last_offset, now};
+                                           int64_t first_offset, int64_t last_offset, int64_t now) {
+    RollParams p{config().segment_bytes, config().segment_ms, messages_size,
+                 max_timestamp,          last_offset,         now};
     if (active_segment().should_roll(p)) {
         SAMSA_TRY(roll_locked(first_offset, now));
     }
@@ -289,9 +290,8 @@ result<FetchDataInfo> Log::read(int64_t start_offset, int32_t max_bytes, int64_t
     return read_locked(start_offset, max_bytes, max_offset, min_one_batch, mode);
 }
 
-result<FetchDataInfo> Log::read_locked(int64_t start_offset, int32_t max_bytes,
-                                       int64_t max_offset, bool min_one_batch,
-                                       ReadMode mode) const {
+result<FetchDataInfo> Log::read_locked(int64_t start_offset, int32_t max_bytes, int64_t max_offset,
+                                       bool min_one_batch, ReadMode mode) const {
     SAMSA_TRY(check_open());
     int64_t end = log_end_offset_;
     FetchDataInfo at_end;
@@ -399,7 +399,9 @@ class FlushTimer {
 
 }  // namespace
 
-result<void> Log::flush() { return flush_up_to(log_end_offset_); }
+result<void> Log::flush() {
+    return flush_up_to(log_end_offset_);
+}
 
 result<void> Log::flush_up_to(int64_t offset) {
     std::vector<std::shared_ptr<const FileHandle>> handles;

@@ -37,6 +37,19 @@
 // LEO on; truncate_fully_and_start_at() clears them; a log start moving forward (retention,
 // DeleteRecords) trims them to it; recovery rebuilds them (log_loader.h).
 
+#include "broker/log/append_info.h"
+#include "broker/log/clock.h"
+#include "broker/log/fetch_data_info.h"
+#include "broker/log/leader_epoch_file_cache.h"
+#include "broker/log/log_config.h"
+#include "broker/log/log_lock.h"
+#include "broker/log/log_segment.h"
+#include "broker/log/producer_state_manager.h"
+#include "common/result.h"
+#include "common/types.h"
+
+#include <boost/outcome/try.hpp>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -49,18 +62,6 @@
 #include <string>
 #include <vector>
 
-#include "broker/log/append_info.h"
-#include "broker/log/clock.h"
-#include "broker/log/fetch_data_info.h"
-#include "broker/log/leader_epoch_file_cache.h"
-#include "broker/log/log_config.h"
-#include "broker/log/log_lock.h"
-#include "broker/log/log_segment.h"
-#include "broker/log/producer_state_manager.h"
-#include "common/result.h"
-#include <boost/outcome/try.hpp>
-#include "common/types.h"
-
 namespace samsa::log {
 
 struct ValidatedBatch;
@@ -72,8 +73,8 @@ struct CleanableSegment {
     int32_t size = 0;
     int64_t offset_index_bytes = 0;
     int64_t time_index_bytes = 0;
-    int64_t largest_timestamp = 0;   // LogSegment::largest_timestamp()
-    int64_t last_modified_ms = 0;    // the .log file's mtime
+    int64_t largest_timestamp = 0;  // LogSegment::largest_timestamp()
+    int64_t last_modified_ms = 0;   // the .log file's mtime
     std::shared_ptr<const FileHandle> file;
 };
 
@@ -87,7 +88,7 @@ struct CleaningSnapshot {
 };
 
 class Log {
-public:
+  public:
     // Opens (loading and, after an unclean shutdown, recovering; see log_loader.h) or creates
     // the partition directory `dir`. The HW starts at the log start offset: the Partition
     // sets the checkpointed value with update_high_watermark().
@@ -219,11 +220,14 @@ public:
     // Moves the directory (LogManager::delete_log renames it to *-delete). Call after close().
     result<void> rename_dir(const std::string& new_dir);
 
-private:
+  private:
     Log(std::string dir, TopicPartition tp, std::unique_ptr<const LogConfig> config, Clock clock,
         LeaderEpochFileCache epoch_cache)
-        : dir_(std::move(dir)), tp_(std::move(tp)), clock_(std::move(clock)),
-          epoch_cache_(std::move(epoch_cache)), producer_state_(dir_) {
+        : dir_(std::move(dir)),
+          tp_(std::move(tp)),
+          clock_(std::move(clock)),
+          epoch_cache_(std::move(epoch_cache)),
+          producer_state_(dir_) {
         config_.store(config.get());
         configs_.push_back(std::move(config));
     }
@@ -233,9 +237,9 @@ private:
                                           int64_t first_offset, int64_t last_offset, int64_t now);
     result<void> roll_locked(int64_t new_base, int64_t now);
     result<void> delete_segments_locked(size_t count, const std::string& reason, int64_t now);
-    result<void> remove_and_delete_locked(std::map<int64_t, std::unique_ptr<LogSegment>>::iterator first,
-                                          std::map<int64_t, std::unique_ptr<LogSegment>>::iterator last,
-                                          int64_t now);
+    result<void> remove_and_delete_locked(
+        std::map<int64_t, std::unique_ptr<LogSegment>>::iterator first,
+        std::map<int64_t, std::unique_ptr<LogSegment>>::iterator last, int64_t now);
     result<void> truncate_fully_locked(int64_t new_offset, int64_t now);
     // The file position in *it that reads must stop at for an exclusive bound max_offset.
     int64_t max_position_for(
@@ -247,12 +251,10 @@ private:
     void purge_locked(int64_t now, bool all);
     result<void> maybe_flush_after_append(const LogConfig& config);
     bool flush_due(const LogConfig& config) const;
-    result<AppendInfo> append_as_leader_locked(std::span<uint8_t> batch,
-                                               const ValidatedBatch& v, int32_t leader_epoch,
-                                               int64_t now, AppendMode mode);
-    result<FetchDataInfo> read_locked(int64_t start_offset, int32_t max_bytes,
-                                      int64_t max_offset, bool min_one_batch,
-                                      ReadMode mode) const;
+    result<AppendInfo> append_as_leader_locked(std::span<uint8_t> batch, const ValidatedBatch& v,
+                                               int32_t leader_epoch, int64_t now, AppendMode mode);
+    result<FetchDataInfo> read_locked(int64_t start_offset, int32_t max_bytes, int64_t max_offset,
+                                      bool min_one_batch, ReadMode mode) const;
     // Would a leader's batch written in `leader_epoch` start a new epoch?
     bool starts_new_epoch_locked(int32_t leader_epoch) const;
     // Producer state from the newest snapshot at or below LEO plus the log after it
@@ -284,11 +286,11 @@ private:
     std::function<void()> roll_listener_;                      // guarded by mu_
     int64_t rolled_flush_offset_ = -1;                         // guarded by mu_
     uint64_t truncations_ = 0;                                 // guarded by mu_
-    uint64_t removals_ = 0;  // segments removed or replaced; guarded by mu_
-    bool closed_ = false;                                      // guarded by mu_
-    LeaderEpochFileCache epoch_cache_;                         // guarded by mu_
-    std::optional<std::string> topic_id_;                      // guarded by mu_
-    ProducerStateManager producer_state_;                      // guarded by mu_
+    uint64_t removals_ = 0;                // segments removed or replaced; guarded by mu_
+    bool closed_ = false;                  // guarded by mu_
+    LeaderEpochFileCache epoch_cache_;     // guarded by mu_
+    std::optional<std::string> topic_id_;  // guarded by mu_
+    ProducerStateManager producer_state_;  // guarded by mu_
     std::atomic<int64_t> log_start_offset_{0};
     std::atomic<int64_t> log_end_offset_{0};
     std::atomic<int64_t> high_watermark_{0};

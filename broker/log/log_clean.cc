@@ -1,14 +1,13 @@
 // Log: the two calls the log cleaner makes (log_cleaner.h): a snapshot of the segments it may
 // clean, and the swap of cleaned segments in place of old ones.
-#include <sys/stat.h>
-
-#include <filesystem>
-#include <mutex>
-
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
 #include "broker/log/log.h"
 #include "common/logging.h"
+
+#include <filesystem>
+#include <mutex>
+#include <sys/stat.h>
 
 namespace samsa::log {
 

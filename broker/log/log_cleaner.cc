@@ -1,9 +1,9 @@
 #include "broker/log/log_cleaner.h"
 
-#include <algorithm>
-
 #include "broker/log/errc.h"
 #include "common/logging.h"
+
+#include <algorithm>
 
 namespace samsa::log {
 
@@ -22,7 +22,9 @@ std::unique_ptr<Throttler> LogCleaner::make_throttler(double bytes_per_second) {
                                        [this](std::chrono::milliseconds ms) { sleep_for(ms); });
 }
 
-LogCleaner::~LogCleaner() { shutdown(); }
+LogCleaner::~LogCleaner() {
+    shutdown();
+}
 
 void LogCleaner::load_checkpoints() {
     std::lock_guard lock(mu_);
@@ -245,8 +247,10 @@ void LogCleaner::run(size_t thread_index) {
             continue;  // maybe more to clean: look again at once
         }
         if (!r && r.error() == make_error_code(Errc::cleaning_aborted)) {
-            logger->info("cleaner thread {}: pass abandoned (the log changed or the cleaner "
-                         "stops)", thread_index);
+            logger->info(
+                "cleaner thread {}: pass abandoned (the log changed or the cleaner "
+                "stops)",
+                thread_index);
         }
         sleep_for(std::chrono::milliseconds(config_.backoff_ms));
     }

@@ -30,6 +30,12 @@
 // config_ and throttler_ change only while no cleaner thread runs, so the threads read them
 // without a lock. startup(), shutdown() and reconfigure() are serialized by lifecycle_mu_.
 
+#include "broker/log/checkpoint_file.h"
+#include "broker/log/cleaner.h"
+#include "broker/log/cleaner_config.h"
+#include "broker/log/clock.h"
+#include "broker/log/log.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -42,12 +48,6 @@
 #include <thread>
 #include <vector>
 
-#include "broker/log/checkpoint_file.h"
-#include "broker/log/cleaner.h"
-#include "broker/log/cleaner_config.h"
-#include "broker/log/clock.h"
-#include "broker/log/log.h"
-
 namespace samsa::log {
 
 struct CleanerLog {
@@ -58,7 +58,7 @@ struct CleanerLog {
 using LogSource = std::function<std::vector<CleanerLog>()>;
 
 class LogCleaner {
-public:
+  public:
     LogCleaner(CleanerConfig config, std::vector<std::string> log_dirs, LogSource logs,
                Clock clock);
     ~LogCleaner();
@@ -91,7 +91,7 @@ public:
     // Statistics of the last pass of any thread.
     CleanerStats last_stats() const;
 
-private:
+  private:
     void load_checkpoints();
     void run(size_t thread_index);
     result<std::optional<TopicPartition>> clean_with(Cleaner& cleaner);

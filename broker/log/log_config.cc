@@ -1,14 +1,14 @@
 #include "broker/log/log_config.h"
 
+#include "broker/log/errc.h"
+#include "broker/log/log_config_names.h"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <functional>
 #include <sstream>
-
-#include <fmt/format.h>
-
-#include "broker/log/errc.h"
-#include "broker/log/log_config_names.h"
 
 namespace samsa::log {
 namespace {
@@ -110,27 +110,71 @@ using Setter = std::function<bool(Parser&, LogConfig&)>;
 // Topic key -> (broker synonym, setter). Bounds follow LogConfig.scala's ConfigDef.
 const std::map<std::string, std::pair<std::string, Setter>, std::less<>>& known_keys() {
     static const std::map<std::string, std::pair<std::string, Setter>, std::less<>> keys = {
-        {"segment.bytes", {"log.segment.bytes", [](Parser& p, LogConfig& c) { return p.int32(c.segment_bytes, 14); }}},
-        {"segment.ms", {"log.roll.ms", [](Parser& p, LogConfig& c) { return p.int64(c.segment_ms, 1); }}},
-        {"segment.jitter.ms", {"log.roll.jitter.ms", [](Parser& p, LogConfig& c) { return p.int64(c.segment_jitter_ms, 0); }}},
-        {"segment.index.bytes", {"log.index.size.max.bytes", [](Parser& p, LogConfig& c) { return p.int32(c.segment_index_bytes, 4); }}},
-        {"retention.ms", {"log.retention.ms", [](Parser& p, LogConfig& c) { return p.int64(c.retention_ms, -1); }}},
-        {"retention.bytes", {"log.retention.bytes", [](Parser& p, LogConfig& c) { return p.int64(c.retention_bytes, std::numeric_limits<int64_t>::min()); }}},
-        {"max.message.bytes", {"message.max.bytes", [](Parser& p, LogConfig& c) { return p.int32(c.max_message_bytes, 0); }}},
+        {"segment.bytes",
+         {"log.segment.bytes",
+          [](Parser& p, LogConfig& c) { return p.int32(c.segment_bytes, 14); }}},
+        {"segment.ms",
+         {"log.roll.ms", [](Parser& p, LogConfig& c) { return p.int64(c.segment_ms, 1); }}},
+        {"segment.jitter.ms",
+         {"log.roll.jitter.ms",
+          [](Parser& p, LogConfig& c) { return p.int64(c.segment_jitter_ms, 0); }}},
+        {"segment.index.bytes",
+         {"log.index.size.max.bytes",
+          [](Parser& p, LogConfig& c) { return p.int32(c.segment_index_bytes, 4); }}},
+        {"retention.ms",
+         {"log.retention.ms", [](Parser& p, LogConfig& c) { return p.int64(c.retention_ms, -1); }}},
+        {"retention.bytes",
+         {"log.retention.bytes",
+          [](Parser& p, LogConfig& c) {
+              return p.int64(c.retention_bytes, std::numeric_limits<int64_t>::min());
+          }}},
+        {"max.message.bytes",
+         {"message.max.bytes",
+          [](Parser& p, LogConfig& c) { return p.int32(c.max_message_bytes, 0); }}},
         {"message.timestamp.type", {"log.message.timestamp.type", parse_timestamp_type}},
-        {"message.timestamp.difference.max.ms", {"log.message.timestamp.difference.max.ms", [](Parser& p, LogConfig& c) { return p.int64(c.message_timestamp_difference_max_ms, 0); }}},
-        {"index.interval.bytes", {"log.index.interval.bytes", [](Parser& p, LogConfig& c) { return p.int32(c.index_interval_bytes, 0); }}},
-        {"flush.messages", {"log.flush.interval.messages", [](Parser& p, LogConfig& c) { return p.int64(c.flush_messages, 0); }}},
-        {"flush.ms", {"log.flush.interval.ms", [](Parser& p, LogConfig& c) { return p.int64(c.flush_ms, 0); }}},
-        {"file.delete.delay.ms", {"log.segment.delete.delay.ms", [](Parser& p, LogConfig& c) { return p.int64(c.file_delete_delay_ms, 0); }}},
+        {"message.timestamp.difference.max.ms",
+         {"log.message.timestamp.difference.max.ms",
+          [](Parser& p, LogConfig& c) {
+              return p.int64(c.message_timestamp_difference_max_ms, 0);
+          }}},
+        {"index.interval.bytes",
+         {"log.index.interval.bytes",
+          [](Parser& p, LogConfig& c) { return p.int32(c.index_interval_bytes, 0); }}},
+        {"flush.messages",
+         {"log.flush.interval.messages",
+          [](Parser& p, LogConfig& c) { return p.int64(c.flush_messages, 0); }}},
+        {"flush.ms",
+         {"log.flush.interval.ms", [](Parser& p, LogConfig& c) { return p.int64(c.flush_ms, 0); }}},
+        {"file.delete.delay.ms",
+         {"log.segment.delete.delay.ms",
+          [](Parser& p, LogConfig& c) { return p.int64(c.file_delete_delay_ms, 0); }}},
         {"cleanup.policy", {"log.cleanup.policy", parse_cleanup_policy}},
-        {"delete.retention.ms", {"log.cleaner.delete.retention.ms", [](Parser& p, LogConfig& c) { return p.int64(c.delete_retention_ms, 0); }}},
-        {"min.compaction.lag.ms", {"log.cleaner.min.compaction.lag.ms", [](Parser& p, LogConfig& c) { return p.int64(c.min_compaction_lag_ms, 0); }}},
-        {"max.compaction.lag.ms", {"log.cleaner.max.compaction.lag.ms", [](Parser& p, LogConfig& c) { return p.int64(c.max_compaction_lag_ms, 1); }}},
-        {"min.cleanable.dirty.ratio", {"log.cleaner.min.cleanable.ratio", [](Parser& p, LogConfig& c) { return p.double_between(0, 1, &c.min_cleanable_dirty_ratio); }}},
-        {"compression.type", {"compression.type", [](Parser& p, LogConfig& c) { return p.one_of(c.compression_type, {"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"}); }}},
-        {"min.insync.replicas", {"min.insync.replicas", [](Parser& p, LogConfig& c) { return p.int32(c.min_insync_replicas, 1); }}},
-        {"unclean.leader.election.enable", {"unclean.leader.election.enable", [](Parser& p, LogConfig& c) { return p.boolean(c.unclean_leader_election_enable); }}},
+        {"delete.retention.ms",
+         {"log.cleaner.delete.retention.ms",
+          [](Parser& p, LogConfig& c) { return p.int64(c.delete_retention_ms, 0); }}},
+        {"min.compaction.lag.ms",
+         {"log.cleaner.min.compaction.lag.ms",
+          [](Parser& p, LogConfig& c) { return p.int64(c.min_compaction_lag_ms, 0); }}},
+        {"max.compaction.lag.ms",
+         {"log.cleaner.max.compaction.lag.ms",
+          [](Parser& p, LogConfig& c) { return p.int64(c.max_compaction_lag_ms, 1); }}},
+        {"min.cleanable.dirty.ratio",
+         {"log.cleaner.min.cleanable.ratio",
+          [](Parser& p, LogConfig& c) {
+              return p.double_between(0, 1, &c.min_cleanable_dirty_ratio);
+          }}},
+        {"compression.type",
+         {"compression.type",
+          [](Parser& p, LogConfig& c) {
+              return p.one_of(c.compression_type,
+                              {"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"});
+          }}},
+        {"min.insync.replicas",
+         {"min.insync.replicas",
+          [](Parser& p, LogConfig& c) { return p.int32(c.min_insync_replicas, 1); }}},
+        {"unclean.leader.election.enable",
+         {"unclean.leader.election.enable",
+          [](Parser& p, LogConfig& c) { return p.boolean(c.unclean_leader_election_enable); }}},
     };
     return keys;
 }
@@ -192,7 +236,7 @@ result<LogConfig> apply_topic_overrides(const LogConfig& defaults, const ConfigM
 ConfigMap to_config_map(const LogConfig& c) {
     std::string policy = c.cleanup_policy_compact && c.cleanup_policy_delete ? "compact,delete"
                          : c.cleanup_policy_compact                          ? "compact"
-                                                                              : "delete";
+                                                                             : "delete";
     ConfigMap m = {
         {"segment.bytes", std::to_string(c.segment_bytes)},
         {"segment.ms", std::to_string(c.segment_ms)},

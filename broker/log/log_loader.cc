@@ -1,13 +1,13 @@
 #include "broker/log/log_loader.h"
 
+#include "broker/log/file_util.h"
+#include "common/logging.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <random>
 #include <set>
-
-#include "broker/log/file_util.h"
-#include "common/logging.h"
 
 namespace samsa::log {
 namespace fs = std::filesystem;
@@ -34,7 +34,8 @@ bool is_offset_name(const std::string& stem) {
 }
 
 bool has_suffix(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Step 1; returns the base offsets of the .log files. A directory that cannot be listed (no
@@ -109,9 +110,10 @@ result<void> complete_swaps(const LoadParams& p, std::set<int64_t>& bases) {
         SAMSA_TRY(SegmentRecovery r, seg->recover());
         int64_t end = std::max(r.next_offset, base + 1);
         for (auto it = bases.lower_bound(base); it != bases.end() && *it < end;) {
-            logger->info("{}: completing an interrupted swap: segment {} replaced by the "
-                         "cleaned segment {}",
-                         p.tp, *it, base);
+            logger->info(
+                "{}: completing an interrupted swap: segment {} replaced by the "
+                "cleaned segment {}",
+                p.tp, *it, base);
             for (const auto* type : {&kIndexFileSuffix, &kTimeIndexFileSuffix, &kLogFileSuffix}) {
                 std::error_code removed;
                 fs::remove(p.dir + "/" + offset_file_name(*it, *type), removed);
@@ -188,13 +190,13 @@ result<void> recover_unflushed(const LoadParams& p, LoadedLog& log,
         if (r.truncated_bytes == 0) {
             continue;
         }
-        logger->warn("{}: recovery truncated segment {} at position {} after offset {}, "
-                     "dropping {} bytes: {}",
-                     p.tp, seg.base_offset(), r.valid_bytes, r.next_offset - 1, r.truncated_bytes,
-                     r.reason);
+        logger->warn(
+            "{}: recovery truncated segment {} at position {} after offset {}, "
+            "dropping {} bytes: {}",
+            p.tp, seg.base_offset(), r.valid_bytes, r.next_offset - 1, r.truncated_bytes, r.reason);
         for (auto later = std::next(it); later != log.segments.end();) {
-            logger->warn("{}: recovery deletes later segment {} ({} bytes)", p.tp,
-                         later->first, later->second->size());
+            logger->warn("{}: recovery deletes later segment {} ({} bytes)", p.tp, later->first,
+                         later->second->size());
             SAMSA_TRY(later->second->delete_files());
             later = log.segments.erase(later);
         }
@@ -247,8 +249,8 @@ result<LoadedLog> LogLoader::load(const LoadParams& p) {
     }
     SAMSA_TRY(log.log_end_offset, log.segments.rbegin()->second->read_next_offset());
     if (log.log_end_offset < p.log_start_offset) {
-        logger->warn("{}: log end offset {} below log start offset {}, deleting all segments",
-                     p.tp, log.log_end_offset, p.log_start_offset);
+        logger->warn("{}: log end offset {} below log start offset {}, deleting all segments", p.tp,
+                     log.log_end_offset, p.log_start_offset);
         SAMSA_TRY(start_empty_at(p, log, p.log_start_offset));
         log.log_end_offset = p.log_start_offset;
     }

@@ -28,18 +28,19 @@
 //
 // Runs on one of the LogManager's recovery threads before the Log exists; touches only `dir`.
 
+#include "broker/log/leader_epoch_file_cache.h"
+#include "broker/log/log_config.h"
+#include "broker/log/log_segment.h"
+#include "common/result.h"
+#include "common/types.h"
+
+#include <boost/outcome/try.hpp>
+
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include "broker/log/leader_epoch_file_cache.h"
-#include "broker/log/log_config.h"
-#include "broker/log/log_segment.h"
-#include "common/result.h"
-#include <boost/outcome/try.hpp>
-#include "common/types.h"
 
 namespace samsa::log {
 
@@ -62,7 +63,7 @@ struct LoadedLog {
 };
 
 class LogLoader {
-public:
+  public:
     static result<LoadedLog> load(const LoadParams& params);
 };
 

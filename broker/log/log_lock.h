@@ -23,7 +23,7 @@
 namespace samsa::log {
 
 class LogLock {
-public:
+  public:
     static constexpr auto kFastWait = std::chrono::milliseconds(1);
 
     // Slow holders (Lockable / SharedLockable).
@@ -57,7 +57,7 @@ public:
     }
     void unlock_shared_fast() { mu_.unlock_shared(); }
 
-private:
+  private:
     // Another fast holder keeps the lock for a few microseconds: spin that long before
     // sleeping on it (a futex wait and wake-up cost more than the spin), then wait at most
     // kFastWait, in case that holder was descheduled.
@@ -97,7 +97,7 @@ private:
 
 // RAII for fast holders; owns the lock only if the try succeeded (owns()).
 class FastLock {
-public:
+  public:
     FastLock(LogLock& lock, bool exclusive)
         : lock_(lock),
           exclusive_(exclusive),
@@ -114,7 +114,7 @@ public:
         }
     }
 
-private:
+  private:
     LogLock& lock_;
     const bool exclusive_;
     bool owns_;

@@ -1,16 +1,16 @@
 #include "broker/log/log_manager.h"
 
+#include "broker/log/errc.h"
+#include "broker/log/file_util.h"
+#include "common/logging.h"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <filesystem>
 #include <random>
-
-#include <fmt/format.h>
-
-#include "broker/log/errc.h"
-#include "broker/log/file_util.h"
-#include "common/logging.h"
 
 namespace samsa::log {
 namespace fs = std::filesystem;
@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // "<topic>-<partition>" -> TopicPartition (Kafka's Log.parseTopicPartitionName).
@@ -45,7 +46,9 @@ std::string delete_dir_name(const TopicPartition& tp) {
     return tp.topic.substr(0, std::min(tp.topic.size(), 255 - suffix.size())) + suffix;
 }
 
-int64_t saturating_add(int64_t a, int64_t b) { return a > kLongMax - b ? kLongMax : a + b; }
+int64_t saturating_add(int64_t a, int64_t b) {
+    return a > kLongMax - b ? kLongMax : a + b;
+}
 
 OffsetMap read_or_reset(const std::string& path) {
     auto read = CheckpointFile(path).read();
@@ -87,7 +90,9 @@ result<std::unique_ptr<LogManager>> LogManager::open(LogManagerConfig config, Cl
     return manager;
 }
 
-LogManager::~LogManager() { (void)shutdown(); }
+LogManager::~LogManager() {
+    (void)shutdown();
+}
 
 result<void> LogManager::lock_dirs() {
     for (const auto& dir : config_.log_dirs) {
@@ -139,7 +144,8 @@ result<void> LogManager::load_dir(size_t dir_index) {
             std::lock_guard lock(mu_);
             deleted_logs_.push_back({it->path().string(), nullptr, clock_()});
         } else if (ends_with(name, kFutureDirSuffix)) {
-            logger->warn("ignoring {}: moving logs between dirs is not supported", it->path().string());
+            logger->warn("ignoring {}: moving logs between dirs is not supported",
+                         it->path().string());
         } else if (auto tp = parse_partition_dir(name)) {
             to_load.emplace_back(it->path().string(), *tp);
         } else {
@@ -246,7 +252,8 @@ std::optional<std::string> LogManager::log_dir_of(const TopicPartition& tp) cons
 
 bool LogManager::had_clean_shutdown(const std::string& dir) const {
     auto it = std::find(config_.log_dirs.begin(), config_.log_dirs.end(), dir);
-    return it != config_.log_dirs.end() && clean_shutdown_[static_cast<size_t>(it - config_.log_dirs.begin())];
+    return it != config_.log_dirs.end() &&
+           clean_shutdown_[static_cast<size_t>(it - config_.log_dirs.begin())];
 }
 
 result<std::shared_ptr<Log>> LogManager::get_or_create_log(const TopicPartition& tp,
@@ -262,7 +269,8 @@ result<std::shared_ptr<Log>> LogManager::get_or_create_log(const TopicPartition&
     for (const auto& [other, entry] : logs_) {
         ++counts[entry.dir_index];
     }
-    size_t dir_index = static_cast<size_t>(std::min_element(counts.begin(), counts.end()) - counts.begin());
+    size_t dir_index =
+        static_cast<size_t>(std::min_element(counts.begin(), counts.end()) - counts.begin());
     std::string path = config_.log_dirs[dir_index] + "/" + tp.str();
     SAMSA_TRY(std::shared_ptr<Log> log, Log::open(path, tp, config, 0, true, clock_));
     watch_log(log);
@@ -292,7 +300,8 @@ result<void> LogManager::delete_log(const TopicPartition& tp) {
     {
         std::lock_guard lock(mu_);
         deleted_logs_.push_back(
-            {renamed, entry.log, saturating_add(clock_(), config_.default_config.file_delete_delay_ms)});
+            {renamed, entry.log,
+             saturating_add(clock_(), config_.default_config.file_delete_delay_ms)});
     }
     return checkpoint_dir(entry.dir_index);
 }

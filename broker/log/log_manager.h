@@ -18,6 +18,15 @@
 // with an injected clock. All public methods are thread-safe; Logs are shared_ptrs, valid
 // after the manager drops them (a deleted Log is closed: its calls fail with log_closed).
 
+#include "broker/log/broker_metadata_checkpoint.h"
+#include "broker/log/checkpoint_file.h"
+#include "broker/log/cleaner_config.h"
+#include "broker/log/clock.h"
+#include "broker/log/file_lock.h"
+#include "broker/log/log.h"
+#include "broker/log/log_cleaner.h"
+#include "broker/log/log_config.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -29,15 +38,6 @@
 #include <thread>
 #include <vector>
 
-#include "broker/log/broker_metadata_checkpoint.h"
-#include "broker/log/checkpoint_file.h"
-#include "broker/log/cleaner_config.h"
-#include "broker/log/clock.h"
-#include "broker/log/file_lock.h"
-#include "broker/log/log.h"
-#include "broker/log/log_cleaner.h"
-#include "broker/log/log_config.h"
-
 namespace samsa::log {
 
 inline const std::string kCleanShutdownFile = ".kafka_cleanshutdown";
@@ -46,24 +46,24 @@ inline const std::string kDeleteDirSuffix = "-delete";
 inline const std::string kFutureDirSuffix = "-future";
 
 struct LogManagerConfig {
-    std::vector<std::string> log_dirs;                          // log.dirs
-    LogConfig default_config;                                   // broker-level log.* defaults
+    std::vector<std::string> log_dirs;  // log.dirs
+    LogConfig default_config;           // broker-level log.* defaults
     int32_t num_recovery_threads_per_data_dir = 1;
-    int64_t retention_check_interval_ms = 300000;               // log.retention.check.interval.ms
+    int64_t retention_check_interval_ms = 300000;  // log.retention.check.interval.ms
     // Idle idempotent producers are forgotten after this long (Kafka 2.8 uses
     // transactional.id.expiration.ms); checked with retention.
     int64_t producer_id_expiration_ms = 604800000;
-    int64_t flush_check_interval_ms = kLongMax;                 // log.flush.scheduler.interval.ms
+    int64_t flush_check_interval_ms = kLongMax;  // log.flush.scheduler.interval.ms
     int64_t flush_recovery_offset_checkpoint_interval_ms = 60000;
     int64_t flush_start_offset_checkpoint_interval_ms = 60000;
-    CleanerConfig cleaner;                                      // log.cleaner.*
+    CleanerConfig cleaner;  // log.cleaner.*
 };
 
 // The config of a topic found on disk at startup (its ZooKeeper overrides applied).
 using TopicConfigProvider = std::function<LogConfig(const std::string& topic)>;
 
 class LogManager {
-public:
+  public:
     // Locks every dir (Errc::log_dir_locked if another instance has one), then loads every
     // partition. Missing dirs are created.
     static result<std::unique_ptr<LogManager>> open(LogManagerConfig config, Clock clock,
@@ -74,8 +74,8 @@ public:
 
     // Starts the background thread, and the log cleaner's if log.cleaner.enable.
     void startup();
-    // Stops the threads (the cleaner's first), flushes and closes every log, writes the checkpoints and the
-    // clean-shutdown markers, releases the locks. Idempotent.
+    // Stops the threads (the cleaner's first), flushes and closes every log, writes the checkpoints
+    // and the clean-shutdown markers, releases the locks. Idempotent.
     result<void> shutdown();
 
     std::shared_ptr<Log> get_log(const TopicPartition& tp) const;
@@ -114,9 +114,10 @@ public:
     void flush_rolled_segments();
     void delete_logs();
 
-private:
+  private:
     LogManager(LogManagerConfig config, Clock clock, TopicConfigProvider topic_configs)
-        : config_(std::move(config)), clock_(std::move(clock)),
+        : config_(std::move(config)),
+          clock_(std::move(clock)),
           topic_configs_(std::move(topic_configs)) {}
 
     struct Entry {
@@ -152,15 +153,15 @@ private:
     std::vector<bool> clean_shutdown_;
 
     mutable std::mutex mu_;
-    std::map<TopicPartition, Entry> logs_;   // guarded by mu_
-    std::vector<DeletedLog> deleted_logs_;   // guarded by mu_
-    std::mutex checkpoint_mu_;               // serializes checkpoint writes
+    std::map<TopicPartition, Entry> logs_;  // guarded by mu_
+    std::vector<DeletedLog> deleted_logs_;  // guarded by mu_
+    std::mutex checkpoint_mu_;              // serializes checkpoint writes
 
     std::mutex scheduler_mu_;
     std::condition_variable scheduler_cv_;
-    bool stopping_ = false;                  // guarded by scheduler_mu_
-    bool rolled_ = false;                    // guarded by scheduler_mu_
-    bool shut_down_ = false;                 // guarded by mu_
+    bool stopping_ = false;   // guarded by scheduler_mu_
+    bool rolled_ = false;     // guarded by scheduler_mu_
+    bool shut_down_ = false;  // guarded by mu_
     std::thread scheduler_;
     std::unique_ptr<LogCleaner> cleaner_;
 };

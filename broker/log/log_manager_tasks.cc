@@ -1,17 +1,19 @@
 // LogManager: shutdown, metadata and checkpoint files, and the background tasks.
-#include <filesystem>
-
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
 #include "broker/log/log_manager.h"
 #include "common/logging.h"
+
+#include <filesystem>
 
 namespace samsa::log {
 namespace fs = std::filesystem;
 
 namespace {
 
-int64_t saturating_add(int64_t a, int64_t b) { return a > kLongMax - b ? kLongMax : a + b; }
+int64_t saturating_add(int64_t a, int64_t b) {
+    return a > kLongMax - b ? kLongMax : a + b;
+}
 
 }  // namespace
 
@@ -225,7 +227,8 @@ void LogManager::run_scheduler() {
     int64_t now = clock_();
     int64_t next_retention = saturating_add(now, config_.retention_check_interval_ms);
     int64_t next_flush = saturating_add(now, config_.flush_check_interval_ms);
-    int64_t next_recovery = saturating_add(now, config_.flush_recovery_offset_checkpoint_interval_ms);
+    int64_t next_recovery =
+        saturating_add(now, config_.flush_recovery_offset_checkpoint_interval_ms);
     int64_t next_start = saturating_add(now, config_.flush_start_offset_checkpoint_interval_ms);
     for (;;) {
         int64_t next_due = std::min({next_retention, next_flush, next_recovery, next_start});
@@ -255,7 +258,8 @@ void LogManager::run_scheduler() {
         }
         if (now >= next_recovery) {
             (void)checkpoint_log_recovery_offsets();
-            next_recovery = saturating_add(now, config_.flush_recovery_offset_checkpoint_interval_ms);
+            next_recovery =
+                saturating_add(now, config_.flush_recovery_offset_checkpoint_interval_ms);
         }
         if (now >= next_start) {
             (void)checkpoint_log_start_offsets();

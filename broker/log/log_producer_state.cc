@@ -1,11 +1,11 @@
 // The Log's half of idempotent-producer state: rebuilding it from snapshots and segments,
 // feeding it appended batches, snapshots (producer_state_manager.h has the state itself).
 
-#include <algorithm>
-
 #include "broker/log/log.h"
 #include "broker/protocol/record_batch.h"
 #include "common/logging.h"
+
+#include <algorithm>
 
 namespace samsa::log {
 
@@ -14,8 +14,8 @@ result<void> Log::rebuild_producer_state_locked() {
     SAMSA_TRY(auto snapshot, producer_state_.load_latest_snapshot(end));
     // Snapshots below the log start may describe producers whose batches are gone; the
     // replay below and truncate_head() reconcile them with what is on disk.
-    const int64_t from = std::max(snapshot.value_or(log_start_offset_.load()),
-                                  log_start_offset_.load());
+    const int64_t from =
+        std::max(snapshot.value_or(log_start_offset_.load()), log_start_offset_.load());
     producer_state_.set_map_end_offset(from);
     size_t replayed = 0;
     for (auto it = segments_.begin(); it != segments_.end(); ++it) {

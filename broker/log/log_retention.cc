@@ -1,8 +1,8 @@
 #include "broker/log/log_retention.h"
 
-#include <functional>
-
 #include <fmt/format.h>
+
+#include <functional>
 
 namespace samsa::log {
 namespace {

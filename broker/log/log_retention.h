@@ -11,11 +11,11 @@
 //   2. retention.bytes: total size - segment size >= retention.bytes (unless -1);
 //   3. log start:       the next segment's base <= log start offset (DeleteRecords).
 
+#include "broker/log/log_config.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "broker/log/log_config.h"
 
 namespace samsa::log {
 
@@ -34,8 +34,8 @@ struct RetentionInput {
 };
 
 struct RetentionDecision {
-    size_t count = 0;     // delete segments [0, count)
-    std::string reason;   // for the log line, e.g. "retention.ms 604800000 breached"
+    size_t count = 0;    // delete segments [0, count)
+    std::string reason;  // for the log line, e.g. "retention.ms 604800000 breached"
 };
 
 RetentionDecision find_deletable_segments(const RetentionInput& input, const LogConfig& config);

@@ -1,14 +1,13 @@
 #include "broker/log/log_segment.h"
 
-#include <sys/stat.h>
-
-#include <algorithm>
-#include <climits>
+#include "broker/log/errc.h"
+#include "broker/log/file_util.h"
 
 #include <fmt/format.h>
 
-#include "broker/log/errc.h"
-#include "broker/log/file_util.h"
+#include <algorithm>
+#include <climits>
+#include <sys/stat.h>
 
 namespace samsa::log {
 
@@ -180,8 +179,7 @@ bool LogSegment::should_roll(const RollParams& p) {
     bool reached_roll_ms = waited > p.max_segment_ms - options_.roll_jitter_ms;
     bool reached_size = int64_t{size()} > int64_t{p.max_segment_bytes} - p.messages_size;
     return (size() > 0 && (reached_size || reached_roll_ms)) || offset_index_->is_full() ||
-           time_index_->is_full_for_append() ||
-           p.max_offset_in_messages - base_offset_ > INT32_MAX;
+           time_index_->is_full_for_append() || p.max_offset_in_messages - base_offset_ > INT32_MAX;
 }
 
 result<int64_t> LogSegment::read_next_offset() const {
@@ -278,7 +276,8 @@ result<std::vector<std::shared_ptr<const FileHandle>>> LogSegment::flush_handles
 result<void> LogSegment::change_file_suffixes(const std::string& suffix) {
     // The .log last: recovery goes by the .log's name (a *.swap index alone is rebuilt).
     SAMSA_TRY(offset_index_->rename_to(segment_path(dir_, base_offset_, kIndexFileSuffix, suffix)));
-    SAMSA_TRY(time_index_->rename_to(segment_path(dir_, base_offset_, kTimeIndexFileSuffix, suffix)));
+    SAMSA_TRY(
+        time_index_->rename_to(segment_path(dir_, base_offset_, kTimeIndexFileSuffix, suffix)));
     return log_->rename_to(segment_path(dir_, base_offset_, kLogFileSuffix, suffix));
 }
 
@@ -304,7 +303,7 @@ namespace {
 
 // Reads the .log sequentially in large chunks, handing out whole batches.
 class ChunkReader {
-public:
+  public:
     static constexpr size_t kChunk = 1024 * 1024;
 
     explicit ChunkReader(const FileRecords& file) : file_(file) {}
@@ -321,7 +320,7 @@ public:
         return std::span<const uint8_t>(buf_).subspan(static_cast<size_t>(position - start_), n);
     }
 
-private:
+  private:
     const FileRecords& file_;
     std::vector<uint8_t> buf_;
     int64_t start_ = 0;

@@ -10,16 +10,16 @@
 // Not thread-safe (like Kafka's LogSegment): its Log calls it under the Log's lock. Handles
 // returned by read()/flush_handles() stay valid after the segment is closed or deleted.
 
+#include "broker/log/fetch_data_info.h"
+#include "broker/log/file_records.h"
+#include "broker/log/offset_index.h"
+#include "broker/log/time_index.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
-
-#include "broker/log/fetch_data_info.h"
-#include "broker/log/file_records.h"
-#include "broker/log/offset_index.h"
-#include "broker/log/time_index.h"
 
 namespace samsa::log {
 
@@ -51,12 +51,12 @@ struct RollParams {
 struct SegmentRecovery {
     int32_t valid_bytes = 0;
     int32_t truncated_bytes = 0;
-    int64_t next_offset = 0;   // after the last valid batch (base offset if none)
-    std::string reason;        // why the first dropped batch was rejected
+    int64_t next_offset = 0;  // after the last valid batch (base offset if none)
+    std::string reason;       // why the first dropped batch was rejected
 };
 
 class LogSegment {
-public:
+  public:
     // Opens the segment's files in `dir`, creating missing ones. Existing indexes are opened
     // as they are: call indexes_look_sane() and recover() as needed.
     static result<std::unique_ptr<LogSegment>> open(const std::string& dir, int64_t base_offset,
@@ -119,7 +119,7 @@ public:
     result<void> delete_files();
     result<void> close();
 
-private:
+  private:
     LogSegment(int64_t base_offset, const SegmentOptions& options)
         : base_offset_(base_offset), options_(options) {}
 

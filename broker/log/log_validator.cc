@@ -1,14 +1,14 @@
 #include "broker/log/log_validator.h"
 
-#include <algorithm>
-#include <cstdint>
-
-#include <fmt/format.h>
-
 #include "broker/log/errc.h"
 #include "broker/protocol/compression.h"
 #include "broker/protocol/record_batch.h"
 #include "common/logging.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
 
 namespace samsa::log {
 
@@ -57,8 +57,8 @@ result<void> validate_header(const RecordBatchView& batch) {
 }
 
 // Walks an uncompressed batch's records: count, offset deltas, keys, timestamps.
-result<void> validate_records(const RecordBatchView& batch, const LogConfig& config,
-                              int64_t now_ms, ValidatedBatch& out) {
+result<void> validate_records(const RecordBatchView& batch, const LogConfig& config, int64_t now_ms,
+                              ValidatedBatch& out) {
     protocol::RecordIterator it(batch);
     protocol::Record r;
     int32_t n = 0;
@@ -101,9 +101,8 @@ result<void> validate_records(const RecordBatchView& batch, const LogConfig& con
 // A compacted topic's compressed batch: every record must have a key.
 result<void> check_compressed_keys(const RecordBatchView& batch) {
     bool keyless = false;
-    auto walked = protocol::for_each_record(batch, [&](const protocol::Record& r) {
-        keyless = keyless || !r.key;
-    });
+    auto walked = protocol::for_each_record(
+        batch, [&](const protocol::Record& r) { keyless = keyless || !r.key; });
     if (!walked) {
         return reject(Errc::corrupt_message,
                       fmt::format("cannot decompress: {}", walked.error().message()));
@@ -112,8 +111,7 @@ result<void> check_compressed_keys(const RecordBatchView& batch) {
         return reject(Errc::invalid_record, "malformed compressed records");
     }
     if (keyless) {
-        return reject(Errc::invalid_record,
-                      "Compacted topic cannot accept message without key");
+        return reject(Errc::invalid_record, "Compacted topic cannot accept message without key");
     }
     return success();
 }

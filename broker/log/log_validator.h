@@ -15,12 +15,13 @@
 // epochs) and re-compression for a topic compression.type other than "producer".
 // Stateless and thread-safe.
 
-#include <cstdint>
-#include <span>
-
 #include "broker/log/log_config.h"
 #include "common/result.h"
+
 #include <boost/outcome/try.hpp>
+
+#include <cstdint>
+#include <span>
 
 namespace samsa::log {
 
@@ -28,9 +29,9 @@ namespace samsa::log {
 struct ValidatedBatch {
     int32_t size = 0;
     int32_t record_count = 0;
-    int64_t max_timestamp = -1;           // the value the header must end up with
+    int64_t max_timestamp = -1;  // the value the header must end up with
     int32_t offset_delta_of_max_timestamp = 0;
-    bool log_append_time = false;         // the topic stamps the batch with now
+    bool log_append_time = false;  // the topic stamps the batch with now
 };
 
 // Checks a producer's records field for this topic at time `now_ms`. Touches nothing.

@@ -7,8 +7,7 @@ namespace samsa::log {
 using protocol::load_be32;
 using protocol::store_be32;
 
-result<std::unique_ptr<OffsetIndex>> OffsetIndex::open(const std::string& path,
-                                                       int64_t base_offset,
+result<std::unique_ptr<OffsetIndex>> OffsetIndex::open(const std::string& path, int64_t base_offset,
                                                        int64_t max_index_bytes) {
     std::unique_ptr<OffsetIndex> index(new OffsetIndex(path, base_offset, kEntrySize));
     SAMSA_TRY(index->AbstractIndex::open(max_index_bytes));
@@ -28,9 +27,8 @@ OffsetPosition OffsetIndex::entry_at(int32_t n) const {
 }
 
 OffsetPosition OffsetIndex::lookup(int64_t target) const {
-    int32_t slot = largest_lower_bound(target - base_offset(), [this](int32_t n) {
-        return int64_t{load_be32(entry(n))};
-    });
+    int32_t slot = largest_lower_bound(target - base_offset(),
+                                       [this](int32_t n) { return int64_t{load_be32(entry(n))}; });
     return slot < 0 ? OffsetPosition{base_offset(), 0} : entry_at(slot);
 }
 
@@ -42,9 +40,8 @@ void OffsetIndex::append(int64_t offset, int32_t position) {
 }
 
 void OffsetIndex::truncate_to(int64_t offset) {
-    int32_t slot = largest_lower_bound(offset - base_offset(), [this](int32_t n) {
-        return int64_t{load_be32(entry(n))};
-    });
+    int32_t slot = largest_lower_bound(offset - base_offset(),
+                                       [this](int32_t n) { return int64_t{load_be32(entry(n))}; });
     // Keep entries < offset: the slot itself goes if it is exactly `offset`.
     int32_t keep = slot + 1;
     if (slot >= 0 && entry_at(slot).offset == offset) {

@@ -20,7 +20,7 @@ struct OffsetPosition {
 };
 
 class OffsetIndex : public AbstractIndex {
-public:
+  public:
     static constexpr int32_t kEntrySize = 8;
 
     // Opens or creates <base>.index; a new file is preallocated to max_index_bytes.
@@ -33,7 +33,9 @@ public:
     // The greatest entry with offset <= target, or {base_offset, 0} if there is none.
     OffsetPosition lookup(int64_t target) const;
     OffsetPosition entry_at(int32_t n) const;
-    int64_t last_offset() const { return entries() == 0 ? base_offset() : entry_at(entries() - 1).offset; }
+    int64_t last_offset() const {
+        return entries() == 0 ? base_offset() : entry_at(entries() - 1).offset;
+    }
 
     // Precondition: !is_full(), offset > last_offset() (or the index is empty), and offset -
     // base fits in int32 (the caller rolls before it would not).
@@ -44,7 +46,7 @@ public:
     // means the loader must rebuild the index.
     bool sanity_check(int64_t log_size) const;
 
-private:
+  private:
     using AbstractIndex::AbstractIndex;
 };
 

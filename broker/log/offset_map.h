@@ -19,7 +19,7 @@
 namespace samsa::log {
 
 class CleanerOffsetMap {
-public:
+  public:
     static constexpr size_t kHashSize = 16;
     static constexpr size_t kEntrySize = kHashSize + sizeof(int64_t);
 
@@ -41,9 +41,11 @@ public:
     bool full() const { return entries_ >= max_entries_; }
     // The largest offset put() since clear(), -1 if none.
     int64_t latest_offset() const { return latest_offset_; }
-    double utilization() const { return static_cast<double>(entries_) / static_cast<double>(slots_); }
+    double utilization() const {
+        return static_cast<double>(entries_) / static_cast<double>(slots_);
+    }
 
-private:
+  private:
     using Digest = std::array<uint8_t, kHashSize>;
     struct Slot {
         Digest hash;

@@ -1,12 +1,12 @@
 #include "broker/log/partition_metadata_file.h"
 
-#include <filesystem>
-
-#include <fmt/format.h>
-
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
 #include "common/logging.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
 
 namespace samsa::log {
 namespace {
@@ -87,8 +87,8 @@ result<std::optional<std::string>> PartitionMetadataFile::read() const {
     }
     auto id = value_of(id_line, "topic_id");
     if (!id || !is_valid_topic_id(*id)) {
-        return malformed(path_, fmt::format("expected 'topic_id: <22-character id>', got '{}'",
-                                            id_line));
+        return malformed(path_,
+                         fmt::format("expected 'topic_id: <22-character id>', got '{}'", id_line));
     }
     return std::optional<std::string>(std::string(*id));
 }

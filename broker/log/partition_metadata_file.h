@@ -13,11 +13,11 @@
 //
 // Thread-safe for distinct files; callers serialize writes to one file (the Log's lock).
 
+#include "common/result.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "common/result.h"
 
 namespace samsa::log {
 
@@ -29,7 +29,7 @@ inline const std::string kPartitionMetadataFile = "partition.metadata";
 bool is_valid_topic_id(std::string_view text);
 
 class PartitionMetadataFile {
-public:
+  public:
     explicit PartitionMetadataFile(std::string path) : path_(std::move(path)) {}
 
     const std::string& path() const { return path_; }
@@ -40,7 +40,7 @@ public:
     // Errc::corrupt_checkpoint, logged, for another version or a malformed line or id.
     result<std::optional<std::string>> read() const;
 
-private:
+  private:
     std::string path_;
 };
 

@@ -1,15 +1,15 @@
 #include "broker/log/producer_state_manager.h"
 
-#include <algorithm>
-#include <charconv>
-#include <filesystem>
-#include <limits>
-
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
 #include "broker/protocol/record_batch.h"
 #include "common/crc32c.h"
 #include "common/logging.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <limits>
 
 namespace samsa::log {
 
@@ -36,7 +36,9 @@ void put64(std::string& out, int64_t v) {
     protocol::store_be64(reinterpret_cast<uint8_t*>(out.data() + out.size() - 8), v);
 }
 
-const uint8_t* bytes_of(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
+const uint8_t* bytes_of(std::string_view s) {
+    return reinterpret_cast<const uint8_t*>(s.data());
+}
 
 ProducerBatch batch_of(const protocol::RecordBatchView& batch) {
     ProducerBatch b;

@@ -18,14 +18,14 @@
 //
 // Not thread-safe: the owning Log serialises every call.
 
+#include "common/result.h"
+
 #include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "common/result.h"
 
 namespace samsa::protocol {
 class RecordBatchView;
@@ -60,7 +60,7 @@ struct ProducerStateEntry {
 int32_t increment_sequence(int32_t base_seq, int32_t increment);
 
 class ProducerStateManager {
-public:
+  public:
     static constexpr size_t kMaxCachedBatches = 5;
 
     explicit ProducerStateManager(std::string dir) : dir_(std::move(dir)) {}
@@ -105,7 +105,7 @@ public:
     std::string encode_snapshot() const;
     result<void> decode_snapshot(std::string_view bytes);
 
-private:
+  private:
     std::string snapshot_path(int64_t offset) const;
 
     std::string dir_;

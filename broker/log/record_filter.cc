@@ -57,9 +57,10 @@ result<FilterOutcome> filter_batch(const RecordBatchView& batch, const FilterCon
     if (batch.compression() != CompressionType::none) {
         auto decompressed = protocol::decompress_records(batch);
         if (!decompressed) {
-            get_logger("log")->warn("cleaner keeps batch at offset {} whole: cannot decompress "
-                                     "it ({})",
-                                     batch.base_offset(), decompressed.error().message());
+            get_logger("log")->warn(
+                "cleaner keeps batch at offset {} whole: cannot decompress "
+                "it ({})",
+                batch.base_offset(), decompressed.error().message());
             out.keeps_tombstone = true;
             return out;
         }

@@ -16,14 +16,14 @@
 //
 // Stateless, thread-safe.
 
+#include "broker/log/offset_map.h"
+#include "broker/protocol/record_batch.h"
+#include "common/result.h"
+
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
 #include <vector>
-
-#include "broker/log/offset_map.h"
-#include "broker/protocol/record_batch.h"
-#include "common/result.h"
 
 namespace samsa::log {
 

@@ -5,7 +5,9 @@
 namespace samsa::log {
 
 Throttler::Throttler(double bytes_per_second, Sleep sleep, int64_t check_interval_ms)
-    : rate_(bytes_per_second), sleep_(std::move(sleep)), check_interval_ms_(check_interval_ms),
+    : rate_(bytes_per_second),
+      sleep_(std::move(sleep)),
+      check_interval_ms_(check_interval_ms),
       period_start_(std::chrono::steady_clock::now()) {}
 
 void Throttler::maybe_throttle(int64_t bytes) {

@@ -14,7 +14,7 @@
 namespace samsa::log {
 
 class Throttler {
-public:
+  public:
     // `sleep` waits for the given time, or less if the owner is stopping.
     using Sleep = std::function<void(std::chrono::milliseconds)>;
 
@@ -22,7 +22,7 @@ public:
 
     void maybe_throttle(int64_t bytes);
 
-private:
+  private:
     const double rate_;
     const Sleep sleep_;
     const int64_t check_interval_ms_;

@@ -19,7 +19,7 @@ struct TimestampOffset {
 };
 
 class TimeIndex : public AbstractIndex {
-public:
+  public:
     static constexpr int32_t kEntrySize = 12;
 
     static result<std::unique_ptr<TimeIndex>> open(const std::string& path, int64_t base_offset,
@@ -44,7 +44,7 @@ public:
     // Kafka keeps one slot free for the final entry written on roll.
     bool is_full_for_append() const { return entries() >= max_entries() - 1; }
 
-private:
+  private:
     using AbstractIndex::AbstractIndex;
 };
 

@@ -1,13 +1,12 @@
 #include "broker/log/write_pressure.h"
 
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <unistd.h>
+#include "common/logging.h"
 
 #include <charconv>
+#include <fcntl.h>
 #include <string_view>
-
-#include "common/logging.h"
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace samsa::log {
 
@@ -71,15 +70,18 @@ int64_t dirty_headroom_bytes(const DirtyPageCounts& c, int64_t page_size, int64_
     return (freerun - c.dirty - c.writeback) * page_size - margin;
 }
 
-WritePressure::~WritePressure() { stop(); }
+WritePressure::~WritePressure() {
+    stop();
+}
 
 void WritePressure::start(std::string vmstat_path) {
     long page = ::sysconf(_SC_PAGESIZE);
     page_size_ = page > 0 ? page : 4096;
     if (!read_counts(vmstat_path)) {
-        get_logger("log")->warn("cannot read the dirty page counters from {}: network threads "
-                                "will only notice write stalls after they happen",
-                                vmstat_path);
+        get_logger("log")->warn(
+            "cannot read the dirty page counters from {}: network threads "
+            "will only notice write stalls after they happen",
+            vmstat_path);
         return;
     }
     sampler_ = std::thread([this, path = std::move(vmstat_path)] { sample_loop(path); });
@@ -113,10 +115,10 @@ void WritePressure::report_stall() {
     }
     last_hold_end_ = now + stall_hold_;
     hold_until(last_hold_end_);
-    get_logger("log")->info("a write from a network thread slept in the kernel: appends go to "
-                            "the I/O pool for the next {} ms",
-                            std::chrono::duration_cast<std::chrono::milliseconds>(stall_hold_)
-                                .count());
+    get_logger("log")->info(
+        "a write from a network thread slept in the kernel: appends go to "
+        "the I/O pool for the next {} ms",
+        std::chrono::duration_cast<std::chrono::milliseconds>(stall_hold_).count());
 }
 
 void WritePressure::hold_until(Clock::time_point until) {
@@ -178,7 +180,9 @@ void WritePressure::sample_loop(std::string vmstat_path) {
 }
 
 WritePressure::PoolWriteProbe::PoolWriteProbe(WritePressure& pressure)
-    : pressure_(pressure), start_(Clock::now()), voluntary_switches_(voluntary_context_switches()) {}
+    : pressure_(pressure),
+      start_(Clock::now()),
+      voluntary_switches_(voluntary_context_switches()) {}
 
 WritePressure::PoolWriteProbe::~PoolWriteProbe() {
     const auto now = Clock::now();

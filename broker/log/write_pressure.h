@@ -51,7 +51,7 @@ std::optional<DirtyPageCounts> parse_vmstat(const std::string& text);
 int64_t dirty_headroom_bytes(const DirtyPageCounts& counts, int64_t page_size, int64_t margin);
 
 class WritePressure {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     // Margin kept below the kernel's freerun ceiling.
     static constexpr int64_t kMarginBytes = 64 << 20;
@@ -72,13 +72,13 @@ public:
     // one is slow too and slept, the kernel is making writes wait, and report_stall() is
     // called. A very slow one (kCertainStall) needs no confirmation.
     class WriteProbe {
-    public:
+      public:
         explicit WriteProbe(WritePressure& pressure);
         ~WriteProbe();
         WriteProbe(const WriteProbe&) = delete;
         WriteProbe& operator=(const WriteProbe&) = delete;
 
-    private:
+      private:
         WritePressure& pressure_;
         Clock::time_point start_;
         long voluntary_switches_ = -1;  // >= 0 when this probe confirms
@@ -121,13 +121,13 @@ public:
     // more. So while the disk stays slow, the appends it delays keep network threads away
     // from it, and none of them has to stall again to find out.
     class PoolWriteProbe {
-    public:
+      public:
         explicit PoolWriteProbe(WritePressure& pressure);
         ~PoolWriteProbe();
         PoolWriteProbe(const PoolWriteProbe&) = delete;
         PoolWriteProbe& operator=(const PoolWriteProbe&) = delete;
 
-    private:
+      private:
         WritePressure& pressure_;
         Clock::time_point start_;
         long voluntary_switches_;
@@ -136,7 +136,7 @@ public:
     // Sets the budget from a sample (the sampler does this; tests call it directly).
     void update(const DirtyPageCounts& counts);
 
-private:
+  private:
     void sample_loop(std::string vmstat_path);
     // Pressure stays high until at least `until`.
     void hold_until(Clock::time_point until);
@@ -151,7 +151,7 @@ private:
     bool stopping_ = false;
     std::thread sampler_;
     Clock::duration stall_hold_ = kStallHold;  // guarded by mu_
-    Clock::time_point last_hold_end_{};         // guarded by mu_
+    Clock::time_point last_hold_end_{};        // guarded by mu_
 };
 
 }  // namespace samsa::log

@@ -6,6 +6,11 @@
 // Not thread-safe: one owner thread. Every call blocks for at most the configured timeout;
 // after any error the channel is closed and the next send() reconnects.
 
+#include "broker/net/channel_security.h"
+#include "broker/protocol/api_key.h"
+#include "broker/protocol/wire.h"
+#include "common/result.h"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -14,15 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "broker/net/channel_security.h"
-#include "broker/protocol/api_key.h"
-#include "broker/protocol/wire.h"
-#include "common/result.h"
-
 namespace samsa::net {
 
 class BlockingChannel {
-public:
+  public:
     // `security` null: PLAINTEXT.
     BlockingChannel(std::string host, uint16_t port, std::string client_id,
                     std::chrono::milliseconds timeout,
@@ -80,7 +80,7 @@ public:
     };
     const ConnectTimes& last_connect_times() const { return connect_times_; }
 
-private:
+  private:
     // Frames header + body, sends, reads the response frame into frame_ and returns its body
     // (after the response header), a view into frame_.
     result<std::span<const uint8_t>> exchange(protocol::ApiKey key, int16_t version,

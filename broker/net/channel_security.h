@@ -4,9 +4,9 @@
 // SSL and SASL_SSL, the TLS client context (trusted CAs, the broker's certificate when the
 // listener wants client certificates, endpoint identification).
 
-#include <memory>
-
 #include "auth/security_protocol.h"
+
+#include <memory>
 
 namespace samsa::auth {
 class SslFactory;

@@ -1,14 +1,10 @@
 #include "broker/net/connection.h"
 
-#include <netinet/tcp.h>
-#include <sys/sendfile.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <tuple>
-#include <vector>
+#include "auth/ssl_factory.h"
+#include "auth/ssl_peer.h"
+#include "auth/ssl_principal_mapper.h"
+#include "broker/net/tls_stream.h"
+#include "common/logging.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,11 +15,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "auth/ssl_factory.h"
-#include "auth/ssl_peer.h"
-#include "auth/ssl_principal_mapper.h"
-#include "broker/net/tls_stream.h"
-#include "common/logging.h"
+#include <cerrno>
+#include <cstring>
+#include <netinet/tcp.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <tuple>
+#include <unistd.h>
+#include <vector>
 
 namespace samsa::net {
 
@@ -93,13 +92,13 @@ Connection::Connection(tcp::socket socket, ConnectionConfig config, RequestHandl
     }
     if (config_.receive_buffer_bytes != -1) {
         socket_->set_option(asio::socket_base::receive_buffer_size(config_.receive_buffer_bytes),
-                           ec);
+                            ec);
     }
     // Non-blocking for Asio's synchronous calls too: flush() writes directly first.
     socket_->non_blocking(true, ec);
     if (tls != nullptr) {
-        tls_ = std::make_unique<TlsStream>(*socket_, tls->factory->context(),
-                                           auth::SslMode::server);
+        tls_ =
+            std::make_unique<TlsStream>(*socket_, tls->factory->context(), auth::SslMode::server);
         principal_mapper_ = tls->principal_mapper;
         handshake_timeout_ = tls->factory->handshake_timeout();
     }
@@ -120,8 +119,8 @@ asio::awaitable<bool> Connection::start_tls() {
     if (auto subject = auth::peer_certificate_subject(tls_->native_handle())) {
         auto name = principal_mapper_->name(*subject);
         if (!name) {
-            logger().info("refusing {}: no ssl.principal.mapping.rules rule applies to '{}'",
-                          peer_, *subject);
+            logger().info("refusing {}: no ssl.principal.mapping.rules rule applies to '{}'", peer_,
+                          *subject);
             co_return false;
         }
         session_.principal.name = *name;
@@ -253,8 +252,8 @@ asio::awaitable<bool> Connection::read_request(Frame& frame) {
             if (size < 0 || size > max_size) {
                 // Kafka's InvalidReceiveException: nothing sensible can follow, so close.
                 logger().warn(
-                    "closing connection from {}: request size {} is outside [0, {}] ({})",
-                    peer_, size, max_size,
+                    "closing connection from {}: request size {} is outside [0, {}] ({})", peer_,
+                    size, max_size,
                     authenticated ? "socket.request.max.bytes" : "sasl.server.max.receive.size");
                 co_return false;
             }
@@ -465,14 +464,15 @@ asio::awaitable<void> Connection::watch_idle(std::shared_ptr<Connection> self,
     while (!*stopped && !self->closed_) {
         auto deadline = self->last_activity_ + self->config_.max_idle;
         if (std::chrono::steady_clock::now() >= deadline && !self->busy_) {
-            logger().info("closing connection from {}: idle for more than {} ms "
-                          "(connections.max.idle.ms)",
-                          self->peer_, self->config_.max_idle.count());
+            logger().info(
+                "closing connection from {}: idle for more than {} ms "
+                "(connections.max.idle.ms)",
+                self->peer_, self->config_.max_idle.count());
             self->close();
             co_return;
         }
-        self->idle_timer_->expires_at(std::max(deadline, std::chrono::steady_clock::now() +
-                                                             std::chrono::milliseconds(100)));
+        self->idle_timer_->expires_at(
+            std::max(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
         co_await self->idle_timer_->async_wait(kAsTuple);
         // After a move to another executor, nothing of the connection but `stopped` is this
         // coroutine's to read.
@@ -493,9 +493,8 @@ void Connection::close_on(const asio::any_io_executor& executor) {
         std::lock_guard lock(executor_mu_);
         if (executor_ != executor) {
             // The connection moved to a network thread meanwhile: close it there.
-            asio::post(executor_, [self = shared_from_this(), now = executor_] {
-                self->close_on(now);
-            });
+            asio::post(executor_,
+                       [self = shared_from_this(), now = executor_] { self->close_on(now); });
             return;
         }
     }

@@ -39,6 +39,15 @@
 // sent one (ssl.principal.mapping.rules). Every byte then goes through the TLS stream: file
 // data is read into memory and encrypted, there is no zero-copy path.
 
+#include "auth/session.h"
+#include "broker/net/read_buffer.h"
+#include "broker/net/request_handler.h"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -48,15 +57,6 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-
-#include "auth/session.h"
-#include "broker/net/read_buffer.h"
-#include "broker/net/request_handler.h"
-
 namespace samsa::auth {
 class SslFactory;
 class SslPrincipalMapper;
@@ -65,13 +65,13 @@ class SslPrincipalMapper;
 namespace samsa::net {
 
 struct ConnectionConfig {
-    int32_t max_request_bytes = 104857600;         // socket.request.max.bytes
+    int32_t max_request_bytes = 104857600;  // socket.request.max.bytes
     // sasl.server.max.receive.size: the largest frame a connection may send before SASL has
     // authenticated it, so an unauthenticated peer cannot make the broker buffer 100 MB.
     int32_t max_unauthenticated_bytes = 524288;
-    std::chrono::milliseconds max_idle{600000};    // connections.max.idle.ms
-    int32_t send_buffer_bytes = 102400;            // socket.send.buffer.bytes, -1 = OS default
-    int32_t receive_buffer_bytes = 102400;         // socket.receive.buffer.bytes, -1 = OS default
+    std::chrono::milliseconds max_idle{600000};  // connections.max.idle.ms
+    int32_t send_buffer_bytes = 102400;          // socket.send.buffer.bytes, -1 = OS default
+    int32_t receive_buffer_bytes = 102400;       // socket.receive.buffer.bytes, -1 = OS default
 };
 
 // What a TLS listener gives each of its connections.
@@ -83,10 +83,9 @@ struct TlsOptions {
 class TlsStream;
 
 class Connection : public std::enable_shared_from_this<Connection> {
-public:
+  public:
     Connection(boost::asio::ip::tcp::socket socket, ConnectionConfig config,
-               RequestHandler& handler, auth::Session session,
-               const TlsOptions* tls = nullptr);
+               RequestHandler& handler, auth::Session session, const TlsOptions* tls = nullptr);
     ~Connection();
 
     // The whole session on the socket's executor: authenticate(), then serve(). Call once.
@@ -108,7 +107,7 @@ public:
 
     const std::string& peer() const { return peer_; }
 
-private:
+  private:
     // Handles requests until the connection must end (false) or, with `until_authenticated`,
     // until the session is authenticated (true).
     boost::asio::awaitable<bool> serve_requests(bool until_authenticated);
@@ -152,7 +151,7 @@ private:
     std::optional<boost::asio::ip::tcp::socket> socket_;
     std::mutex executor_mu_;
     boost::asio::any_io_executor executor_;  // the socket's; guarded by executor_mu_
-    std::unique_ptr<TlsStream> tls_;  // TLS listeners only
+    std::unique_ptr<TlsStream> tls_;         // TLS listeners only
     std::shared_ptr<const auth::SslPrincipalMapper> principal_mapper_;
     std::chrono::milliseconds handshake_timeout_{0};
     std::optional<boost::asio::steady_timer> idle_timer_;

@@ -1,12 +1,11 @@
 #include "broker/net/processor.h"
 
-#include <pthread.h>
+#include "common/logging.h"
 
 #include <algorithm>
 #include <chrono>
 #include <exception>
-
-#include "common/logging.h"
+#include <pthread.h>
 
 namespace samsa::net {
 
@@ -24,7 +23,9 @@ int64_t clock_ns(clockid_t clock) {
 
 Processor::Processor(std::string name) : name_(std::move(name)) {}
 
-Processor::~Processor() { stop(); }
+Processor::~Processor() {
+    stop();
+}
 
 void Processor::start() {
     work_.emplace(io_.get_executor());
@@ -39,8 +40,7 @@ void Processor::start() {
                 // Connection coroutines catch their own errors, so this is a bug in a plain
                 // handler. Asio allows run() to be called again: the other connections of
                 // this thread keep being served.
-                get_logger("net")->error("network thread {}: handler failed: {}", name_,
-                                         e.what());
+                get_logger("net")->error("network thread {}: handler failed: {}", name_, e.what());
             }
         }
     });

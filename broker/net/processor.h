@@ -10,19 +10,19 @@
 // work costs. Work that can block for long (fsync, segment roll, ZooKeeper) still leaves the
 // Processor, through run_on() to the broker's I/O pool, and comes back to it.
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <ctime>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
 namespace samsa::net {
 
 class Processor {
-public:
+  public:
     // `name` names the thread (shown by top -H, perf and gdb).
     explicit Processor(std::string name);
     ~Processor();
@@ -44,7 +44,7 @@ public:
     boost::asio::io_context& io() { return io_; }
     boost::asio::io_context::executor_type executor() { return io_.get_executor(); }
 
-private:
+  private:
     const std::string name_;
     // Concurrency hint 1: one thread runs this context, which lets Asio keep completions on a
     // thread-private queue. Other threads may still post to it (delayed-operation wake-ups,

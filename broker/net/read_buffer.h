@@ -20,7 +20,7 @@
 namespace samsa::net {
 
 class ReadBuffer {
-public:
+  public:
     static constexpr size_t kSmallBytes = 2048;
     static constexpr size_t kLargeBytes = 65536;
 
@@ -45,7 +45,7 @@ public:
 
     size_t capacity() const { return large_ ? kLargeBytes : kSmallBytes; }
 
-private:
+  private:
     uint8_t* block() { return large_ ? large_.get() : small_.data(); }
     const uint8_t* block() const { return large_ ? large_.get() : small_.data(); }
     void compact();

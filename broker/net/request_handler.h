@@ -3,16 +3,16 @@
 // The connection calls it on its own strand, one request at a time, and sends responses in
 // request order — Kafka's "mute the channel until the response is sent" rule.
 
+#include "auth/session.h"
+#include "broker/protocol/wire.h"
+
+#include <boost/asio/awaitable.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-
-#include "auth/session.h"
-#include "broker/protocol/wire.h"
 
 namespace samsa::net {
 
@@ -20,14 +20,14 @@ namespace samsa::net {
 // memset of what the socket is about to overwrite). Shared, because decoded Produce records
 // point into it until the log has written them.
 class FrameBuffer {
-public:
+  public:
     explicit FrameBuffer(size_t size) : bytes_(new uint8_t[size]), size_(size) {}
     uint8_t* data() { return bytes_.get(); }
     const uint8_t* data() const { return bytes_.get(); }
     size_t size() const { return size_; }
     std::span<const uint8_t> span() const { return {bytes_.get(), size_}; }
 
-private:
+  private:
     std::unique_ptr<uint8_t[]> bytes_;
     size_t size_;
 };
@@ -42,7 +42,7 @@ struct HandlerOutcome {
 };
 
 class RequestHandler {
-public:
+  public:
     virtual ~RequestHandler() = default;
     // Must not throw for bad input: malformed requests are answered with close_connection.
     virtual boost::asio::awaitable<HandlerOutcome> handle(auth::Session& session, Frame frame) = 0;

@@ -1,16 +1,16 @@
 #include "broker/net/socket_server.h"
 
-#include <algorithm>
-#include <exception>
-#include <functional>
-#include <stdexcept>
-#include <thread>
+#include "common/logging.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 
-#include "common/logging.h"
+#include <algorithm>
+#include <exception>
+#include <functional>
+#include <stdexcept>
+#include <thread>
 
 namespace samsa::net {
 
@@ -57,12 +57,10 @@ SocketServer::SocketServer(int num_processors, std::vector<ListenerConfig> liste
         processors_.push_back(std::make_unique<Processor>("samsa-net-" + std::to_string(i)));
     }
     const bool any_authenticating =
-        std::any_of(listeners.begin(), listeners.end(), [](const auto& l) {
-            return authenticates(l.protocol);
-        });
+        std::any_of(listeners.begin(), listeners.end(),
+                    [](const auto& l) { return authenticates(l.protocol); });
     for (size_t i = 0; any_authenticating && i < processors_.size(); ++i) {
-        handshake_threads_.push_back(
-            std::make_unique<Processor>("samsa-tls-" + std::to_string(i)));
+        handshake_threads_.push_back(std::make_unique<Processor>("samsa-tls-" + std::to_string(i)));
     }
     for (auto& l : listeners) {
         auto* created = &metrics::registry().counter(
@@ -104,9 +102,8 @@ void SocketServer::bind() {
             acceptor->bind(endpoint, ec);
         }
         if (ec) {
-            throw std::runtime_error("cannot listen on " + l.config.name + "://" +
-                                     l.config.host + ":" + std::to_string(l.config.port) + ": " +
-                                     ec.message());
+            throw std::runtime_error("cannot listen on " + l.config.name + "://" + l.config.host +
+                                     ":" + std::to_string(l.config.port) + ": " + ec.message());
         }
         l.config.port = acceptor->local_endpoint().port();
         l.acceptor = std::move(acceptor);
@@ -124,9 +121,8 @@ void SocketServer::listen() {
         boost::system::error_code ec;
         l.acceptor->listen(asio::socket_base::max_listen_connections, ec);
         if (ec) {
-            throw std::runtime_error("cannot listen on " + l.config.name + "://" +
-                                     l.config.host + ":" + std::to_string(l.config.port) + ": " +
-                                     ec.message());
+            throw std::runtime_error("cannot listen on " + l.config.name + "://" + l.config.host +
+                                     ":" + std::to_string(l.config.port) + ": " + ec.message());
         }
         logger().info("listening on {}://{}:{} ({})", l.config.name, l.config.host, l.config.port,
                       auth::to_string(l.config.protocol));
@@ -174,7 +170,7 @@ void SocketServer::accept_loop(Listener& listener) {
     // The socket is created on the thread that will run the connection first: a handshake
     // thread when it must authenticate, else its network thread.
     auto& io = authenticates(listener.config.protocol) ? next_handshake_thread().io()
-                                                        : next_processor().io();
+                                                       : next_processor().io();
     listener.acceptor->async_accept(
         io, [this, &listener](boost::system::error_code ec, tcp::socket s) {
             if (ec == asio::error::operation_aborted) {
@@ -204,9 +200,8 @@ void SocketServer::on_accept(Listener& listener, tcp::socket socket) {
                           ? next_processor()
                           : *processors_[processor_index(executor)];
     listener.connections_created->add();
-    OpenConnection entry{{},
-                         static_cast<size_t>(&listener - listeners_.data()),
-                         processor_index(home.executor())};
+    OpenConnection entry{
+        {}, static_cast<size_t>(&listener - listeners_.data()), processor_index(home.executor())};
     const TlsOptions* tls = listener.config.tls ? &*listener.config.tls : nullptr;
     auto conn = std::make_shared<Connection>(std::move(socket), connection_config_, handler_,
                                              std::move(session), tls);

@@ -19,6 +19,13 @@
 // of queueing them behind its handshakes and SASL round trips on the network thread (Kafka's
 // Processor runs them in line). Plaintext connections go to their Processor at once.
 
+#include "auth/security_protocol.h"
+#include "broker/metrics/metrics.h"
+#include "broker/net/connection.h"
+#include "broker/net/processor.h"
+
+#include <boost/asio/ip/tcp.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -31,25 +38,18 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/ip/tcp.hpp>
-
-#include "auth/security_protocol.h"
-#include "broker/net/connection.h"
-#include "broker/net/processor.h"
-#include "broker/metrics/metrics.h"
-
 namespace samsa::net {
 
 struct ListenerConfig {
-    std::string name;  // "PLAINTEXT", "INTERNAL", ...
-    std::string host;  // empty = all interfaces
+    std::string name;   // "PLAINTEXT", "INTERNAL", ...
+    std::string host;   // empty = all interfaces
     uint16_t port = 0;  // 0 = any free port; bound_port() tells which
     auth::SecurityProtocol protocol = auth::SecurityProtocol::plaintext;
     std::optional<TlsOptions> tls;  // set for SSL and SASL_SSL listeners
 };
 
 class SocketServer {
-public:
+  public:
     // `num_processors` (num.network.threads) is at least 1.
     SocketServer(int num_processors, std::vector<ListenerConfig> listeners,
                  ConnectionConfig connection_config, RequestHandler& handler);
@@ -75,7 +75,7 @@ public:
     size_t connection_count() const;
     size_t processor_count() const { return processors_.size(); }
 
-private:
+  private:
     struct Listener {
         ListenerConfig config;
         std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;

@@ -1,21 +1,19 @@
 #include "broker/net/tls_stream.h"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <memory>
 #include <new>
 #include <stdexcept>
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/ssl/error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
+#include <sys/socket.h>
 
 namespace samsa::net {
 
@@ -41,7 +39,9 @@ constexpr size_t kReadBufferBytes = 64 * 1024;
 // The socket BIO OpenSSL reads and writes through: BIO_s_socket's, but sending with
 // MSG_NOSIGNAL, so a peer that resets its connection costs that connection and never raises
 // SIGPIPE, whatever the process does with the signal.
-int socket_fd(BIO* b) { return static_cast<int>(reinterpret_cast<intptr_t>(BIO_get_data(b))); }
+int socket_fd(BIO* b) {
+    return static_cast<int>(reinterpret_cast<intptr_t>(BIO_get_data(b)));
+}
 
 int bio_write(BIO* b, const char* data, size_t size, size_t* written) {
     BIO_clear_retry_flags(b);
@@ -104,10 +104,10 @@ const BIO_METHOD* socket_bio_method() {
 // What one OpenSSL call did, read on the thread that made it: SSL_get_error and the error
 // queue are per thread.
 struct Step {
-    int ok = 0;            // the call's return value: 1 succeeded
-    int ssl_error = 0;     // SSL_get_error, when it did not
-    int sys_errno = 0;     // errno, for SSL_ERROR_SYSCALL
-    unsigned long err = 0; // the first queued OpenSSL error, for SSL_ERROR_SSL
+    int ok = 0;             // the call's return value: 1 succeeded
+    int ssl_error = 0;      // SSL_get_error, when it did not
+    int sys_errno = 0;      // errno, for SSL_ERROR_SYSCALL
+    unsigned long err = 0;  // the first queued OpenSSL error, for SSL_ERROR_SSL
 };
 
 template <typename F>
@@ -149,8 +149,7 @@ bool wants_io(const Step& s) {
 }
 
 tcp::socket::wait_type wait_for(const Step& s) {
-    return s.ssl_error == SSL_ERROR_WANT_WRITE ? tcp::socket::wait_write
-                                               : tcp::socket::wait_read;
+    return s.ssl_error == SSL_ERROR_WANT_WRITE ? tcp::socket::wait_write : tcp::socket::wait_read;
 }
 
 }  // namespace
@@ -178,7 +177,9 @@ TlsStream::TlsStream(tcp::socket& socket, const auth::SslContextPtr& context, au
     }
 }
 
-TlsStream::~TlsStream() { SSL_free(ssl_); }
+TlsStream::~TlsStream() {
+    SSL_free(ssl_);
+}
 
 void TlsStream::rebind(tcp::socket& socket) {
     // The BIO holds the descriptor's number, which a socket moved between io_contexts keeps.
@@ -244,9 +245,8 @@ asio::awaitable<std::tuple<error_code, size_t>> TlsStream::read_some(asio::mutab
     size_t total = 0;
     for (;;) {
         size_t n = 0;
-        Step s = run_step(ssl_, [&] {
-            return SSL_read_ex(ssl_, data + total, buffer.size() - total, &n);
-        });
+        Step s = run_step(
+            ssl_, [&] { return SSL_read_ex(ssl_, data + total, buffer.size() - total, &n); });
         if (s.ok == 1) {
             total += n;
             // Records read ahead are already here: take them too, without another call.

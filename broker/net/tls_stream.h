@@ -12,22 +12,22 @@
 // because the connection itself starts there (see Connection); rebind() follows the socket when
 // the connection then moves to a network thread.
 
+#include "auth/ssl_factory.h"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <span>
 #include <tuple>
 #include <vector>
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/tcp.hpp>
-
-#include "auth/ssl_factory.h"
-
 namespace samsa::net {
 
 class TlsStream {
-public:
+  public:
     TlsStream(boost::asio::ip::tcp::socket& socket, const auth::SslContextPtr& context,
               auth::SslMode mode);
     ~TlsStream();
@@ -52,7 +52,7 @@ public:
 
     ssl_st* native_handle() { return ssl_; }
 
-private:
+  private:
     // Writes one buffer whole.
     boost::asio::awaitable<void> write_one(const uint8_t* data, size_t size);
 

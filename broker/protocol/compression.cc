@@ -1,19 +1,22 @@
 #include "broker/protocol/compression.h"
 
+#include <algorithm>
+#include <cstring>
 #include <lz4frame.h>
+#include <memory>
 #include <snappy.h>
 #include <zlib.h>
 #include <zstd.h>
 
-#include <algorithm>
-#include <cstring>
-#include <memory>
-
 namespace samsa::protocol {
 namespace {
 
-std::error_code corrupt() { return std::make_error_code(std::errc::illegal_byte_sequence); }
-std::error_code too_large() { return std::make_error_code(std::errc::value_too_large); }
+std::error_code corrupt() {
+    return std::make_error_code(std::errc::illegal_byte_sequence);
+}
+std::error_code too_large() {
+    return std::make_error_code(std::errc::value_too_large);
+}
 
 // ---- gzip ---------------------------------------------------------------------------------
 
@@ -56,7 +59,8 @@ result<std::vector<uint8_t>> gunzip(std::span<const uint8_t> in, size_t max_size
 result<std::vector<uint8_t>> gzip(std::span<const uint8_t> in) {
     z_stream z{};
     // 15 + 16: a gzip header and trailer, as java.util.zip.GZIPOutputStream writes.
-    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK) {
         return std::make_error_code(std::errc::not_enough_memory);
     }
     std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&z, deflateEnd);
@@ -163,8 +167,8 @@ result<std::vector<uint8_t>> unlz4(std::span<const uint8_t> in, size_t max_size)
         }
         size_t dst = out.size() - produced;
         size_t src = in.size() - consumed;
-        hint = LZ4F_decompress(ctx, out.data() + produced, &dst, in.data() + consumed, &src,
-                               nullptr);
+        hint =
+            LZ4F_decompress(ctx, out.data() + produced, &dst, in.data() + consumed, &src, nullptr);
         if (LZ4F_isError(hint)) {
             return corrupt();
         }

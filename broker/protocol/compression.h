@@ -12,14 +12,14 @@
 // Stateless and thread-safe. Decompression stops with an error past `max_size` output bytes,
 // so a small hostile block cannot make the broker allocate without bound.
 
+#include "broker/protocol/record_batch.h"
+#include "common/result.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <system_error>
 #include <vector>
-
-#include "broker/protocol/record_batch.h"
-#include "common/result.h"
 
 namespace samsa::protocol {
 

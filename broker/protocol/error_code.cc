@@ -225,11 +225,11 @@ std::string_view error_name(ErrorCode code) {
 namespace {
 
 class KafkaCategory final : public std::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "kafka"; }
     std::string message(int code) const override {
-        return std::string(error_name(static_cast<ErrorCode>(code))) + " (" +
-               std::to_string(code) + ")";
+        return std::string(error_name(static_cast<ErrorCode>(code))) + " (" + std::to_string(code) +
+               ")";
     }
 };
 

@@ -42,8 +42,9 @@ void MutableRecordBatchView::set_max_timestamp(TimestampType type, int64_t ts) {
         return;
     }
     int16_t attrs = attributes();
-    attrs = type == TimestampType::log_append_time ? static_cast<int16_t>(attrs | kTimestampTypeMask)
-                                                   : static_cast<int16_t>(attrs & ~kTimestampTypeMask);
+    attrs = type == TimestampType::log_append_time
+                ? static_cast<int16_t>(attrs | kTimestampTypeMask)
+                : static_cast<int16_t>(attrs & ~kTimestampTypeMask);
     set_attributes(attrs);
     set_max_timestamp_raw(ts);
     update_crc();
@@ -154,9 +155,10 @@ bool RecordIterator::next(Record& out) {
         return fail();
     }
     out.attributes = static_cast<int8_t>(body[p++]);
-    if (!read_varlong(body, p, 10, out.timestamp_delta) || !read_varint(body, p, out.offset_delta) ||
-        !read_nullable(body, p, out.key) || !read_nullable(body, p, out.value) ||
-        !read_varint(body, p, out.header_count) || out.header_count < 0) {
+    if (!read_varlong(body, p, 10, out.timestamp_delta) ||
+        !read_varint(body, p, out.offset_delta) || !read_nullable(body, p, out.key) ||
+        !read_nullable(body, p, out.value) || !read_varint(body, p, out.header_count) ||
+        out.header_count < 0) {
         return fail();
     }
     size_t headers_start = p;

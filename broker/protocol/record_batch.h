@@ -36,8 +36,8 @@
 
 namespace samsa::protocol {
 
-inline constexpr int32_t kLogOverhead = 12;              // baseOffset + batchLength
-inline constexpr int32_t kRecordBatchHeaderSize = 61;    // the whole fixed header
+inline constexpr int32_t kLogOverhead = 12;            // baseOffset + batchLength
+inline constexpr int32_t kRecordBatchHeaderSize = 61;  // the whole fixed header
 inline constexpr int8_t kMagicV2 = 2;
 inline constexpr int32_t kBaseOffsetOffset = 0;
 inline constexpr int32_t kBatchLengthOffset = 8;
@@ -74,7 +74,7 @@ void store_be16(uint8_t* p, int16_t v);
 // read only the header, so a view over just a header (e.g. read from a file) is fine, while
 // compute_crc() / is_valid_crc() / records() need the whole batch (size_in_bytes() bytes).
 class RecordBatchView {
-public:
+  public:
     explicit RecordBatchView(std::span<const uint8_t> bytes) : bytes_(bytes) {}
 
     std::span<const uint8_t> bytes() const { return bytes_; }
@@ -124,20 +124,21 @@ public:
     bool is_valid_crc() const { return compute_crc() == crc(); }
     // The records section [61, end): varint records when uncompressed, one block otherwise.
     std::span<const uint8_t> records_bytes() const {
-        return bytes_.subspan(kRecordsOffset, static_cast<size_t>(size_in_bytes() - kRecordsOffset));
+        return bytes_.subspan(kRecordsOffset,
+                              static_cast<size_t>(size_in_bytes() - kRecordsOffset));
     }
 
-protected:
+  protected:
     const uint8_t* at(int32_t offset) const { return bytes_.data() + offset; }
 
-private:
+  private:
     std::span<const uint8_t> bytes_;
 };
 
 // A view that can patch the fields the broker rewrites on append. Setters do not touch the
 // CRC except where noted; the fields outside the CRC (base offset, leader epoch) never need it.
 class MutableRecordBatchView : public RecordBatchView {
-public:
+  public:
     explicit MutableRecordBatchView(std::span<uint8_t> bytes)
         : RecordBatchView(bytes), data_(bytes.data()) {}
 
@@ -153,14 +154,14 @@ public:
     void set_max_timestamp(TimestampType type, int64_t ts);
     void update_crc() { store_be32(data_ + kCrcOffset, static_cast<int32_t>(compute_crc())); }
 
-private:
+  private:
     uint8_t* data_;
 };
 
 // Walks the complete batches of a buffer. Stops cleanly at the end, at a partial trailing
 // batch (what a size-limited fetch returns) or at an impossible batchLength (< 49).
 class RecordBatchIterator {
-public:
+  public:
     enum class Stop { none, end, partial, corrupt };
 
     explicit RecordBatchIterator(std::span<const uint8_t> bytes) : bytes_(bytes) {}
@@ -171,7 +172,7 @@ public:
     // Bytes consumed by the complete batches returned so far.
     size_t position() const { return pos_; }
 
-private:
+  private:
     std::span<const uint8_t> bytes_;
     size_t pos_ = 0;
     Stop stop_ = Stop::none;
@@ -191,7 +192,7 @@ struct Record {
 // Walks the records of an UNCOMPRESSED batch, checking every length against the record's own
 // size and the batch. Compressed batches are not decoded here (and never by the log).
 class RecordIterator {
-public:
+  public:
     explicit RecordIterator(const RecordBatchView& batch) : data_(batch.records_bytes()) {}
     // Over a records section already decompressed (compression.h).
     explicit RecordIterator(std::span<const uint8_t> records) : data_(records) {}
@@ -203,7 +204,7 @@ public:
     // True when every byte of the records section was consumed by well-formed records.
     bool at_end() const { return pos_ == data_.size(); }
 
-private:
+  private:
     bool fail() {
         malformed_ = true;
         return false;

@@ -1,9 +1,9 @@
 #include "broker/protocol/record_batch_builder.h"
 
-#include <algorithm>
-
 #include "broker/protocol/record_batch.h"
 #include "common/assert.h"
+
+#include <algorithm>
 
 namespace samsa::protocol {
 
@@ -45,7 +45,8 @@ std::optional<std::span<const uint8_t>> as_bytes(std::optional<std::string_view>
 }  // namespace
 
 RecordBatchBuilder::RecordBatchBuilder(BatchHeader header) : header_(header) {
-    SAMSA_ASSERT((header_.attributes & kCompressionCodecMask) == 0, "the builder does not compress");
+    SAMSA_ASSERT((header_.attributes & kCompressionCodecMask) == 0,
+                 "the builder does not compress");
 }
 
 void RecordBatchBuilder::append(int32_t offset_delta, int64_t timestamp,
@@ -67,8 +68,8 @@ void RecordBatchBuilder::append(int64_t timestamp, std::optional<std::string_vie
 }
 
 std::vector<uint8_t> RecordBatchBuilder::build() {
-    int64_t base_ts = header_.base_timestamp.value_or(
-        records_.empty() ? -1 : records_.front().timestamp);
+    int64_t base_ts =
+        header_.base_timestamp.value_or(records_.empty() ? -1 : records_.front().timestamp);
     int64_t max_ts = -1;
     std::vector<uint8_t> batch(kRecordBatchHeaderSize);
     std::vector<uint8_t> body;
@@ -85,8 +86,8 @@ std::vector<uint8_t> RecordBatchBuilder::build() {
         batch.insert(batch.end(), body.begin(), body.end());
         max_ts = std::max(max_ts, r.timestamp);
     }
-    int32_t last_delta = header_.last_offset_delta.value_or(
-        records_.empty() ? 0 : records_.back().offset_delta);
+    int32_t last_delta =
+        header_.last_offset_delta.value_or(records_.empty() ? 0 : records_.back().offset_delta);
     uint8_t* p = batch.data();
     store_be64(p + kBaseOffsetOffset, header_.base_offset);
     store_be32(p + kBatchLengthOffset, static_cast<int32_t>(batch.size()) - kLogOverhead);

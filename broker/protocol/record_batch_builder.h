@@ -31,7 +31,7 @@ struct BatchHeader {
 };
 
 class RecordBatchBuilder {
-public:
+  public:
     explicit RecordBatchBuilder(BatchHeader header = {});
 
     // Adds a record at `offset_delta` (increasing). Null key/value = std::nullopt.
@@ -48,7 +48,7 @@ public:
     // The complete batch with a correct CRC. The builder may not be used afterwards.
     std::vector<uint8_t> build();
 
-private:
+  private:
     // Records are encoded at build(), once the base timestamp (their deltas' origin) is known.
     struct PendingRecord {
         int32_t offset_delta;

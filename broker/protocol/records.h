@@ -9,13 +9,13 @@
 //    connection sends them with sendfile on plaintext sockets and reads them on TLS ones.
 // A Records is also either null (-1 length on the wire) or not.
 
+#include "common/file_handle.h"
+
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <span>
 #include <vector>
-
-#include "common/file_handle.h"
 
 namespace samsa::protocol {
 
@@ -26,7 +26,7 @@ struct FileSlice {
 };
 
 class Records {
-public:
+  public:
     // An empty, non-null Records.
     Records() = default;
 
@@ -87,15 +87,15 @@ public:
         }
         if (in_memory() && other.in_memory()) {
             return bytes_.size() == other.bytes_.size() &&
-                   (bytes_.empty() || std::memcmp(bytes_.data(), other.bytes_.data(),
-                                                  bytes_.size()) == 0);
+                   (bytes_.empty() ||
+                    std::memcmp(bytes_.data(), other.bytes_.data(), bytes_.size()) == 0);
         }
         std::vector<uint8_t> mine;
         std::vector<uint8_t> theirs;
         return materialize(mine) && other.materialize(theirs) && mine == theirs;
     }
 
-private:
+  private:
     bool null_ = false;
     std::span<const uint8_t> bytes_;
     std::shared_ptr<const void> owner_;

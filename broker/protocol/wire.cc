@@ -6,7 +6,9 @@ namespace samsa::protocol {
 
 // ---- Reader ----------------------------------------------------------------------------
 
-double Reader::read_float64() { return std::bit_cast<double>(read_be<uint64_t>()); }
+double Reader::read_float64() {
+    return std::bit_cast<double>(read_be<uint64_t>());
+}
 
 Uuid Reader::read_uuid() {
     Uuid u;
@@ -163,7 +165,9 @@ int32_t Reader::read_array_length(bool compact) {
 
 // ---- Writer ----------------------------------------------------------------------------
 
-void Writer::write_float64(double v) { write_be(std::bit_cast<uint64_t>(v)); }
+void Writer::write_float64(double v) {
+    write_be(std::bit_cast<uint64_t>(v));
+}
 
 void Writer::write_unsigned_varint(uint32_t v) {
     while (v >= 0x80) {

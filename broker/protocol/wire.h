@@ -17,6 +17,8 @@
 // process-boundary event that closes the connection (see broker/net/connection.cc). Nothing
 // it reads can make it allocate more than the frame it reads from.
 
+#include "broker/protocol/records.h"
+
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -28,19 +30,17 @@
 #include <string_view>
 #include <vector>
 
-#include "broker/protocol/records.h"
-
 namespace samsa::protocol {
 
 using Uuid = std::array<uint8_t, 16>;
 
 class DecodeError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Reader {
-public:
+  public:
     // Reads `data`; `owner` (if any) keeps it alive for Records that point into it.
     explicit Reader(std::span<const uint8_t> data, std::shared_ptr<const void> owner = {})
         : data_(data), owner_(std::move(owner)) {}
@@ -82,7 +82,7 @@ public:
     size_t position() const { return pos_; }
     size_t remaining() const { return data_.size() - pos_; }
 
-private:
+  private:
     std::span<const uint8_t> take(size_t n) {
         if (n > remaining()) [[unlikely]] {
             throw DecodeError("truncated: need " + std::to_string(n) + " bytes at offset " +
@@ -115,7 +115,7 @@ struct Splice {
 };
 
 class Writer {
-public:
+  public:
     Writer() { buf_.reserve(256); }
 
     void write_int8(int8_t v) { buf_.push_back(static_cast<uint8_t>(v)); }
@@ -161,7 +161,7 @@ public:
     const std::vector<uint8_t>& buffer() const { return buf_; }
     const std::vector<Splice>& splices() const { return splices_; }
 
-private:
+  private:
     template <typename U>
     void write_be(U v) {
         uint8_t b[sizeof(U)];

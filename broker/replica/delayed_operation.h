@@ -11,21 +11,21 @@
 // To not miss a wake-up, register first, then check the condition, then wait: a notify that
 // lands between the check and the wait leaves the Waiter marked, and wait() returns at once.
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <vector>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 namespace samsa::replica {
 
 // Always owned by a shared_ptr (make_shared): notify() keeps it alive until the wake-up lands.
 class Waiter : public std::enable_shared_from_this<Waiter> {
-public:
+  public:
     // `executor` is where wait() runs and where notifications land (a connection's strand).
     explicit Waiter(boost::asio::any_io_executor executor);
 
@@ -35,7 +35,7 @@ public:
     // Waits until notified or `deadline`. Returns true if notified. Call from `executor` only.
     boost::asio::awaitable<bool> wait_until(std::chrono::steady_clock::time_point deadline);
 
-private:
+  private:
     boost::asio::any_io_executor executor_;
     boost::asio::steady_timer timer_;
     bool notified_ = false;  // touched on executor_ only
@@ -43,13 +43,13 @@ private:
 
 // A set of weakly held waiters. Thread-safe; waiters that died are pruned as they are met.
 class WatchList {
-public:
+  public:
     void add(const std::shared_ptr<Waiter>& waiter);
     void notify_all();
     // Registered waiters, dead or alive (for tests).
     size_t size() const;
 
-private:
+  private:
     mutable std::mutex mu_;
     std::vector<std::weak_ptr<Waiter>> waiters_;
     // waiters_.size(), readable without mu_: notify_all() runs after every append, and most

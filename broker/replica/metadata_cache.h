@@ -6,6 +6,10 @@
 // Copy-on-write: readers take an immutable snapshot (a shared_ptr) and never block the writer;
 // update() builds a new snapshot and swaps it in. Thread-safe.
 
+#include "broker/protocol/wire.h"
+#include "broker/replica/delayed_operation.h"
+#include "common/types.h"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -13,10 +17,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "broker/protocol/wire.h"
-#include "broker/replica/delayed_operation.h"
-#include "common/types.h"
 
 namespace samsa::protocol {
 struct UpdateMetadataRequestData;
@@ -63,7 +63,7 @@ struct MetadataSnapshot {
 };
 
 class MetadataCache {
-public:
+  public:
     // The leader value UpdateMetadata uses to say "this partition is being deleted".
     static constexpr int32_t kLeaderDuringDelete = -2;
 
@@ -80,7 +80,7 @@ public:
     void set_cluster_id(std::string id);
     std::string cluster_id() const;
 
-private:
+  private:
     mutable std::mutex mu_;
     std::shared_ptr<const MetadataSnapshot> snapshot_;
     std::string cluster_id_;

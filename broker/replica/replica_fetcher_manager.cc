@@ -9,7 +9,9 @@ ReplicaFetcherManager::ReplicaFetcherManager(FetcherConfig config, int32_t num_f
                                              PartitionLookup lookup)
     : config_(config), num_fetchers_(std::max(1, num_fetchers)), lookup_(std::move(lookup)) {}
 
-ReplicaFetcherManager::~ReplicaFetcherManager() { shutdown(); }
+ReplicaFetcherManager::~ReplicaFetcherManager() {
+    shutdown();
+}
 
 int32_t ReplicaFetcherManager::fetcher_id(const TopicPartition& tp) const {
     // Kafka: Utils.abs(31 * topic.hashCode + partition) % numFetchers. Any stable spread does.
@@ -29,10 +31,10 @@ void ReplicaFetcherManager::add_fetcher_for_partitions(
             fetcher.reset();
         }
         if (!fetcher) {
-            fetcher = std::make_unique<ReplicaFetcherThread>(
-                "ReplicaFetcherThread-" + std::to_string(key.second) + "-" +
-                    std::to_string(key.first),
-                config_, target.leader, lookup_);
+            fetcher = std::make_unique<ReplicaFetcherThread>("ReplicaFetcherThread-" +
+                                                                 std::to_string(key.second) + "-" +
+                                                                 std::to_string(key.first),
+                                                             config_, target.leader, lookup_);
         }
         by_fetcher[key][tp] = target.leader_epoch;
     }

@@ -7,13 +7,13 @@
 // Thread-safe; called by the ReplicaManager on LeaderAndIsr and StopReplica. A fetcher left
 // with no partitions is stopped (shutdown_idle_fetchers), as Kafka does after each change.
 
+#include "broker/replica/replica_fetcher_thread.h"
+
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <utility>
-
-#include "broker/replica/replica_fetcher_thread.h"
 
 namespace samsa::replica {
 
@@ -23,7 +23,7 @@ struct FollowerTarget {
 };
 
 class ReplicaFetcherManager {
-public:
+  public:
     ReplicaFetcherManager(FetcherConfig config, int32_t num_fetchers, PartitionLookup lookup);
     ~ReplicaFetcherManager();
     ReplicaFetcherManager(const ReplicaFetcherManager&) = delete;
@@ -36,7 +36,7 @@ public:
     // Partitions being fetched, over all fetchers (for tests and logs).
     size_t partition_count() const;
 
-private:
+  private:
     using FetcherKey = std::pair<int32_t, int32_t>;  // leader broker id, fetcher id
 
     int32_t fetcher_id(const TopicPartition& tp) const;

@@ -1,12 +1,7 @@
 #include "broker/replica/replica_fetcher_thread.h"
 
-#include "broker/replica/broker_topic_stats.h"
-
-#include <algorithm>
-#include <limits>
-
-#include "broker/log/errc.h"
 #include "broker/log/clock.h"
+#include "broker/log/errc.h"
 #include "broker/net/blocking_channel.h"
 #include "broker/protocol/error_code.h"
 #include "broker/protocol/generated/fetch_request.h"
@@ -14,8 +9,12 @@
 #include "broker/protocol/generated/list_offsets_request.h"
 #include "broker/protocol/generated/list_offsets_response.h"
 #include "broker/protocol/generated/offset_for_leader_epoch_request.h"
+#include "broker/replica/broker_topic_stats.h"
 #include "broker/replica/partition.h"
 #include "common/logging.h"
+
+#include <algorithm>
+#include <limits>
 
 namespace samsa::replica {
 
@@ -63,7 +62,9 @@ ReplicaFetcherThread::ReplicaFetcherThread(std::string name, FetcherConfig confi
     thread_ = std::thread([this] { run(); });
 }
 
-ReplicaFetcherThread::~ReplicaFetcherThread() { shutdown(); }
+ReplicaFetcherThread::~ReplicaFetcherThread() {
+    shutdown();
+}
 
 void ReplicaFetcherThread::shutdown() {
     {
@@ -277,8 +278,8 @@ void ReplicaFetcherThread::truncate_partition(const TopicPartition& tp, const Fe
         return;
     }
     if (truncated.value()) {
-        logger().info("[{}] {}: truncated from {} to {} (leader epoch {})", name_, tp,
-                      end_before, partition->log()->log_end_offset(), s.leader_epoch);
+        logger().info("[{}] {}: truncated from {} to {} (leader epoch {})", name_, tp, end_before,
+                      partition->log()->log_end_offset(), s.leader_epoch);
     }
     it->second.fetch_offset = partition->log()->log_end_offset();
     if (completed) {
@@ -288,8 +289,8 @@ void ReplicaFetcherThread::truncate_partition(const TopicPartition& tp, const Fe
 
 // ---- fetching ----
 
-std::map<TopicPartition, ReplicaFetcherThread::SentPartition>
-ReplicaFetcherThread::build_request(const Round& round, protocol::FetchRequestData& request) {
+std::map<TopicPartition, ReplicaFetcherThread::SentPartition> ReplicaFetcherThread::build_request(
+    const Round& round, protocol::FetchRequestData& request) {
     request.session_id = session_.id;
     request.session_epoch = session_.next_epoch;
     const bool full = session_.next_epoch == 0;
@@ -362,9 +363,9 @@ void ReplicaFetcherThread::fetch(const Round& round) {
         session_.id = response.value().session_id;  // 0: the leader had no room; full again
         session_.next_epoch = session_.id == 0 ? 0 : 1;
     } else {
-        session_.next_epoch =
-            session_.next_epoch == std::numeric_limits<int32_t>::max() ? 1
-                                                                       : session_.next_epoch + 1;
+        session_.next_epoch = session_.next_epoch == std::numeric_limits<int32_t>::max()
+                                  ? 1
+                                  : session_.next_epoch + 1;
     }
     session_.sent = std::move(known);
     apply_fetch_response(round, response.value());
@@ -445,9 +446,10 @@ void ReplicaFetcherThread::handle_out_of_range(const TopicPartition& tp, FetchSt
             delay(s);
             return;
         }
-        logger().warn("[{}] {}: fetch offset {} is below the leader's log start {}; starting "
-                      "over there",
-                      name_, tp, s.fetch_offset, *leader_start);
+        logger().warn(
+            "[{}] {}: fetch offset {} is below the leader's log start {}; starting "
+            "over there",
+            name_, tp, s.fetch_offset, *leader_start);
         if (auto r = partition->truncate_fully_and_start_at(*leader_start, s.leader_epoch); !r) {
             delay(s);
             return;

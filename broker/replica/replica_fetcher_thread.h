@@ -23,6 +23,8 @@
 // Lock order: mu_ before a Partition's locks (appends take the partition's lock shared);
 // callers must not hold a Partition's lock when they call in here.
 
+#include "common/types.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -35,8 +37,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "common/types.h"
 
 namespace samsa::net {
 class BlockingChannel;
@@ -55,12 +55,12 @@ class Partition;
 
 struct FetcherConfig {
     int32_t broker_id = -1;
-    int32_t max_wait_ms = 500;                 // replica.fetch.wait.max.ms
-    int32_t min_bytes = 1;                     // replica.fetch.min.bytes
-    int32_t response_max_bytes = 10485760;     // replica.fetch.response.max.bytes
-    int32_t partition_max_bytes = 1048576;     // replica.fetch.max.bytes
-    int32_t socket_timeout_ms = 30000;         // replica.socket.timeout.ms
-    int32_t backoff_ms = 1000;                 // replica.fetch.backoff.ms
+    int32_t max_wait_ms = 500;              // replica.fetch.wait.max.ms
+    int32_t min_bytes = 1;                  // replica.fetch.min.bytes
+    int32_t response_max_bytes = 10485760;  // replica.fetch.response.max.bytes
+    int32_t partition_max_bytes = 1048576;  // replica.fetch.max.bytes
+    int32_t socket_timeout_ms = 30000;      // replica.socket.timeout.ms
+    int32_t backoff_ms = 1000;              // replica.fetch.backoff.ms
     // How to reach the leaders' inter-broker listener (null: PLAINTEXT).
     std::shared_ptr<const net::ChannelSecurity> security;
 };
@@ -77,7 +77,7 @@ struct SourceBroker {
 using PartitionLookup = std::function<std::shared_ptr<Partition>(const TopicPartition&)>;
 
 class ReplicaFetcherThread {
-public:
+  public:
     ReplicaFetcherThread(std::string name, FetcherConfig config, SourceBroker source,
                          PartitionLookup lookup);
     ~ReplicaFetcherThread();
@@ -94,7 +94,7 @@ public:
     // Stops the thread (interrupting a fetch in flight within the socket timeout).
     void shutdown();
 
-private:
+  private:
     enum class State { truncating, fetching };
     struct FetchState {
         int32_t leader_epoch = -1;
@@ -134,7 +134,7 @@ private:
     // Fills in the session fields and the partitions to send (all, or what changed) and to
     // forget; returns what the leader will know once the request succeeds.
     std::map<TopicPartition, SentPartition> build_request(const Round& round,
-                                                         protocol::FetchRequestData& request);
+                                                          protocol::FetchRequestData& request);
     void reset_session() { session_ = Session{}; }
     void apply_fetch_response(const Round& round, const protocol::FetchResponseData& response);
     // The leader's log end or start offset (ListOffsets -1 / -2, as a replica).

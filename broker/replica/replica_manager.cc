@@ -1,8 +1,5 @@
 #include "broker/replica/replica_manager.h"
 
-#include <algorithm>
-#include <set>
-
 #include "broker/log/log_manager.h"
 #include "broker/protocol/generated/leader_and_isr_request.h"
 #include "broker/protocol/generated/leader_and_isr_response.h"
@@ -11,6 +8,9 @@
 #include "broker/protocol/generated/update_metadata_request.h"
 #include "common/logging.h"
 #include "zk/uuid.h"
+
+#include <algorithm>
+#include <set>
 
 namespace samsa::replica {
 
@@ -49,7 +49,7 @@ std::map<std::string, std::string> topic_ids_of(const LeaderAndIsrRequest& reque
 }
 
 PartitionRole to_role(const PartitionStateData& s) {
-    return PartitionRole{s.controller_epoch, s.leader, s.leader_epoch, s.isr,
+    return PartitionRole{s.controller_epoch, s.leader,   s.leader_epoch, s.isr,
                          s.zk_version,       s.replicas, s.is_new};
 }
 
@@ -113,8 +113,7 @@ struct PartitionCache {
 ReplicaManager::ReplicaManager(int32_t broker_id, log::LogManager& logs, MetadataCache& metadata,
                                log::LogConfig default_log_config,
                                TopicConfigLoader load_topic_config,
-                               int64_t hw_checkpoint_interval_ms,
-                               ReplicationConfig replication)
+                               int64_t hw_checkpoint_interval_ms, ReplicationConfig replication)
     : broker_id_(broker_id),
       logs_(logs),
       metadata_(metadata),
@@ -136,7 +135,9 @@ ReplicaManager::ReplicaManager(int32_t broker_id, log::LogManager& logs, Metadat
         [this](const TopicPartition& tp) { return get_partition(tp); });
 }
 
-ReplicaManager::~ReplicaManager() { shutdown(); }
+ReplicaManager::~ReplicaManager() {
+    shutdown();
+}
 
 void ReplicaManager::startup() {
     checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
@@ -358,12 +359,13 @@ LeaderAndIsrResponse ReplicaManager::become_leader_or_follower(const LeaderAndIs
     if (leadership_listener_ && !applied_changes.empty()) {
         leadership_listener_(applied_changes);
     }
-    logger().info("LeaderAndIsr from controller {} epoch {}: {} partitions, {} changed role, "
-                  "in {} ms",
-                  request.controller_id, request.controller_epoch, states.size(), changes.size(),
-                  std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started)
-                      .count());
+    logger().info(
+        "LeaderAndIsr from controller {} epoch {}: {} partitions, {} changed role, "
+        "in {} ms",
+        request.controller_id, request.controller_epoch, states.size(), changes.size(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                              started)
+            .count());
     return make_leader_and_isr_response(request, version, ErrorCode::none, errors);
 }
 
@@ -396,9 +398,10 @@ bool ReplicaManager::has_consistent_topic_id(const TopicPartition& tp,
     auto log = logs_.get_log(tp);
     auto on_disk = log ? log->topic_id() : std::nullopt;
     if (on_disk && *on_disk != topic_id) {
-        logger().error("{}: topic id {} in LeaderAndIsr differs from {} in the log; the log "
-                       "belongs to another incarnation of the topic",
-                       tp, topic_id, *on_disk);
+        logger().error(
+            "{}: topic id {} in LeaderAndIsr differs from {} in the log; the log "
+            "belongs to another incarnation of the topic",
+            tp, topic_id, *on_disk);
         return false;
     }
     return true;
@@ -422,8 +425,8 @@ protocol::StopReplicaResponseData ReplicaManager::stop_replicas(
     }
     for (const auto& t : request.topic_states) {
         for (const auto& p : t.partition_states) {
-            stops.push_back({{t.topic_name, p.partition_index}, p.leader_epoch,
-                             p.delete_partition});
+            stops.push_back(
+                {{t.topic_name, p.partition_index}, p.leader_epoch, p.delete_partition});
         }
     }
     (void)version;

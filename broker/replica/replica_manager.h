@@ -18,6 +18,15 @@
 // then notifies the controller with an /isr_change_notification node (Kafka's
 // maybeShrinkIsr / maybeExpandIsr / maybePropagateIsrChanges, ZK-MODE §c).
 
+#include "broker/log/log_config.h"
+#include "broker/metrics/metrics.h"
+#include "broker/protocol/error_code.h"
+#include "broker/replica/metadata_cache.h"
+#include "broker/replica/partition.h"
+#include "broker/replica/replica_fetcher_manager.h"
+#include "common/result.h"
+#include "common/types.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -29,15 +38,6 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
-
-#include "broker/log/log_config.h"
-#include "broker/metrics/metrics.h"
-#include "broker/protocol/error_code.h"
-#include "broker/replica/metadata_cache.h"
-#include "broker/replica/partition.h"
-#include "broker/replica/replica_fetcher_manager.h"
-#include "common/result.h"
-#include "common/types.h"
 
 namespace samsa::log {
 class LogManager;
@@ -72,7 +72,7 @@ struct LeadershipChange {
 };
 
 class ReplicaManager {
-public:
+  public:
     // Told of every role change, after LeaderAndIsr and StopReplica have applied them, on the
     // control request's thread and outside the ReplicaManager's locks. The group coordinator
     // loads and unloads __consumer_offsets partitions with it.
@@ -132,7 +132,7 @@ public:
     // Fetchers' partition count (tests).
     size_t fetching_partition_count() const { return fetchers_->partition_count(); }
 
-private:
+  private:
     // Topic config overrides read while handling one LeaderAndIsr: one ZooKeeper read per
     // topic rather than per partition (thousands of partitions arrive in one request).
     using TopicConfigMemo = std::map<std::string, log::LogConfig>;
@@ -191,7 +191,7 @@ private:
     std::condition_variable isr_cv_;
     std::vector<std::weak_ptr<Partition>> pending_expansions_;  // guarded by isr_mu_
     bool isr_stopping_ = false;                                 // guarded by isr_mu_
-    std::vector<TopicPartition> isr_changes_;  // ISR thread only: not yet notified
+    std::vector<TopicPartition> isr_changes_;                   // ISR thread only: not yet notified
     std::thread isr_thread_;
 
     std::mutex checkpoint_mu_;

@@ -2,14 +2,14 @@
 // (Kafka's ReplicaManager.updateFollowerFetchState, maybeShrinkIsr and the ISR change
 // propagation). See replica_manager.h.
 
-#include <algorithm>
-#include <chrono>
-
 #include "broker/log/clock.h"
 #include "broker/replica/replica_manager.h"
 #include "common/logging.h"
 
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
 
 namespace samsa::replica {
 
@@ -25,9 +25,9 @@ auto& logger() {
 result<void> ReplicaManager::update_follower_fetch_state(
     const std::shared_ptr<Partition>& partition, int32_t replica, int64_t fetch_offset,
     int32_t current_leader_epoch) {
-    SAMSA_TRY(auto join_isr, partition->update_follower_fetch_state(
-                                 replica, fetch_offset, log::system_now_ms(),
-                                 current_leader_epoch));
+    SAMSA_TRY(auto join_isr,
+              partition->update_follower_fetch_state(replica, fetch_offset, log::system_now_ms(),
+                                                     current_leader_epoch));
     if (join_isr) {
         {
             std::lock_guard lock(isr_mu_);
@@ -110,9 +110,10 @@ void ReplicaManager::write_isr_change(const std::shared_ptr<Partition>& partitio
     if (!written) {
         // bad_version: the controller (or a newer leader) changed the state first. Kafka
         // then leaves the ISR alone and waits for the LeaderAndIsr that follows.
-        logger().info("{}: ISR change to [{}] not written ({}); waiting for the controller's "
-                      "state",
-                      change.tp, fmt::join(change.isr, ","), written.error().message());
+        logger().info(
+            "{}: ISR change to [{}] not written ({}); waiting for the controller's "
+            "state",
+            change.tp, fmt::join(change.isr, ","), written.error().message());
         return;
     }
     if (partition->apply_isr_change(change, written.value())) {

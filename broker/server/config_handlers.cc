@@ -2,8 +2,8 @@
 
 #include "broker/log/log.h"
 #include "broker/log/log_manager.h"
-#include "broker/server/dynamic_listener_ssl.h"
 #include "broker/server/dynamic_cleaner_config.h"
+#include "broker/server/dynamic_listener_ssl.h"
 #include "broker/server/log_config_defaults.h"
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"

@@ -196,11 +196,10 @@ class DynamicConfigManager::SessionHandler final : public zk::StateChangeHandler
 
 DynamicConfigManager::DynamicConfigManager(zk::KafkaZkClient& zk,
                                            auth::CredentialCache& credentials,
-                                           zk::Executor executor,
-                                           TopicConfigChanged topic_changed,
+                                           zk::Executor executor, TopicConfigChanged topic_changed,
                                            BrokerConfigChanged broker_changed)
-    : state_(std::make_shared<State>(zk, credentials, std::move(executor),
-                                     std::move(topic_changed), std::move(broker_changed))) {}
+    : state_(std::make_shared<State>(zk, credentials, std::move(executor), std::move(topic_changed),
+                                     std::move(broker_changed))) {}
 
 DynamicConfigManager::~DynamicConfigManager() {
     shutdown();

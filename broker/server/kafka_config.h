@@ -67,7 +67,7 @@ struct KafkaConfig {
     bool auto_create_topics_enable = true;
     std::string inter_broker_protocol_version;
     std::string metrics_listener;  // Samsa: http://host:port, or empty (off)
-    std::string log_level;  // Samsa: trace, debug, info, warn, error, critical, off
+    std::string log_level;         // Samsa: trace, debug, info, warn, error, critical, off
 
     // --- Socket server
     std::vector<EndPoint> listeners;             // security_protocol resolved

@@ -3,10 +3,9 @@
 
 #include "broker/server/kafka_config_keys.h"
 
-#include <sched.h>
-
 #include <algorithm>
 #include <cctype>
+#include <sched.h>
 #include <set>
 #include <thread>
 

@@ -1,7 +1,44 @@
 #include "broker/server/kafka_server.h"
-#include "broker/server/kafka_server_components.h"
 
-#include <unistd.h>
+#include "auth/acl_authorizer.h"
+#include "auth/authorizer.h"
+#include "auth/credential_cache.h"
+#include "auth/sasl_server.h"
+#include "auth/sasl_server_authenticator.h"
+#include "broker/api/admin_manager.h"
+#include "broker/api/fetch_session.h"
+#include "broker/api/kafka_apis.h"
+#include "broker/controller/kafka_controller.h"
+#include "broker/group/asio_scheduler.h"
+#include "broker/group/group_coordinator.h"
+#include "broker/group/replica_coordinator_log.h"
+#include "broker/log/log_manager.h"
+#include "broker/log/write_pressure.h"
+#include "broker/metrics/metrics.h"
+#include "broker/net/blocking_channel.h"
+#include "broker/net/sasl_channel_authenticator.h"
+#include "broker/net/socket_server.h"
+#include "broker/protocol/generated/controlled_shutdown_request.h"
+#include "broker/protocol/generated/controlled_shutdown_response.h"
+#include "broker/replica/metadata_cache.h"
+#include "broker/replica/replica_manager.h"
+#include "broker/server/config_handlers.h"
+#include "broker/server/dynamic_config_manager.h"
+#include "broker/server/dynamic_listener_ssl.h"
+#include "broker/server/kafka_server_components.h"
+#include "broker/server/listener_security.h"
+#include "broker/server/log_config_defaults.h"
+#include "broker/txn/producer_id_manager.h"
+#include "common/logging.h"
+#include "zk/kafka_zk_client.h"
+#include "zk/uuid.h"
+#include "zk/zk_data.h"
+#include "zk/zookeeper_client.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,46 +49,8 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
-#include <fmt/ranges.h>
-
-#include "auth/acl_authorizer.h"
-#include "auth/authorizer.h"
-#include "auth/credential_cache.h"
-#include "auth/sasl_server.h"
-#include "auth/sasl_server_authenticator.h"
-#include "broker/api/admin_manager.h"
-#include "broker/txn/producer_id_manager.h"
-#include "broker/api/fetch_session.h"
-#include "broker/api/kafka_apis.h"
-#include "broker/controller/kafka_controller.h"
-#include "broker/group/asio_scheduler.h"
-#include "broker/group/group_coordinator.h"
-#include "broker/group/replica_coordinator_log.h"
-#include "broker/log/log_manager.h"
-#include "broker/log/write_pressure.h"
-#include "broker/net/blocking_channel.h"
-#include "broker/net/sasl_channel_authenticator.h"
-#include "broker/net/socket_server.h"
-#include "broker/protocol/generated/controlled_shutdown_request.h"
-#include "broker/protocol/generated/controlled_shutdown_response.h"
-#include "broker/replica/metadata_cache.h"
-#include "broker/replica/replica_manager.h"
-#include "broker/server/listener_security.h"
-#include "broker/server/dynamic_config_manager.h"
-#include "broker/server/dynamic_listener_ssl.h"
-#include "broker/server/config_handlers.h"
-#include "broker/server/log_config_defaults.h"
-#include "broker/metrics/metrics.h"
-#include "common/logging.h"
-#include "zk/kafka_zk_client.h"
-#include "zk/uuid.h"
-#include "zk/zk_data.h"
-#include "zk/zookeeper_client.h"
 
 namespace samsa::server {
 
@@ -64,7 +63,9 @@ auto& logger() {
     return *l;
 }
 
-[[noreturn]] void fail(const std::string& message) { throw std::runtime_error(message); }
+[[noreturn]] void fail(const std::string& message) {
+    throw std::runtime_error(message);
+}
 
 std::string endpoints_text(const std::vector<zk::EndPoint>& endpoints) {
     std::string out;
@@ -90,9 +91,13 @@ std::string local_host_name() {
 KafkaServer::KafkaServer(KafkaConfig config)
     : config_(std::move(config)), c_(std::make_unique<Components>(config_)) {}
 
-KafkaServer::~KafkaServer() { shutdown(); }
+KafkaServer::~KafkaServer() {
+    shutdown();
+}
 
-int32_t KafkaServer::broker_id() const { return c_->broker_id; }
+int32_t KafkaServer::broker_id() const {
+    return c_->broker_id;
+}
 
 void KafkaServer::startup() {
     logger().info("starting");
@@ -274,16 +279,16 @@ void KafkaServer::start_logs() {
     }
     if (meta.value() && meta.value()->cluster_id && *meta.value()->cluster_id != c_->cluster_id) {
         // Kafka's InconsistentClusterIdException: these logs belong to another cluster.
-        fail("The Cluster ID " + c_->cluster_id +
-             " doesn't match stored clusterId Some(" + *meta.value()->cluster_id +
+        fail("The Cluster ID " + c_->cluster_id + " doesn't match stored clusterId Some(" +
+             *meta.value()->cluster_id +
              ") in meta.properties. The broker is trying to join the wrong cluster. Configured "
              "zookeeper.connect may be wrong.");
     }
     int32_t id = config_.broker_id;
     int32_t stored = meta.value() ? meta.value()->broker_id : -1;
     if (id >= 0 && stored >= 0 && id != stored) {
-        fail("Configured broker.id " + std::to_string(id) +
-             " doesn't match stored broker.id " + std::to_string(stored) +
+        fail("Configured broker.id " + std::to_string(id) + " doesn't match stored broker.id " +
+             std::to_string(stored) +
              " in meta.properties. If you moved your data, make sure your configured broker.id "
              "matches.");
     }
@@ -339,8 +344,8 @@ void KafkaServer::start_group_coordinator() {
     c_->group_scheduler = std::make_unique<group::AsioScheduler>(c_->io_pool.get_executor());
     c_->group_log =
         std::make_unique<group::ReplicaCoordinatorLog>(*c_->replicas, c_->io_pool.get_executor());
-    c_->groups = std::make_unique<group::GroupCoordinator>(gc, *c_->group_log,
-                                                           *c_->group_scheduler);
+    c_->groups =
+        std::make_unique<group::GroupCoordinator>(gc, *c_->group_log, *c_->group_scheduler);
     auto* groups = c_->groups.get();
     c_->replicas->set_leadership_listener(
         [groups](const std::vector<replica::LeadershipChange>& changes) {
@@ -438,8 +443,9 @@ void KafkaServer::start_network() {
     s.replica_manager = c_->replicas.get();
     s.metadata_cache = &c_->metadata;
     s.admin = c_->admin.get();
-    s.authorizer = c_->acl_authorizer ? static_cast<const auth::Authorizer*>(c_->acl_authorizer.get())
-                                      : &c_->allow_all;
+    s.authorizer = c_->acl_authorizer
+                       ? static_cast<const auth::Authorizer*>(c_->acl_authorizer.get())
+                       : &c_->allow_all;
     s.acl_authorizer = c_->acl_authorizer.get();
     s.sasl = &c_->sasl;
     s.credentials = &c_->credentials;
@@ -466,8 +472,8 @@ void KafkaServer::start_network() {
     connection.send_buffer_bytes = config_.socket_send_buffer_bytes;
     connection.receive_buffer_bytes = config_.socket_receive_buffer_bytes;
     c_->apis = std::make_unique<api::KafkaApis>(s);
-    c_->socket_server = std::make_unique<net::SocketServer>(config_.num_network_threads,
-                                                            listeners, connection, *c_->apis);
+    c_->socket_server = std::make_unique<net::SocketServer>(config_.num_network_threads, listeners,
+                                                            connection, *c_->apis);
     c_->socket_server->bind();
 
     // The controller exists before requests flow: handlers ask it whether it is active.
@@ -567,9 +573,10 @@ bool KafkaServer::await_own_stale_registration() {
              std::to_string(c_->broker_id) + " to expire");
     }
     if (!gone) {
-        logger().error("the registration of broker {} by session 0x{:x} is still there after "
-                       "{} ms",
-                       id, found.owner_session, waited.count());
+        logger().error(
+            "the registration of broker {} by session 0x{:x} is still there after "
+            "{} ms",
+            id, found.owner_session, waited.count());
         return false;
     }
     logger().info("the previous session's registration of broker {} went away after {} ms", id,
@@ -614,17 +621,17 @@ bool KafkaServer::is_own_registration(const zk::BrokerInfo& existing) const {
             return std::any_of(config_.listeners.begin(), config_.listeners.end(),
                                [&](const auto& l) {
                                    return l.listener_name == ep.listener_name &&
-                                          c_->socket_server->bound_port(l.listener_name) ==
-                                              ep.port;
+                                          c_->socket_server->bound_port(l.listener_name) == ep.port;
                                });
         });
     if (!same_endpoints) {
         logger().info("the registration of broker {} is not this broker's: it names {}, ours {}",
                       existing.id, endpoints_text(existing.endpoints), endpoints_text(ours));
     } else if (!ports_bound_here) {
-        logger().info("the registration of broker {} names our endpoints {}, but this process "
-                      "has not bound their ports: it may be another broker's",
-                      existing.id, endpoints_text(ours));
+        logger().info(
+            "the registration of broker {} names our endpoints {}, but this process "
+            "has not bound their ports: it may be another broker's",
+            existing.id, endpoints_text(ours));
     }
     return same_endpoints && ports_bound_here;
 }
@@ -748,17 +755,17 @@ bool KafkaServer::try_controlled_shutdown(std::unique_ptr<net::BlockingChannel>&
                                  ? controller.value()->endpoint(config_.inter_broker_listener_name)
                                  : nullptr;
     if (ep == nullptr) {
-        logger().info("controlled shutdown attempt {}: no registration with a {} endpoint for "
-                      "controller {}",
-                      attempt, config_.inter_broker_listener_name, id);
+        logger().info(
+            "controlled shutdown attempt {}: no registration with a {} endpoint for "
+            "controller {}",
+            attempt, config_.inter_broker_listener_name, id);
         return false;
     }
     const auto port = static_cast<uint16_t>(ep->port);
     if (!channel || channel->host() != ep->host || channel->port() != port) {
         channel = std::make_unique<net::BlockingChannel>(
             ep->host, port, "broker-" + std::to_string(c_->broker_id) + "-controlled-shutdown",
-            std::chrono::milliseconds(config_.controller_socket_timeout_ms),
-            c_->channel_security);
+            std::chrono::milliseconds(config_.controller_socket_timeout_ms), c_->channel_security);
     }
     protocol::ControlledShutdownRequestData request;
     request.broker_id = c_->broker_id;
@@ -768,9 +775,10 @@ bool KafkaServer::try_controlled_shutdown(std::unique_ptr<net::BlockingChannel>&
     auto response = channel->send<protocol::ControlledShutdownResponseData>(
         request, kControlledShutdownVersion);
     if (!response) {
-        logger().warn("error during controlled shutdown, possibly because leader movement took "
-                      "longer than controller.socket.timeout.ms: {}",
-                      response.error().message());
+        logger().warn(
+            "error during controlled shutdown, possibly because leader movement took "
+            "longer than controller.socket.timeout.ms: {}",
+            response.error().message());
         channel.reset();
         return false;
     }

@@ -20,6 +20,8 @@
 // the work that can block for long (fsync, segment roll, log creation and deletion, ZooKeeper);
 // the controller, the ZooKeeper client, the LogManager and the ReplicaManager have their own.
 
+#include "broker/server/kafka_config.h"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -28,8 +30,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "broker/server/kafka_config.h"
 
 namespace samsa::replica {
 struct ReplicationConfig;
@@ -45,7 +45,7 @@ class BlockingChannel;
 namespace samsa::server {
 
 class KafkaServer {
-public:
+  public:
     explicit KafkaServer(KafkaConfig config);
     ~KafkaServer();
     KafkaServer(const KafkaServer&) = delete;
@@ -60,7 +60,7 @@ public:
 
     int32_t broker_id() const;
 
-private:
+  private:
     struct Components;
 
     void start_zookeeper();

@@ -1,11 +1,11 @@
 #include "broker/txn/producer_id_manager.h"
 
-#include <limits>
-
 #include "common/logging.h"
 #include "zk/kafka_zk_client.h"
 #include "zk/zk_data.h"
 #include "zk/zk_errc.h"
+
+#include <limits>
 
 namespace samsa::txn {
 
@@ -77,8 +77,7 @@ result<void> ProducerIdManager::claim_next_block() {
         if (written) {
             next_id_ = block.block_start;
             block_end_ = block.block_end;
-            logger().info("claimed producer id block [{}, {}]", block.block_start,
-                          block.block_end);
+            logger().info("claimed producer id block [{}, {}]", block.block_start, block.block_end);
             return success();
         }
     }

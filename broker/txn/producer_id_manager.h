@@ -8,13 +8,13 @@
 // Thread-safe. generate() may block on ZooKeeper when a block runs out: call it from the
 // I/O pool.
 
+#include "common/result.h"
+
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
-
-#include "common/result.h"
 
 namespace samsa::zk {
 class KafkaZkClient;
@@ -23,7 +23,7 @@ class KafkaZkClient;
 namespace samsa::txn {
 
 class ProducerIdManager {
-public:
+  public:
     static constexpr int64_t kBlockSize = 1000;
 
     // The versioned read and conditional write of the block znode (seams for tests).
@@ -45,13 +45,13 @@ public:
     // is exhausted (never in practice: 2^63 ids).
     result<int64_t> generate();
 
-private:
+  private:
     result<void> claim_next_block();
 
     const int32_t broker_id_;
     BlockStore store_;
     std::mutex mu_;
-    int64_t next_id_ = 0;    // guarded by mu_
+    int64_t next_id_ = 0;     // guarded by mu_
     int64_t block_end_ = -1;  // guarded by mu_; inclusive; next_id_ > block_end_ = none left
 };
 

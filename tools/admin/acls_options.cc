@@ -1,4 +1,5 @@
 #include "tools/admin/acls_options.h"
+
 #include "tools/admin/option_checks.h"
 
 #include <boost/program_options.hpp>

@@ -90,8 +90,8 @@ AdminClient::AdminClient(AdminClientConfig config) : config_(std::move(config)) 
 net::BlockingChannel& AdminClient::current_channel() {
     if (!channel_) {
         const HostPort& hp = config_.bootstrap_servers[server_];
-        channel_ = tools::open_channel(hp.host, hp.port, config_.client_id,
-                                       config_.request_timeout, config_.security);
+        channel_ = tools::open_channel(hp.host, hp.port, config_.client_id, config_.request_timeout,
+                                       config_.security);
         connected_to_ = hp.host + ":" + std::to_string(hp.port);
     }
     return *channel_;
@@ -103,7 +103,7 @@ void AdminClient::next_server() {
 }
 
 net::BlockingChannel& AdminClient::node_channel(int32_t node_id, const std::string& host,
-                                               int32_t port) {
+                                                int32_t port) {
     auto& channel = nodes_[node_id];
     if (!channel) {
         channel = tools::open_channel(host, static_cast<uint16_t>(port), config_.client_id,
@@ -121,9 +121,9 @@ result<net::BlockingChannel*> AdminClient::controller_channel() {
     SAMSA_TRY(auto metadata, send<protocol::MetadataResponseData>(request, 1));
     for (const auto& b : metadata.brokers) {
         if (b.node_id == metadata.controller_id) {
-            controller_ = tools::open_channel(b.host, static_cast<uint16_t>(b.port),
-                                              config_.client_id, config_.request_timeout,
-                                              config_.security);
+            controller_ =
+                tools::open_channel(b.host, static_cast<uint16_t>(b.port), config_.client_id,
+                                    config_.request_timeout, config_.security);
             return controller_.get();
         }
     }

@@ -7,8 +7,9 @@
 //
 // Not thread-safe: one owner thread, as BlockingChannel.
 
-#include "broker/net/blocking_channel.h"
 #include "tools/admin/admin_connection.h"
+
+#include "broker/net/blocking_channel.h"
 #include "broker/protocol/generated/metadata_request.h"
 #include "broker/protocol/generated/metadata_response.h"
 #include "common/result.h"
@@ -31,7 +32,7 @@ struct AdminClientConfig {
     std::vector<HostPort> bootstrap_servers;
     std::string client_id = "samsa-admin";
     std::chrono::milliseconds request_timeout{30000};  // request.timeout.ms
-    tools::ClientSecurity security;                      // security.protocol, ssl.*, sasl.*
+    tools::ClientSecurity security;                    // security.protocol, ssl.*, sasl.*
 };
 
 // "h1:9092,h2:9093" (IPv6 in brackets) into host/port pairs; an error message if malformed.

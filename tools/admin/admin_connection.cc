@@ -31,7 +31,8 @@ std::shared_ptr<const net::ChannelSecurity> tls_transport(const server::Properti
     auth::SslConfig c;
     auto get = [&](std::string_view key, std::string& out) {
         for (const auto& [k, v] : props) {
-            if (k == key) out = v;  // the last occurrence wins, as in java.util.Properties
+            if (k == key)
+                out = v;  // the last occurrence wins, as in java.util.Properties
         }
     };
     get("ssl.truststore.type", c.truststore_type);

@@ -18,7 +18,8 @@ struct Command {
 
 // `configs`: Kafka's kafka-configs.sh for SCRAM users (configs_command.cc).
 int run_configs(const Args& args);
-// `zookeeper-security-migration`: Kafka's tool of that name (zookeeper_security_migration_command.cc).
+// `zookeeper-security-migration`: Kafka's tool of that name
+// (zookeeper_security_migration_command.cc).
 int run_zookeeper_security_migration(const Args& args);
 
 }  // namespace samsa::tools

@@ -23,7 +23,9 @@ namespace {
 constexpr int64_t kLatest = -1;
 constexpr int64_t kEarliest = -2;
 
-void print_error(const std::string& message) { std::cout << "\nError: " << message << "\n"; }
+void print_error(const std::string& message) {
+    std::cout << "\nError: " << message << "\n";
+}
 
 std::vector<std::string> group_ids(GroupAdmin& admin, const ConsumerGroupsOptions& o) {
     if (!o.all_groups) {
@@ -133,9 +135,8 @@ void list_groups(GroupAdmin& admin, const ConsumerGroupsOptions& o) {
         std::set<std::string> wanted;
         std::string token;
         auto lower = [](std::string s) {
-            std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
-                return static_cast<char>(std::tolower(c));
-            });
+            std::transform(s.begin(), s.end(), s.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             return s;
         };
         for (char c : *o.state_filter + ",") {
@@ -148,7 +149,8 @@ void list_groups(GroupAdmin& admin, const ConsumerGroupsOptions& o) {
                 token += c;
             }
         }
-        std::erase_if(groups, [&](const ListedGroup& g) { return !wanted.contains(lower(g.state)); });
+        std::erase_if(groups,
+                      [&](const ListedGroup& g) { return !wanted.contains(lower(g.state)); });
     }
     std::cout << format_group_states(groups);
 }
@@ -167,8 +169,8 @@ void describe_groups(GroupAdmin& admin, const ConsumerGroupsOptions& o) {
                 std::cout << format_state(g);
             }
         } else {
-            const auto rows = g.state == "Dead" ? std::vector<PartitionAssignmentRow>{}
-                                                : offset_rows(admin, g);
+            const auto rows =
+                g.state == "Dead" ? std::vector<PartitionAssignmentRow>{} : offset_rows(admin, g);
             if (should_print(id, g.state, rows.size())) {
                 std::cout << format_offsets(rows);
             }
@@ -202,9 +204,9 @@ void delete_groups(GroupAdmin& admin, const ConsumerGroupsOptions& o) {
     print_error("Deletion of some consumer groups failed:");
     for (const auto& [id, error] : failed) {
         const auto code = static_cast<protocol::ErrorCode>(error);
-        std::cout << "* Group '" << id << "' could not be deleted due to: "
-                  << protocol::error_name(code) << ": " << error_message(error, std::nullopt)
-                  << "\n";
+        std::cout << "* Group '" << id
+                  << "' could not be deleted due to: " << protocol::error_name(code) << ": "
+                  << error_message(error, std::nullopt) << "\n";
     }
     if (!ok.empty()) {
         std::cout << "\nThese consumer groups were deleted successfully: " << quoted(ok) << "\n";
@@ -243,7 +245,9 @@ std::vector<TopicPartition> parse_topic_partitions(GroupAdmin& admin,
     return out;
 }
 
-std::string tp_text(const TopicPartition& tp) { return tp.first + "-" + std::to_string(tp.second); }
+std::string tp_text(const TopicPartition& tp) {
+    return tp.first + "-" + std::to_string(tp.second);
+}
 
 // checkOffsetsRange: an offset past either end of the log is moved to that end.
 std::map<TopicPartition, int64_t> clamp_to_log(GroupAdmin& admin,
@@ -298,8 +302,8 @@ std::map<TopicPartition, int64_t> from_log(const std::vector<TopicPartition>& tp
     for (const auto& tp : tps) {
         const auto it = offsets.find(tp);
         if (it == offsets.end()) {
-            throw UsageError{std::string("Error getting ") + what + " of topic partition: " +
-                             tp_text(tp)};
+            throw UsageError{std::string("Error getting ") + what +
+                             " of topic partition: " + tp_text(tp)};
         }
         out[tp] = it->second;
     }
@@ -351,8 +355,7 @@ std::map<TopicPartition, int64_t> plan_reset(GroupAdmin& admin, const ConsumerGr
             const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count();
-            return from_log(tps, offsets_for_time(admin, tps, now - *ms),
-                            "offset by timestamp");
+            return from_log(tps, offsets_for_time(admin, tps, now - *ms), "offset by timestamp");
         }
         case S::to_current: {
             const auto current = admin.committed_offsets(group);
@@ -374,9 +377,10 @@ std::map<TopicPartition, int64_t> plan_reset(GroupAdmin& admin, const ConsumerGr
         case S::none:
             break;
     }
-    throw UsageError{"Option '[reset-offsets]' requires one of the following scenarios: "
-                     "[to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], "
-                     "[to-latest], [to-current], [from-file]"};
+    throw UsageError{
+        "Option '[reset-offsets]' requires one of the following scenarios: "
+        "[to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], "
+        "[to-latest], [to-current], [from-file]"};
 }
 
 void reset_offsets(GroupAdmin& admin, const ConsumerGroupsOptions& o) {
@@ -441,8 +445,12 @@ void delete_offsets(GroupAdmin& admin, const ConsumerGroupsOptions& o) {
                       << group << "\n";
             break;
         }
-        case E::invalid_group_id: print_error("'" + group + "' is not valid."); break;
-        case E::group_id_not_found: print_error("'" + group + "' does not exist."); break;
+        case E::invalid_group_id:
+            print_error("'" + group + "' is not valid.");
+            break;
+        case E::group_id_not_found:
+            print_error("'" + group + "' does not exist.");
+            break;
         case E::group_authorization_failed:
             print_error("Access to '" + group + "' is not authorized.");
             break;
@@ -464,8 +472,9 @@ void delete_offsets(GroupAdmin& admin, const ConsumerGroupsOptions& o) {
         const int16_t error = it == partitions.end() ? top : it->second;
         results[tp] = error == 0 ? "Successful" : "Error: " + error_message(error, std::nullopt);
     }
-    std::cout << "\n" << pad("TOPIC", 30) << " " << pad("PARTITION", 15) << " "
-              << pad("STATUS", 15) << "\n";
+    std::cout << "\n"
+              << pad("TOPIC", 30) << " " << pad("PARTITION", 15) << " " << pad("STATUS", 15)
+              << "\n";
     for (const auto& [tp, status] : results) {
         std::cout << pad(tp.first, 30) << " "
                   << pad(tp.second >= 0 ? std::to_string(tp.second) : "Not Provided", 15) << " "

@@ -44,12 +44,12 @@ std::string format_offsets(const std::vector<PartitionAssignmentRow>& rows) {
     auto line = [&](const std::string& g, const std::string& t, const std::string& p,
                     const std::string& o, const std::string& leo, const std::string& lag,
                     const std::string& c, const std::string& h, const std::string& cl) {
-        return pad(g, group_w) + " " + pad(t, topic_w) + " " + pad(p, 10) + " " + pad(o, 15) +
-               " " + pad(leo, 15) + " " + pad(lag, 15) + " " + pad(c, consumer_w) + " " +
-               pad(h, host_w) + " " + cl + "\n";
+        return pad(g, group_w) + " " + pad(t, topic_w) + " " + pad(p, 10) + " " + pad(o, 15) + " " +
+               pad(leo, 15) + " " + pad(lag, 15) + " " + pad(c, consumer_w) + " " + pad(h, host_w) +
+               " " + cl + "\n";
     };
-    std::string out = "\n" + line("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET",
-                                  "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID");
+    std::string out = "\n" + line("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET",
+                                  "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID");
     for (const auto& r : rows) {
         out += line(r.group, or_missing(r.topic), or_missing(r.partition), or_missing(r.offset),
                     or_missing(r.log_end_offset), or_missing(r.lag()), or_missing(r.consumer_id),
@@ -60,8 +60,8 @@ std::string format_offsets(const std::vector<PartitionAssignmentRow>& rows) {
 
 std::string format_members(const std::string& group, const std::vector<GroupMember>& members,
                            bool verbose) {
-    std::size_t group_w = std::max<std::size_t>(15, group.size()), consumer_w = 15,
-                instance_w = 17, host_w = 15, client_w = 15;
+    std::size_t group_w = std::max<std::size_t>(15, group.size()), consumer_w = 15, instance_w = 17,
+                host_w = 15, client_w = 15;
     bool with_instance = false;
     for (const auto& m : members) {
         const std::string instance = m.group_instance_id.value_or("");
@@ -108,8 +108,8 @@ std::string format_state(const GroupDescription& g) {
     const std::size_t width = std::max<std::size_t>(25, coordinator.size());
     auto line = [&](const std::string& a, const std::string& b, const std::string& c,
                     const std::string& d, const std::string& e) {
-        return "\n" + pad(a, width) + " " + pad(b, 25) + " " + pad(c, 20) + " " + pad(d, 15) +
-               " " + e;
+        return "\n" + pad(a, width) + " " + pad(b, 25) + " " + pad(c, 20) + " " + pad(d, 15) + " " +
+               e;
     };
     return line("GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS") +
            line(g.group_id, coordinator, g.assignment_strategy, g.state,
@@ -133,8 +133,8 @@ std::string format_reset_plan(
     const std::map<std::string, std::map<TopicPartition, int64_t>>& plan) {
     std::string out;
     if (!plan.empty()) {
-        out += "\n" + pad("GROUP", 30) + " " + pad("TOPIC", 30) + " " + pad("PARTITION", 10) +
-               " " + pad("NEW-OFFSET", 15) + "\n";
+        out += "\n" + pad("GROUP", 30) + " " + pad("TOPIC", 30) + " " + pad("PARTITION", 10) + " " +
+               pad("NEW-OFFSET", 15) + "\n";
     }
     for (const auto& [group, offsets] : plan) {
         for (const auto& [tp, offset] : offsets) {

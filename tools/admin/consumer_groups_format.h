@@ -38,8 +38,7 @@ std::string format_state(const GroupDescription& group);
 // --list --state: "GROUP STATE" then one line per group.
 std::string format_group_states(const std::vector<ListedGroup>& groups);
 // The plan --reset-offsets prints (dry run or executed).
-std::string format_reset_plan(
-    const std::map<std::string, std::map<TopicPartition, int64_t>>& plan);
+std::string format_reset_plan(const std::map<std::string, std::map<TopicPartition, int64_t>>& plan);
 // --export: "topic,partition,offset" lines (with the group first when several are reset).
 std::string format_reset_csv(const std::map<std::string, std::map<TopicPartition, int64_t>>& plan,
                              bool with_group);

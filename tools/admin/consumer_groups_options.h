@@ -43,8 +43,8 @@ struct ConsumerGroupsOptions {
     bool execute = false;  // --dry-run is the default
     bool export_csv = false;
     ResetScenario scenario = ResetScenario::none;
-    int64_t offset_value = 0;     // --to-offset / --shift-by
-    std::string time_value;       // --to-datetime / --by-duration
+    int64_t offset_value = 0;  // --to-offset / --shift-by
+    std::string time_value;    // --to-datetime / --by-duration
     int64_t timeout_ms = 5000;
 };
 

@@ -84,8 +84,8 @@ std::vector<ListedGroup> GroupAdmin::list_groups() {
         auto response = client_.send_to_node<protocol::ListGroupsResponseData>(
             b.id, b.host, b.port, request, kListGroupsVersion);
         if (!response) {
-            throw ToolError{"cannot reach broker " + std::to_string(b.id) + " at " + b.host +
-                            ":" + std::to_string(b.port) + ": " + response.error().message()};
+            throw ToolError{"cannot reach broker " + std::to_string(b.id) + " at " + b.host + ":" +
+                            std::to_string(b.port) + ": " + response.error().message()};
         }
         for (const auto& g : response.value().groups) {
             if (g.protocol_type == "consumer" || g.protocol_type.empty()) {
@@ -104,9 +104,9 @@ std::pair<int16_t, BrokerNode> GroupAdmin::coordinator(const std::string& group)
     protocol::FindCoordinatorRequestData request;
     request.key = group;
     request.key_type = 0;
-    auto response = expect(client_.send<protocol::FindCoordinatorResponseData>(
-                               request, kFindCoordinatorVersion),
-                           client_);
+    auto response = expect(
+        client_.send<protocol::FindCoordinatorResponseData>(request, kFindCoordinatorVersion),
+        client_);
     return {response.error_code, BrokerNode{response.node_id, response.host, response.port}};
 }
 

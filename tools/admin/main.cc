@@ -9,6 +9,7 @@
 #include "tools/admin/admin_commands.h"
 #include "tools/admin/client_commands.h"
 #include "tools/admin/command.h"
+
 #include "common/logging.h"
 
 #include <cstdio>
@@ -31,8 +32,7 @@ constexpr Command kCommands[] = {
      samsa::admin::run_consumer_groups},
     {"leader-election", "elect preferred or unclean leaders (kafka-leader-election.sh)",
      samsa::admin::run_leader_election},
-    {"reassign-partitions",
-     "move partitions between brokers (kafka-reassign-partitions.sh)",
+    {"reassign-partitions", "move partitions between brokers (kafka-reassign-partitions.sh)",
      samsa::admin::run_reassign_partitions},
     {"dump-log", "print the batches and index entries of segment files (kafka-dump-log.sh)",
      samsa::admin::run_dump_log},

@@ -75,9 +75,10 @@ ReplicaAssignment parse_reassignment(const std::string& json_text) {
             if (const auto* dirs = o.if_contains("log_dirs")) {
                 for (const auto& d : dirs->as_array()) {
                     if (d.as_string() != "any") {
-                        throw ToolError{"Moving replicas between log directories is not "
-                                        "supported: " + tp_name(tp) + " names log dir " +
-                                        std::string(d.as_string())};
+                        throw ToolError{
+                            "Moving replicas between log directories is not "
+                            "supported: " +
+                            tp_name(tp) + " names log dir " + std::string(d.as_string())};
                     }
                 }
                 if (dirs->as_array().size() != replicas.size()) {

@@ -4,9 +4,9 @@
 // failures.
 
 #include "tools/admin/admin_commands.h"
+#include "tools/admin/tool_support.h"
 #include "tools/admin/topics_describe.h"
 #include "tools/admin/topics_options.h"
-#include "tools/admin/tool_support.h"
 
 #include "broker/protocol/generated/create_partitions_request.h"
 #include "broker/protocol/generated/create_partitions_response.h"
@@ -106,8 +106,9 @@ void create_topic(AdminClient& client, const TopicsOptions& o) {
     protocol::CreateTopicsRequestData::CreatableTopic t;
     t.name = name;
     t.num_partitions = o.replica_assignment ? -1 : o.partitions.value_or(-1);
-    t.replication_factor =
-        o.replica_assignment ? int16_t{-1} : static_cast<int16_t>(o.replication_factor.value_or(-1));
+    t.replication_factor = o.replica_assignment
+                               ? int16_t{-1}
+                               : static_cast<int16_t>(o.replication_factor.value_or(-1));
     if (o.replica_assignment) {
         for (const auto& [partition, brokers] : *o.replica_assignment) {
             protocol::CreateTopicsRequestData::CreatableReplicaAssignment a;
@@ -152,8 +153,8 @@ void list_topics(AdminClient& client, const TopicsOptions& o) {
 std::map<std::string, std::map<int32_t, PartitionReassignment>> list_reassignments(
     AdminClient& client, const ClusterMetadata& metadata) {
     protocol::ListPartitionReassignmentsRequestData request;
-    request.topics = std::vector<protocol::ListPartitionReassignmentsRequestData::
-                                     ListPartitionReassignmentsTopics>{};
+    request.topics = std::vector<
+        protocol::ListPartitionReassignmentsRequestData::ListPartitionReassignmentsTopics>{};
     for (const auto& [name, info] : metadata.topics) {
         protocol::ListPartitionReassignmentsRequestData::ListPartitionReassignmentsTopics t;
         t.name = name;

@@ -53,8 +53,7 @@ struct DescribeFilter {
     bool prints_partitions() const { return !topics_with_overrides; }
     // `min_isr`: the topic's min.insync.replicas if known.
     bool prints_partition(const PartitionInfo& p, const PartitionReassignment* reassignment,
-                          const std::set<int32_t>& live_brokers,
-                          std::optional<int> min_isr) const;
+                          const std::set<int32_t>& live_brokers, std::optional<int> min_isr) const;
 };
 
 // The whole --describe output for one topic (lines ending in '\n').

@@ -20,7 +20,7 @@ struct TopicsOptions {
     bool list = false;
     bool describe = false;
     bool alter = false;
-    bool remove = false;  // --delete
+    bool remove = false;               // --delete
     std::optional<std::string> topic;  // a name for --create, an IncludeList otherwise
     std::optional<int32_t> partitions;
     std::optional<int32_t> replication_factor;

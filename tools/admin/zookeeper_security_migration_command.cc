@@ -9,28 +9,30 @@
 // The creator ACLs name the login the tool runs with, so it must be the brokers' own
 // (zookeeper.auth.digest); Kafka takes it from a JAAS file instead.
 
+#include "tools/admin/command.h"
+
+#include "zk/zk_security_migrator.h"
+#include "zk/zookeeper_client.h"
+
 #include <cstdio>
 #include <stdexcept>
 #include <string>
-
-#include "tools/admin/command.h"
-#include "zk/zk_security_migrator.h"
-#include "zk/zookeeper_client.h"
 
 namespace samsa::tools {
 
 namespace {
 
 void usage(std::FILE* out) {
-    std::fprintf(out,
-                 "Usage: samsa-admin zookeeper-security-migration --zookeeper.acl secure|unsecure\n"
-                 "           --zookeeper.connect host:port[/chroot] [--zookeeper.auth.digest "
-                 "user:password]\n"
-                 "           [--zookeeper.session.timeout ms] [--zookeeper.connection.timeout ms]\n"
-                 "  Sets every Kafka znode's ACL to the secure layout (creator-all plus world-read;\n"
-                 "  creator-only for credentials) or to open ACLs. Run it with the brokers' own\n"
-                 "  ZooKeeper login (--zookeeper.auth.digest, as zookeeper.auth.digest in\n"
-                 "  server.properties): the creator ACLs name the login that runs it.\n");
+    std::fprintf(
+        out,
+        "Usage: samsa-admin zookeeper-security-migration --zookeeper.acl secure|unsecure\n"
+        "           --zookeeper.connect host:port[/chroot] [--zookeeper.auth.digest "
+        "user:password]\n"
+        "           [--zookeeper.session.timeout ms] [--zookeeper.connection.timeout ms]\n"
+        "  Sets every Kafka znode's ACL to the secure layout (creator-all plus world-read;\n"
+        "  creator-only for credentials) or to open ACLs. Run it with the brokers' own\n"
+        "  ZooKeeper login (--zookeeper.auth.digest, as zookeeper.auth.digest in\n"
+        "  server.properties): the creator ACLs name the login that runs it.\n");
 }
 
 struct Options {
@@ -73,7 +75,8 @@ Options parse(const Args& args) {
     }
     if (o.acl == "secure" && o.digest.find(':') == std::string::npos) {
         throw std::invalid_argument(
-            "--zookeeper.acl secure needs the brokers' login: --zookeeper.auth.digest user:password");
+            "--zookeeper.acl secure needs the brokers' login: --zookeeper.auth.digest "
+            "user:password");
     }
     return o;
 }
@@ -115,8 +118,9 @@ int run_zookeeper_security_migration(const Args& args) {
         std::fflush(stdout);
     });
     if (!done) {
-        std::fprintf(stderr, "migration stopped: %s (znodes a different login made need that "
-                             "login, or a ZooKeeper super user)\n",
+        std::fprintf(stderr,
+                     "migration stopped: %s (znodes a different login made need that "
+                     "login, or a ZooKeeper super user)\n",
                      done.error().message().c_str());
         return 1;
     }

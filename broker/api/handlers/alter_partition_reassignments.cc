@@ -8,20 +8,20 @@
 // each move has started (or failed validation): the moves themselves go on afterwards, and
 // ListPartitionReassignments shows them until they complete. TimeoutMs is not used, as in Kafka.
 
-#include <map>
-#include <memory>
-#include <utility>
+#include "broker/api/errors.h"
+#include "broker/api/handlers/handlers.h"
+#include "broker/controller/kafka_controller.h"
+#include "broker/protocol/generated/alter_partition_reassignments_request.h"
+#include "broker/protocol/generated/alter_partition_reassignments_response.h"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "broker/api/errors.h"
-#include "broker/api/handlers/handlers.h"
-#include "broker/controller/kafka_controller.h"
-#include "broker/protocol/generated/alter_partition_reassignments_request.h"
-#include "broker/protocol/generated/alter_partition_reassignments_response.h"
+#include <map>
+#include <memory>
+#include <utility>
 
 namespace samsa::api {
 
@@ -44,7 +44,7 @@ auto await_alter_reassignments(controller::KafkaController& controller,
             std::move(targets), [shared](AlterReassignmentsResult result) {
                 auto home = asio::get_associated_executor(*shared);
                 asio::post(home, [shared, result = std::move(result)]() mutable {
-                    std::move(*shared)(std::move(result));
+                    std::move (*shared)(std::move(result));
                 });
             });
     };
@@ -108,8 +108,8 @@ HandlerResult handle_alter_partition_reassignments(RequestContext& ctx, protocol
     }
     AlterReassignmentsResult result{ErrorCode::not_controller, {}};
     if (ctx.broker.controller != nullptr) {
-        result = co_await await_alter_reassignments(*ctx.broker.controller,
-                                                    requested_targets(request));
+        result =
+            co_await await_alter_reassignments(*ctx.broker.controller, requested_targets(request));
     }
     if (result.error != ErrorCode::none) {
         // Kafka answers a top-level error (NOT_CONTROLLER) with no partitions.

@@ -1,13 +1,13 @@
 // ApiVersions: the ranges of every API this broker serves (the table in kafka_apis.cc).
 
-#include <algorithm>
-#include <string>
-
 #include "broker/api/handlers/handlers.h"
 #include "broker/api/kafka_apis.h"
 #include "broker/protocol/error_code.h"
 #include "broker/protocol/generated/api_versions_request.h"
 #include "broker/protocol/generated/api_versions_response.h"
+
+#include <algorithm>
+#include <string>
 
 namespace samsa::api {
 

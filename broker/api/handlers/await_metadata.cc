@@ -1,12 +1,12 @@
 #include "broker/api/handlers/await_metadata.h"
 
-#include <algorithm>
-#include <chrono>
-#include <memory>
+#include "broker/replica/metadata_cache.h"
 
 #include <boost/asio/this_coro.hpp>
 
-#include "broker/replica/metadata_cache.h"
+#include <algorithm>
+#include <chrono>
+#include <memory>
 
 namespace samsa::api {
 

@@ -3,12 +3,12 @@
 // DelayedDeleteTopics): wait, up to a timeout, until the controller's UpdateMetadata has
 // brought this broker's metadata cache to the state a request asked for.
 
+#include <boost/asio/awaitable.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <set>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 namespace samsa::replica {
 class MetadataCache;

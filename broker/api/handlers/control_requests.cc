@@ -2,11 +2,6 @@
 // handleLeaderAndIsrRequest and friends). They need ClusterAction on the cluster, and run on
 // the I/O pool: they may create or delete logs.
 
-#include <chrono>
-
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/net/run_on.h"
@@ -17,6 +12,11 @@
 #include "broker/protocol/generated/update_metadata_request.h"
 #include "broker/protocol/generated/update_metadata_response.h"
 #include "broker/replica/replica_manager.h"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <chrono>
 
 namespace samsa::api {
 
@@ -58,8 +58,8 @@ HandlerResult handle_control(RequestContext& ctx, protocol::Reader& body, Apply 
     auto& replicas = *ctx.broker.replica_manager;
     co_await await_registration(replicas, request.broker_epoch);
     const int16_t version = ctx.api_version;
-    response = co_await net::run_on(ctx.broker.io_pool,
-                                    [&] { return apply(replicas, request, version); });
+    response =
+        co_await net::run_on(ctx.broker.io_pool, [&] { return apply(replicas, request, version); });
     co_return ctx.respond(response);
 }
 

@@ -7,19 +7,19 @@
 // hands the result back, so the network thread serves its other connections meanwhile. A
 // broker that is not the active controller answers NOT_CONTROLLER and the sender looks again.
 
-#include <memory>
-#include <utility>
+#include "broker/api/errors.h"
+#include "broker/api/handlers/handlers.h"
+#include "broker/controller/kafka_controller.h"
+#include "broker/protocol/generated/controlled_shutdown_request.h"
+#include "broker/protocol/generated/controlled_shutdown_response.h"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "broker/api/errors.h"
-#include "broker/api/handlers/handlers.h"
-#include "broker/controller/kafka_controller.h"
-#include "broker/protocol/generated/controlled_shutdown_request.h"
-#include "broker/protocol/generated/controlled_shutdown_response.h"
+#include <memory>
+#include <utility>
 
 namespace samsa::api {
 
@@ -40,7 +40,7 @@ auto await_controlled_shutdown(controller::KafkaController& controller, int32_t 
             broker_id, broker_epoch, [shared](ControlledShutdownResult result) {
                 auto home = asio::get_associated_executor(*shared);
                 asio::post(home, [shared, result = std::move(result)]() mutable {
-                    std::move(*shared)(std::move(result));
+                    std::move (*shared)(std::move(result));
                 });
             });
     };

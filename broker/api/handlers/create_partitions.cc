@@ -6,13 +6,6 @@
 // a leader in this broker's metadata. A timeout (and, as in Kafka, a timeout of 0) answers
 // REQUEST_TIMED_OUT; the partitions are still created.
 
-#include <algorithm>
-#include <map>
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
-
 #include "broker/api/admin_manager.h"
 #include "broker/api/errors.h"
 #include "broker/api/handlers/await_metadata.h"
@@ -22,6 +15,13 @@
 #include "broker/protocol/generated/create_partitions_request.h"
 #include "broker/protocol/generated/create_partitions_response.h"
 #include "broker/replica/metadata_cache.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace samsa::api {
 
@@ -61,8 +61,7 @@ void create_on_io_pool(AdminManager& admin, const Request& request,
 }
 
 // Every partition below `count` has a leader (Kafka's DelayedCreatePartitions.isMissingLeader).
-bool all_have_leaders(const replica::MetadataSnapshot& s, const std::string& topic,
-                      int32_t count) {
+bool all_have_leaders(const replica::MetadataSnapshot& s, const std::string& topic, int32_t count) {
     auto it = s.topics.find(topic);
     if (it == s.topics.end()) {
         return false;

@@ -13,12 +13,12 @@
 // election itself has happened). Asked for every partition, the response leaves out those
 // whose election was not needed.
 
-#include <algorithm>
-#include <chrono>
-#include <map>
-#include <memory>
-#include <set>
-#include <utility>
+#include "broker/api/errors.h"
+#include "broker/api/handlers/handlers.h"
+#include "broker/controller/kafka_controller.h"
+#include "broker/protocol/generated/elect_leaders_request.h"
+#include "broker/protocol/generated/elect_leaders_response.h"
+#include "broker/replica/metadata_cache.h"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -26,12 +26,12 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "broker/api/errors.h"
-#include "broker/api/handlers/handlers.h"
-#include "broker/controller/kafka_controller.h"
-#include "broker/protocol/generated/elect_leaders_request.h"
-#include "broker/protocol/generated/elect_leaders_response.h"
-#include "broker/replica/metadata_cache.h"
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
 
 namespace samsa::api {
 
@@ -54,7 +54,7 @@ auto await_elect_leaders(controller::KafkaController& controller,
         controller.elect_leaders(std::move(partitions), type, [shared](ElectionOutcomes result) {
             auto home = asio::get_associated_executor(*shared);
             asio::post(home, [shared, result = std::move(result)]() mutable {
-                std::move(*shared)(std::move(result));
+                std::move (*shared)(std::move(result));
             });
         });
     };

@@ -58,8 +58,7 @@ void create_offsets_topic(BrokerServices& broker) {
     auto outcome = broker.admin->create_topic(offsets_topic(*broker.config), false);
     if (outcome.error != ErrorCode::none && outcome.error != ErrorCode::topic_already_exists) {
         get_logger("api")->warn("cannot create {} yet: {} {}", group::kOffsetsTopic,
-                                protocol::error_name(outcome.error),
-                                outcome.message.value_or(""));
+                                protocol::error_name(outcome.error), outcome.message.value_or(""));
     } else if (outcome.error == ErrorCode::none) {
         get_logger("api")->info("created {}", group::kOffsetsTopic);
     }
@@ -76,12 +75,12 @@ HandlerResult handle_find_coordinator(RequestContext& ctx, protocol::Reader& bod
     // Kafka checks Describe on the group (key type 0) or the transactional id (1) first.
     if (request.key_type == 0 &&
         !ctx.authorize(auth::AclOperation::describe, auth::ResourceType::group, request.key)) {
-        co_return ctx.respond(error_response(ErrorCode::group_authorization_failed,
-                                             "Group authorization failed."));
+        co_return ctx.respond(
+            error_response(ErrorCode::group_authorization_failed, "Group authorization failed."));
     }
-    if (request.key_type == 1 && !ctx.authorize(auth::AclOperation::describe,
-                                                auth::ResourceType::transactional_id,
-                                                request.key)) {
+    if (request.key_type == 1 &&
+        !ctx.authorize(auth::AclOperation::describe, auth::ResourceType::transactional_id,
+                       request.key)) {
         co_return ctx.respond(error_response(ErrorCode::transactional_id_authorization_failed,
                                              "Transactional Id authorization failed."));
     }

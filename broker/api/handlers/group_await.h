@@ -9,13 +9,13 @@
 //
 // `start` runs before the coroutine suspends, so it may capture locals by reference.
 
-#include <memory>
-#include <utility>
-
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <memory>
+#include <utility>
 
 namespace samsa::api {
 
@@ -27,7 +27,7 @@ auto await_group(Start start) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         start([executor, shared](Result result) {
             boost::asio::post(executor, [shared, result = std::move(result)]() mutable {
-                std::move(*shared)(std::move(result));
+                std::move (*shared)(std::move(result));
             });
         });
     };

@@ -1,11 +1,11 @@
 #pragma once
 // Small pieces the group API handlers share.
 
-#include <cstdint>
-#include <string>
-
 #include "broker/api/request_context.h"
 #include "broker/protocol/error_code.h"
+
+#include <cstdint>
+#include <string>
 
 namespace samsa::api {
 

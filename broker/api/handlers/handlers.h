@@ -5,11 +5,11 @@
 // may block for long (fsync, roll, log creation, ZooKeeper) — and returns the framed response.
 // Per-partition and per-topic failures are error codes in the response, never exceptions.
 
-#include <boost/asio/awaitable.hpp>
-
 #include "broker/api/request_context.h"
 #include "broker/net/request_handler.h"
 #include "broker/protocol/wire.h"
+
+#include <boost/asio/awaitable.hpp>
 
 namespace samsa::api {
 

@@ -21,8 +21,7 @@ HandlerResult handle_heartbeat(RequestContext& ctx, protocol::Reader& body) {
         response.error_code = code(error);
     } else {
         response.error_code = code(ctx.broker.group_coordinator->heartbeat(
-            request.group_id, request.member_id, request.group_instance_id,
-            request.generation_id));
+            request.group_id, request.member_id, request.group_instance_id, request.generation_id));
     }
     co_return ctx.respond(response);
 }

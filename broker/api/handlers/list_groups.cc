@@ -1,14 +1,14 @@
 // ListGroups (v0-4; v3+ flexible): the groups this broker coordinates. Cluster Describe sees
 // them all; otherwise only those the caller may Describe (as Kafka 2.8). v4 filters by state.
 
-#include <algorithm>
-
 #include "broker/api/errors.h"
 #include "broker/api/handlers/group_common.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/group/group_coordinator.h"
 #include "broker/protocol/generated/list_groups_request.h"
 #include "broker/protocol/generated/list_groups_response.h"
+
+#include <algorithm>
 
 namespace samsa::api {
 
@@ -31,8 +31,9 @@ HandlerResult handle_list_groups(RequestContext& ctx, protocol::Reader& body) {
         if (!states.empty() &&
             std::none_of(states.begin(), states.end(), [&](const std::string& s) {
                 // Kafka compares state names case-insensitively.
-                return std::equal(s.begin(), s.end(), g.state.begin(), g.state.end(),
-                                  [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+                return std::equal(
+                    s.begin(), s.end(), g.state.begin(), g.state.end(),
+                    [](char a, char b) { return std::tolower(a) == std::tolower(b); });
             })) {
             continue;
         }

@@ -4,8 +4,6 @@
 // base offsets for a timestamp; every client we serve asks v0 only for -1/-2, where the answer
 // is the same). Latest is the high watermark for consumers, the log end for brokers.
 
-#include <vector>
-
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/api/request_metrics.h"
@@ -13,6 +11,8 @@
 #include "broker/protocol/generated/list_offsets_request.h"
 #include "broker/protocol/generated/list_offsets_response.h"
 #include "broker/replica/replica_manager.h"
+
+#include <vector>
 
 namespace samsa::api {
 
@@ -38,11 +38,11 @@ PartitionResponse lookup_partition(const RequestContext& ctx, const Request& req
         out.error_code = code(replicas.missing_partition_error(tp));
         return out;
     }
-    auto isolation = request.replica_id >= 0      ? replica::FetchIsolation::log_end
+    auto isolation = request.replica_id >= 0        ? replica::FetchIsolation::log_end
                      : request.isolation_level == 1 ? replica::FetchIsolation::txn_committed
                                                     : replica::FetchIsolation::high_watermark;
-    auto found = partition->fetch_offset_for_timestamp(p.timestamp, p.current_leader_epoch,
-                                                       isolation);
+    auto found =
+        partition->fetch_offset_for_timestamp(p.timestamp, p.current_leader_epoch, isolation);
     if (!found) {
         out.error_code = code(to_kafka(found.error()));
         return out;

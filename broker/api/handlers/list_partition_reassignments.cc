@@ -5,21 +5,21 @@
 // event (KafkaController::list_partition_reassignments); any other broker answers
 // NOT_CONTROLLER.
 
-#include <map>
-#include <memory>
-#include <set>
-#include <utility>
+#include "broker/api/errors.h"
+#include "broker/api/handlers/handlers.h"
+#include "broker/controller/kafka_controller.h"
+#include "broker/protocol/generated/list_partition_reassignments_request.h"
+#include "broker/protocol/generated/list_partition_reassignments_response.h"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "broker/api/errors.h"
-#include "broker/api/handlers/handlers.h"
-#include "broker/controller/kafka_controller.h"
-#include "broker/protocol/generated/list_partition_reassignments_request.h"
-#include "broker/protocol/generated/list_partition_reassignments_response.h"
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
 
 namespace samsa::api {
 
@@ -39,7 +39,7 @@ auto await_list_reassignments(controller::KafkaController& controller,
             std::move(partitions), [shared](ListReassignmentsResult result) {
                 auto home = asio::get_associated_executor(*shared);
                 asio::post(home, [shared, result = std::move(result)]() mutable {
-                    std::move(*shared)(std::move(result));
+                    std::move (*shared)(std::move(result));
                 });
             });
     };

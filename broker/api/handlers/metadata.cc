@@ -6,9 +6,6 @@
 // Brokers are listed with their endpoint on the listener the request arrived on, so clients
 // keep talking through the same listener.
 
-#include <set>
-#include <vector>
-
 #include "broker/api/admin_manager.h"
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
@@ -18,6 +15,9 @@
 #include "broker/protocol/generated/metadata_response.h"
 #include "broker/replica/metadata_cache.h"
 #include "broker/server/kafka_config.h"
+
+#include <set>
+#include <vector>
 
 namespace samsa::api {
 

@@ -3,8 +3,6 @@
 // know get UNKNOWN_TOPIC_OR_PARTITION, and the rest go to the coordinator, which answers once
 // the offsets are replicated in __consumer_offsets.
 
-#include <chrono>
-
 #include "broker/api/errors.h"
 #include "broker/api/handlers/group_await.h"
 #include "broker/api/handlers/group_common.h"
@@ -14,6 +12,8 @@
 #include "broker/protocol/generated/offset_commit_request.h"
 #include "broker/protocol/generated/offset_commit_response.h"
 #include "broker/replica/metadata_cache.h"
+
+#include <chrono>
 
 namespace samsa::api {
 

@@ -18,8 +18,7 @@ HandlerResult handle_offset_delete(RequestContext& ctx, protocol::Reader& body) 
     protocol::OffsetDeleteRequestData request;
     request.decode(body, ctx.api_version);
     Response response;
-    if (auto error =
-            group_request_gate(ctx, 0, 0, auth::AclOperation::delete_, request.group_id);
+    if (auto error = group_request_gate(ctx, 0, 0, auth::AclOperation::delete_, request.group_id);
         error != ErrorCode::none) {
         response.error_code = code(error);
         co_return ctx.respond(response);

@@ -54,8 +54,7 @@ Response error_response(const RequestContext& ctx, const Request& request, Error
 HandlerResult handle_offset_fetch(RequestContext& ctx, protocol::Reader& body) {
     Request request;
     request.decode(body, ctx.api_version);
-    if (auto error =
-            group_request_gate(ctx, 1, 7, auth::AclOperation::describe, request.group_id);
+    if (auto error = group_request_gate(ctx, 1, 7, auth::AclOperation::describe, request.group_id);
         error != ErrorCode::none) {
         co_return ctx.respond(error_response(ctx, request, error));
     }

@@ -59,9 +59,8 @@ Response::OffsetForLeaderTopicResult look_up_topic(const RequestContext& ctx,
                                                    const Request::OffsetForLeaderTopic& topic) {
     Response::OffsetForLeaderTopicResult out;
     out.topic = topic.topic;
-    const bool authorized =
-        cluster_action ||
-        ctx.authorize(auth::AclOperation::describe, auth::ResourceType::topic, topic.topic);
+    const bool authorized = cluster_action || ctx.authorize(auth::AclOperation::describe,
+                                                            auth::ResourceType::topic, topic.topic);
     for (const auto& p : topic.partitions) {
         out.partitions.push_back(
             authorized ? last_offset_for_leader_epoch(replicas, topic.topic, p)

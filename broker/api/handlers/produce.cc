@@ -13,11 +13,6 @@
 //  - acks=-1 waits until the high watermark passes every appended batch or timeout_ms;
 //  - acks=0 gets no response, and any error closes the connection so the producer notices.
 
-#include <chrono>
-#include <vector>
-
-#include <boost/asio/this_coro.hpp>
-
 #include "broker/api/errors.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/api/request_metrics.h"
@@ -27,6 +22,11 @@
 #include "broker/protocol/generated/produce_response.h"
 #include "broker/replica/replica_manager.h"
 #include "common/logging.h"
+
+#include <boost/asio/this_coro.hpp>
+
+#include <chrono>
+#include <vector>
 
 namespace samsa::api {
 
@@ -165,8 +165,8 @@ bool still_replicating(std::vector<PartitionAppend>& appends, bool give_up) {
         if (a.error != ErrorCode::none) {
             continue;
         }
-        auto done = a.partition->is_replicated(
-            a.info.last_offset, a.partition->log()->config().min_insync_replicas);
+        auto done = a.partition->is_replicated(a.info.last_offset,
+                                               a.partition->log()->config().min_insync_replicas);
         if (!done) {
             a.error = to_kafka(done.error());
         } else if (!done.value()) {

@@ -4,10 +4,6 @@
 // — until the controller's UpdateMetadata shows the change, as Kafka's DelayedCreatePartitions
 // and DelayedDeleteTopics do. A timeout answers REQUEST_TIMED_OUT; the change still happens.
 
-#include <map>
-#include <set>
-#include <vector>
-
 #include "broker/api/admin_manager.h"
 #include "broker/api/errors.h"
 #include "broker/api/handlers/await_metadata.h"
@@ -19,6 +15,10 @@
 #include "broker/protocol/generated/delete_topics_request.h"
 #include "broker/protocol/generated/delete_topics_response.h"
 #include "broker/replica/metadata_cache.h"
+
+#include <map>
+#include <set>
+#include <vector>
 
 namespace samsa::api {
 
@@ -71,8 +71,8 @@ HandlerResult handle_create_topics(RequestContext& ctx, protocol::Reader& body) 
     }
     const bool is_controller = ctx.broker.controller->is_active();
     // Create on the cluster covers every topic; without it, Create on each topic.
-    const bool may_create_any = ctx.authorize(auth::AclOperation::create,
-                                              auth::ResourceType::cluster, "kafka-cluster");
+    const bool may_create_any =
+        ctx.authorize(auth::AclOperation::create, auth::ResourceType::cluster, "kafka-cluster");
     std::vector<TopicOutcome> outcomes(request.topics.size());
     std::vector<size_t> to_create;
     for (size_t i = 0; i < request.topics.size(); ++i) {
@@ -93,7 +93,8 @@ HandlerResult handle_create_topics(RequestContext& ctx, protocol::Reader& body) 
     auto& admin = *ctx.broker.admin;
     co_await net::run_on(ctx.broker.io_pool, [&] {
         for (size_t i : to_create) {
-            outcomes[i] = admin.create_topic(to_new_topic(request.topics[i]), request.validate_only);
+            outcomes[i] =
+                admin.create_topic(to_new_topic(request.topics[i]), request.validate_only);
         }
     });
     std::set<std::string> created;
@@ -103,8 +104,8 @@ HandlerResult handle_create_topics(RequestContext& ctx, protocol::Reader& body) 
         }
     }
     if (!created.empty() && request.timeout_ms > 0) {
-        auto late = co_await await_metadata(*ctx.broker.metadata_cache, created,
-                                            request.timeout_ms, has_leaders);
+        auto late = co_await await_metadata(*ctx.broker.metadata_cache, created, request.timeout_ms,
+                                            has_leaders);
         for (size_t i : to_create) {
             if (late.contains(request.topics[i].name)) {
                 outcomes[i] = {ErrorCode::request_timed_out,
@@ -153,8 +154,8 @@ HandlerResult handle_delete_topics(RequestContext& ctx, protocol::Reader& body) 
         }
     }
     if (!marked.empty() && request.timeout_ms > 0) {
-        auto late = co_await await_metadata(*ctx.broker.metadata_cache, marked,
-                                            request.timeout_ms, is_gone);
+        auto late = co_await await_metadata(*ctx.broker.metadata_cache, marked, request.timeout_ms,
+                                            is_gone);
         for (size_t i : to_delete) {
             if (late.contains(request.topic_names[i])) {
                 outcomes[i] = {ErrorCode::request_timed_out, std::nullopt};

@@ -22,7 +22,7 @@ void quiet(const char*) {}
 // handle lives, the library logs nothing (level 0 turns its logging off, as its own tests
 // do); afterwards it logs at WARN again, the level zk/zookeeper_client.cc sets.
 class LibraryLogsOff {
-public:
+  public:
     LibraryLogsOff() { zoo_set_debug_level(static_cast<ZooLogLevel>(0)); }
     ~LibraryLogsOff() { zoo_set_debug_level(ZOO_LOG_LEVEL_WARN); }
     LibraryLogsOff(const LibraryLogsOff&) = delete;
@@ -72,7 +72,8 @@ void expire_session(const std::string& connect_string, const zk::SessionCredenti
     // joining the session is answered with "expired": only then is it provably gone.
     LibraryLogsOff logs_off;
     for (int attempt = 0; attempt < 20; ++attempt) {
-        zhandle_t* zh = zookeeper_init2(connect_string.c_str(), nullptr, 10000, &id, nullptr, 0, &quiet);
+        zhandle_t* zh =
+            zookeeper_init2(connect_string.c_str(), nullptr, 10000, &id, nullptr, 0, &quiet);
         if (zh == nullptr) {
             throw std::runtime_error("zookeeper_init failed");
         }

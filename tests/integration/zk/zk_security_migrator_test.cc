@@ -13,7 +13,7 @@ namespace samsa::zk {
 namespace {
 
 class ZkSecurityMigratorTest : public test::ZkServerTest {
-protected:
+  protected:
     std::unique_ptr<ZooKeeperClient> client(const std::string& login) {
         auto o = options();
         if (!login.empty()) {
@@ -27,7 +27,8 @@ protected:
         auto acl = zk.get_acl(path);
         EXPECT_TRUE(acl) << path;
         for (const auto& a : acl.value().acls) {
-            if (a.scheme == "world" && (a.perms & 2 /* WRITE */)) return true;
+            if (a.scheme == "world" && (a.perms & 2 /* WRITE */))
+                return true;
         }
         return false;
     }

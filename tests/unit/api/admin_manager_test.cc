@@ -60,8 +60,11 @@ TEST(AdminManagerTest, ManualAssignmentsAreCheckedInKafkasOrder) {
         {{{1, 9}, {2, 1}, {7}}, 5, "Unknown broker(s) in replica assignment: 7, 9."},
         {{{1, 2}}, 4, "Increasing the number of partitions by 2 but 1 assignments provided."},
         {{{}}, 3, "Cannot have replication factor of 0 for partition id 2."},
-        {{{1, 1}}, 3, "Duplicate brokers not allowed in replica assignment: 1, 1 for partition id 2."},
-        {{{1}, {1, 2}, {1, 2, 3}}, 5,
+        {{{1, 1}},
+         3,
+         "Duplicate brokers not allowed in replica assignment: 1, 1 for partition id 2."},
+        {{{1}, {1, 2}, {1, 2, 3}},
+         5,
          "Inconsistent replication factor between partitions, partition 0 has 2 while "
          "partitions [2, 4] have replication factors [1, 3], respectively."},
     };

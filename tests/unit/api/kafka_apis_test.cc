@@ -3,19 +3,19 @@
 
 #include "broker/api/kafka_apis.h"
 
-#include <algorithm>
-#include <future>
+#include "broker/protocol/generated/api_versions_request.h"
+#include "broker/protocol/generated/api_versions_response.h"
+#include "broker/protocol/generated/controlled_shutdown_request.h"
+#include "broker/protocol/generated/controlled_shutdown_response.h"
+#include "broker/protocol/generated/request_header.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
-#include "broker/protocol/generated/api_versions_request.h"
-#include "broker/protocol/generated/api_versions_response.h"
-#include "broker/protocol/generated/controlled_shutdown_request.h"
-#include "broker/protocol/generated/controlled_shutdown_response.h"
-#include "broker/protocol/generated/request_header.h"
+#include <algorithm>
+#include <future>
 
 namespace samsa::api {
 namespace {
@@ -24,7 +24,7 @@ namespace asio = boost::asio;
 using protocol::ApiVersionsResponseData;
 
 class KafkaApisTest : public ::testing::Test {
-protected:
+  protected:
     net::HandlerOutcome handle(const std::vector<uint8_t>& bytes) {
         auto frame = std::make_shared<net::FrameBuffer>(bytes.size());
         std::copy(bytes.begin(), bytes.end(), frame->data());

@@ -2,15 +2,6 @@
 // partition, the errors for partitions we do not lead or host, and Kafka 2.8's authorization
 // (ClusterAction on the cluster admits every topic, otherwise Describe per topic).
 
-#include <future>
-#include <set>
-#include <tuple>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
-
 #include "broker/api/errors.h"
 #include "broker/api/kafka_apis.h"
 #include "broker/log/log_manager.h"
@@ -27,6 +18,15 @@
 #include "broker/replica/replica_manager.h"
 #include "tests/unit/log/test_util.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include <future>
+#include <set>
+#include <tuple>
+
 namespace samsa::api {
 namespace {
 
@@ -40,7 +40,7 @@ constexpr int32_t kLocal = 1;
 
 // Allows everything except the (operation, resource type, name) triples in `denied`.
 class DenyListAuthorizer final : public auth::Authorizer {
-public:
+  public:
     bool authorize(const auth::Session&, auth::AclOperation op, auth::ResourceType type,
                    std::string_view name) const override {
         return !denied.contains({op, type, std::string(name)});
@@ -49,7 +49,7 @@ public:
 };
 
 class OffsetForLeaderEpochTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         log::LogManagerConfig config;
         config.log_dirs = {dir_ / "logs"};
@@ -224,9 +224,9 @@ TEST_F(OffsetForLeaderEpochTest, AnswersFollowOrderOfTopicsAndPartitions) {
 }
 
 TEST_F(OffsetForLeaderEpochTest, WithoutClusterActionTopicsNeedDescribe) {
-    authorizer_.denied = {{auth::AclOperation::cluster_action, auth::ResourceType::cluster,
-                           "kafka-cluster"},
-                          {auth::AclOperation::describe, auth::ResourceType::topic, "t"}};
+    authorizer_.denied = {
+        {auth::AclOperation::cluster_action, auth::ResourceType::cluster, "kafka-cluster"},
+        {auth::AclOperation::describe, auth::ResourceType::topic, "t"}};
     Request request = ask("t", 0, 3);
     request.topics.at(0).partitions.push_back({1, -1, 3});
     request.topics.push_back(ask("u", 0, 0).topics.at(0));

@@ -4,11 +4,11 @@
 
 #include "broker/api/replica_assignment.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace samsa::api {
 namespace {
@@ -33,9 +33,8 @@ std::vector<BrokerPlacement> with_racks(const std::map<int32_t, std::string>& ra
 
 ReplicaMap place(const std::vector<BrokerPlacement>& brokers, int32_t partitions, int32_t rf,
                  int32_t fixed_start, int32_t first_partition = 0) {
-    auto out = assign_replicas_to_brokers(brokers, partitions, rf,
-                                          AssignmentStart{fixed_start, fixed_start},
-                                          first_partition);
+    auto out = assign_replicas_to_brokers(
+        brokers, partitions, rf, AssignmentStart{fixed_start, fixed_start}, first_partition);
     EXPECT_EQ(out.error, ErrorCode::none) << out.message.value_or("");
     return out.assignment;
 }
@@ -48,7 +47,8 @@ struct Distribution {
     std::map<int32_t, size_t> racks_per_partition;
 };
 
-Distribution distribution(const ReplicaMap& assignment, const std::map<int32_t, std::string>& rack_of) {
+Distribution distribution(const ReplicaMap& assignment,
+                          const std::map<int32_t, std::string>& rack_of) {
     Distribution d;
     for (const auto& [p, replicas] : assignment) {
         ++d.leaders[replicas.front()];
@@ -96,7 +96,8 @@ TEST(ReplicaAssignmentTest, RackUnawareLayoutIsKafkas) {
 }
 
 TEST(ReplicaAssignmentTest, BrokersArePlacedInIdOrderWhateverTheInputOrder) {
-    EXPECT_EQ(place(no_racks({4, 2, 0, 3, 1}), 10, 3, 0), place(no_racks({0, 1, 2, 3, 4}), 10, 3, 0));
+    EXPECT_EQ(place(no_racks({4, 2, 0, 3, 1}), 10, 3, 0),
+              place(no_racks({0, 1, 2, 3, 4}), 10, 3, 0));
 }
 
 TEST(ReplicaAssignmentTest, RackAlternatedListTakesOneBrokerPerRackInTurn) {

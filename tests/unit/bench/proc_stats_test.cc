@@ -5,12 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <pthread.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
+#include <pthread.h>
 #include <thread>
+#include <unistd.h>
 
 namespace samsa::loadgen {
 namespace {

@@ -1,10 +1,10 @@
 #include "common/crc32c.h"
 
+#include <gtest/gtest.h>
+
 #include <random>
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace samsa {
 namespace {
@@ -40,8 +40,8 @@ TEST(Crc32cTest, HardwareEqualsSoftwareOnRandomBuffersOfEveryShape) {
         b = static_cast<uint8_t>(rng());
     }
     // Lengths around the 3-way block boundaries and misaligned starts.
-    for (size_t len : {0, 1, 7, 8, 9, 255, 256, 767, 768, 769, 5000, 24575, 24576, 24577, 100000,
-                       199990}) {
+    for (size_t len :
+         {0, 1, 7, 8, 9, 255, 256, 767, 768, 769, 5000, 24575, 24576, 24577, 100000, 199990}) {
         for (size_t start : {0, 1, 3, 7}) {
             const uint8_t* p = buf.data() + start;
             ASSERT_EQ(crc32c_hardware(0, p, len), crc32c_software(0, p, len))

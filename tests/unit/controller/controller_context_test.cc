@@ -9,7 +9,7 @@ namespace samsa::controller {
 namespace {
 
 class ControllerContextTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         for (int32_t id : {1, 2, 3}) {
             zk::BrokerInfo b;

@@ -1,8 +1,8 @@
 #include "broker/controller/election.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 namespace samsa::controller {
 namespace {
@@ -73,8 +73,8 @@ TEST(ElectionTest, ControlledShutdownSkipsDeadAndOutOfSyncReplicasInAssignmentOr
 }
 
 TEST(ElectionTest, ControlledShutdownFailsWhenOnlyShuttingDownBrokersAreInSync) {
-    EXPECT_FALSE(controlled_shutdown_leader({1, 2}, {1}, live({1, 2}),
-                                            [](int32_t b) { return b == 1; }));
+    EXPECT_FALSE(
+        controlled_shutdown_leader({1, 2}, {1}, live({1, 2}), [](int32_t b) { return b == 1; }));
     // Two brokers stopping at once: neither may lead.
     EXPECT_FALSE(controlled_shutdown_leader({1, 2, 3}, {1, 2}, live({1, 2, 3}),
                                             [](int32_t b) { return b != 3; }));
@@ -99,11 +99,12 @@ TEST(ElectionTest, UncleanElectionNeedsALiveReplica) {
 
 // ---- Auto leader rebalance -----------------------------------------------------------------
 
-TopicPartition tp(int32_t p) { return TopicPartition{"t", p}; }
+TopicPartition tp(int32_t p) {
+    return TopicPartition{"t", p};
+}
 
 TEST(LeaderImbalanceTest, BalancedClusterNeedsNoElection) {
-    std::map<TopicPartition, std::vector<int32_t>> a{
-        {tp(0), {1, 2}}, {tp(1), {2, 1}}};
+    std::map<TopicPartition, std::vector<int32_t>> a{{tp(0), {1, 2}}, {tp(1), {2, 1}}};
     std::map<TopicPartition, int32_t> leaders{{tp(0), 1}, {tp(1), 2}};
     EXPECT_TRUE(imbalanced_partitions(a, leaders, 10).empty());
 }

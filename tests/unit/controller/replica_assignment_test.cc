@@ -1,8 +1,8 @@
 #include "broker/controller/replica_assignment.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 namespace samsa::controller {
 namespace {

@@ -2,14 +2,14 @@
 // A GroupCoordinator over a FakeScheduler and an in-memory __consumer_offsets with one
 // partition, already loaded; helpers that join, sync and commit and keep the results.
 
-#include <memory>
-#include <optional>
-
-#include <gtest/gtest.h>
-
 #include "broker/group/group_coordinator.h"
 #include "tests/unit/group/fake_scheduler.h"
 #include "tests/unit/group/memory_coordinator_log.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <optional>
 
 namespace samsa::group::testing {
 
@@ -34,13 +34,14 @@ inline std::vector<ProtocolEntry> protocols(std::initializer_list<const char*> n
 }
 
 class CoordinatorTest : public ::testing::Test {
-protected:
+  protected:
     using JoinSlot = std::shared_ptr<std::optional<JoinGroupResult>>;
     using SyncSlot = std::shared_ptr<std::optional<SyncGroupResult>>;
     using CommitSlot = std::shared_ptr<std::optional<std::map<TopicPartition, ErrorCode>>>;
 
     explicit CoordinatorTest(GroupConfig config = test_config())
-        : config_(config), log_(scheduler_),
+        : config_(config),
+          log_(scheduler_),
           coordinator_(std::make_unique<GroupCoordinator>(config_, log_, scheduler_)) {
         coordinator_->startup();
         coordinator_->on_election(0, 1);

@@ -2,17 +2,17 @@
 // FakeScheduler: a Scheduler whose clock only moves when the test says so. Tasks run from
 // advance(), in deadline order, on the test's thread, never from schedule() itself.
 
+#include "broker/group/scheduler.h"
+
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <utility>
 
-#include "broker/group/scheduler.h"
-
 namespace samsa::group::testing {
 
 class FakeScheduler final : public Scheduler {
-public:
+  public:
     int64_t now_ms() const override { return now_; }
 
     uint64_t schedule(int64_t delay_ms, std::function<void()> task) override {
@@ -51,7 +51,7 @@ public:
 
     size_t pending() const { return tasks_.size(); }
 
-private:
+  private:
     struct Task {
         int64_t due = 0;
         std::function<void()> fn;

@@ -1,10 +1,11 @@
 // GroupMetadata on its own: legal state transitions, protocol candidates and votes, static
 // member replacement, and the consumer subscription parser.
 
-#include <gtest/gtest.h>
+#include "broker/group/group_metadata.h"
 
 #include "broker/group/consumer_protocol.h"
-#include "broker/group/group_metadata.h"
+
+#include <gtest/gtest.h>
 
 namespace samsa::group {
 namespace {

@@ -1,12 +1,13 @@
 // The coordinator's record formats (Kafka's exact bytes), Java's String.hashCode, and the
 // loader's handling of tombstones and malformed records.
 
-#include <gtest/gtest.h>
+#include "broker/group/group_records.h"
 
 #include "broker/group/group_loader.h"
 #include "broker/group/group_metadata_manager.h"
-#include "broker/group/group_records.h"
 #include "broker/protocol/record_batch_builder.h"
+
+#include <gtest/gtest.h>
 
 namespace samsa::group {
 namespace {
@@ -55,8 +56,8 @@ TEST(GroupRecords, GroupKeyAndValueRoundTrip) {
     GroupMetadata g("group-1", GroupState::stable, 5000);
     g.generation_id = 4;
     g.protocol_name = "range";
-    auto m = std::make_shared<MemberMetadata>("m-1", "inst", "client", "/127.0.0.1", 30000,
-                                              10000, "consumer",
+    auto m = std::make_shared<MemberMetadata>("m-1", "inst", "client", "/127.0.0.1", 30000, 10000,
+                                              "consumer",
                                               std::vector<ProtocolEntry>{{"range", Bytes{1, 2}}});
     g.add(m);
     auto value = group_metadata_value(g, {{"m-1", Bytes{9}}});
@@ -81,7 +82,7 @@ TEST(GroupRecords, GroupKeyAndValueRoundTrip) {
 
 TEST(GroupRecords, MalformedAndUnknownAreRejected) {
     EXPECT_FALSE(decode_key(Bytes{0}));
-    EXPECT_FALSE(decode_key(Bytes{0, 7, 0, 1}));    // unknown key version
+    EXPECT_FALSE(decode_key(Bytes{0, 7, 0, 1}));       // unknown key version
     EXPECT_FALSE(decode_key(Bytes{0, 1, 0, 9, 'x'}));  // string runs past the end
     EXPECT_FALSE(decode_offset_value(Bytes{0, 3, 1}));
     EXPECT_FALSE(decode_group_value(Bytes{0, 9}));

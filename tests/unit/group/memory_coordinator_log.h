@@ -3,16 +3,16 @@
 // kept per partition and acknowledged through the FakeScheduler (never inline, as the real
 // log); `fail_appends_with` makes them fail instead.
 
-#include <map>
-#include <vector>
-
 #include "broker/group/coordinator_log.h"
 #include "tests/unit/group/fake_scheduler.h"
+
+#include <map>
+#include <vector>
 
 namespace samsa::group::testing {
 
 class MemoryCoordinatorLog final : public CoordinatorLog {
-public:
+  public:
     explicit MemoryCoordinatorLog(FakeScheduler& scheduler) : scheduler_(scheduler) {}
 
     void append(int32_t partition, Bytes batch, int16_t /*acks*/, int32_t /*timeout_ms*/,
@@ -38,7 +38,7 @@ public:
     std::map<int32_t, std::vector<Bytes>> batches;
     ErrorCode fail_appends_with = ErrorCode::none;
 
-private:
+  private:
     FakeScheduler& scheduler_;
 };
 

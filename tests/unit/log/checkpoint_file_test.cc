@@ -1,16 +1,16 @@
 #include "broker/log/checkpoint_file.h"
 
-#include <gtest/gtest.h>
-
 #include "broker/log/broker_metadata_checkpoint.h"
 #include "broker/log/errc.h"
 #include "tests/unit/log/test_util.h"
+
+#include <gtest/gtest.h>
 
 namespace samsa::log::test {
 namespace {
 
 class CheckpointFileTest : public ::testing::Test {
-protected:
+  protected:
     void write_text(const std::string& path, const std::string& text) {
         write_file_bytes(path, std::vector<uint8_t>(text.begin(), text.end()));
     }
@@ -42,8 +42,8 @@ TEST_F(CheckpointFileTest, MissingFileReadsAsEmpty) {
 }
 
 TEST_F(CheckpointFileTest, MalformedFilesAreCorruptCheckpoint) {
-    for (const char* text : {"1\n0\n", "0\n2\norders 0 1\n", "0\n1\norders zero 1\n", "0\nx\n",
-                             "0\n1\norders 0\n"}) {
+    for (const char* text :
+         {"1\n0\n", "0\n2\norders 0 1\n", "0\n1\norders zero 1\n", "0\nx\n", "0\n1\norders 0\n"}) {
         write_text(dir_ / "cp", text);
         auto read = CheckpointFile(dir_ / "cp").read();
         ASSERT_FALSE(read) << text;

@@ -2,19 +2,18 @@
 // A compacted log in a temp dir, a LogCleaner over it, and helpers to write keyed records and
 // read back (offset, key, value) triples.
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
-#include <filesystem>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "broker/log/file_util.h"
 #include "broker/log/log_cleaner.h"
 #include "broker/protocol/compression.h"
 #include "tests/unit/log/log_fixture.h"
+
+#include <fcntl.h>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
 
 namespace samsa::log::test {
 
@@ -30,7 +29,7 @@ inline std::ostream& operator<<(std::ostream& os, const KeyedRecord& r) {
 }
 
 class CleanerFixture : public LogFixture {
-protected:
+  protected:
     CleanerFixture() {
         config_.cleanup_policy_compact = true;
         config_.cleanup_policy_delete = false;
@@ -44,12 +43,12 @@ protected:
         CleanerConfig cc;
         cc.dedupe_buffer_size = dedupe_bytes;
         cc.io_buffer_size = 4096;
-        return std::make_unique<LogCleaner>(cc, std::vector<std::string>{dir_.path()},
-                                            [this] {
-                                                return std::vector<CleanerLog>{
-                                                    {{"topic", 0}, log_, dir_.path()}};
-                                            },
-                                            clock_.clock());
+        return std::make_unique<LogCleaner>(
+            cc, std::vector<std::string>{dir_.path()},
+            [this] {
+                return std::vector<CleanerLog>{{{"topic", 0}, log_, dir_.path()}};
+            },
+            clock_.clock());
     }
 
     // Appends one batch of records (key, value or null) with the codec; returns its offset.

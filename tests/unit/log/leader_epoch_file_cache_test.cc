@@ -2,14 +2,14 @@
 // its upkeep by the Log: appends, truncation, log start moves and recovery.
 #include "broker/log/leader_epoch_file_cache.h"
 
-#include <filesystem>
-
-#include <spdlog/sinks/ringbuffer_sink.h>
-
 #include "broker/log/errc.h"
 #include "broker/log/file_util.h"
 #include "common/logging.h"
 #include "tests/unit/log/log_fixture.h"
+
+#include <spdlog/sinks/ringbuffer_sink.h>
+
+#include <filesystem>
 
 namespace samsa::log::test {
 namespace {
@@ -29,7 +29,7 @@ void write_text(const std::string& path, const std::string& text) {
 
 // Collects what the "log" logger says while alive.
 class LogCapture {
-public:
+  public:
     LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64)) {
         get_logger("log")->sinks().push_back(sink_);
     }
@@ -42,12 +42,12 @@ public:
         return out;
     }
 
-private:
+  private:
     std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
 };
 
 class LeaderEpochFileCacheTest : public ::testing::Test {
-protected:
+  protected:
     std::string path() const { return dir_ / kLeaderEpochCheckpointFile; }
     LeaderEpochFileCache load() {
         auto cache = LeaderEpochFileCache::load(path(), {"t", 0});
@@ -271,7 +271,7 @@ TEST_F(LeaderEpochFileCacheTest, MalformedFilesAreCorruptCheckpoint) {
 // ---- the Log keeps it ---------------------------------------------------------------------
 
 class LogLeaderEpochTest : public LogFixture {
-protected:
+  protected:
     std::string checkpoint() const { return log_dir() + "/" + kLeaderEpochCheckpointFile; }
 
     // Appends one producer batch of `count` records stamped with leader epoch `epoch`.
@@ -302,8 +302,8 @@ TEST_F(LogLeaderEpochTest, LeaderAppendsStartTheirEpochAtTheBatchBaseOffset) {
 
 TEST_F(LogLeaderEpochTest, FollowerAppendsStartEachNewerPartitionLeaderEpoch) {
     auto log = open_log();
-    auto batches = concat({replicated(0, 2, -1), replicated(2, 2, 1), replicated(4, 3, 1),
-                           replicated(7, 1, 4)});
+    auto batches = concat(
+        {replicated(0, 2, -1), replicated(2, 2, 1), replicated(4, 3, 1), replicated(7, 1, 4)});
     auto info = log->append_as_follower(batches);
     ASSERT_TRUE(info) << info.error().message();
     EXPECT_EQ(log->log_end_offset(), 8);

@@ -157,8 +157,8 @@ TEST_F(LogAppendTest, CompressedBatchPassesThroughExceptOffsetAndEpoch) {
     EXPECT_EQ(RecordBatchView(stored).base_offset(), 3);
     EXPECT_EQ(RecordBatchView(stored).partition_leader_epoch(), 9);
     // Everything from the magic byte on is untouched, CRC included.
-    EXPECT_TRUE(std::equal(stored.begin() + kMagicOffset, stored.end(),
-                           original.begin() + kMagicOffset));
+    EXPECT_TRUE(
+        std::equal(stored.begin() + kMagicOffset, stored.end(), original.begin() + kMagicOffset));
 }
 
 TEST_F(LogAppendTest, FollowerAppendKeepsTheLeadersOffsetsAndDropsAPartialTail) {

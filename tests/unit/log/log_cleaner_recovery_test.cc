@@ -1,8 +1,8 @@
 // Crash recovery of a cleaning pass: the states Log::replace_segments passes through, as a
 // crash would leave them on disk, and what the next load makes of them.
-#include <filesystem>
-
 #include "tests/unit/log/cleaner_fixture.h"
+
+#include <filesystem>
 
 namespace samsa::log::test {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 namespace fs = std::filesystem;
 
 class CleanerRecoveryTest : public CleanerFixture {
-protected:
+  protected:
     // Segments 0 (a=1 at 0, b=1 at 1) and 2 (a=2 at 2), then the empty active segment 3.
     void write_log_and_close() {
         open();
@@ -87,7 +87,8 @@ TEST_F(CleanerRecoveryTest, SwapWhoseIndexesLostTheirSuffixFirstIsCompleted) {
     write_cleaned_segment(".swap");
     rename_segment(0, "", ".deleted");
     rename_segment(2, "", ".deleted");
-    fs::rename(log_dir() + "/00000000000000000000.index.swap", log_dir() + "/00000000000000000000.index");
+    fs::rename(log_dir() + "/00000000000000000000.index.swap",
+               log_dir() + "/00000000000000000000.index");
     open(false);
     EXPECT_EQ(records(), cleaned_);
     EXPECT_TRUE(files_with_suffix(".swap").empty());
@@ -106,7 +107,8 @@ TEST_F(CleanerRecoveryTest, ACleanedLogReadsTheSameAfterAnUncleanRestart) {
     config_.segment_bytes = 300;
     open();
     for (int i = 0; i < 40; ++i) {
-        put("k" + std::to_string(i % 4), i % 7 == 0 ? std::nullopt : std::optional<std::string>("v" + std::to_string(i)));
+        put("k" + std::to_string(i % 4),
+            i % 7 == 0 ? std::nullopt : std::optional<std::string>("v" + std::to_string(i)));
     }
     roll_and_commit();
     ASSERT_TRUE(make_cleaner()->clean_once().value());

@@ -26,8 +26,8 @@ TEST_F(LogCleanerTest, KeepsTheLatestValuePerKeyAndPreservesOffsets) {
     ASSERT_TRUE(cleaned) << cleaned.error().message();
     ASSERT_TRUE(cleaned.value());
 
-    EXPECT_EQ(records(), (std::vector<KeyedRecord>{{27, "k0", "v27"}, {28, "k1", "v28"},
-                                                  {29, "k2", "v29"}}));
+    EXPECT_EQ(records(),
+              (std::vector<KeyedRecord>{{27, "k0", "v27"}, {28, "k1", "v28"}, {29, "k2", "v29"}}));
     EXPECT_EQ(log_->log_end_offset(), 30);
     EXPECT_EQ(log_->log_start_offset(), 0);
     // Each old segment was full: each is its own group, cleaned in place (later passes merge
@@ -49,8 +49,8 @@ TEST_F(LogCleanerTest, KeepsTheLatestValuePerKeyAndPreservesOffsets) {
     roll_and_commit();
     ASSERT_TRUE(cleaner->clean_once().value());
     EXPECT_LE(log_->number_of_segments(), 2u);
-    EXPECT_EQ(records(), (std::vector<KeyedRecord>{{28, "k1", "v28"}, {29, "k2", "v29"},
-                                                  {30, "k0", "v30"}}));
+    EXPECT_EQ(records(),
+              (std::vector<KeyedRecord>{{28, "k1", "v28"}, {29, "k2", "v29"}, {30, "k0", "v30"}}));
 }
 
 TEST_F(LogCleanerTest, AppendsAfterCleaningContinueTheOffsets) {
@@ -109,7 +109,8 @@ TEST_F(LogCleanerTest, TombstonesStayForDeleteRetentionMsAfterTheirSegmentWasCle
     roll_and_commit();
     set_mtime(4, t + 6000);
     ASSERT_TRUE(cleaner->clean_once().value());
-    EXPECT_EQ(records(), (std::vector<KeyedRecord>{{1, "k2", "b"}, {3, "k3", "c"}, {4, "k4", "d"}}));
+    EXPECT_EQ(records(),
+              (std::vector<KeyedRecord>{{1, "k2", "b"}, {3, "k3", "c"}, {4, "k4", "d"}}));
 }
 
 // A steady trickle of new segments, each written less than delete.retention.ms after the
@@ -152,8 +153,8 @@ TEST_F(LogCleanerTest, TombstonesGoDespiteMergesWithNewerSegments) {
             EXPECT_TRUE(has_tombstone()) << "gone too early, at step " << step;
         }
     }
-    EXPECT_FALSE(has_tombstone()) << "still there after " << step << " segments, "
-                                  << (mtime - t) << " ms of mtimes";
+    EXPECT_FALSE(has_tombstone()) << "still there after " << step << " segments, " << (mtime - t)
+                                  << " ms of mtimes";
     // Dropped by the first pass whose last clean segment is delete.retention.ms younger: the
     // one after the segment with mtime t + 1200 was cleaned.
     EXPECT_EQ(step, 4);
@@ -219,7 +220,8 @@ TEST_F(LogCleanerTest, DeletePolicyOnlyLogsAreNotCleaned) {
 TEST_F(LogCleanerTest, KeylessRecordsInOldDataAreDropped) {
     config_.cleanup_policy_compact = false;
     open();
-    auto batch = make_batch({{std::nullopt, std::string("no key"), {}, 0}, {std::string("k"), std::string("v"), {}, 0}});
+    auto batch = make_batch({{std::nullopt, std::string("no key"), {}, 0},
+                             {std::string("k"), std::string("v"), {}, 0}});
     ASSERT_TRUE(log_->append_as_leader(batch, 0));
     roll_and_commit();
     LogConfig compacted = log_->config();
@@ -284,8 +286,8 @@ TEST_P(CompressedCleaning, CompressedBatchesAreCleanedAndWrittenBackWithTheirCod
     f.put_batch({{"k3", std::nullopt}}, GetParam());
     f.roll_and_commit();
     ASSERT_TRUE(f.make_cleaner()->clean_once().value());
-    EXPECT_EQ(f.records(), (std::vector<KeyedRecord>{{2, "k1", "c"}, {3, "k2", "d"},
-                                                    {5, "k3", std::nullopt}}));
+    EXPECT_EQ(f.records(),
+              (std::vector<KeyedRecord>{{2, "k1", "c"}, {3, "k2", "d"}, {5, "k3", std::nullopt}}));
     std::vector<uint8_t> storage;
     auto kept = f.batches(storage);
     ASSERT_EQ(kept.size(), 3u);
@@ -301,7 +303,8 @@ TEST_P(CompressedCleaning, CompressedBatchesAreCleanedAndWrittenBackWithTheirCod
 TEST_P(CompressedCleaning, KeylessCompressedRecordsAreRefusedOnCompactedTopics) {
     auto& f = *this;
     f.open();
-    auto batch = make_batch({{std::string("k"), std::string("v"), {}, 0}, {std::nullopt, std::string("v"), {}, 0}});
+    auto batch = make_batch(
+        {{std::string("k"), std::string("v"), {}, 0}, {std::nullopt, std::string("v"), {}, 0}});
     batch = protocol::compress_batch(batch, GetParam()).value();
     auto r = f.log_->append_as_leader(batch, 0);
     ASSERT_FALSE(r);
@@ -369,9 +372,12 @@ TEST_F(LogCleanerTest, CleanerThreadsCleanInTheBackgroundWhileAppendsContinue) {
     cc.dedupe_buffer_size = 1 << 20;
     cc.backoff_ms = 10;
     cc.num_threads = 2;
-    LogCleaner cleaner(cc, {dir_.path()},
-                       [this] { return std::vector<CleanerLog>{{{"topic", 0}, log_, dir_.path()}}; },
-                       clock_.clock());
+    LogCleaner cleaner(
+        cc, {dir_.path()},
+        [this] {
+            return std::vector<CleanerLog>{{{"topic", 0}, log_, dir_.path()}};
+        },
+        clock_.clock());
     cleaner.startup();
     for (int i = 0; i < 2000; ++i) {
         put("k" + std::to_string(i % 5), "v" + std::to_string(i));

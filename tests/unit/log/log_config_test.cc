@@ -1,8 +1,8 @@
 #include "broker/log/log_config.h"
 
-#include <gtest/gtest.h>
-
 #include "broker/log/errc.h"
+
+#include <gtest/gtest.h>
 
 namespace samsa::log {
 namespace {

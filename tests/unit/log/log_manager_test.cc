@@ -1,11 +1,11 @@
 #include "broker/log/log_manager.h"
 
-#include <filesystem>
+#include "broker/log/errc.h"
+#include "tests/unit/log/test_util.h"
 
 #include <gtest/gtest.h>
 
-#include "broker/log/errc.h"
-#include "tests/unit/log/test_util.h"
+#include <filesystem>
 
 namespace samsa::log::test {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 
 class LogManagerTest : public ::testing::Test {
-protected:
+  protected:
     LogManagerConfig config(size_t dirs = 1) {
         LogManagerConfig c;
         for (size_t i = 0; i < dirs; ++i) {
@@ -89,7 +89,8 @@ TEST_F(LogManagerTest, MetaPropertiesRoundTripAcrossDirs) {
     ASSERT_TRUE(read && read.value());
     EXPECT_EQ(*read.value(), meta);
     ASSERT_TRUE(BrokerMetadataCheckpoint(root_ / "dir1/meta.properties").write({2, "cluster-x"}));
-    EXPECT_EQ(m->read_broker_metadata().error(), make_error_code(Errc::inconsistent_broker_metadata));
+    EXPECT_EQ(m->read_broker_metadata().error(),
+              make_error_code(Errc::inconsistent_broker_metadata));
 }
 
 TEST_F(LogManagerTest, DeleteLogRenamesThenRemovesAfterTheDelay) {

@@ -1,13 +1,12 @@
 // AppendMode::non_blocking and ReadMode::non_blocking: what a network thread may not wait for
 // is refused with would_block and leaves the log unchanged; the same append with may_block
 // then does it.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <filesystem>
-
 #include "broker/log/file_util.h"
 #include "tests/unit/log/log_fixture.h"
+
+#include <fcntl.h>
+#include <filesystem>
+#include <unistd.h>
 
 namespace samsa::log::test {
 namespace {
@@ -85,8 +84,7 @@ TEST_F(LogNonBlockingTest, NonBlockingReadOfAnIdleLogReadsLikeABlockingOne) {
     auto log = open_log();
     append(*log, 4);
     auto blocking = log->read(0, 1 << 20, log->log_end_offset(), true, ReadMode::may_block);
-    auto inline_read =
-        log->read(0, 1 << 20, log->log_end_offset(), true, ReadMode::non_blocking);
+    auto inline_read = log->read(0, 1 << 20, log->log_end_offset(), true, ReadMode::non_blocking);
     ASSERT_TRUE(blocking);
     ASSERT_TRUE(inline_read);
     EXPECT_EQ(bytes_of(inline_read.value()), bytes_of(blocking.value()));
@@ -118,11 +116,10 @@ TEST_F(LogNonBlockingTest, ReadOfDataNotInThePageCacheIsWouldBlockUntilLoaded) {
     auto warm = log->read(0, 1 << 20, log->log_end_offset(), true, ReadMode::may_block);
     ASSERT_TRUE(warm);
     for (const auto& slice : warm.value().records.slices()) {
-        ASSERT_TRUE(load_into_page_cache(slice.file->fd(), slice.position, slice.size,
-                                         slice.file->path()));
+        ASSERT_TRUE(
+            load_into_page_cache(slice.file->fd(), slice.position, slice.size, slice.file->path()));
     }
-    auto now_cached =
-        log->read(0, 1 << 20, log->log_end_offset(), true, ReadMode::non_blocking);
+    auto now_cached = log->read(0, 1 << 20, log->log_end_offset(), true, ReadMode::non_blocking);
     ASSERT_TRUE(now_cached) << now_cached.error().message();
     EXPECT_EQ(bytes_of(now_cached.value()), bytes_of(warm.value()));
 }

@@ -52,7 +52,8 @@ TEST_F(LogReadTest, ReadOutsideTheLogIsOffsetOutOfRange) {
     auto log = open_log();
     append(*log, 3);
     EXPECT_EQ(log->read(4, 1 << 20, 10, false).error(), make_error_code(Errc::offset_out_of_range));
-    EXPECT_EQ(log->read(-1, 1 << 20, 10, false).error(), make_error_code(Errc::offset_out_of_range));
+    EXPECT_EQ(log->read(-1, 1 << 20, 10, false).error(),
+              make_error_code(Errc::offset_out_of_range));
 }
 
 TEST_F(LogReadTest, MaxBytesCutsTheSliceMidBatch) {
@@ -63,7 +64,8 @@ TEST_F(LogReadTest, MaxBytesCutsTheSliceMidBatch) {
     auto data = log->read(0, static_cast<int32_t>(first_size + 10), log->log_end_offset(), false);
     ASSERT_TRUE(data);
     EXPECT_EQ(data.value().records.size_bytes(), first_size + 10);
-    EXPECT_EQ(batch_offsets(bytes_of(data.value())).size(), 1u);  // the partial second batch is skipped
+    EXPECT_EQ(batch_offsets(bytes_of(data.value())).size(),
+              1u);  // the partial second batch is skipped
 }
 
 TEST_F(LogReadTest, MinOneBatchReturnsAnOversizedFirstBatchWhole) {

@@ -1,11 +1,11 @@
 // LogLoader: recovery after an unclean shutdown, index rebuilds, leftovers (ZK-MODE.md §d).
-#include <filesystem>
-
-#include <spdlog/sinks/ringbuffer_sink.h>
-
 #include "broker/log/file_util.h"
 #include "common/logging.h"
 #include "tests/unit/log/log_fixture.h"
+
+#include <spdlog/sinks/ringbuffer_sink.h>
+
+#include <filesystem>
 
 namespace samsa::log::test {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 
 class LogRecoveryTest : public LogFixture {
-protected:
+  protected:
     std::string segment_file(int64_t base, const std::string& suffix) const {
         return log_dir() + "/" + offset_file_name(base, suffix);
     }

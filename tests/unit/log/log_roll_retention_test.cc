@@ -1,7 +1,7 @@
 // Segment roll, retention, truncation and flush.
-#include <filesystem>
-
 #include "tests/unit/log/log_fixture.h"
+
+#include <filesystem>
 
 namespace samsa::log::test {
 namespace {
@@ -9,7 +9,7 @@ namespace {
 namespace fs = std::filesystem;
 
 class LogRollRetentionTest : public LogFixture {
-protected:
+  protected:
     size_t files_with_suffix(const std::string& suffix) const {
         size_t n = 0;
         for (const auto& e : fs::directory_iterator(log_dir())) {

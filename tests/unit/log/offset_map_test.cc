@@ -1,9 +1,9 @@
 // CleanerOffsetMap: key -> latest offset, bounded memory.
+#include "broker/log/offset_map.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "broker/log/offset_map.h"
 
 namespace samsa::log::test {
 namespace {

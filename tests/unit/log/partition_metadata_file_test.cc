@@ -1,12 +1,12 @@
 // PartitionMetadataFile: <partition dir>/partition.metadata as Kafka 2.8 writes and reads it.
 #include "broker/log/partition_metadata_file.h"
 
-#include <filesystem>
+#include "broker/log/errc.h"
+#include "tests/unit/log/log_fixture.h"
 
 #include <gtest/gtest.h>
 
-#include "broker/log/errc.h"
-#include "tests/unit/log/log_fixture.h"
+#include <filesystem>
 
 namespace samsa::log::test {
 namespace {
@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 constexpr const char* kId = "vGnGEbmNQ5SrHOqj7yc8Ng";
 
 class PartitionMetadataFileTest : public ::testing::Test {
-protected:
+  protected:
     std::string path() const { return dir_ / kPartitionMetadataFile; }
     void write_text(const std::string& text) {
         write_file_bytes(path(), std::vector<uint8_t>(text.begin(), text.end()));
@@ -61,14 +61,13 @@ TEST_F(PartitionMetadataFileTest, MissingOrEmptyFileHasNoId) {
 }
 
 TEST_F(PartitionMetadataFileTest, MalformedFilesAreCorrupt) {
-    for (std::string bad : {std::string("version: 1\ntopic_id: ") + kId,
-                            std::string("version: 0"),
-                            std::string("version:0\ntopic_id: ") + kId,
-                            std::string("version: 0\ntopicid: ") + kId,
-                            std::string("version: 0\ntopic_id: AAAAAAAAAAAAAAAAAAAAAA"),
-                            std::string("version: 0\ntopic_id: vGnGEbmNQ5SrHOqj7yc8N"),
-                            std::string("version: 0\ntopic_id: vGnGEbmNQ5SrHOqj7yc8Nh"),
-                            std::string("version: 0\ntopic_id: vGnGEbmNQ5SrHOqj7yc8N=")}) {
+    for (std::string bad :
+         {std::string("version: 1\ntopic_id: ") + kId, std::string("version: 0"),
+          std::string("version:0\ntopic_id: ") + kId, std::string("version: 0\ntopicid: ") + kId,
+          std::string("version: 0\ntopic_id: AAAAAAAAAAAAAAAAAAAAAA"),
+          std::string("version: 0\ntopic_id: vGnGEbmNQ5SrHOqj7yc8N"),
+          std::string("version: 0\ntopic_id: vGnGEbmNQ5SrHOqj7yc8Nh"),
+          std::string("version: 0\ntopic_id: vGnGEbmNQ5SrHOqj7yc8N=")}) {
         write_text(bad);
         auto read = PartitionMetadataFile(path()).read();
         ASSERT_FALSE(read) << bad;

@@ -1,9 +1,9 @@
 // Idempotent producers in the log: duplicates, gaps, stale epochs, and the state surviving
 // restarts (snapshots), truncation and retention (producer_state_manager.h).
-#include <filesystem>
-
 #include "broker/log/producer_state_manager.h"
 #include "tests/unit/log/log_fixture.h"
+
+#include <filesystem>
 
 namespace samsa::log::test {
 namespace {
@@ -11,7 +11,7 @@ namespace {
 using namespace samsa::protocol;
 
 class ProducerStateTest : public LogFixture {
-protected:
+  protected:
     // One producer batch of `count` records at sequence `seq`.
     std::vector<uint8_t> batch(int64_t pid, int16_t epoch, int32_t seq, int count = 2) {
         std::vector<TestRecord> records;

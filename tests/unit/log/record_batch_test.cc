@@ -1,12 +1,11 @@
 #include "broker/protocol/record_batch.h"
 
-#include <string>
-
 #include "broker/protocol/record_batch_builder.h"
+#include "tests/unit/log/test_util.h"
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/log/test_util.h"
+#include <string>
 
 namespace samsa::log::test {
 namespace {
@@ -108,7 +107,6 @@ TEST(RecordBatchTest, RecordIteratorFlagsARecordLengthPastTheBatch) {
     EXPECT_TRUE(it.malformed());
 }
 
-
 TEST(RecordBatchBuilderTest, KeepsOffsetGapsAndAGivenLastOffsetDelta) {
     BatchHeader header;
     header.base_offset = 100;
@@ -117,7 +115,8 @@ TEST(RecordBatchBuilderTest, KeepsOffsetGapsAndAGivenLastOffsetDelta) {
     RecordBatchBuilder builder(header);
     builder.append(2, 1000, std::nullopt, std::nullopt);
     std::string key = "k";
-    builder.append(5, 990, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(key.data()), 1),
+    builder.append(5, 990,
+                   std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(key.data()), 1),
                    std::nullopt);
     auto bytes = builder.build();
     RecordBatchView b(bytes);

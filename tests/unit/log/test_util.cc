@@ -1,11 +1,10 @@
 #include "tests/unit/log/test_util.h"
 
-#include <stdlib.h>
+#include "broker/protocol/record_batch_builder.h"
 
 #include <fstream>
 #include <iterator>
-
-#include "broker/protocol/record_batch_builder.h"
+#include <stdlib.h>
 
 namespace samsa::log::test {
 
@@ -99,7 +98,8 @@ std::vector<uint8_t> make_simple_batch(int count, int64_t timestamp, size_t valu
     return make_batch(records, o);
 }
 
-std::vector<uint8_t> make_compressed_batch(int32_t record_count, const std::vector<uint8_t>& payload,
+std::vector<uint8_t> make_compressed_batch(int32_t record_count,
+                                           const std::vector<uint8_t>& payload,
                                            int64_t max_timestamp, CompressionType codec,
                                            int64_t base_offset) {
     BatchOptions o;
@@ -133,7 +133,8 @@ std::vector<uint8_t> read_file_bytes(const std::string& path) {
 
 void write_file_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
 }
 
 }  // namespace samsa::log::test

@@ -1,6 +1,9 @@
 #pragma once
 // Test helpers: valid RecordBatch v2 bytes, a temp dir, a manual clock.
 
+#include "broker/log/clock.h"
+#include "broker/protocol/record_batch.h"
+
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -9,9 +12,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "broker/log/clock.h"
-#include "broker/protocol/record_batch.h"
 
 namespace samsa::log::test {
 
@@ -37,34 +37,35 @@ std::vector<uint8_t> make_batch(const std::vector<TestRecord>& records, BatchOpt
 std::vector<uint8_t> make_simple_batch(int count, int64_t timestamp, size_t value_size = 16,
                                        int64_t base_offset = 0);
 // A "compressed" batch: codec bits set, `payload` as the opaque records block, correct CRC.
-std::vector<uint8_t> make_compressed_batch(int32_t record_count, const std::vector<uint8_t>& payload,
-                                           int64_t max_timestamp,
-                                           protocol::CompressionType codec,
+std::vector<uint8_t> make_compressed_batch(int32_t record_count,
+                                           const std::vector<uint8_t>& payload,
+                                           int64_t max_timestamp, protocol::CompressionType codec,
                                            int64_t base_offset = 0);
 // Concatenates buffers.
 std::vector<uint8_t> concat(const std::vector<std::vector<uint8_t>>& parts);
 
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     const std::string& path() const { return path_; }
     std::string operator/(const std::string& name) const { return path_ + "/" + name; }
 
-private:
+  private:
     std::string path_;
 };
 
 class ManualClock {
-public:
-    explicit ManualClock(int64_t start = 1'700'000'000'000) : now_(std::make_shared<std::atomic<int64_t>>(start)) {}
+  public:
+    explicit ManualClock(int64_t start = 1'700'000'000'000)
+        : now_(std::make_shared<std::atomic<int64_t>>(start)) {}
     Clock clock() const {
         return [now = now_] { return now->load(); };
     }
     int64_t now() const { return *now_; }
     void advance(int64_t ms) { *now_ += ms; }
 
-private:
+  private:
     std::shared_ptr<std::atomic<int64_t>> now_;
 };
 

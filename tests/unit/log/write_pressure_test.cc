@@ -2,13 +2,13 @@
 // sampler reading a vmstat file.
 #include "broker/log/write_pressure.h"
 
-#include <fstream>
-#include <thread>
+#include "tests/support/wait.h"
+#include "tests/unit/log/test_util.h"
 
 #include <gtest/gtest.h>
 
-#include "tests/support/wait.h"
-#include "tests/unit/log/test_util.h"
+#include <fstream>
+#include <thread>
 
 namespace samsa::log {
 namespace {
@@ -65,8 +65,7 @@ TEST(WritePressureTest, AStallHoldsPressureForAWhile) {
     WritePressure p;
     p.report_stall();
     EXPECT_TRUE(p.high());
-    EXPECT_TRUE(samsa::test::eventually([&] { return !p.high(); },
-                                        WritePressure::kStallHold + 2s));
+    EXPECT_TRUE(samsa::test::eventually([&] { return !p.high(); }, WritePressure::kStallHold + 2s));
 }
 
 // A write that sleeps in the kernel, as one the kernel throttles does.
@@ -84,7 +83,9 @@ void busy_write(WritePressure& p) {
 }
 
 // The confirmation state is per thread: a fast write leaves none behind from earlier tests.
-void fast_write(WritePressure& p) { WritePressure::WriteProbe probe(p); }
+void fast_write(WritePressure& p) {
+    WritePressure::WriteProbe probe(p);
+}
 
 TEST(WritePressureTest, OneSlowWriteIsNotAStallUntilTheNextOneConfirmsIt) {
     WritePressure p;

@@ -2,10 +2,10 @@
 
 #include "broker/net/read_buffer.h"
 
+#include <gtest/gtest.h>
+
 #include <cstring>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace samsa::net {
 namespace {

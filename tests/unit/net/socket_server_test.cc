@@ -4,24 +4,23 @@
 
 #include "broker/net/socket_server.h"
 
-#include <fcntl.h>
-#include <pthread.h>
-#include <unistd.h>
-
-#include <array>
-#include <atomic>
-#include <chrono>
-#include <map>
-#include <mutex>
-#include <set>
-#include <thread>
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <fcntl.h>
+#include <map>
+#include <mutex>
+#include <pthread.h>
+#include <set>
+#include <thread>
+#include <unistd.h>
 
 namespace samsa::net {
 namespace {
@@ -34,7 +33,7 @@ using namespace std::chrono_literals;
 // with [size]["F:"][the bytes of `file` spliced in with sendfile]. A request "AUTH"
 // authenticates the session, as a successful SaslAuthenticate does.
 class EchoHandler : public RequestHandler {
-public:
+  public:
     explicit EchoHandler(std::shared_ptr<FileHandle> file = nullptr) : file_(std::move(file)) {}
 
     asio::awaitable<HandlerOutcome> handle(auth::Session& session, Frame frame) override {
@@ -56,8 +55,7 @@ public:
         w.write_int32(0);
         if (frame->size() > 0 && frame->data()[0] == 'F' && file_) {
             w.write_raw(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>("F:"), 2));
-            protocol::Records r = protocol::Records::from_files(
-                {protocol::FileSlice{file_, 2, 5}});
+            protocol::Records r = protocol::Records::from_files({protocol::FileSlice{file_, 2, 5}});
             // write_records adds a length prefix; splice the raw slice instead.
             w.write_records(r, false);
         } else {
@@ -73,12 +71,12 @@ public:
     std::map<std::string, std::set<std::thread::id>> threads;
     std::map<std::string, std::string> thread_names;  // the last one, by request body
 
-private:
+  private:
     std::shared_ptr<FileHandle> file_;
 };
 
 class SocketServerTest : public ::testing::Test {
-protected:
+  protected:
     void start(ConnectionConfig config, std::shared_ptr<FileHandle> file = nullptr,
                int processors = 2,
                auth::SecurityProtocol protocol = auth::SecurityProtocol::plaintext) {
@@ -92,8 +90,8 @@ protected:
                    auth::SecurityProtocol protocol = auth::SecurityProtocol::plaintext) {
         handler_ = std::make_unique<EchoHandler>(std::move(file));
         server_ = std::make_unique<SocketServer>(
-            processors, std::vector<ListenerConfig>{{"LISTENER", "127.0.0.1", 0, protocol}},
-            config, *handler_);
+            processors, std::vector<ListenerConfig>{{"LISTENER", "127.0.0.1", 0, protocol}}, config,
+            *handler_);
         server_->bind();
         port_ = server_->bound_port("LISTENER");
     }
@@ -221,7 +219,9 @@ TEST_F(SocketServerTest, FileSlicesAreSplicedIntoTheResponse) {
     auto s = connect();
     send_frame(s, "F");
     // "F:" + int32 length 5 + bytes [2, 7) of the file
-    EXPECT_EQ(read_frame(s), std::string("F:\0\0\0\x05" "23456", 11));
+    EXPECT_EQ(read_frame(s), std::string("F:\0\0\0\x05"
+                                         "23456",
+                                         11));
 }
 
 TEST_F(SocketServerTest, ShutdownClosesOpenConnections) {
@@ -252,8 +252,8 @@ TEST_F(SocketServerTest, LargeAndSmallPipelinedFramesKeepTheirOrder) {
     auto s = connect();
     // Sizes around the read buffer's small (2 KiB) and large (64 KiB) blocks, all written
     // before any answer is read, so frames straddle reads in every way.
-    const std::vector<size_t> sizes{10, 70000, 0, 2047, 2048, 2049, 65531, 65532, 65536,
-                                    1 << 20, 5, 3000, 131072, 1};
+    const std::vector<size_t> sizes{10,    70000, 0,       2047, 2048, 2049,   65531,
+                                    65532, 65536, 1 << 20, 5,    3000, 131072, 1};
     std::string wire;
     std::vector<std::string> bodies;
     for (size_t i = 0; i < sizes.size(); ++i) {
@@ -296,7 +296,10 @@ TEST_F(SocketServerTest, SplicedResponsesStayInOrderWithQueuedOnes) {
         wire += std::string{0, 0, 0, static_cast<char>(r.size())} + r;
     }
     asio::write(s, asio::buffer(wire));
-    const std::string spliced("F:\0\0\0\x05" "23456", 11);
+    const std::string spliced(
+        "F:\0\0\0\x05"
+        "23456",
+        11);
     for (const auto& r : requests) {
         EXPECT_EQ(read_frame(s), r == "F" ? spliced : r);
     }
@@ -365,8 +368,8 @@ TEST_F(SocketServerTest, SaslConnectionsMoveToANetworkThreadOnceAuthenticated) {
     EXPECT_TRUE(thread_name("before").starts_with("samsa-tls-")) << thread_name("before");
     EXPECT_TRUE(thread_name("AUTH").starts_with("samsa-tls-")) << thread_name("AUTH");
     for (const char* body : {"after-1", "after-2", "after-3"}) {
-        EXPECT_TRUE(thread_name(body).starts_with("samsa-net-")) << body << ": "
-                                                                 << thread_name(body);
+        EXPECT_TRUE(thread_name(body).starts_with("samsa-net-"))
+            << body << ": " << thread_name(body);
     }
     std::lock_guard lock(handler_->mu);
     EXPECT_EQ(*handler_->threads["after-1"].begin(), *handler_->threads["after-3"].begin());

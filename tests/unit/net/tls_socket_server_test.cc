@@ -2,12 +2,17 @@
 // OpenSSL client: where the handshake runs, framing and order through TLS, and bad or stalled
 // peers.
 
+#include "auth/ssl_factory.h"
+#include "auth/ssl_principal_mapper.h"
+#include "broker/net/socket_server.h"
+#include "tests/unit/net/test_certs.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <gtest/gtest.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <pthread.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -17,20 +22,14 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <pthread.h>
 #include <set>
+#include <signal.h>
 #include <string>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
-#include <gtest/gtest.h>
-
-#include "auth/ssl_factory.h"
-#include "auth/ssl_principal_mapper.h"
-#include "broker/net/socket_server.h"
-#include "tests/unit/net/test_certs.h"
 
 namespace samsa::net {
 namespace {
@@ -61,7 +60,7 @@ void record_handshake_thread(const SSL* ssl, int where, int) {
 
 // Echoes each request back, and notes the threads requests were handled on.
 class EchoHandler : public RequestHandler {
-public:
+  public:
     asio::awaitable<HandlerOutcome> handle(auth::Session&, Frame frame) override {
         {
             std::lock_guard lock(mu);
@@ -80,7 +79,7 @@ public:
 
 // A blocking TLS client over loopback.
 class TlsClient {
-public:
+  public:
     TlsClient(uint16_t port, SSL_CTX* ctx) : ssl_(SSL_new(ctx)) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
@@ -124,7 +123,7 @@ public:
 
     int fd() const { return fd_; }
 
-private:
+  private:
     bool read_exactly(uint8_t* p, size_t n) {
         while (n > 0) {
             size_t got = 0;
@@ -143,7 +142,7 @@ private:
 };
 
 class TlsSocketServerTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auth::SslConfig server_config;
         server_config.keystore_location = (Certs::dir / "broker.pem").string();

@@ -54,18 +54,13 @@ TEST(ApiTableTest, TableCoversTheApisOfKafka28) {
         int16_t highest;
         int16_t flexible_from;
     };
-    for (auto [key, highest, flexible_from] : {Expected{ApiKey::produce, 9, 9},
-                                               Expected{ApiKey::fetch, 12, 12},
-                                               Expected{ApiKey::list_offsets, 6, 6},
-                                               Expected{ApiKey::metadata, 11, 9},
-                                               Expected{ApiKey::leader_and_isr, 5, 4},
-                                               Expected{ApiKey::stop_replica, 3, 2},
-                                               Expected{ApiKey::update_metadata, 7, 6},
-                                               Expected{ApiKey::controlled_shutdown, 3, 3},
-                                               Expected{ApiKey::api_versions, 3, 3},
-                                               Expected{ApiKey::create_topics, 7, 5},
-                                               Expected{ApiKey::delete_topics, 6, 4},
-                                               Expected{ApiKey::offset_for_leader_epoch, 4, 4}}) {
+    for (auto [key, highest, flexible_from] :
+         {Expected{ApiKey::produce, 9, 9}, Expected{ApiKey::fetch, 12, 12},
+          Expected{ApiKey::list_offsets, 6, 6}, Expected{ApiKey::metadata, 11, 9},
+          Expected{ApiKey::leader_and_isr, 5, 4}, Expected{ApiKey::stop_replica, 3, 2},
+          Expected{ApiKey::update_metadata, 7, 6}, Expected{ApiKey::controlled_shutdown, 3, 3},
+          Expected{ApiKey::api_versions, 3, 3}, Expected{ApiKey::create_topics, 7, 5},
+          Expected{ApiKey::delete_topics, 6, 4}, Expected{ApiKey::offset_for_leader_epoch, 4, 4}}) {
         const ApiInfo* api = find_api(static_cast<int16_t>(key));
         ASSERT_NE(api, nullptr) << api_name(key);
         EXPECT_EQ(api->lowest_version, 0) << api->name;

@@ -1,11 +1,12 @@
 // Record batch codecs: round trips, Kafka's framings, corrupt input, size limits.
+#include "broker/protocol/compression.h"
+
+#include "broker/protocol/record_batch_builder.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
-
-#include "broker/protocol/compression.h"
-#include "broker/protocol/record_batch_builder.h"
 
 namespace samsa::protocol {
 namespace {

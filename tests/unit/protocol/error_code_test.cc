@@ -1,10 +1,10 @@
 #include "broker/protocol/error_code.h"
 
+#include "broker/protocol/api_key.h"
+
 #include <gtest/gtest.h>
 
 #include <system_error>
-
-#include "broker/protocol/api_key.h"
 
 namespace samsa::protocol {
 namespace {

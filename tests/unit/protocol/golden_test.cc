@@ -2,13 +2,6 @@
 // librdkafka's first request (ApiVersions v3, header v2), kafka-python's Metadata v0 probe, and
 // a follower's OffsetForLeaderEpoch.
 
-#include <gtest/gtest.h>
-
-#include <algorithm>
-#include <cstdint>
-#include <string_view>
-#include <vector>
-
 #include "broker/protocol/generated/api_table.h"
 #include "broker/protocol/generated/api_versions_request.h"
 #include "broker/protocol/generated/api_versions_response.h"
@@ -19,12 +12,21 @@
 #include "broker/protocol/generated/request_header.h"
 #include "broker/protocol/generated/response_header.h"
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
 namespace samsa::protocol {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-void append(Bytes& out, std::string_view s) { out.insert(out.end(), s.begin(), s.end()); }
+void append(Bytes& out, std::string_view s) {
+    out.insert(out.end(), s.begin(), s.end());
+}
 
 TEST(GoldenTest, LibrdkafkaApiVersionsV3Request) {
     Bytes frame = {0x00, 0x12,              // api key 18
@@ -107,13 +109,12 @@ TEST(GoldenTest, ApiVersionsV3ResponseUsesHeaderV0AndCompactBody) {
     Writer w;
     header.encode(w, response_header_version(ApiKey::api_versions, 3));
     body.encode(w, 3);
-    const Bytes expected = {0x00, 0x00, 0x00, 0x01,              // correlation id, no tags
-                            0x00, 0x00,                          // error code
-                            0x03,                                // compact array of 2
-                            0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00,
-                            0x00, 0x12, 0x00, 0x00, 0x00, 0x03, 0x00,
-                            0x00, 0x00, 0x00, 0x00,              // throttle time
-                            0x00};                               // no tagged fields
+    const Bytes expected = {0x00, 0x00, 0x00, 0x01,  // correlation id, no tags
+                            0x00, 0x00,              // error code
+                            0x03,                    // compact array of 2
+                            0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x12,
+                            0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00,  // throttle time
+                            0x00};  // no tagged fields
     EXPECT_EQ(w.buffer(), expected);
 }
 
@@ -153,9 +154,9 @@ TEST(GoldenTest, FollowerOffsetForLeaderEpochV3Request) {
                   0x00, 0x00, 0x00, 0x01,  // one topic
                   0x00, 0x06};
     append(body, "orders");
-    body.insert(body.end(), {0x00, 0x00, 0x00, 0x01,   // one partition
-                             0x00, 0x00, 0x00, 0x03,   // partition 3
-                             0x00, 0x00, 0x00, 0x07,   // current leader epoch 7
+    body.insert(body.end(), {0x00, 0x00, 0x00, 0x01,    // one partition
+                             0x00, 0x00, 0x00, 0x03,    // partition 3
+                             0x00, 0x00, 0x00, 0x07,    // current leader epoch 7
                              0x00, 0x00, 0x00, 0x05});  // leader epoch 5
 
     Reader r(body);
@@ -194,10 +195,10 @@ TEST(GoldenTest, OffsetForLeaderEpochResponseV0HasNoEpochAndV4IsCompact) {
 
     Writer v0;
     response.encode(v0, 0);
-    const Bytes expected_v0 = {0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 't',  // one topic "t"
-                               0x00, 0x00, 0x00, 0x01,                    // one partition
-                               0x00, 0x00,                                // error code
-                               0x00, 0x00, 0x00, 0x01,                    // partition 1
+    const Bytes expected_v0 = {0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 't',          // one topic "t"
+                               0x00, 0x00, 0x00, 0x01,                           // one partition
+                               0x00, 0x00,                                       // error code
+                               0x00, 0x00, 0x00, 0x01,                           // partition 1
                                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a};  // end offset
     EXPECT_EQ(v0.buffer(), expected_v0);
 
@@ -210,9 +211,9 @@ TEST(GoldenTest, OffsetForLeaderEpochResponseV0HasNoEpochAndV4IsCompact) {
                                0x00, 0x00, 0x00, 0x01,  // partition 1
                                0x00, 0x00, 0x00, 0x04,  // leader epoch 4
                                0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a,  // end offset
-                               0x00,                    // partition's tagged fields
-                               0x00,                    // topic's tagged fields
-                               0x00};                   // body's tagged fields
+                               0x00,   // partition's tagged fields
+                               0x00,   // topic's tagged fields
+                               0x00};  // body's tagged fields
     EXPECT_EQ(v4.buffer(), expected_v4);
 }
 

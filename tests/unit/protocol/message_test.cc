@@ -1,20 +1,20 @@
 // Behaviour of the generated codecs that round trips do not show: nulls where a version
 // forbids them, records borrowed from the request frame, records sent from files.
 
-#include <fcntl.h>
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <cstdint>
-#include <cstdlib>
-#include <memory>
-#include <stdexcept>
-#include <vector>
-
 #include "broker/protocol/generated/delete_topics_response.h"
 #include "broker/protocol/generated/fetch_response.h"
 #include "broker/protocol/generated/metadata_request.h"
 #include "broker/protocol/generated/produce_request.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <fcntl.h>
+#include <memory>
+#include <stdexcept>
+#include <unistd.h>
+#include <vector>
 
 namespace samsa::protocol {
 namespace {
@@ -88,7 +88,7 @@ TEST(MessageTest, ProduceRecordsBorrowFromTheFrame) {
 }
 
 class TempFile {
-public:
+  public:
     explicit TempFile(const Bytes& content) {
         char path[] = "/tmp/samsa_protocol_testXXXXXX";
         int fd = ::mkstemp(path);
@@ -100,7 +100,7 @@ public:
     }
     std::shared_ptr<const FileHandle> handle() const { return handle_; }
 
-private:
+  private:
     std::shared_ptr<FileHandle> handle_;
 };
 

@@ -2,6 +2,8 @@
 // variant with nulls) encodes, decodes back to itself and re-encodes to the same bytes; every
 // proper prefix of an encoding fails with DecodeError; unknown tagged fields are skipped.
 
+#include "broker/protocol/generated/testing/samples.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,8 +11,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include "broker/protocol/generated/testing/samples.h"
 
 namespace samsa::protocol {
 namespace {
@@ -73,8 +73,8 @@ TYPED_TEST(RoundTripTest, SampleDiffersFromTheDefaultsWhereverAFieldExists) {
         const std::vector<uint8_t> defaults = encoded(T{}, v);
         // Bodies without fields: ApiVersionsRequest v0-2 (nothing at all) and ListGroupsRequest
         // v3 (flexible: only the empty tagged-field section).
-        const bool no_fields = defaults.empty() || (v >= T::kFlexibleFrom &&
-                                                    defaults == std::vector<uint8_t>{0});
+        const bool no_fields =
+            defaults.empty() || (v >= T::kFlexibleFrom && defaults == std::vector<uint8_t>{0});
         if (!no_fields) {
             EXPECT_NE(encoded(sample<T>(v, 0), v), defaults);
         }

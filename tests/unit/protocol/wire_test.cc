@@ -44,8 +44,8 @@ TEST(WireTest, VarlongEdgeValuesRoundTrip) {
               Bytes({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}));
     EXPECT_EQ(written([](Writer& w) { w.write_varlong(INT64_MAX); }),
               Bytes({0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}));
-    for (int64_t v : {int64_t{0}, int64_t{-1}, int64_t{INT32_MIN}, int64_t{INT32_MAX},
-                      INT64_MIN, INT64_MAX}) {
+    for (int64_t v :
+         {int64_t{0}, int64_t{-1}, int64_t{INT32_MIN}, int64_t{INT32_MAX}, INT64_MIN, INT64_MAX}) {
         Bytes b = written([v](Writer& w) { w.write_varlong(v); });
         Reader r(b);
         EXPECT_EQ(r.read_varlong(), v);
@@ -145,8 +145,8 @@ TEST(WireTest, FixedWidthValuesAreBigEndian) {
         w.write_uint16(0xfffe);
         w.write_float64(1.5);
     });
-    EXPECT_EQ(b, Bytes({0xff, 0xfe, 0x01, 0x02, 0x03, 0x04, 0xff, 0xfe, 0x3f, 0xf8, 0, 0, 0, 0,
-                        0, 0}));
+    EXPECT_EQ(
+        b, Bytes({0xff, 0xfe, 0x01, 0x02, 0x03, 0x04, 0xff, 0xfe, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0}));
     Reader r(b);
     EXPECT_EQ(r.read_int16(), -2);
     EXPECT_EQ(r.read_int32(), 0x01020304);

@@ -1,13 +1,13 @@
 #include "broker/replica/delayed_operation.h"
 
-#include <chrono>
-#include <future>
-#include <thread>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
 
 namespace samsa::replica {
 namespace {

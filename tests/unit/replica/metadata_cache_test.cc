@@ -1,8 +1,8 @@
 #include "broker/replica/metadata_cache.h"
 
-#include <gtest/gtest.h>
-
 #include "broker/protocol/generated/update_metadata_request.h"
+
+#include <gtest/gtest.h>
 
 namespace samsa::replica {
 namespace {

@@ -2,19 +2,19 @@
 // A Partition of broker kLocal over a real Log in a temporary directory, for the Partition
 // tests; each test file adds the roles it needs.
 
+#include "broker/log/log.h"
+#include "broker/replica/partition.h"
+#include "tests/unit/log/test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <vector>
 
-#include "broker/log/log.h"
-#include "broker/replica/partition.h"
-#include "tests/unit/log/test_util.h"
-
 namespace samsa::replica::test {
 
 class PartitionFixture : public ::testing::Test {
-protected:
+  protected:
     static constexpr int32_t kLocal = 1;
 
     void SetUp() override {

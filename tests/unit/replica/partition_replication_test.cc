@@ -1,13 +1,13 @@
 // Partition's replication rules on a real Log: the high watermark from the ISR's log end
 // offsets, ISR expansion and shrink proposals, and the follower's epoch-checked appends.
 
-#include <gtest/gtest.h>
-
 #include "broker/log/log.h"
 #include "broker/protocol/error_code.h"
 #include "broker/replica/partition.h"
 #include "tests/unit/log/test_util.h"
 #include "tests/unit/replica/partition_fixture.h"
+
+#include <gtest/gtest.h>
 
 namespace samsa::replica {
 namespace {
@@ -20,8 +20,7 @@ constexpr int32_t kOther = 3;
 constexpr int64_t kLagMs = 10'000;
 
 class PartitionReplicationTest : public test::PartitionFixture {
-protected:
-
+  protected:
     static PartitionRole role(int32_t leader, int32_t epoch, std::vector<int32_t> isr) {
         PartitionRole r;
         r.controller_epoch = 1;

@@ -1,21 +1,20 @@
 #include "broker/replica/partition.h"
 
-#include <gtest/gtest.h>
-
 #include "broker/log/leader_epoch_file_cache.h"
 #include "broker/protocol/error_code.h"
 #include "tests/unit/log/test_util.h"
 #include "tests/unit/replica/partition_fixture.h"
 
+#include <gtest/gtest.h>
+
 namespace samsa::replica {
 namespace {
 
-using protocol::ErrorCode;
 using log::test::make_simple_batch;
+using protocol::ErrorCode;
 
 class PartitionTest : public test::PartitionFixture {
-protected:
-
+  protected:
     static PartitionRole role(int32_t leader, int32_t epoch, std::vector<int32_t> isr) {
         PartitionRole r;
         r.controller_epoch = 1;

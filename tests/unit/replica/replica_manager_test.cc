@@ -2,10 +2,6 @@
 // recorded in partition.metadata, a different one is INCONSISTENT_TOPIC_ID.
 #include "broker/replica/replica_manager.h"
 
-#include <filesystem>
-
-#include <gtest/gtest.h>
-
 #include "broker/log/leader_epoch_file_cache.h"
 #include "broker/log/log_manager.h"
 #include "broker/log/partition_metadata_file.h"
@@ -13,6 +9,10 @@
 #include "broker/protocol/generated/leader_and_isr_response.h"
 #include "tests/unit/log/test_util.h"
 #include "zk/uuid.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
 
 namespace samsa::replica {
 namespace {
@@ -27,7 +27,7 @@ const zk::Uuid kTopicId(0x1234567890abcdefULL, 0x0fedcba987654321ULL);
 const zk::Uuid kOtherTopicId(0x1111111111111111ULL, 0x2222222222222222ULL);
 
 class ReplicaManagerTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         log::LogManagerConfig config;
         config.log_dirs = {dir_ / "logs"};

@@ -1,4 +1,5 @@
 #include "broker/server/kafka_config.h"
+
 #include "broker/server/kafka_config_resolve.h"
 
 #include <gmock/gmock.h>

@@ -52,10 +52,10 @@ TEST(ConsumerGroupsOptions, KafkasChecks) {
     EXPECT_EQ(parse({"--bootstrap-server", "h:1", "--describe"}, o, &err), 1);
     EXPECT_NE(err.find("Option [describe] takes one of these options: [group], [all-groups]"),
               std::string::npos);
-    EXPECT_EQ(parse({"--bootstrap-server", "h:1", "--describe", "--group", "g", "--members",
-                     "--state"},
-                    o, &err),
-              1);
+    EXPECT_EQ(
+        parse({"--bootstrap-server", "h:1", "--describe", "--group", "g", "--members", "--state"},
+              o, &err),
+        1);
     EXPECT_NE(err.find("takes at most one of these options"), std::string::npos);
     EXPECT_EQ(parse({"--bootstrap-server", "h:1", "--list", "--group", "g"}, o, &err), 1);
     EXPECT_NE(err.find("Option \"[group]\" can't be used with option \"[list]\""),

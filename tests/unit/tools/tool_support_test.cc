@@ -1,5 +1,6 @@
-#include "tools/admin/group_admin.h"
 #include "tools/admin/tool_support.h"
+
+#include "tools/admin/group_admin.h"
 
 #include <gtest/gtest.h>
 
@@ -24,7 +25,7 @@ TEST(IncludeList, KafkasRegexRules) {
 TEST(ConsumerAssignment, ParsesTheConsumerProtocol) {
     // version 1, [("ab", [0, 2])], user data null
     const std::vector<uint8_t> bytes{0, 1, 0, 0, 0, 1, 0, 2, 'a', 'b', 0,   0,   0,
-                                     2, 0, 0, 0, 0, 0, 0, 0,  2,   255, 255, 255, 255};
+                                     2, 0, 0, 0, 0, 0, 0, 0, 2,   255, 255, 255, 255};
     EXPECT_EQ(parse_consumer_assignment(bytes),
               (std::vector<TopicPartition>{{"ab", 0}, {"ab", 2}}));
     EXPECT_TRUE(parse_consumer_assignment({}).empty());

@@ -1,6 +1,6 @@
+#include "tools/admin/option_checks.h"
 #include "tools/admin/topics_describe.h"
 #include "tools/admin/topics_options.h"
-#include "tools/admin/option_checks.h"
 
 #include <gtest/gtest.h>
 
@@ -83,7 +83,8 @@ PartitionInfo partition(int32_t id, int32_t leader, std::vector<int32_t> replica
 }
 
 TEST(TopicsDescribe, KafkasLines) {
-    EXPECT_EQ(topic_line("t", 3, 2, std::nullopt), "Topic: t\tPartitionCount: 3\tReplicationFactor: 2");
+    EXPECT_EQ(topic_line("t", 3, 2, std::nullopt),
+              "Topic: t\tPartitionCount: 3\tReplicationFactor: 2");
     EXPECT_EQ(topic_line("t", 1, 1, TopicOverrides{{{"a", "1"}, {"b", "2"}}}),
               "Topic: t\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: a=1,b=2");
     EXPECT_EQ(partition_line("t", partition(0, 1, {1, 2, 3}, {1, 3}), nullptr),
@@ -100,7 +101,9 @@ TEST(TopicsDescribe, KafkasLines) {
 }
 
 TEST(TopicsDescribe, ReportFiltersPickPartitions) {
-    TopicInfo topic{"t", false, 0,
+    TopicInfo topic{"t",
+                    false,
+                    0,
                     {partition(0, 1, {1, 2}, {1, 2}), partition(1, 2, {2, 3}, {2}),
                      partition(2, -1, {3, 1}, {3})}};
     const std::set<int32_t> live{1, 2};
@@ -127,8 +130,9 @@ TEST(TopicsDescribe, ReportFiltersPickPartitions) {
     DescribeFilter overrides;
     overrides.topics_with_overrides = true;
     EXPECT_EQ(describe_topic(topic, std::nullopt, {}, live, std::nullopt, overrides), "");
-    EXPECT_EQ(describe_topic(topic, TopicOverrides{{{"a", "1"}}}, {}, live, std::nullopt, overrides),
-              "Topic: t\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: a=1\n");
+    EXPECT_EQ(
+        describe_topic(topic, TopicOverrides{{{"a", "1"}}}, {}, live, std::nullopt, overrides),
+        "Topic: t\tPartitionCount: 3\tReplicationFactor: 2\tConfigs: a=1\n");
 }
 
 }  // namespace

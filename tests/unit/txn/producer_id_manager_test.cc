@@ -2,11 +2,11 @@
 // lost races retried.
 #include "broker/txn/producer_id_manager.h"
 
+#include "zk/zk_data.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
-
-#include "zk/zk_data.h"
 
 namespace samsa::txn {
 namespace {
