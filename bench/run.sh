@@ -49,9 +49,10 @@ USAGE: $0 [--records N] [--sizes "100 1024"] [--partitions N] [--skip-build] [--
   --sizes "A B"      record sizes in bytes (default "${sizes[*]}")
   --partitions N     partitions per topic (default $partitions)
   --skip-build       use the binaries already in $build
-  --no-bulk          skip the samsa_bulkload runs (bulk-produce-*, bulk-fetch-*: the same bytes
-                     in 1 MB requests over $bulk_connections connections from the broker's own client, whose
-                     TLS records are full where librdkafka's are not; see bench/samsa_bulkload.cc)
+  --no-bulk          skip the samsa_bulkload runs (bulk-produce-*, bulk-fetch-*: the same
+                     bytes in 1 MB requests over $bulk_connections connections from the broker's
+                     own client, whose TLS records are full where librdkafka's are not; see
+                     bench/samsa_bulkload.cc)
   --keep             keep the temp dir (broker logs, data, per-run output)
   --perf DIR         also record the broker with 'perf record -g' during each run into DIR,
                      and the client into DIR/<run>.client.data (its CPU column then includes
