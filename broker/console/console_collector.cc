@@ -1,7 +1,5 @@
 #include "broker/console/console_collector.h"
 
-#include "tools/admin/group_admin.h"
-
 #include "broker/protocol/generated/describe_log_dirs_request.h"
 #include "broker/protocol/generated/describe_log_dirs_response.h"
 #include "broker/protocol/generated/list_groups_request.h"
@@ -10,6 +8,7 @@
 #include "broker/protocol/generated/list_offsets_response.h"
 #include "broker/protocol/generated/metadata_request.h"
 #include "broker/protocol/generated/metadata_response.h"
+#include "tools/admin/group_admin.h"
 
 #include <algorithm>
 #include <set>

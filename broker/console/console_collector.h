@@ -8,10 +8,9 @@
 // A broker that does not answer costs only what it would have added (a warning is noted);
 // only the first Metadata, to the console's own broker, must succeed.
 
-#include "tools/admin/admin_client.h"
-
 #include "broker/console/cluster_view.h"
 #include "common/result.h"
+#include "tools/admin/admin_client.h"
 
 #include <cstdint>
 #include <map>

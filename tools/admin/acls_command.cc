@@ -4,9 +4,6 @@
 
 #include "tools/admin/acls_command.h"
 
-#include "tools/admin/acls_options.h"
-#include "tools/admin/admin_client.h"
-
 #include "auth/acl.h"
 #include "broker/protocol/error_code.h"
 #include "broker/protocol/generated/create_acls_request.h"
@@ -15,6 +12,8 @@
 #include "broker/protocol/generated/delete_acls_response.h"
 #include "broker/protocol/generated/describe_acls_request.h"
 #include "broker/protocol/generated/describe_acls_response.h"
+#include "tools/admin/acls_options.h"
+#include "tools/admin/admin_client.h"
 
 #include <boost/program_options.hpp>
 

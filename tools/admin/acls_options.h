@@ -3,9 +3,8 @@
 // the resource pattern filters it names and the ACLs the --allow/--deny, --operation,
 // --producer and --consumer options build for each (AclCommand.getResourceFilterToAcls).
 
-#include "tools/admin/admin_client.h"
-
 #include "auth/acl.h"
+#include "tools/admin/admin_client.h"
 
 #include <map>
 #include <set>

@@ -7,12 +7,11 @@
 //
 // Not thread-safe: one owner thread, as BlockingChannel.
 
-#include "tools/admin/admin_connection.h"
-
 #include "broker/net/blocking_channel.h"
 #include "broker/protocol/generated/metadata_request.h"
 #include "broker/protocol/generated/metadata_response.h"
 #include "common/result.h"
+#include "tools/admin/admin_connection.h"
 
 #include <chrono>
 #include <cstdint>

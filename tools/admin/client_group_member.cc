@@ -1,7 +1,5 @@
 #include "tools/admin/client_group_member.h"
 
-#include "tools/admin/group_admin.h"
-
 #include "broker/protocol/error_code.h"
 #include "broker/protocol/generated/find_coordinator_request.h"
 #include "broker/protocol/generated/find_coordinator_response.h"
@@ -18,6 +16,7 @@
 #include "broker/protocol/generated/sync_group_request.h"
 #include "broker/protocol/generated/sync_group_response.h"
 #include "broker/protocol/wire.h"
+#include "tools/admin/group_admin.h"
 
 #include <algorithm>
 #include <set>

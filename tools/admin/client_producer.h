@@ -10,10 +10,9 @@
 // Single-threaded and synchronous: send() and poll() do the network work on the caller's thread
 // (a request at a time), so callbacks run inside them.
 
+#include "broker/protocol/record_batch.h"
 #include "tools/admin/client_partitioner.h"
 #include "tools/admin/tool_support.h"
-
-#include "broker/protocol/record_batch.h"
 
 #include <chrono>
 #include <cstdint>

@@ -3,15 +3,14 @@
 // (the client salts and hashes the password; the password itself never leaves this process),
 // DescribeUserScramCredentials to any broker.
 
-#include "tools/admin/admin_connection.h"
-#include "tools/admin/configs_options.h"
-
 #include "auth/scram_formatter.h"
 #include "broker/protocol/error_code.h"
 #include "broker/protocol/generated/alter_user_scram_credentials_request.h"
 #include "broker/protocol/generated/alter_user_scram_credentials_response.h"
 #include "broker/protocol/generated/describe_user_scram_credentials_request.h"
 #include "broker/protocol/generated/describe_user_scram_credentials_response.h"
+#include "tools/admin/admin_connection.h"
+#include "tools/admin/configs_options.h"
 
 #include <cstdio>
 

@@ -14,9 +14,8 @@
 //         [--add-config 'k1=v1,k2=[a,b]' | --add-config-file <file>] [--delete-config k3,k4]
 //     --describe [--all] (same entities; the name may be left out to describe them all)
 
-#include "tools/admin/command.h"
-
 #include "auth/scram_mechanism.h"
+#include "tools/admin/command.h"
 
 #include <cstdint>
 #include <map>

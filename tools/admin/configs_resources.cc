@@ -10,16 +10,15 @@
 // Deleting a config the entity does not have fails before anything is sent ("Invalid
 // config(s): ...").
 
-#include "tools/admin/configs_options.h"
-#include "tools/admin/kafka_exceptions.h"
-#include "tools/admin/tool_support.h"
-
 #include "broker/protocol/generated/alter_configs_request.h"
 #include "broker/protocol/generated/alter_configs_response.h"
 #include "broker/protocol/generated/describe_configs_request.h"
 #include "broker/protocol/generated/describe_configs_response.h"
 #include "broker/protocol/generated/incremental_alter_configs_request.h"
 #include "broker/protocol/generated/incremental_alter_configs_response.h"
+#include "tools/admin/configs_options.h"
+#include "tools/admin/kafka_exceptions.h"
+#include "tools/admin/tool_support.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -3,10 +3,9 @@
 // node first, then a users/<user> change notification that every broker applies. Works with
 // no broker running, so users can exist before the first broker starts.
 
-#include "tools/admin/configs_options.h"
-
 #include "auth/sanitizer.h"
 #include "auth/scram_credential.h"
+#include "tools/admin/configs_options.h"
 #include "zk/kafka_zk_client.h"
 #include "zk/zk_data.h"
 #include "zk/zookeeper_client.h"

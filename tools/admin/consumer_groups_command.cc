@@ -2,13 +2,12 @@
 // ConsumerGroupService): list, describe (offsets and lag, members, state), delete groups,
 // reset offsets (refused while the group has members) and delete offsets, with its output.
 
+#include "broker/protocol/error_code.h"
 #include "tools/admin/admin_commands.h"
 #include "tools/admin/consumer_groups_format.h"
 #include "tools/admin/consumer_groups_options.h"
 #include "tools/admin/group_admin.h"
 #include "tools/admin/option_checks.h"
-
-#include "broker/protocol/error_code.h"
 
 #include <algorithm>
 #include <charconv>

@@ -2,15 +2,14 @@
 // moves each listed partition's log start offset up to the given offset (-1: the high
 // watermark) with DeleteRecords at the partition's leader, and prints the new low watermarks.
 
+#include "broker/protocol/error_code.h"
+#include "broker/protocol/generated/delete_records_request.h"
+#include "broker/protocol/generated/delete_records_response.h"
 #include "tools/admin/admin_commands.h"
 #include "tools/admin/delete_records.h"
 #include "tools/admin/kafka_exceptions.h"
 #include "tools/admin/option_checks.h"
 #include "tools/admin/tool_support.h"
-
-#include "broker/protocol/error_code.h"
-#include "broker/protocol/generated/delete_records_request.h"
-#include "broker/protocol/generated/delete_records_response.h"
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>

@@ -5,15 +5,14 @@
 // and TimeIndex, opened read-only, and the batches decoded (and decompressed) by
 // broker/protocol; the lines are dump_log_format.cc's.
 
-#include "tools/admin/admin_commands.h"
-#include "tools/admin/dump_log_format.h"
-#include "tools/admin/option_checks.h"
-#include "tools/admin/tool_support.h"
-
 #include "broker/log/file_records.h"
 #include "broker/log/offset_index.h"
 #include "broker/log/time_index.h"
 #include "broker/protocol/compression.h"
+#include "tools/admin/admin_commands.h"
+#include "tools/admin/dump_log_format.h"
+#include "tools/admin/option_checks.h"
+#include "tools/admin/tool_support.h"
 
 #include <boost/program_options.hpp>
 

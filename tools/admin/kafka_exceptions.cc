@@ -1,8 +1,7 @@
 #include "tools/admin/kafka_exceptions.h"
 
-#include "tools/admin/tool_support.h"
-
 #include "broker/protocol/error_code.h"
+#include "tools/admin/tool_support.h"
 
 #include <cctype>
 

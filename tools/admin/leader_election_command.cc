@@ -2,13 +2,12 @@
 // (LeaderElectionCommand): ElectLeaders v1 at the controller for every partition, the ones
 // named by --topic/--partition, or those of a JSON file, with its checks and output.
 
-#include "tools/admin/admin_commands.h"
-#include "tools/admin/option_checks.h"
-#include "tools/admin/tool_support.h"
-
 #include "broker/protocol/error_code.h"
 #include "broker/protocol/generated/elect_leaders_request.h"
 #include "broker/protocol/generated/elect_leaders_response.h"
+#include "tools/admin/admin_commands.h"
+#include "tools/admin/option_checks.h"
+#include "tools/admin/tool_support.h"
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>

@@ -2,14 +2,13 @@
 // each broker of --broker-list (default: every live broker), then one JSON document of their
 // log directories and the size, lag and future flag of each partition replica in them.
 
+#include "broker/protocol/generated/describe_log_dirs_request.h"
+#include "broker/protocol/generated/describe_log_dirs_response.h"
 #include "tools/admin/admin_commands.h"
 #include "tools/admin/kafka_exceptions.h"
 #include "tools/admin/log_dirs.h"
 #include "tools/admin/option_checks.h"
 #include "tools/admin/tool_support.h"
-
-#include "broker/protocol/generated/describe_log_dirs_request.h"
-#include "broker/protocol/generated/describe_log_dirs_response.h"
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>

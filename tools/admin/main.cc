@@ -5,12 +5,11 @@
 //
 // A subcommand is a file with a run function and one line in kCommands.
 
+#include "common/logging.h"
 #include "tools/admin/acls_command.h"
 #include "tools/admin/admin_commands.h"
 #include "tools/admin/client_commands.h"
 #include "tools/admin/command.h"
-
-#include "common/logging.h"
 
 #include <cstdio>
 #include <exception>

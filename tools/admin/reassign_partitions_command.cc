@@ -8,16 +8,15 @@
 // which the brokers do not enforce yet (no replication quota manager): --throttle is refused
 // rather than set limits nothing obeys, and --verify clears nothing.
 
-#include "tools/admin/admin_commands.h"
-#include "tools/admin/option_checks.h"
-#include "tools/admin/reassignment_json.h"
-#include "tools/admin/tool_support.h"
-
 #include "broker/api/replica_assignment.h"
 #include "broker/protocol/generated/alter_partition_reassignments_request.h"
 #include "broker/protocol/generated/alter_partition_reassignments_response.h"
 #include "broker/protocol/generated/list_partition_reassignments_request.h"
 #include "broker/protocol/generated/list_partition_reassignments_response.h"
+#include "tools/admin/admin_commands.h"
+#include "tools/admin/option_checks.h"
+#include "tools/admin/reassignment_json.h"
+#include "tools/admin/tool_support.h"
 
 #include <boost/program_options.hpp>
 

@@ -3,11 +3,6 @@
 // ListPartitionReassignments, with its output and its "Error while executing topic command"
 // failures.
 
-#include "tools/admin/admin_commands.h"
-#include "tools/admin/tool_support.h"
-#include "tools/admin/topics_describe.h"
-#include "tools/admin/topics_options.h"
-
 #include "broker/protocol/generated/create_partitions_request.h"
 #include "broker/protocol/generated/create_partitions_response.h"
 #include "broker/protocol/generated/create_topics_request.h"
@@ -18,6 +13,10 @@
 #include "broker/protocol/generated/describe_configs_response.h"
 #include "broker/protocol/generated/list_partition_reassignments_request.h"
 #include "broker/protocol/generated/list_partition_reassignments_response.h"
+#include "tools/admin/admin_commands.h"
+#include "tools/admin/tool_support.h"
+#include "tools/admin/topics_describe.h"
+#include "tools/admin/topics_options.h"
 
 #include <iostream>
 

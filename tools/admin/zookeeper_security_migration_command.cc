@@ -10,7 +10,6 @@
 // (zookeeper.auth.digest); Kafka takes it from a JAAS file instead.
 
 #include "tools/admin/command.h"
-
 #include "zk/zk_security_migrator.h"
 #include "zk/zookeeper_client.h"
 

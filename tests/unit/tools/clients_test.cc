@@ -1,15 +1,14 @@
 // The console and perf tools' pure parts: Kafka's murmur2 partitioner, the range assignor and
 // consumer protocol encodings, record decoding (compressed batches included), the message
 // formats, and the command-line checks with Kafka's messages.
+#include "broker/protocol/compression.h"
+#include "broker/protocol/record_batch_builder.h"
 #include "tools/admin/client_commands.h"
 #include "tools/admin/client_formats.h"
 #include "tools/admin/client_group_member.h"
 #include "tools/admin/client_partitioner.h"
 #include "tools/admin/client_records.h"
 #include "tools/admin/group_admin.h"
-
-#include "broker/protocol/compression.h"
-#include "broker/protocol/record_batch_builder.h"
 
 #include <gtest/gtest.h>
 

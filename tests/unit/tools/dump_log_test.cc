@@ -1,11 +1,10 @@
 // kafka-dump-log.sh's lines (dump_log_format.h) on batches built by the broker's own
 // RecordBatchBuilder, and the whole command (run_dump_log) on segment files written here.
 
-#include "tools/admin/admin_commands.h"
-#include "tools/admin/dump_log_format.h"
-
 #include "broker/protocol/compression.h"
 #include "broker/protocol/record_batch_builder.h"
+#include "tools/admin/admin_commands.h"
+#include "tools/admin/dump_log_format.h"
 
 #include <gtest/gtest.h>
 
