@@ -32,7 +32,7 @@ auto& logger() {
 constexpr std::array kHandlers{
     ApiHandler{ApiKey::produce, 0, 7, handle_produce},
     ApiHandler{ApiKey::fetch, 0, 12, handle_fetch},
-    ApiHandler{ApiKey::list_offsets, 0, 3, handle_list_offsets},
+    ApiHandler{ApiKey::list_offsets, 0, 5, handle_list_offsets},
     ApiHandler{ApiKey::metadata, 0, 6, handle_metadata},
     ApiHandler{ApiKey::leader_and_isr, 0, 5, handle_leader_and_isr},
     ApiHandler{ApiKey::stop_replica, 0, 3, handle_stop_replica},
@@ -156,9 +156,15 @@ boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& ses
     if (key == static_cast<int16_t>(ApiKey::api_versions) && version > handler->max_version) {
         co_return unsupported_api_versions_response(ctx);
     }
-    if (version < info->lowest_version || version > info->highest_version) {
-        logger().warn("closing connection from {}: {} v{} is not a version Kafka defines",
-                      session.client_host, protocol::api_name(ctx.api_key), version);
+    // Kafka's SocketServer closes the connection on a version it does not serve. Serving one
+    // we do not advertise would answer with fields the handler never set, however well the
+    // generated codec decodes it.
+    if (version < handler->min_version || version > handler->max_version) {
+        logger().warn(
+            "closing connection from {}: {} v{} is not a version this broker serves "
+            "({}-{})",
+            session.client_host, protocol::api_name(ctx.api_key), version, handler->min_version,
+            handler->max_version);
         co_return close_connection();
     }
 

@@ -112,6 +112,7 @@ bool Partition::make_follower(const PartitionRole& role) {
         zk_version_ = role.zk_version;
         replicas_ = role.replicas;
         isr_.clear();  // only the leader tracks the ISR
+        leader_epoch_start_offset_ = -1;
         logger().info("{}: follower of broker {} at epoch {}", tp_, role.leader, leader_epoch_);
     }
     watchers_.notify_all();
@@ -493,11 +494,20 @@ result<OffsetLookup> Partition::fetch_offset_for_timestamp(int64_t timestamp,
     OffsetLookup out;
     out.leader_epoch = leader_epoch_;
     const int64_t bound = offset_bound(isolation);
+    // Kafka's fetchOffsetForTimestamp: right after an election the new leader's HW can lag the
+    // offset its epoch began at, until the followers fetch again. Until then a client's
+    // "latest" would go backwards, so it is told to retry (OFFSET_NOT_AVAILABLE); followers
+    // read up to the log end offset and are always answered.
+    const bool hw_lagging =
+        isolation != FetchIsolation::log_end && leader_epoch_start_offset_ > log_->high_watermark();
     if (timestamp == kEarliestTimestamp) {
         out.offset = log_->log_start_offset();
         return out;
     }
     if (timestamp == kLatestTimestamp) {
+        if (hw_lagging) {
+            return ErrorCode::offset_not_available;
+        }
         out.offset = bound;
         return out;
     }
@@ -511,6 +521,8 @@ result<OffsetLookup> Partition::fetch_offset_for_timestamp(int64_t timestamp,
         out.timestamp = hit->timestamp;
         out.offset = hit->offset;
         out.leader_epoch = hit->leader_epoch.value_or(-1);
+    } else if (hw_lagging) {
+        return ErrorCode::offset_not_available;
     } else {
         out.leader_epoch = -1;
     }

@@ -19,6 +19,7 @@
 #include "broker/protocol/generated/testing/samples.h"
 #include "broker/protocol/record_batch.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -92,8 +93,8 @@ Bytes encode_records(const std::vector<SeedRecord>& records) {
 Bytes make_batch(const Bytes& records_block, int32_t count, int16_t attributes,
                  int64_t producer_id = -1, int32_t base_sequence = -1, int64_t base_offset = 0) {
     constexpr int64_t kTimestamp = 1'700'000'000'000;
-    Bytes b(kRecordBatchHeaderSize);
-    b.insert(b.end(), records_block.begin(), records_block.end());
+    Bytes b(kRecordBatchHeaderSize + records_block.size());
+    std::copy(records_block.begin(), records_block.end(), b.begin() + kRecordBatchHeaderSize);
     uint8_t* p = b.data();
     store_be64(p + kBaseOffsetOffset, base_offset);
     store_be32(p + kBatchLengthOffset, static_cast<int32_t>(b.size()) - kLogOverhead);

@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -564,6 +565,35 @@ def wait_for_leaders(broker, name, partitions, timeout=30):
     result = wait_until(lambda: leaders() is True, timeout,
                         f"leaders for {partitions} partition(s) of {name}")
     return result
+
+
+class HealthyProducer(threading.Thread):
+    """A well-behaved client producing all the time on its own connection."""
+
+    def __init__(self, bootstrap, topic):
+        from confluent_kafka import Producer
+        super().__init__(daemon=True)
+        self.producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 1,
+                                  "message.timeout.ms": 20000})
+        self.topic = topic
+        self.acks = 0
+        self.errors = []
+        self.stopping = threading.Event()
+
+    def on_delivery(self, err, msg):
+        if err is None:
+            self.acks += 1
+        else:
+            self.errors.append(str(err))
+
+    def run(self):
+        i = 0
+        while not self.stopping.is_set():
+            self.producer.produce(self.topic, value=f"healthy-{i}".encode(),
+                                  on_delivery=self.on_delivery)
+            i += 1
+            self.producer.poll(0.002)
+        self.producer.flush(30)
 
 
 def confluent_consumer(broker, **extra):

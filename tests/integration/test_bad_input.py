@@ -6,10 +6,7 @@ keep getting acknowledgements without a single delivery error, and kcat -L works
 
 import random
 import socket
-import threading
 import time
-
-from confluent_kafka import Producer
 
 import harness
 import wire
@@ -18,34 +15,6 @@ from harness import KCAT, run, wait_until
 UNSUPPORTED_VERSION = 35
 CORRUPT_MESSAGE = 2
 INVALID_REQUIRED_ACKS = 21
-
-
-class HealthyProducer(threading.Thread):
-    """A well-behaved client producing all the time on its own connection."""
-
-    def __init__(self, bootstrap, topic):
-        super().__init__(daemon=True)
-        self.producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 1,
-                                  "message.timeout.ms": 20000})
-        self.topic = topic
-        self.acks = 0
-        self.errors = []
-        self.stopping = threading.Event()
-
-    def on_delivery(self, err, msg):
-        if err is None:
-            self.acks += 1
-        else:
-            self.errors.append(str(err))
-
-    def run(self):
-        i = 0
-        while not self.stopping.is_set():
-            self.producer.produce(self.topic, value=f"healthy-{i}".encode(),
-                                  on_delivery=self.on_delivery)
-            i += 1
-            self.producer.poll(0.002)
-        self.producer.flush(30)
 
 
 class BadInputTest(harness.ClusterTestCase):
@@ -58,7 +27,7 @@ class BadInputTest(harness.ClusterTestCase):
         cls.healthy_topic = harness.unique_topic("healthy")
         harness.create_topic(cls.broker, cls.topic, 1)
         harness.create_topic(cls.broker, cls.healthy_topic, 1)
-        cls.healthy = HealthyProducer(cls.broker.bootstrap, cls.healthy_topic)
+        cls.healthy = harness.HealthyProducer(cls.broker.bootstrap, cls.healthy_topic)
         cls.healthy.start()
         cls.addClassCleanup(cls.stop_healthy)
 

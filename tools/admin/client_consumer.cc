@@ -16,7 +16,7 @@ using protocol::ErrorCode;
 namespace {
 
 constexpr int16_t kFetchVersion = 11;
-constexpr int16_t kListOffsetsVersion = 3;  // the broker serves 0-3
+constexpr int16_t kListOffsetsVersion = 3;  // isolation level from v2; no epoch fencing needed
 constexpr int64_t kEarliest = -2;
 constexpr int64_t kLatest = -1;
 

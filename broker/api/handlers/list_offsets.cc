@@ -44,7 +44,13 @@ PartitionResponse lookup_partition(const RequestContext& ctx, const Request& req
     auto found =
         partition->fetch_offset_for_timestamp(p.timestamp, p.current_leader_epoch, isolation);
     if (!found) {
-        out.error_code = code(to_kafka(found.error()));
+        ErrorCode error = to_kafka(found.error());
+        // Kafka's handleListOffsetRequestV1AndAbove: only v5 and newer know OFFSET_NOT_AVAILABLE;
+        // older clients retry on LEADER_NOT_AVAILABLE.
+        if (error == ErrorCode::offset_not_available && ctx.api_version < 5) {
+            error = ErrorCode::leader_not_available;
+        }
+        out.error_code = code(error);
         return out;
     }
     if (ctx.api_version == 0) {

@@ -3,6 +3,7 @@
 
 #include "broker/api/kafka_apis.h"
 
+#include "broker/protocol/generated/api_table.h"
 #include "broker/protocol/generated/api_versions_request.h"
 #include "broker/protocol/generated/api_versions_response.h"
 #include "broker/protocol/generated/controlled_shutdown_request.h"
@@ -100,6 +101,22 @@ TEST_F(KafkaApisTest, ApiVersionsAboveOursAnswersUnsupportedVersionWithAV0Body) 
     EXPECT_EQ(response.api_keys[0].api_key, 18);
     EXPECT_EQ(response.api_keys[0].min_version, 0);
     EXPECT_EQ(response.api_keys[0].max_version, 3);
+}
+
+TEST_F(KafkaApisTest, AVersionAboveTheAdvertisedRangeClosesTheConnection) {
+    // Metadata v7 is in the schema (the codec decodes it) but not advertised (0-6): Kafka's
+    // SocketServer closes the connection, and so do we.
+    EXPECT_TRUE(handle(request(3, 7, 1)).close_connection);
+    EXPECT_TRUE(handle(request(3, -1, 2)).close_connection);
+}
+
+TEST(SupportedApis, EveryAdvertisedRangeIsOneTheSchemaDefines) {
+    for (const auto& api : supported_apis()) {
+        const protocol::ApiInfo* info = protocol::find_api(static_cast<int16_t>(api.key));
+        ASSERT_NE(info, nullptr) << static_cast<int>(api.key);
+        EXPECT_GE(api.min_version, info->lowest_version) << info->name;
+        EXPECT_LE(api.max_version, info->highest_version) << info->name;
+    }
 }
 
 TEST_F(KafkaApisTest, ApiVersionsRejectsAnInvalidClientSoftwareName) {

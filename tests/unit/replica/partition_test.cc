@@ -124,5 +124,28 @@ TEST_F(PartitionTest, ListOffsetsEarliestAndLatest) {
     EXPECT_EQ(too_late.value().offset, -1);
 }
 
+TEST_F(PartitionTest, ListOffsetsWaitsForTheHighWatermarkToReachTheEpochStart) {
+    // Three records the follower never fetched, then a new epoch: it starts at offset 3 while
+    // the HW is still 0. Clients get OFFSET_NOT_AVAILABLE for "latest" and for timestamps past
+    // what they may read, as Kafka answers; a follower (log end isolation) still gets answers.
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 0, {kLocal, 2})));
+    ASSERT_TRUE(append(3));
+    ASSERT_TRUE(partition_->make_leader(role(kLocal, 1, {kLocal, 2})));
+    ASSERT_EQ(partition_->high_watermark(), 0);
+    auto latest = partition_->fetch_offset_for_timestamp(-1, -1, FetchIsolation::high_watermark);
+    ASSERT_FALSE(latest);
+    EXPECT_EQ(latest.error(), ErrorCode::offset_not_available);
+    auto by_time = partition_->fetch_offset_for_timestamp(1'700'000'000'000, -1,
+                                                          FetchIsolation::high_watermark);
+    ASSERT_FALSE(by_time);
+    EXPECT_EQ(by_time.error(), ErrorCode::offset_not_available);
+    EXPECT_EQ(partition_->fetch_offset_for_timestamp(-2, -1, FetchIsolation::high_watermark)
+                  .value()
+                  .offset,
+              0);
+    EXPECT_EQ(
+        partition_->fetch_offset_for_timestamp(-1, -1, FetchIsolation::log_end).value().offset, 3);
+}
+
 }  // namespace
 }  // namespace samsa::replica
