@@ -6,6 +6,7 @@
 #include "auth/acl_authorizer.h"
 #include "broker/api/acl_requests.h"
 #include "broker/api/errors.h"
+#include "broker/api/handlers/acl_gate.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/net/run_on.h"
 #include "broker/protocol/generated/delete_acls_request.h"
@@ -53,16 +54,10 @@ HandlerResult handle_delete_acls(RequestContext& ctx, protocol::Reader& body) {
     protocol::DeleteAclsRequestData request;
     request.decode(body, ctx.api_version);
     const std::size_t n = request.filters.size();
-    if (!ctx.authorize(auth::AclOperation::alter, auth::ResourceType::cluster,
-                       auth::kClusterName)) {
-        co_return ctx.respond(all_failed(n, ErrorCode::cluster_authorization_failed,
-                                         "Cluster authorization failed."));
+    if (auto refused = acl_api_gate(ctx, auth::AclOperation::alter)) {
+        co_return ctx.respond(all_failed(n, refused->error, refused->message));
     }
     auth::AclAuthorizer* authorizer = ctx.broker.acl_authorizer;
-    if (authorizer == nullptr) {
-        co_return ctx.respond(all_failed(n, ErrorCode::security_disabled,
-                                         "No Authorizer is configured on the broker"));
-    }
     DeleteAclsResponseData response;
     response.filter_results.resize(n);
     std::vector<auth::AclBindingFilter> valid;

@@ -5,6 +5,7 @@
 #include "auth/acl_authorizer.h"
 #include "broker/api/acl_requests.h"
 #include "broker/api/errors.h"
+#include "broker/api/handlers/acl_gate.h"
 #include "broker/api/handlers/handlers.h"
 #include "broker/protocol/generated/describe_acls_request.h"
 #include "broker/protocol/generated/describe_acls_response.h"
@@ -56,14 +57,8 @@ std::vector<DescribeAclsResponseData::DescribeAclsResource> group_by_resource(
 HandlerResult handle_describe_acls(RequestContext& ctx, protocol::Reader& body) {
     protocol::DescribeAclsRequestData request;
     request.decode(body, ctx.api_version);
-    if (!ctx.authorize(auth::AclOperation::describe, auth::ResourceType::cluster,
-                       auth::kClusterName)) {
-        co_return ctx.respond(error_response(ErrorCode::cluster_authorization_failed,
-                                             "Cluster authorization failed."));
-    }
-    if (ctx.broker.acl_authorizer == nullptr) {
-        co_return ctx.respond(error_response(ErrorCode::security_disabled,
-                                             "No Authorizer is configured on the broker"));
+    if (auto refused = acl_api_gate(ctx, auth::AclOperation::describe)) {
+        co_return ctx.respond(error_response(refused->error, refused->message));
     }
     auto filter = to_acl_filter({request.resource_type_filter, &request.resource_name_filter,
                                  request.pattern_type_filter, &request.principal_filter,
