@@ -3,11 +3,12 @@ values, sent to a live broker: each must be answered (or, for a version the brok
 advertise, the connection closed), and none may disturb anyone else.
 
 The frames are the request decoder fuzzer's generated seeds (tests/fuzz/fuzz_seeds): for each
-API, version and sample variant, every field set to a value other than its default. Variant 0
-holds large positive numbers (partition 70,000, a timeout of 70 s, 5,000,000,000 as an offset);
-variant 1 negative ones and nulls wherever the version allows them. Topic and group names are
-short strings ("s3", "v1-s3") that name nothing on the broker, so these requests exercise
-every handler's validation and error paths rather than its data path, which other tests cover.
+API, version and sample variant, every field set. Variant 0 holds large positive numbers
+(partition 70,000, a timeout of 70 s, 5,000,000,000 as an offset); variant 1 negative ones and
+nulls wherever the version allows them; variant 2 every integer at its type's maximum and every
+string empty; variant 3 every integer at its minimum. Topic and group names are short strings
+("s3", "v1-s3") or empty, naming nothing on the broker, so these requests exercise every
+handler's validation and error paths rather than its data path, which other tests cover.
 
 Auto topic creation is off: a Metadata sample would otherwise create its topics, and a
 CreatePartitions sample would then ask for 70,000 partitions of them.
@@ -114,7 +115,7 @@ class RequestSweepTest(harness.ClusterTestCase):
     def test_every_request_is_answered_and_the_broker_keeps_serving(self):
         self.assertTrue(SEEDS_BIN, "SAMSA_FUZZ_SEEDS_BIN is not set (CTest sets it)")
         frames = generated_frames()
-        self.assertGreater(len(frames), 300, "fewer generated frames than the schemas define")
+        self.assertGreater(len(frames), 700, "fewer generated frames than the schemas define")
         healthy = harness.HealthyProducer(self.broker.bootstrap, self.healthy_topic)
         healthy.start()
         outcomes = {}

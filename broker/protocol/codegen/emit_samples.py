@@ -15,8 +15,9 @@ from schema_model import INT_TYPES, PRIMS, Field, Message, Struct, Type, Version
 
 
 def sample_scalar(f: Field, t: Type, salt: int = 0) -> str:
-    """A C++ expression for a sample value of primitive type t (field f, or an element of it)
-    that differs from the field's default; it depends on `variant` and `salt`."""
+    """A C++ expression for a sample value of primitive type t (field f, or an element of it);
+    it depends on `variant` and `salt`. Variant 0 differs from the field's default; 2 and 3 are
+    the type's extremes."""
     k = f.ordinal + salt
     if t.name in INT_TYPES:
         prim = PRIMS[t.name]
@@ -29,13 +30,15 @@ def sample_scalar(f: Field, t: Type, salt: int = 0) -> str:
         if neg == default:
             neg += 1
         return (f"static_cast<{prim.cpp}>(variant == 0 ? {int_literal(pos, prim)} : "
-                f"{int_literal(neg, prim)})")
+                f"variant == 1 ? {int_literal(neg, prim)} : "
+                f"variant == 2 ? {int_literal(prim.hi, prim)} : {int_literal(prim.lo, prim)})")
     if t.name == "bool":
         return "false" if f.default == "true" and not f.type.is_array else "true"
     if t.name == "float64":
-        return f"(variant == 0 ? {k}.5 : -{k}.25)"
+        return f"(variant == 0 ? {k}.5 : variant == 1 ? -{k}.25 : variant == 2 ? 1e308 : -1e308)"
     if t.name == "string":
-        return f'std::string(variant == 0 ? "s{k}" : "v1-s{k}")'
+        return (f'std::string(variant == 0 ? "s{k}" : variant == 1 ? "v1-s{k}" : '
+                f'variant == 2 ? "" : "s{k}")')
     if t.name == "bytes":
         return f"std::vector<uint8_t>{{{k % 256}, 0, 255}}"
     if t.name == "records":
@@ -152,7 +155,8 @@ def gen_samples_header(msgs: list[Message]) -> str:
     c("//")
     c("// Test support: fill_sample() sets every field that exists in `version` to a value other")
     c("// than its default (arrays get two elements). Variant 0 fills nullable fields with values,")
-    c("// variant 1 sets them to null wherever `version` allows null.")
+    c("// variant 1 sets them to null wherever `version` allows null. Variants 2 and 3 are the")
+    c("// extremes: every integer at its type's maximum (2) or minimum (3), strings empty (2).")
     c()
     c("#include <cstdint>")
     c("#include <tuple>")
@@ -162,7 +166,7 @@ def gen_samples_header(msgs: list[Message]) -> str:
     c()
     c("namespace samsa::protocol::samples {")
     c()
-    c("inline constexpr int kVariants = 2;")
+    c("inline constexpr int kVariants = 4;")
     c()
     for m in msgs:
         c(f"void fill_sample({m.cpp_name}& m, int16_t version, int variant);")
