@@ -160,11 +160,9 @@ boost::asio::awaitable<net::HandlerOutcome> KafkaApis::handle(auth::Session& ses
     // we do not advertise would answer with fields the handler never set, however well the
     // generated codec decodes it.
     if (version < handler->min_version || version > handler->max_version) {
-        logger().warn(
-            "closing connection from {}: {} v{} is not a version this broker serves "
-            "({}-{})",
-            session.client_host, protocol::api_name(ctx.api_key), version, handler->min_version,
-            handler->max_version);
+        logger().warn("closing connection from {}: {} v{} is outside the served range {}-{}",
+                      session.client_host, protocol::api_name(ctx.api_key), version,
+                      handler->min_version, handler->max_version);
         co_return close_connection();
     }
 
