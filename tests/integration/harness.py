@@ -471,11 +471,16 @@ class IntegrationTestCase(unittest.TestCase):
             # First test of the class: what setUpClass started.
             cls._class_procs = REGISTRY[cls._class_registry_start:]
         start = len(REGISTRY)
-        before = len(result.failures) + len(result.errors)
+        before = (len(result.failures), len(result.errors))
         t0 = time.monotonic()
         out = super().run(result)
         print(f"    [{self.id()} took {time.monotonic() - t0:.1f}s]", file=sys.stderr)
-        if len(result.failures) + len(result.errors) > before:
+        new = result.failures[before[0]:] + result.errors[before[1]:]
+        if new:
+            # The traceback first: unittest prints it only at the end of the module, after
+            # every log tail, where a truncated CI record loses it.
+            for _, trace in new:
+                print(f"\n----- {self.id()} -----\n{trace}", file=sys.stderr)
             dump_logs(cls._class_procs + REGISTRY[start:])
         return out
 

@@ -247,8 +247,15 @@ class AdminConfigsTest(harness.IntegrationTestCase):
         keys = wait_until(cleaned_keys, 30, f"{topic} compacted on disk "
                                             f"(segments {log_segments(leader, topic, 0)})")
         self.assertLessEqual(set(keys), {f"k{i}".encode() for i in range(5)})
-        with open(os.path.join(leader.data_dir, "cleaner-offset-checkpoint")) as f:
-            self.assertIn(f"{topic} 0 ", f.read())
+
+        # The cleaner swaps the segments in first and writes its checkpoint after.
+        def checkpointed():
+            try:
+                with open(os.path.join(leader.data_dir, "cleaner-offset-checkpoint")) as f:
+                    return f"{topic} 0 " in f.read()
+            except FileNotFoundError:
+                return False
+        wait_until(checkpointed, 15, f"{topic}-0 in {leader.name}'s cleaner-offset-checkpoint")
 
         # The cluster default reaches every broker's cleaner, and DescribeConfigs names it.
         self.addCleanup(self.kp_alter_cluster_default, {})
