@@ -6,7 +6,7 @@
 //
 //   samsa_loadgen produce --bootstrap HOST:PORT --topic T [--partitions N] [--connections N]
 //                         [--in-flight P] [--record-size S] [--records-per-request K]
-//                         [--idempotent] [--acks 1|-1] [--rate R] [--redis]
+//                         [--idempotent] [--acks 1|-1] [--rate R] [--redis [--redis-ping]]
 //   samsa_loadgen fetch   --bootstrap HOST:PORT --topic T [--partitions N] [--connections N]
 //                         [--max-wait-ms MS] [--max-bytes B]
 //   samsa_loadgen idle    --bootstrap HOST:PORT [--connections N]
@@ -25,7 +25,8 @@
 //   the percentiles instead of slowing the generator down (no coordinated omission).
 //   With --redis the same load goes to a Redis server instead, one `XADD T * v <S bytes>` per
 //   request (RESP, answered in order): the peer of bench/small_requests.sh under the same
-//   open-loop pattern, which redis-benchmark (closed loop only) cannot produce.
+//   open-loop pattern, which redis-benchmark (closed loop only) cannot produce. --redis-ping
+//   sends PING instead: a server that does no work, so its round trip is this machine's floor.
 // fetch: consumers tailing partition i % N with Fetch v11 (min_bytes 1, max_wait_ms small),
 //   each from the log end (ListOffsets latest), advancing by what it receives, one fetch in
 //   flight. Reports fetch round trips, records and bytes received and, for records stamped by

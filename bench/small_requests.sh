@@ -19,7 +19,10 @@
 #   Redis                    Debian's redis-server (AOF on, appendfsync everysec, no RDB) on a
 #                            free port with a temp dir, and redis-benchmark sending XADD with a
 #                            100-byte field at 1, 8 and 64 clients (no pipelining), then the
-#                            paced run's load from samsa_loadgen --redis (XADD, open loop)
+#                            paced run's load from samsa_loadgen --redis (XADD, open loop);
+#                            then samsa_loadgen --redis at 1x1, 8x1 and 64x1 (the very client of
+#                            the Samsa rows, closed loop) and PING at 1x1: a server that does
+#                            no work, so its round trip is the machine's floor for every server
 # Broker or Redis CPU per request = CPU time of all the server's threads (/proc/PID/task/*/
 # schedstat) over the measured window / requests answered in it.
 #
@@ -291,6 +294,23 @@ run_redis_paced() {
         --rate "$paced_rate" "${timing[@]}"
 }
 
+# The closed-loop loads of run_small_samsa against Redis from samsa_loadgen itself, so both
+# servers face the same client (redis-benchmark's costs differ), and PING at 1x1: Redis does
+# nothing for it but answer, so no server on this machine can have a lower 1x1 round trip.
+run_redis_same_client() {
+    local conns
+    for conns in 1 8 64; do
+        note "redis XADD ${conns}x1 (samsa_loadgen --redis)"
+        target_address=127.0.0.1:$redis_port target_pid=$redis_pid \
+            loadgen "redis-lg-${conns}x1" -- produce --redis --topic same-client \
+            --connections "$conns" "${timing[@]}"
+    done
+    note "redis PING 1x1 (samsa_loadgen --redis --redis-ping): the machine's round-trip floor"
+    target_address=127.0.0.1:$redis_port target_pid=$redis_pid \
+        loadgen redis-ping-1x1 -- produce --redis --redis-ping --topic unused --connections 1 \
+        "${timing[@]}"
+}
+
 # --- summaries --------------------------------------------------------------------------------
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
@@ -298,14 +318,20 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) p
 # Microseconds as printed in the table: one decimal below 1000, none above.
 us() { awk -v v="$1" 'BEGIN { if (v == "-") print v; else if (v >= 1000) printf "%.0f", v; else printf "%.1f", v }'; }
 
-table_fmt='%-20s %-6s %9s %9s %9s %9s %9s %7s %8s %7s\n'
+table_fmt='%-20s %-8s %9s %9s %9s %9s %9s %7s %8s %7s\n'
 
 # One table row from run <name>'s RESULT line; <cpu/req> and <ratio> given by the caller.
-samsa_row() { # <label> <name> <cpu/req> <ratio>
+run_row() { # <label> <server> <name> <cpu/req> <ratio>
     # shellcheck disable=SC2059
-    printf "$table_fmt" "$1" samsa "$(result "$2" rps)" "$(us "$(result "$2" p50_us)")" \
-        "$(us "$(result "$2" p99_us)")" "$(us "$(result "$2" p999_us)")" \
-        "$(us "$(result "$2" max_us)")" "$(result "$2" errors)" "$3" "$4"
+    printf "$table_fmt" "$1" "$2" "$(result "$3" rps)" "$(us "$(result "$3" p50_us)")" \
+        "$(us "$(result "$3" p99_us)")" "$(us "$(result "$3" p999_us)")" \
+        "$(us "$(result "$3" max_us)")" "$(result "$3" errors)" "$4" "$5"
+}
+samsa_row() { run_row "$1" samsa "$2" "$3" "$4"; }
+
+# A row for a samsa_loadgen run against Redis, if there was one.
+redis_lg_row() { # <label> <server> <name>
+    [ -z "${results[$3]:-}" ] || run_row "$1" "$2" "$3" "$(result "$3" broker_cpu_us_per_req)" ""
 }
 
 print_small_summary() {
@@ -323,7 +349,9 @@ print_small_summary() {
         # shellcheck disable=SC2059
         printf "$table_fmt" "" redis "${redis_row[0]}" "$(us "${redis_row[1]}")" \
             "$(us "${redis_row[3]}")" - "$(us "${redis_row[4]}")" - "${redis_row[5]}" ""
+        redis_lg_row "" redis-lg "redis-lg-${conns}x1"
     done
+    redis_lg_row "PING 1x1 (floor)" redis redis-ping-1x1
     cpu=$(result paced broker_cpu_us_per_req)
     samsa_row "paced ${paced_connections}x${paced_rate}/s" paced "$cpu" \
         "$(ratio "$cpu" "$(result redis-paced broker_cpu_us_per_req)")"
@@ -345,6 +373,11 @@ print_small_summary() {
     echo "over Redis's. Redis: AOF everysec, redis-benchmark -P 1 with a 100-byte field; it"
     echo "reports p95 (us) instead of p99.9: $(for conns in 1 8 64; do [ -z "${redis_results[$conns]:-}" ] ||
         printf '%s at %s, ' "$(awk '{print $3}' <<<"${redis_results[$conns]}")" "$conns"; done | sed 's/, $//') clients."
+    if [ -n "${results[redis-ping-1x1]:-}" ]; then
+        echo "redis-lg: the Samsa rows' own client against Redis (samsa_loadgen --redis, XADD)."
+        echo "PING 1x1: samsa_loadgen --redis --redis-ping; Redis does no work for it, so its"
+        echo "round trip is this machine's floor for any server at 1x1."
+    fi
     echo "paced: samsa_loadgen's open-loop schedule for both servers (Redis: --redis, XADD);" \
         "timeouts $(result paced timeouts) / $(result redis-paced timeouts) (percentiles are" \
         "lower bounds when > 0)."
@@ -505,5 +538,6 @@ if [ "$redis" -eq 1 ]; then
         run_redis "$clients"
     done
     run_redis_paced
+    run_redis_same_client
 fi
 print_small_summary

@@ -181,17 +181,19 @@ std::vector<uint8_t> make_init_producer_id_frame(const Options& o) {
 }
 
 // XADD <topic> * v <value> as a RESP array of bulk strings; the value is record_size bytes, as
-// a Produce request's record value.
-std::vector<uint8_t> make_redis_xadd(const Options& o) {
+// a Produce request's record value. With --redis-ping, PING.
+std::vector<uint8_t> make_redis_command(const Options& o) {
     std::string value(static_cast<size_t>(o.record_size), 'x');
+    std::vector<std::string_view> args = {"XADD", o.topic, "*", "v", value};
+    if (o.redis_ping) {
+        args = {"PING"};
+    }
     std::vector<uint8_t> command;
     auto put = [&command](std::string_view text) {
         command.insert(command.end(), text.begin(), text.end());
     };
-    put("*5\r\n");
-    for (std::string_view arg :
-         {std::string_view("XADD"), std::string_view(o.topic), std::string_view("*"),
-          std::string_view("v"), std::string_view(value)}) {
+    put("*" + std::to_string(args.size()) + "\r\n");
+    for (std::string_view arg : args) {
         put("$");
         put(std::to_string(arg.size()));
         put("\r\n");
@@ -257,7 +259,7 @@ std::optional<size_t> redis_reply_length(std::span<const uint8_t> in) {
 Frames make_frames(const Options& o) {
     Frames f;
     if (o.redis) {
-        f.redis_xadd = make_redis_xadd(o);
+        f.redis_command = make_redis_command(o);
         return f;
     }
     f.api_versions = make_api_versions_frame(o);

@@ -76,7 +76,7 @@ struct Frames {
     std::vector<std::vector<uint8_t>> list_offsets;  // latest offset (fetch's hello)
     std::vector<uint8_t> api_versions;               // produce's and idle's hello
     std::vector<uint8_t> init_producer_id;           // --idempotent's second hello
-    std::vector<uint8_t> redis_xadd;                 // --redis: the one command sent
+    std::vector<uint8_t> redis_command;              // --redis: the one command sent
 };
 
 Frames make_frames(const Options& o);

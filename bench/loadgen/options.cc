@@ -33,6 +33,8 @@ po::options_description describe(Options& o, std::string& bootstrap) {
         "produce: an idempotent producer per connection (InitProducerId, sequences)");
     add("redis", po::bool_switch(&o.redis),
         "produce: send XADD <topic> * v <value> to a Redis server (RESP) instead");
+    add("redis-ping", po::bool_switch(&o.redis_ping),
+        "produce: with --redis, PING instead of XADD (the machine's round-trip floor)");
     add("acks,a", po::value(&o.acks), "produce: 1 or -1 (1)");
     add("rate,r", po::value(&o.rate), "produce: paced requests/s per connection (closed loop)");
     add("max-wait-ms", po::value(&o.max_wait_ms), "fetch: max_wait_ms (1)");
@@ -87,6 +89,7 @@ void validate(const Options& o) {
     require(!o.idempotent || o.mode == Mode::produce, "--idempotent is for produce");
     require(!o.redis || (o.mode == Mode::produce && !o.idempotent && o.records_per_request == 1),
             "--redis is for produce, one record per request, not idempotent");
+    require(!o.redis_ping || o.redis, "--redis-ping needs --redis");
     // Kafka's max.in.flight.requests.per.connection limit for idempotence: the broker keeps
     // the last 5 batches of each producer, so a sixth in flight could not be recognised as a
     // duplicate on a retry.

@@ -29,6 +29,10 @@ struct Options {
     // `XADD <topic> * v <value>` per request (the small-request benchmark's peer, under the
     // same load pattern); no hello, replies matched in order.
     bool redis = false;
+    // --redis: send PING instead of XADD, so the server does nothing but answer. What this
+    // client measures then is the round trip of the machine itself: the floor under any
+    // server's latency on it.
+    bool redis_ping = false;
     int acks = 1;
     double rate = 0;  // produce: requests/s per connection; 0 = closed loop
     int max_wait_ms = 1;

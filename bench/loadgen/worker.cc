@@ -553,7 +553,7 @@ size_t Worker::send(Conn& c, std::span<const uint8_t> frame, ApiKey key, int16_t
 
 void Worker::send_produce(Conn& c, int64_t scheduled) {
     if (o_.redis) {
-        send(c, frames_.redis_xadd, ApiKey::produce, 0, scheduled);
+        send(c, frames_.redis_command, ApiKey::produce, 0, scheduled);
         return;
     }
     const ProduceFrame& f = frames_.produce[static_cast<size_t>(c.partition)];

@@ -204,10 +204,19 @@ TEST(LoadgenFrames, TheRedisCommandIsOneXaddOfTheRecordSize) {
     o.redis = true;
     o.topic = "t";
     Frames f = make_frames(o);
-    EXPECT_EQ(std::string(f.redis_xadd.begin(), f.redis_xadd.end()),
+    EXPECT_EQ(std::string(f.redis_command.begin(), f.redis_command.end()),
               "*5\r\n$4\r\nXADD\r\n$1\r\nt\r\n$1\r\n*\r\n$1\r\nv\r\n$5\r\nxxxxx\r\n");
     EXPECT_TRUE(f.produce.empty());  // no Kafka frames in a Redis run
     EXPECT_TRUE(f.api_versions.empty());
+}
+
+TEST(LoadgenFrames, RedisPingIsThePingCommandAlone) {
+    Options o = produce_options(5, 1, false);
+    o.redis = true;
+    o.redis_ping = true;
+    Frames f = make_frames(o);
+    EXPECT_EQ(std::string(f.redis_command.begin(), f.redis_command.end()), "*1\r\n$4\r\nPING\r\n");
+    EXPECT_EQ(redis_reply_length(bytes("+PONG\r\n")), 7u);  // what it answers
 }
 
 TEST(LoadgenFrames, RedisRepliesAreMeasuredWholeOrNotYet) {
